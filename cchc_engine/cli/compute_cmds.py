@@ -1,0 +1,97 @@
+"""`cchc compute` and `cchc validate`."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import click
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(compute)
+    cli.add_command(validate)
+
+
+def submission_options(f: Callable) -> Callable:
+    """--spec / --level / --period / --unit, shared by every command that reads a submission."""
+
+    @click.option("--spec", "spec_name", required=True, help="Spec: a year (2023), an id (2021-ha-tinh) or a YAML path.")
+    @click.option("--level", default=None, help="Reporting level (tinh, huyen, xa or their names); default from the title.")
+    @click.option("--period", default=None, help="Period: 2023, 2023-H1, 2023-Q3; default from the title.")
+    @click.option("--unit", default=None, help="Reporting unit's name; default from the title.")
+    @click.option("--lang", type=click.Choice(["vi", "en"]), default=None, help="Language of messages and headers.")
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        lang = kwargs.pop("lang", None)
+        if lang:
+            from ..messages import set_lang
+
+            set_lang(lang)
+        return f(*args, **kwargs)
+
+    return wrapper
+
+
+def _run(spec_name: str, file: Path, level, period, unit):
+    from ..pipeline import compute_file
+    from ..spec.registry import resolve
+
+    compiled = resolve(spec_name)
+    return compiled, compute_file(compiled, file, level=level, period=period, unit=unit)
+
+
+def _writer_options(compiled, findings_only: bool = False) -> dict:
+    from ..messages import get_lang
+
+    return {"lang": get_lang(), "findings_only": findings_only, "spec": compiled}
+
+
+@click.command()
+@submission_options
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("-f", "--format", "fmt", default=None, help="Output format (installed: see `cchc plugins`); default from -o, else table.")
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None, help="Write here (atomically) instead of the terminal.")
+def compute(spec_name: str, file: Path, level: Optional[str], period: Optional[str], unit: Optional[str], fmt: Optional[str], out: Optional[Path]) -> None:
+    """Read FILE, validate every value, compute derived indicators, write the completed report.
+
+    \b
+    Đọc phụ lục, kiểm tra số liệu, tính các chỉ tiêu, xuất báo cáo hoàn chỉnh.
+    Exit 0: no errors; 1: the data has errors; 2: the call or the file is unusable.
+    Example: cchc compute --spec 2023 examples/lam-thao-2023-q3.xlsx -f xlsx -o ket-qua.xlsx
+    """
+    from ..pipeline import format_for, write_result
+
+    compiled, result = _run(spec_name, file, level, period, unit)
+    fmt = format_for(out, fmt)
+    write_result(result, fmt, out, _writer_options(compiled), protect=(file,))
+    if out is not None:
+        click.echo(_summary(result, out), err=True)
+    sys.exit(0 if result.valid else 1)
+
+
+@click.command()
+@submission_options
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("-f", "--format", "fmt", default="table", show_default=True, help="Output format.")
+def validate(spec_name: str, file: Path, level: Optional[str], period: Optional[str], unit: Optional[str], fmt: str) -> None:
+    """Validate FILE against a spec and print the findings only.
+
+    Kiểm tra phụ lục, chỉ in các phát hiện. Exit 0 / 1 / 2 as for compute.
+    """
+    from ..pipeline import write_result
+
+    compiled, result = _run(spec_name, file, level, period, unit)
+    write_result(result, fmt, None, _writer_options(compiled, findings_only=True))
+    sys.exit(0 if result.valid else 1)
+
+
+def _summary(result, out: Path) -> str:
+    s = result.stats
+    state = "hợp lệ" if result.valid else "có lỗi"
+    return (
+        f"Đã ghi {out}: {s.indicators} chỉ tiêu ({s.reported} báo cáo, {s.computed} tính toán, {s.missing} thiếu); "
+        f"{s.errors} lỗi, {s.warnings} cảnh báo, {s.infos} thông tin — {state}."
+    )

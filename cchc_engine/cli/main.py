@@ -1,0 +1,106 @@
+"""The `cchc` command group: exit codes, errors and plugin commands.
+
+Exit codes are a contract: 0 valid, 1 the data (or spec) has errors, 2 the call
+or the input is unusable. Errors are one Vietnamese line each and never a
+traceback, unless --debug.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Optional
+
+import click
+
+from .. import __version__
+from ..findings import CchcError
+from ..messages import render, set_lang
+
+
+class CchcGroup(click.Group):
+    """Turns every failure into located Vietnamese lines and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CchcError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            for finding in exc.findings:
+                click.echo(f"Lỗi: {finding.located()}" if finding.severity == "error" else finding.located(), err=True)
+            sys.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("Đã dừng.", err=True)
+            sys.exit(130)
+        except Exception as exc:  # the last line of defence: never a traceback
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo("Lỗi: " + render("internal-error", {"error": f"{type(exc).__name__}: {exc}"}), err=True)
+            sys.exit(2)
+
+
+def show_plugin_problems() -> None:
+    """Print, once, the plugins that failed to load or raised in a hook."""
+    from ..plugins import plugin_problems
+
+    while plugin_problems:
+        click.echo("Cảnh báo: " + plugin_problems.pop(0).located(), err=True)
+
+
+@click.group(cls=CchcGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="cchc")
+@click.option("--debug", is_flag=True, help="Show a traceback on errors (for developers).")
+@click.option(
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    default="vi",
+    show_default=True,
+    help="Language of messages and report headers.",
+)
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, lang: str) -> None:
+    """cchc: read, validate, compute and compile CCHC statistics reports.
+
+    \b
+    Thống kê số liệu cải cách hành chính: đọc, kiểm tra, tính toán và tổng hợp.
+    Examples:
+      cchc compute --spec 2023 examples/lam-thao-2023-q3.xlsx
+      cchc specs
+      cchc spec check 2023
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+    set_lang(lang)
+    ctx.call_on_close(show_plugin_problems)
+
+
+def _register_commands() -> None:
+    from . import compute_cmds, spec_cmds
+
+    spec_cmds.register(cli)
+    compute_cmds.register(cli)
+
+
+_register_commands()
+
+
+class _LazyPluginCommands:
+    """Plugin commands are added when the CLI runs, not at import (keeps --help fast)."""
+
+    done = False
+
+    @classmethod
+    def add(cls) -> None:
+        if cls.done:
+            return
+        cls.done = True
+        from ..plugins import call_each
+
+        call_each("register_commands", cli=cli)
+
+
+def main(argv: Optional[list[str]] = None) -> None:
+    _LazyPluginCommands.add()
+    cli.main(args=argv, prog_name="cchc")

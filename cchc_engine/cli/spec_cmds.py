@@ -1,0 +1,161 @@
+"""`cchc specs` and `cchc spec show|check|schema`."""
+
+from __future__ import annotations
+
+import json
+from typing import Optional
+
+import click
+
+from ..findings import CchcError
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(specs_cmd)
+    cli.add_command(spec_group)
+
+
+@click.command("specs")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def specs_cmd(as_json: bool) -> None:
+    """List installed specs: id, year, title, indicator count, provider.
+
+    Liệt kê các bộ chỉ tiêu đã cài.
+    """
+    from tabulate import tabulate
+
+    from ..spec.registry import specs
+
+    rows = []
+    for reg in sorted(specs.all(), key=lambda r: r.name):
+        spec = reg.item.compiled.spec
+        rows.append(
+            {
+                "id": spec.id,
+                "year": spec.year,
+                "title": spec.title,
+                "indicators": spec.indicator_count(),
+                "levels": [lv.id for lv in spec.levels],
+                "plugin": reg.plugin,
+                "path": str(reg.item.path),
+                "problems": len(reg.item.problems),
+            }
+        )
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    headers = ["Mã", "Năm", "Tên", "Số chỉ tiêu", "Cấp", "Plugin"]
+    table = [[r["id"], r["year"], r["title"], r["indicators"], ", ".join(r["levels"]), r["plugin"]] for r in rows]
+    click.echo(tabulate(table, headers=headers, tablefmt="simple"))
+
+
+@click.group("spec")
+def spec_group() -> None:
+    """Show, check and describe specs (bộ chỉ tiêu)."""
+
+
+@spec_group.command("show")
+@click.argument("spec")
+@click.option("--form", "form_id", default=None, help="Only this form (e.g. bm3).")
+@click.option("--level", default=None, help="Only indicators reported at this level, with its STT and names.")
+def spec_show(spec: str, form_id: Optional[str], level: Optional[str]) -> None:
+    """Print a spec's indicator tree: STT, name, unit, type, levels, formula.
+
+    SPEC is a year, an id or a path to a YAML file.
+    """
+    from tabulate import tabulate
+
+    from ..spec.registry import resolve
+
+    compiled = resolve(spec)
+    s = compiled.spec
+    if level is not None and s.level(level) is None:
+        raise CchcError.make("unknown-level", level=level, spec=s.id, levels=", ".join(s.level_ids()))
+    level_id = s.level(level).id if level else None
+    click.echo(f"{s.id} — {s.title} ({s.year})")
+    for doc in s.documents:
+        click.echo(f"  Căn cứ: {doc}")
+    forms = [f for f in s.forms if form_id in (None, f.id)]
+    if form_id and not forms:
+        raise click.UsageError(f"Không có biểu '{form_id}'. Các biểu: {', '.join(f.id for f in s.forms)}")
+    for form in forms:
+        click.echo("")
+        click.echo(f"[{form.id}] {form.label + ': ' if form.label else ''}{form.title}")
+        rows = []
+        for ind, depth in _walk_depth(form.indicators):
+            if not ind.applies_to(level_id):
+                continue
+            rows.append(
+                [
+                    ind.stt_for(level_id),
+                    "  " * depth + ind.name_for(level_id),
+                    ind.unit,
+                    ind.type + (f" ({ind.choices})" if ind.choices else ""),
+                    ", ".join(ind.levels) if ind.levels else "tất cả",
+                    ind.formula or "",
+                    ind.id,
+                ]
+            )
+        click.echo(
+            tabulate(
+                rows,
+                headers=["STT", "Chỉ tiêu", "Đơn vị tính", "Kiểu", "Cấp", "Công thức", "Mã"],
+                tablefmt="simple",
+                disable_numparse=True,
+            )
+        )
+    if form_id is None and s.rules:
+        click.echo("")
+        click.echo(f"Quy tắc kiểm tra ({len(s.rules)}):")
+        click.echo(
+            tabulate(
+                [[r.id, r.severity, r.expr] for r in s.rules],
+                headers=["Mã", "Mức", "Biểu thức"],
+                tablefmt="simple",
+                disable_numparse=True,
+            )
+        )
+
+
+def _walk_depth(inds, depth: int = 0):
+    for ind in inds:
+        yield ind, depth
+        yield from _walk_depth(ind.children, depth + 1)
+
+
+@spec_group.command("check")
+@click.argument("spec")
+def spec_check(spec: str) -> None:
+    """Check a spec: exit 0 when sound, 1 with located messages when not.
+
+    SPEC is a year, an id or a path to a YAML file.
+    """
+    from pathlib import Path
+
+    from ..spec.registry import find_entry, looks_like_path, check_file
+
+    try:
+        if looks_like_path(spec) or Path(spec).is_file():
+            compiled, problems = check_file(Path(spec))
+        else:
+            entry = find_entry(spec)
+            compiled, problems = entry.compiled, entry.problems
+    except CchcError as exc:
+        if exc.findings and exc.findings[0].code == "spec-not-found":
+            raise
+        raise CchcError(exc.findings, exit_code=1) from None
+    if problems:
+        raise CchcError(problems, exit_code=1)
+    s = compiled.spec
+    click.echo(
+        f"Bộ chỉ tiêu '{s.id}' hợp lệ: {len(s.forms)} biểu, {s.indicator_count()} chỉ tiêu, "
+        f"{len(compiled.formulas)} công thức, {len(compiled.rules)} quy tắc."
+    )
+
+
+@spec_group.command("schema")
+def spec_schema() -> None:
+    """Print the JSON Schema of spec files (point your editor at it)."""
+    from ..spec.schema import spec_schema as make
+
+    click.echo(json.dumps(make(), ensure_ascii=False, indent=2))

@@ -1,0 +1,279 @@
+"""The pure core: compiled spec + mapped submission → Result.
+
+1. every cell normalised by its indicator's type (values.py), level checked;
+2. derived indicators computed in formula order; a reported value is compared
+   with the computed one within the last digit the unit reported;
+3. every rule evaluated with its severity and missing-value policy;
+4. plugins' ``check_result`` findings added.
+No I/O happens here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any, Optional
+
+from . import expr as ex
+from .findings import Finding, Location
+from .messages import fmt_number, render
+from .result import IndicatorResult, Result
+from .spec.compiler import CompiledSpec
+from .spec.model import Indicator
+from .submission import Submission
+from .values import normalise
+
+_TEXT_DECIMALS = re.compile(r"^[^\d]*\d+(?:[.,](\d+))?\s*%?\s*$")
+
+
+def _reported_decimals(original: Any, value: float) -> int:
+    """How many decimals the unit wrote: '75,8%' → 1, '100' → 0, 76.74 (from 0.7674 in a % cell) → 2."""
+    if isinstance(original, str):
+        m = _TEXT_DECIMALS.match(original.strip())
+        return len(m.group(1)) if m and m.group(1) else 0
+    text = repr(float(value))
+    return 0 if text.endswith(".0") else len(text.split(".")[1])
+
+
+def _round_out(value: float, ind: Indicator) -> float | int:
+    """Computed values as the report shows them: counts whole, ratios to 2 decimals."""
+    if ind.type == "count":
+        return int(round(value))
+    rounded = round(value, 2)
+    return int(rounded) if float(rounded).is_integer() else rounded
+
+
+class _Env:
+    """Values by indicator id for the expression evaluator."""
+
+    def __init__(self, compiled: CompiledSpec, level: str, values: dict[str, Any], zero_missing: bool = False):
+        self.index = compiled.spec.index()
+        self.level = level
+        self.values = values
+        self.zero_missing = zero_missing
+
+    def __call__(self, ref: str) -> Any:
+        ind = self.index[ref]
+        if not ind.applies_to(self.level):
+            raise ex.NotApplicable(ref)
+        v = self.values.get(ref)
+        if v is None:
+            if self.zero_missing:
+                return 0
+            raise ex.Missing(ref)
+        return v
+
+
+def run(compiled: CompiledSpec, sub: Submission, *, call_plugins: bool = True) -> Result:
+    """Validate and compute one submission."""
+    spec = compiled.spec
+    level = sub.level
+    lv = next((x for x in spec.levels if x.id == level), None)
+    result = Result(
+        spec=spec.id,
+        spec_title=spec.title,
+        level=level,
+        level_name=lv.name if lv else level,
+        period=sub.period,
+        unit=sub.unit,
+        file=sub.file,
+    )
+    findings: list[Finding] = list(sub.findings)
+    values: dict[str, Any] = {}
+    rows: dict[str, IndicatorResult] = {}
+
+    # 1. normalise every reported cell
+    for form in spec.forms:
+        for ind, depth in _walk(form.indicators):
+            cell = sub.cells.get(ind.id)
+            row = IndicatorResult(
+                id=ind.id,
+                stt=ind.stt_for(level),
+                form=form.id,
+                name=ind.name_for(level),
+                unit=ind.unit,
+                type=ind.type,
+                depth=depth,
+                formula=ind.formula,
+                note=ind.note,
+                applicable=ind.applies_to(level),
+                source="missing" if ind.applies_to(level) else "not-applicable",
+            )
+            rows[ind.id] = row
+            result.indicators.append(row)
+            if cell is None:
+                continue
+            row.location = cell.location
+            row.raw = cell.raw_text
+            if cell.note:
+                row.note = cell.note
+            if cell.formula_without_value:
+                findings.append(Finding.make("formula-cell", "warning", indicator=ind.id, location=cell.location))
+            norm = normalise(cell.value, ind, compiled.choice_set(ind), percent_format=cell.percent_format)
+            if norm.issue is not None:
+                findings.append(
+                    Finding.make(norm.issue.code, norm.issue.severity, indicator=ind.id, location=cell.location, **norm.issue.values)
+                )
+            if norm.value is None:
+                continue
+            if not ind.applies_to(level):
+                findings.append(
+                    Finding.make(
+                        "level-not-reporting",
+                        "warning",
+                        indicator=ind.id,
+                        location=cell.location,
+                        name=ind.name_for(level),
+                        level=result.level_name,
+                    )
+                )
+            values[ind.id] = norm.value
+            row.value = norm.value
+            row.source = "reported"
+            if ind.type == "choice":
+                row.label = next((c.label for c in compiled.choice_set(ind) if c.code == norm.value), None)
+
+    # 2. formulas, in dependency order
+    env = _Env(compiled, level, values)
+    for ind_id in compiled.formula_order:
+        ind = compiled.spec.index()[ind_id]
+        row = rows[ind_id]
+        if not ind.applies_to(level):
+            continue
+        formula = compiled.formulas[ind_id]
+        try:
+            computed: Optional[float] = formula.evaluate(env)
+            policy = None
+        except (ex.Missing, ex.NotApplicable):
+            continue  # keep what was reported; a blank is never a zero
+        except ex.ZeroDenominator:
+            policy = ind.zero_denominator or spec.zero_denominator
+            computed = None if policy == "blank" else float(policy)
+        cell = sub.cells.get(ind_id)
+        _settle(ind, row, computed, policy, values, findings, cell.value if cell else None)
+
+    # 3. rules
+    for crule in compiled.rules:
+        rule = crule.rule
+        if rule.levels and level not in rule.levels:
+            continue
+        finding = _check_rule(crule, compiled, level, values, rows)
+        if finding is not None:
+            findings.append(finding)
+
+    result.findings = findings
+    # 4. plugins' own checks
+    if call_plugins:
+        from .plugins import call_each
+
+        for _plugin, extra in call_each("check_result", result=result, spec=compiled):
+            if extra:
+                result.findings.extend(f for f in extra if isinstance(f, Finding))
+    return result.finish()
+
+
+def _walk(inds: list[Indicator], depth: int = 0):
+    for ind in inds:
+        yield ind, depth
+        yield from _walk(ind.children, depth + 1)
+
+
+def _settle(
+    ind: Indicator,
+    row: IndicatorResult,
+    computed: Optional[float],
+    policy: Optional[str],
+    values: dict[str, Any],
+    findings: list[Finding],
+    original: Any = None,
+) -> None:
+    """Carry the computed value; compare it with the reported one."""
+    reported = values.get(ind.id)
+    loc = row.location or Location()
+    formula_text = ind.formula or ""
+    if policy is not None:
+        row.zero_denominator = policy
+        if reported is not None and (computed is None or not ex.close(reported, computed)):
+            findings.append(
+                Finding.make(
+                    "zero-denominator",
+                    "info",
+                    indicator=ind.id,
+                    location=loc,
+                    formula=formula_text,
+                    policy=_policy_label(policy),
+                    computed="trống (không phát sinh)" if computed is None else computed,
+                    reported=reported,
+                )
+            )
+    elif reported is not None and computed is not None:
+        diff = abs(reported - computed)
+        decimals = _reported_decimals(original, reported)
+        tolerance = 10 ** (-decimals) if ind.type == "percent" or ind.type == "number" else 0.5
+        if not ex.close(reported, computed) and not math.isclose(round(computed, decimals), reported, abs_tol=1e-9):
+            code, severity = ("ratio-rounding", "info") if diff < tolerance else ("ratio-mismatch", "error")
+            findings.append(
+                Finding.make(
+                    code,
+                    severity,
+                    indicator=ind.id,
+                    location=loc,
+                    reported=reported,
+                    computed=_round_out(computed, ind),
+                    formula=formula_text,
+                )
+            )
+    if computed is None:  # zero denominator under the 'blank' policy: không phát sinh
+        if reported is not None:
+            row.reported = reported
+        values.pop(ind.id, None)
+        row.value = None
+        row.source = "computed"
+        return
+    shown = _round_out(computed, ind)
+    if reported is not None and not ex.close(reported, shown):
+        row.reported = reported
+    values[ind.id] = computed
+    row.value = shown
+    row.source = "computed"
+
+
+def _policy_label(policy: str) -> str:
+    return {"blank": "để trống (không phát sinh)", "100": "100", "0": "0"}.get(policy, policy)
+
+
+def _check_rule(crule, compiled: CompiledSpec, level: str, values: dict[str, Any], rows: dict[str, IndicatorResult]):
+    rule = crule.rule
+    target = crule.indicator
+    loc = (rows[target].location if target in rows else None) or Location()
+    env = _Env(compiled, level, values, zero_missing=rule.missing == "zero")
+    try:
+        ok = crule.expr.evaluate(env)
+    except ex.NotApplicable:
+        return None
+    except ex.ZeroDenominator:
+        return None
+    except ex.Missing:
+        if rule.missing != "warn":
+            return None
+        missing = [r for r in crule.expr.refs if values.get(r) is None and compiled.spec.index()[r].applies_to(level)]
+        return Finding.make("rule-missing-operand", "warning", indicator=target, location=loc, rule=rule.id, missing=", ".join(missing))
+    if ok:
+        return None
+    operands = {r: values.get(r) for r in crule.expr.refs}
+    from .messages import get_lang
+
+    template = rule.message_en if get_lang() == "en" and rule.message_en else rule.message
+    text = render("rule-failed", operands, template=template)
+    shown = {r: (fmt_number(v) if v is not None else None) for r, v in operands.items()}
+    return Finding.make(
+        "rule-failed",
+        rule.severity,
+        indicator=target,
+        location=loc,
+        template="{text}",
+        text=text,
+        rule=rule.id,
+        expr=rule.expr,
+        operands=shown,
+    )

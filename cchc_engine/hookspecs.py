@@ -1,0 +1,40 @@
+"""Every hook a cchc plugin can implement. These names and arguments are public API."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("cchc")
+hookimpl = pluggy.HookimplMarker("cchc")
+
+
+@hookspec
+def register_specs(register: Callable[..., None]) -> None:
+    """Register spec files: call register(path) for each YAML spec the plugin ships."""
+
+
+@hookspec
+def register_readers(register: Callable[..., None]) -> None:
+    """Register input readers: call register(reader) with an object having name, suffixes, sniff(path) and read(path, spec, options)."""
+
+
+@hookspec
+def register_writers(register: Callable[..., None]) -> None:
+    """Register output formats: call register(writer) with an object having name, suffix, binary and write(result, stream, options)."""
+
+
+@hookspec
+def register_commands(cli: Any) -> None:
+    """Add click commands to the `cchc` command group."""
+
+
+@hookspec
+def check_result(result: Any, spec: Any) -> Optional[list[Any]]:
+    """Return extra findings for a computed result (a province's own checks); None or [] for none."""
+
+
+@hookspec(firstresult=True)
+def choose_reader(path: str, readers: list[Any]) -> Optional[Any]:
+    """Pick the reader for a file before the built-in choice by suffix and sniffing. Stops at first non-None result."""

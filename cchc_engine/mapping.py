@@ -1,0 +1,276 @@
+"""Map the rows a reader found to the spec's indicators.
+
+A row maps by its STT within its form, confirmed by its name; when the STT is
+missing, reused or wrong, by its name (compared without accents, case,
+punctuation or footnote marks), preferring the next unused indicator in
+template order (so the two "Tổng số hồ sơ TTHC đã giải quyết xong" rows land
+under their own ratios). A later row never silently overwrites an earlier one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from .findings import Finding
+from .spec.compiler import CompiledSpec
+from .spec.model import Form, Indicator
+from .submission import Cell, RawRow, RawSubmission, RawValue, Submission
+from .textnorm import name_key, stt_key
+
+_FORM_NUM = re.compile(r"(\d+)")
+_FUZZY_MIN = 0.8
+_CONFIRM_MIN = 0.5
+
+
+def _words(key: str) -> frozenset[str]:
+    return frozenset(key.split())
+
+
+def _similarity(a: str, b: str) -> float:
+    """Word-set overlap; a name truncated before its '(…)' remark still scores high."""
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    wa, wb = _words(a), _words(b)
+    inter = len(wa & wb)
+    return inter / max(1, min(len(wa), len(wb))) * (0.9 if a.startswith(b) or b.startswith(a) else 0.85)
+
+
+@dataclass
+class _Target:
+    ind: Indicator
+    form: Form
+    order: int
+    keys: tuple[str, ...]
+
+
+class Mapper:
+    """Per spec and level: lookup tables built once, reused for every file."""
+
+    def __init__(self, compiled: CompiledSpec, level: str):
+        self.compiled = compiled
+        self.level = level
+        spec = compiled.spec
+        self.targets: list[_Target] = []
+        self.by_stt: dict[tuple[str, str], _Target] = {}
+        self.by_name: dict[str, list[_Target]] = {}
+        self.form_by_num: dict[str, Form] = {}
+        for fi, form in enumerate(spec.forms):
+            num = _FORM_NUM.search(form.label or form.id)
+            self.form_by_num[num.group(1) if num else str(fi + 1)] = form
+            self.form_by_num[form.id] = form
+        order = 0
+        for form, ind in spec.indicators():
+            names = {ind.name_for(level), ind.name, *ind.aliases, *ind.name_at.values()}
+            keys = tuple(sorted({name_key(n) for n in names if n}))
+            target = _Target(ind, form, order, keys)
+            order += 1
+            self.targets.append(target)
+            stt = stt_key(ind.stt_for(level))
+            if stt and ind.applies_to(level):
+                self.by_stt.setdefault((form.id, stt), target)
+            for k in keys:
+                self.by_name.setdefault(k, []).append(target)
+
+    def form_for(self, hint: Optional[str]) -> Optional[Form]:
+        if len(self.compiled.spec.forms) == 1:
+            return self.compiled.spec.forms[0]
+        if not hint:
+            return None
+        if hint in self.form_by_num:
+            return self.form_by_num[hint]
+        m = _FORM_NUM.search(hint)
+        return self.form_by_num.get(m.group(1)) if m else None
+
+    def _score(self, target: _Target, key: str) -> float:
+        return max((_similarity(key, k) for k in target.keys), default=0.0)
+
+    def match(self, row: RawRow, used: set[str], last_order: int) -> tuple[Optional[_Target], bool]:
+        """(target, matched_by_stt)."""
+        form = self.form_for(row.form)
+        key = name_key(row.name)
+        stt = stt_key(row.stt)
+        if form is not None and stt:
+            t = self.by_stt.get((form.id, stt))
+            if t is not None and t.ind.id not in used and (not key or self._score(t, key) >= _CONFIRM_MIN):
+                return t, True
+        if not key:
+            return None, False
+        in_form = lambda t: form is None or t.form.id == form.id  # noqa: E731
+        exact = [t for t in self.by_name.get(key, []) if in_form(t) and t.ind.id not in used]
+        if exact:
+            return self._closest(exact, last_order), False
+        best: list[tuple[float, _Target]] = []
+        for t in self.targets:
+            if in_form(t) and t.ind.id not in used:
+                s = self._score(t, key)
+                if s >= _FUZZY_MIN:
+                    best.append((s, t))
+        if best:
+            top = max(s for s, _ in best)
+            return self._closest([t for s, t in best if s == top], last_order), False
+        return None, False
+
+    def _closest(self, cands: list[_Target], last_order: int) -> _Target:
+        # Prefer indicators applicable at this level, then the next one after the last mapped row.
+        def rank(t: _Target) -> tuple[int, int]:
+            after = t.order - last_order
+            return (0 if t.ind.applies_to(self.level) else 1, after if after > 0 else 10_000 - after)
+
+        return min(cands, key=rank)
+
+    def map(self, raw: RawSubmission, level: str) -> Submission:
+        sub = Submission(file=raw.file, unit=raw.unit, level=level, period=raw.period, findings=list(raw.findings))
+        used: set[str] = set()
+        first_at: dict[str, str] = {}
+        last_order = -1
+        for row in raw.rows:
+            has_value = not _blank(row.value)
+            if not row.name.strip() and not has_value:
+                continue
+            target, by_stt = self.match(row, used, last_order)
+            if target is None:
+                # a second row with an already mapped name: say so instead of dropping it silently
+                dup = self._duplicate_of(row, used)
+                if dup is not None and has_value:
+                    sub.findings.append(
+                        Finding.make(
+                            "duplicate-row",
+                            "warning",
+                            indicator=dup,
+                            location=row.location,
+                            name=row.name,
+                            first=first_at.get(dup, "?"),
+                            raw=_text(row.value),
+                        )
+                    )
+                elif has_value or (row.stt.strip() and not self._is_heading(row)):
+                    sub.findings.append(
+                        Finding.make(
+                            "unmapped-row",
+                            "warning",
+                            location=row.location,
+                            stt=row.stt.strip(),
+                            name=row.name.strip(),
+                            raw=_text(row.value),
+                        )
+                    )
+                continue
+            ind = target.ind
+            used.add(ind.id)
+            last_order = target.order
+            first_at[ind.id] = str(row.location)
+            if not by_stt and stt_key(row.stt) and stt_key(row.stt) != stt_key(ind.stt_for(level)):
+                sub.findings.append(
+                    Finding.make(
+                        "stt-mismatch",
+                        "info",
+                        indicator=ind.id,
+                        location=row.location,
+                        stt=row.stt.strip(),
+                        expected=ind.stt_for(level),
+                        name=ind.name_for(level),
+                    )
+                )
+            if ind.type == "group":
+                if has_value:
+                    sub.findings.append(
+                        Finding.make(
+                            "value-on-group", "info", indicator=ind.id, location=row.location, name=row.name, raw=_text(row.value)
+                        )
+                    )
+                continue
+            sub.cells[ind.id] = Cell(
+                indicator=ind.id,
+                value=row.value,
+                raw_text=_text(row.value),
+                location=row.location,
+                note=row.note,
+                percent_format=row.percent_format,
+                formula_without_value=row.formula_without_value,
+            )
+        return sub
+
+    def _duplicate_of(self, row: RawRow, used: set[str]) -> Optional[str]:
+        form = self.form_for(row.form)
+        key = name_key(row.name)
+        for t in self.by_name.get(key, []):
+            if t.ind.id in used and (form is None or t.form.id == form.id):
+                return t.ind.id
+        stt = stt_key(row.stt)
+        if form is not None and stt:
+            t = self.by_stt.get((form.id, stt))
+            if t is not None and t.ind.id in used and self._score(t, key) >= _CONFIRM_MIN:
+                return t.ind.id
+        return None
+
+    def _is_heading(self, row: RawRow) -> bool:
+        return not row.unit.strip()
+
+    def map_values(self, raw: RawSubmission, level: str) -> Submission:
+        """Plain submissions: values keyed by indicator id or by STT (within a form when given)."""
+        sub = Submission(file=raw.file, unit=raw.unit, level=level, period=raw.period, findings=list(raw.findings))
+        index = self.compiled.spec.index()
+        for rv in raw.values:
+            ind = index.get(rv.key)
+            if ind is None:
+                form = self.form_for(rv.form)
+                if form is None and "/" in rv.key:
+                    form_hint, _, stt = rv.key.partition("/")
+                    form = self.form_for(form_hint)
+                else:
+                    stt = rv.key
+                t = self.by_stt.get((form.id, stt_key(stt))) if form is not None else None
+                ind = t.ind if t is not None else None
+            if ind is None:
+                sub.findings.append(
+                    Finding.make("unmapped-row", "warning", location=rv.location, stt=rv.key, name="", raw=_text(rv.value))
+                )
+                continue
+            if ind.id in sub.cells:
+                sub.findings.append(
+                    Finding.make(
+                        "duplicate-row",
+                        "warning",
+                        indicator=ind.id,
+                        location=rv.location,
+                        name=ind.name,
+                        first=str(sub.cells[ind.id].location),
+                        raw=_text(rv.value),
+                    )
+                )
+                continue
+            if ind.type == "group":
+                continue
+            sub.cells[ind.id] = Cell(ind.id, rv.value, _text(rv.value), rv.location, note=rv.note)
+        return sub
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def map_submission(raw: RawSubmission, compiled: CompiledSpec, level: str, mapper: Optional[Mapper] = None) -> Submission:
+    """Rows or keyed values → a Submission of cells by indicator id."""
+    mapper = mapper or Mapper(compiled, level)
+    sub = mapper.map(raw, level) if raw.rows else mapper.map_values(raw, level)
+    if raw.rows and raw.values:
+        extra = mapper.map_values(RawSubmission(file=raw.file, values=raw.values), level)
+        for k, v in extra.cells.items():
+            sub.cells.setdefault(k, v)
+        sub.findings.extend(extra.findings)
+    return sub
+
+
+__all__ = ["Mapper", "map_submission", "RawValue"]

@@ -1,0 +1,239 @@
+"""The message catalogue: every text a user reads, in Vietnamese and English.
+
+Codes are kebab-case and stable (they are part of the JSON contract); templates
+use ``{name}`` placeholders filled from the finding's values. Numbers are shown
+the Vietnamese way (1.859 and 75,86) when the language is ``vi``.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import string
+from typing import Any, Mapping, Optional
+
+LANGS = ("vi", "en")
+_lang: contextvars.ContextVar[str] = contextvars.ContextVar("cchc_lang", default="vi")
+
+
+def set_lang(lang: str) -> None:
+    """Choose the language of messages rendered from now on ('vi' or 'en')."""
+    _lang.set(lang if lang in LANGS else "vi")
+
+
+def get_lang() -> str:
+    return _lang.get()
+
+
+# code -> (Vietnamese, English)
+CATALOG: dict[str, tuple[str, str]] = {
+    # --- spec loading and checking ---------------------------------------------
+    "spec-not-found": (
+        "Không tìm thấy bộ chỉ tiêu '{spec}'. Các bộ có sẵn: {available}.",
+        "Spec '{spec}' not found. Available: {available}.",
+    ),
+    "spec-file-missing": ("Không đọc được tệp bộ chỉ tiêu: {error}", "Cannot read the spec file: {error}"),
+    "spec-yaml-invalid": ("YAML không hợp lệ: {error}", "Invalid YAML: {error}"),
+    "spec-yaml-too-large": (
+        "Tệp YAML quá lớn hoặc lồng nhau quá sâu ({what}); tệp bị từ chối.",
+        "YAML file too large or nested too deep ({what}); refused.",
+    ),
+    "spec-schema": ("{error}", "{error}"),
+    "spec-duplicate-id": (
+        "Mã chỉ tiêu '{id}' bị trùng (đã dùng tại {first}).",
+        "Duplicate indicator id '{id}' (first used at {first}).",
+    ),
+    "spec-duplicate-stt": (
+        "STT '{stt}' bị trùng trong biểu '{form}' (chỉ tiêu '{id}' và '{other}', cùng cấp {levels}).",
+        "Duplicate STT '{stt}' in form '{form}' ('{id}' and '{other}', both at level {levels}).",
+    ),
+    "spec-unknown-reference": (
+        "Biểu thức tham chiếu chỉ tiêu không tồn tại '{ref}'.",
+        "Expression refers to unknown indicator '{ref}'.",
+    ),
+    "spec-unknown-level": ("Cấp '{level}' không được khai báo trong 'levels'.", "Level '{level}' is not declared in 'levels'."),
+    "spec-unknown-choices": (
+        "Bộ mã trả lời '{choices}' không được khai báo trong 'choices'.",
+        "Choice set '{choices}' is not declared in 'choices'.",
+    ),
+    "spec-cycle": ("Công thức tạo vòng lặp: {cycle}.", "Formulas form a cycle: {cycle}."),
+    "spec-type-mismatch": ("{detail}", "{detail}"),
+    "spec-expression": ("Biểu thức sai: {detail}", "Bad expression: {detail}"),
+    "spec-group-reference": (
+        "Biểu thức dùng chỉ tiêu '{ref}' là dòng tiêu đề (group), không có số liệu.",
+        "Expression uses '{ref}', a heading row (group) with no value.",
+    ),
+    "spec-duplicate-rule": ("Mã quy tắc '{id}' bị trùng.", "Duplicate rule id '{id}'."),
+    "spec-duplicate-choice": (
+        "Mã trả lời {code} bị trùng trong bộ '{choices}'.",
+        "Duplicate code {code} in choice set '{choices}'.",
+    ),
+    "spec-message-placeholder": (
+        "Thông báo của quy tắc '{rule}' dùng '{{{name}}}' không phải chỉ tiêu của biểu thức.",
+        "Message of rule '{rule}' uses '{{{name}}}', which is not an operand of its expression.",
+    ),
+    "spec-duplicate": (
+        "Bộ chỉ tiêu '{id}' được đăng ký hai lần: bởi '{first}' và '{second}'.",
+        "Spec '{id}' registered twice: by '{first}' and by '{second}'.",
+    ),
+    "spec-aggregate": ("{detail}", "{detail}"),
+    # --- values ---------------------------------------------------------------
+    "invalid-number": (
+        "Giá trị '{raw}' không phải là số hợp lệ cho chỉ tiêu kiểu {type}.",
+        "Value '{raw}' is not a valid number for a {type} indicator.",
+    ),
+    "fraction-in-count": (
+        "Giá trị '{raw}' là một phân số; chỉ tiêu này cần một số đếm. Hãy ghi tử số và mẫu số vào các dòng chi tiết.",
+        "Value '{raw}' is a fraction; this indicator needs a count. Put numerator and denominator in their own rows.",
+    ),
+    "not-integer": (
+        "Giá trị '{raw}' không phải số nguyên; chỉ tiêu đếm cần số nguyên không âm.",
+        "Value '{raw}' is not a whole number; a count must be a non-negative integer.",
+    ),
+    "negative-value": ("Giá trị '{raw}' âm; chỉ tiêu này không nhận số âm.", "Value '{raw}' is negative; not allowed here."),
+    "percent-out-of-range": (
+        "Tỷ lệ '{raw}' nằm ngoài khoảng 0–100%.",
+        "Percentage '{raw}' is outside 0–100%.",
+    ),
+    "out-of-range": (
+        "Giá trị {value} nằm ngoài khoảng cho phép [{min}; {max}].",
+        "Value {value} is outside the allowed range [{min}; {max}].",
+    ),
+    "percent-in-count": (
+        "Giá trị '{raw}' là tỷ lệ phần trăm nhưng chỉ tiêu có đơn vị '{unit}'.",
+        "Value '{raw}' is a percentage but the indicator's unit is '{unit}'.",
+    ),
+    "unknown-choice": (
+        "Câu trả lời '{raw}' không thuộc bộ mã: {allowed}.",
+        "Answer '{raw}' is not one of: {allowed}.",
+    ),
+    "ambiguous-decimal": (
+        "Giá trị '{raw}' được hiểu là {value} (số viết kiểu tiếng Anh: dấu chấm thập phân, dấu phẩy ngăn cách hàng nghìn).",
+        "Value '{raw}' read as {value} (English notation: decimal point, comma thousands separator).",
+    ),
+    "date-not-number": (
+        "Ô chứa ngày tháng '{raw}', không phải số liệu.",
+        "The cell holds a date '{raw}', not a figure.",
+    ),
+    "text-too-long": ("Nội dung dài quá {max} ký tự; đã bị cắt.", "Text longer than {max} characters; truncated."),
+    # --- reading --------------------------------------------------------------
+    "file-not-found": ("Không tìm thấy tệp '{file}'.", "File '{file}' not found."),
+    "file-unreadable": ("Không đọc được tệp '{file}': {error}", "Cannot read file '{file}': {error}"),
+    "no-reader": (
+        "Không có bộ đọc nào nhận định dạng của tệp '{file}'. Bộ đọc có sẵn: {readers}.",
+        "No reader accepts file '{file}'. Installed readers: {readers}.",
+    ),
+    "missing-metadata": (
+        "Không xác định được {what} của báo cáo; hãy dùng tùy chọn {option}.",
+        "Cannot tell the report's {what}; give {option}.",
+    ),
+    "unknown-level": (
+        "Cấp '{level}' không có trong bộ chỉ tiêu '{spec}'. Các cấp: {levels}.",
+        "Level '{level}' is not in spec '{spec}'. Levels: {levels}.",
+    ),
+    "invalid-period": (
+        "Kỳ báo cáo '{period}' không hợp lệ; dùng dạng 2023, 2023-H1, 2023-Q3 hoặc 2023-M09.",
+        "Invalid period '{period}'; use 2023, 2023-H1, 2023-Q3 or 2023-M09.",
+    ),
+    "unmapped-row": (
+        "Không nhận ra dòng '{stt} {name}' trong bộ chỉ tiêu; giá trị '{raw}' bị bỏ qua.",
+        "Row '{stt} {name}' matches no indicator; value '{raw}' ignored.",
+    ),
+    "duplicate-row": (
+        "Chỉ tiêu '{name}' xuất hiện lần nữa (đã có tại {first}); giữ giá trị đầu tiên, bỏ '{raw}'.",
+        "Indicator '{name}' appears again (first at {first}); kept the first value, ignored '{raw}'.",
+    ),
+    "stt-mismatch": (
+        "Dòng STT '{stt}' có tên khớp với chỉ tiêu {expected} '{name}'; đã nhận theo tên.",
+        "Row STT '{stt}' has the name of indicator {expected} '{name}'; mapped by name.",
+    ),
+    "value-on-group": (
+        "Dòng tiêu đề '{name}' có giá trị '{raw}'; dòng này không nhận số liệu nên giá trị bị bỏ qua.",
+        "Heading row '{name}' has value '{raw}'; it takes no value, ignored.",
+    ),
+    "level-not-reporting": (
+        "Chỉ tiêu '{name}' không thuộc phạm vi báo cáo của cấp {level}, nhưng có giá trị.",
+        "Indicator '{name}' is not reported at level {level}, but has a value.",
+    ),
+    "formula-cell": (
+        "Ô là công thức Excel không có giá trị đã tính; hãy mở và lưu lại tệp bằng Excel.",
+        "The cell is an Excel formula without a cached value; open and save it in Excel.",
+    ),
+    # --- computing and rules --------------------------------------------------
+    "ratio-rounding": (
+        "Tỷ lệ báo cáo {reported} khác giá trị tính được {computed} ({formula}) chỉ do làm tròn.",
+        "Reported ratio {reported} differs from computed {computed} ({formula}) by rounding only.",
+    ),
+    "ratio-mismatch": (
+        "Giá trị báo cáo {reported} không khớp giá trị tính theo công thức {formula} = {computed}.",
+        "Reported {reported} does not match {formula} = {computed}.",
+    ),
+    "zero-denominator": (
+        "Mẫu số bằng 0 ({formula}): theo quy ước '{policy}', giá trị là {computed}.",
+        "Zero denominator ({formula}): by policy '{policy}', the value is {computed}.",
+    ),
+    "computed": ("Giá trị được tính theo công thức {formula}.", "Value computed by {formula}."),
+    "rule-missing-operand": (
+        "Không kiểm tra được quy tắc '{rule}' vì thiếu số liệu: {missing}.",
+        "Rule '{rule}' not checked: missing {missing}.",
+    ),
+    "rule-failed": ("{text}", "{text}"),
+    # --- output and CLI -------------------------------------------------------
+    "output-is-input": (
+        "Tệp kết quả '{file}' trùng với tệp đầu vào; chọn tên khác để không ghi đè dữ liệu gốc.",
+        "Output '{file}' is the input file; choose another name so the original is not overwritten.",
+    ),
+    "unknown-format": (
+        "Định dạng '{format}' chưa được cài. Các định dạng có sẵn: {formats}.",
+        "Format '{format}' is not installed. Available: {formats}.",
+    ),
+    "write-failed": ("Không ghi được tệp '{file}': {error}", "Cannot write '{file}': {error}"),
+    "plugin-failed": (
+        "Plugin '{plugin}' bị lỗi và đã bị bỏ qua: {error}",
+        "Plugin '{plugin}' failed and was skipped: {error}",
+    ),
+    "duplicate-registration": (
+        "{kind} '{name}' được đăng ký hai lần: bởi '{first}' và '{second}'.",
+        "{kind} '{name}' registered twice: by '{first}' and by '{second}'.",
+    ),
+    "internal-error": (
+        "Lỗi nội bộ: {error}. Hãy chạy lại với --debug và gửi báo lỗi.",
+        "Internal error: {error}. Run again with --debug and report it.",
+    ),
+}
+
+
+def fmt_number(value: Any, lang: Optional[str] = None) -> str:
+    """1859 → '1.859', 75.86 → '75,86' in Vietnamese; plain in English."""
+    lang = lang or get_lang()
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
+    if isinstance(value, int):
+        text = f"{value:,}"
+        return text.replace(",", ".") if lang == "vi" else text
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    if lang == "vi":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+class _Values(dict):
+    """Placeholder values: numbers formatted, unknown names left visible."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def render(code: str, values: Mapping[str, Any], lang: Optional[str] = None, template: Optional[str] = None) -> str:
+    """Render ``code``'s message (or ``template``) with ``values``."""
+    lang = lang or get_lang()
+    if template is None:
+        vi, en = CATALOG.get(code, (code, code))
+        template = en if lang == "en" else vi
+    shown = _Values({k: fmt_number(v, lang) for k, v in values.items()})
+    try:
+        return string.Formatter().vformat(template, (), shown)
+    except (ValueError, IndexError, AttributeError):
+        # A malformed template (from a spec) must never crash a run.
+        return template

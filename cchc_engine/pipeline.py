@@ -1,0 +1,130 @@
+"""The I/O edge of `cchc compute`: choose a reader, read, map, run, write.
+
+    spec (registry) → reader (plugin) → RawSubmission → mapping → Submission
+        → engine.run → Result → writer (plugin) → atomic file / stdout
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+from . import plugins
+from .findings import CchcError, Location
+from .mapping import map_submission
+from .result import Result
+from .spec.compiler import CompiledSpec
+from .submission import RawSubmission, Submission, normalise_period, require
+
+
+def pick_reader(path: Path) -> Any:
+    """A plugin's choose_reader first, then by suffix, then by sniffing the content."""
+    regs = plugins.readers.all()
+    readers = [r.item for r in regs]
+    chosen = plugins.pm.hook.choose_reader(path=str(path), readers=readers)
+    if chosen is not None:
+        return chosen
+    suffix = path.suffix.lower()
+    for reader in readers:
+        if suffix in getattr(reader, "suffixes", ()):
+            return reader
+    for reader in readers:
+        try:
+            if reader.sniff(path):
+                return reader
+        except Exception:
+            continue
+    raise CchcError.make(
+        "no-reader", location=Location(file=str(path)), file=path.name, readers=", ".join(r.name for r in regs) or "(không có)"
+    )
+
+
+def read_raw(path: Path, options: Optional[dict] = None) -> RawSubmission:
+    if not path.exists():
+        raise CchcError.make("file-not-found", location=Location(file=str(path)), file=str(path))
+    if path.is_dir():
+        raise CchcError.make("file-unreadable", location=Location(file=str(path)), file=str(path), error="là một thư mục")
+    reader = pick_reader(path)
+    return reader.read(path, options or {})
+
+
+def resolve_metadata(
+    raw: RawSubmission, compiled: CompiledSpec, level: Optional[str], period: Optional[str], unit: Optional[str]
+) -> tuple[str, Optional[str], Optional[str]]:
+    """Options first, then what the file says; level must be one of the spec's."""
+    spec = compiled.spec
+    level_text = require(level or raw.level, "cấp báo cáo (tỉnh/huyện/xã)", "--level", raw.file)
+    lv = spec.level(level_text)
+    if lv is None:
+        raise CchcError.make(
+            "unknown-level", location=Location(file=raw.file), level=level_text, spec=spec.id, levels=", ".join(spec.level_ids())
+        )
+    period_text = period or raw.period
+    canonical = None
+    if period_text:
+        canonical = normalise_period(period_text)
+        if canonical is None:
+            raise CchcError.make("invalid-period", location=Location(file=raw.file), period=period_text)
+    else:
+        require(None, "kỳ báo cáo", "--period (ví dụ 2023-Q3)", raw.file)
+    return lv.id, canonical, unit or raw.unit
+
+
+def read_submission(
+    path: Path,
+    compiled: CompiledSpec,
+    level: Optional[str] = None,
+    period: Optional[str] = None,
+    unit: Optional[str] = None,
+) -> Submission:
+    raw = read_raw(path)
+    level_id, period_c, unit_c = resolve_metadata(raw, compiled, level, period, unit)
+    raw.period, raw.unit = period_c, unit_c
+    return map_submission(raw, compiled, level_id)
+
+
+def compute_file(
+    compiled: CompiledSpec,
+    path: Path,
+    level: Optional[str] = None,
+    period: Optional[str] = None,
+    unit: Optional[str] = None,
+) -> Result:
+    from .engine import run
+
+    return run(compiled, read_submission(path, compiled, level, period, unit))
+
+
+def get_writer(name: str) -> Any:
+    reg = plugins.writers.get(name)
+    if reg is None:
+        formats = ", ".join(sorted(r.name for r in plugins.writers.all()))
+        raise CchcError.make("unknown-format", format=name, formats=formats)
+    return reg.item
+
+
+def format_for(out: Optional[Path], fmt: Optional[str]) -> str:
+    if fmt:
+        return fmt
+    if out is not None:
+        suffix = out.suffix.lower()
+        for reg in plugins.writers.all():
+            if getattr(reg.item, "suffix", None) == suffix:
+                return reg.name
+    return "table"
+
+
+def write_result(result: Result, fmt: str, out: Optional[Path], options: dict, protect: tuple[Path, ...] = ()) -> None:
+    """Write with the named writer to ``out`` atomically, or to stdout."""
+    from .atomic import atomic_write
+
+    writer = get_writer(fmt)
+    binary = bool(getattr(writer, "binary", False))
+    if out is None or str(out) == "-":
+        if binary:
+            raise CchcError.make("write-failed", file="-", error=f"định dạng '{fmt}' cần tùy chọn -o TỆP")
+        writer.write(result, sys.stdout, options)
+        return
+    with atomic_write(out, binary, protect=protect) as fh:
+        writer.write(result, fh, options)

@@ -1,0 +1,216 @@
+"""The one plugin manager, and the registries plugins fill.
+
+Built-ins (bundled specs, the xlsx and plain readers, the writers) are default
+plugins registered through the same hooks a third party uses. Third-party
+plugins are found through the ``cchc`` entry-point group; ``CCHC_LOAD_PLUGINS``
+restricts which are loaded (a comma list of names; empty = built-ins only).
+A plugin that fails to import or raises inside a hook is reported by name and
+skipped; it never takes the core down.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import os
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Optional
+
+import pluggy
+
+from . import hookspecs
+from .findings import CchcError, Finding
+
+DEFAULT_PLUGINS = (
+    "cchc_engine.builtin.specs",
+    "cchc_engine.readers.xlsx",
+    "cchc_engine.readers.plain",
+    "cchc_engine.writers.table",
+    "cchc_engine.writers.json",
+    "cchc_engine.writers.csv",
+    "cchc_engine.writers.md",
+    "cchc_engine.writers.xlsx",
+)
+
+pm = pluggy.PluginManager("cchc")
+pm.add_hookspecs(hookspecs)
+
+_loaded = False
+# plugin name -> distribution version, for `cchc plugins`
+_versions: dict[str, Optional[str]] = {}
+# Problems met while loading or calling plugins: shown once on stderr by the CLI.
+plugin_problems: list[Finding] = []
+
+
+def _note_problem(plugin: str, error: BaseException) -> None:
+    text = f"{type(error).__name__}: {error}".strip()
+    plugin_problems.append(Finding.make("plugin-failed", "warning", plugin=plugin, error=text))
+
+
+def load_plugins() -> None:
+    """Register the built-ins and discovered plugins once (idempotent)."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for name in DEFAULT_PLUGINS:
+        if pm.get_plugin(name) is None:
+            try:
+                pm.register(importlib.import_module(name), name=name)
+            except Exception as exc:  # a broken built-in is reported like any plugin
+                _note_problem(name, exc)
+    _load_entry_points()
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        _note_problem(getattr(exc, "plugin_name", "?"), exc)
+
+
+def _load_entry_points() -> None:
+    wanted_env = os.environ.get("CCHC_LOAD_PLUGINS")
+    wanted = None if wanted_env is None else {w.strip() for w in wanted_env.split(",") if w.strip()}
+    try:
+        eps = importlib.metadata.entry_points(group="cchc")
+    except Exception as exc:  # a broken distribution's metadata must not stop the core
+        _note_problem("entry-points", exc)
+        return
+    for ep in eps:
+        if wanted is not None and ep.name not in wanted and (ep.dist is None or ep.dist.name not in wanted):
+            continue
+        if pm.get_plugin(ep.name) is not None:
+            continue
+        try:
+            plugin = ep.load()
+            pm.register(plugin, name=ep.name)
+            _versions[ep.name] = ep.dist.version if ep.dist is not None else None
+        except Exception as exc:
+            _note_problem(ep.name, exc)
+
+
+def plugin_name(plugin: Any) -> str:
+    return pm.get_name(plugin) or getattr(plugin, "__name__", repr(plugin))
+
+
+def call_each(hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
+    """Call every implementation of a hook separately, so one failing plugin is skipped, not fatal."""
+    load_plugins()
+    results = []
+    for impl in reversed(getattr(pm.hook, hook_name).get_hookimpls()):
+        try:
+            results.append((impl.plugin_name, impl.function(**{k: kwargs[k] for k in impl.argnames})))
+        except CchcError:
+            raise
+        except Exception as exc:
+            _note_problem(impl.plugin_name, exc)
+    return results
+
+
+@dataclass
+class Registered:
+    """Something a plugin registered, remembering which plugin gave it."""
+
+    name: str
+    item: Any
+    plugin: str
+
+
+@dataclass
+class Registry:
+    """A collection filled by a register_* hook; duplicate names are one clear error."""
+
+    kind: str  # Vietnamese noun for messages, e.g. "Định dạng"
+    hook: str
+    key: Callable[[Any], str]
+    items: dict[str, Registered] = field(default_factory=dict)
+    _filled: bool = False
+
+    def fill(self) -> "Registry":
+        if self._filled:
+            return self
+        self._filled = True
+        load_plugins()
+        duplicates: list[Finding] = []
+        for impl in reversed(getattr(pm.hook, self.hook).get_hookimpls()):
+            registered: list[Any] = []
+            try:
+                impl.function(register=lambda *a, **kw: registered.append((a, kw)))
+            except Exception as exc:
+                _note_problem(impl.plugin_name, exc)
+                continue
+            for args, kwargs in registered:
+                try:
+                    item = self.make(*args, **kwargs)
+                    name = self.key(item)
+                except CchcError as exc:
+                    plugin_problems.extend(exc.findings)
+                    continue
+                except Exception as exc:
+                    _note_problem(impl.plugin_name, exc)
+                    continue
+                if name in self.items:
+                    duplicates.append(
+                        Finding.make(
+                            "duplicate-registration",
+                            "error",
+                            kind=self.kind,
+                            name=name,
+                            first=self.items[name].plugin,
+                            second=impl.plugin_name,
+                        )
+                    )
+                    continue
+                self.items[name] = Registered(name, item, impl.plugin_name)
+        if duplicates:
+            self._filled = False
+            self.items.clear()
+            raise CchcError(duplicates)
+        return self
+
+    def make(self, *args: Any, **kwargs: Any) -> Any:
+        if len(args) != 1 or kwargs:
+            raise TypeError(f"register() nhận đúng một đối tượng ({self.kind})")
+        return args[0]
+
+    def get(self, name: str) -> Optional[Registered]:
+        return self.fill().items.get(name)
+
+    def all(self) -> list[Registered]:
+        return list(self.fill().items.values())
+
+    def reset(self) -> None:
+        self.items.clear()
+        self._filled = False
+
+
+readers = Registry("Bộ đọc", "register_readers", key=lambda r: r.name)
+writers = Registry("Định dạng", "register_writers", key=lambda w: w.name)
+
+
+def reset_registries() -> None:
+    """Forget what was registered (after registering or unregistering a plugin in a test)."""
+    from .spec import registry as spec_registry
+
+    readers.reset()
+    writers.reset()
+    spec_registry.specs.reset()
+
+
+def get_plugins() -> list[dict[str, Any]]:
+    """Every loaded plugin: name, version, hooks implemented."""
+    load_plugins()
+    out = []
+    for plugin in pm.get_plugins():
+        name = pm.get_name(plugin) or "?"
+        hooks = sorted(h.name for h in pm.get_hookcallers(plugin) or [])
+        version = _versions.get(name)
+        if version is None and name.startswith("cchc_engine."):
+            from . import __version__
+
+            version = __version__
+        out.append({"name": name, "version": version, "hooks": hooks})
+    return out
+
+
+def iter_plugin_names() -> Iterable[str]:
+    load_plugins()
+    return [pm.get_name(p) or "?" for p in pm.get_plugins()]

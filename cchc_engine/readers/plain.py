@@ -1,0 +1,176 @@
+"""Built-in reader for plain submissions other systems send: JSON, YAML or CSV.
+
+JSON / YAML::
+
+    {"unit": "xã Thượng Long", "level": "xa", "period": "2021-Q3",
+     "values": {"kh_nhiem_vu_de_ra": 6, "1.1.2": "06", "bm3/3.1.1": "2.967"}}
+
+``values`` keys are indicator ids, STTs (single-form specs) or ``form/STT``;
+a value may also be ``{"value": ..., "note": "..."}``. CSV has a header with
+``key,value[,note]`` (``id`` or ``stt`` accepted for ``key``); metadata rows
+use the keys ``#unit``, ``#level``, ``#period``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from ..findings import CchcError, Location
+from ..hookspecs import hookimpl
+from ..submission import RawSubmission, RawValue
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_VALUES = 50_000
+
+
+def _decode(data: bytes, path: Path) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1258 (Vietnamese legacy)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1258")
+    except UnicodeDecodeError as exc:
+        raise CchcError.make(
+            "file-unreadable", location=Location(file=str(path)), file=path.name,
+            error=f"không đọc được bảng mã (byte {exc.start}); hãy lưu lại dạng UTF-8",
+        ) from None
+
+
+def _read_text(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise CchcError.make(
+                "file-unreadable", location=Location(file=str(path)), file=path.name,
+                error=f"tệp quá lớn ({size // (1024 * 1024)} MB)",
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CchcError.make("file-unreadable", location=Location(file=str(path)), file=path.name, error=exc.strerror) from None
+    if not data.strip():
+        raise CchcError.make("file-unreadable", location=Location(file=str(path)), file=path.name, error="tệp rỗng")
+    return _decode(data, path)
+
+
+def _meta(raw: RawSubmission, data: dict) -> None:
+    for key in ("unit", "level", "period", "spec"):
+        v = data.get(key)
+        if v is not None:
+            setattr(raw, key, str(v))
+
+
+def _values_from_mapping(raw: RawSubmission, values: Any, path: Path, base: str) -> None:
+    if not isinstance(values, dict):
+        raise CchcError.make(
+            "file-unreadable", location=Location(file=str(path), path=base), file=path.name,
+            error="'values' phải là một ánh xạ {mã chỉ tiêu hoặc STT: giá trị}",
+        )
+    for i, (key, v) in enumerate(values.items()):
+        if i >= MAX_VALUES:
+            break
+        note = ""
+        if isinstance(v, dict):
+            note = str(v.get("note") or "")
+            v = v.get("value")
+        if isinstance(v, (list, dict)):
+            v = json.dumps(v, ensure_ascii=False)
+        raw.values.append(RawValue(str(key), v, note=note, location=Location(file=str(path), path=f"{base}.{key}")))
+
+
+class JsonReader:
+    name = "json"
+    suffixes = (".json",)
+    description = "Số liệu dạng JSON {mã chỉ tiêu: giá trị}"
+
+    def sniff(self, path: Path) -> bool:
+        return path.suffix.lower() in self.suffixes
+
+    def read(self, path: Path, options: Optional[dict] = None) -> RawSubmission:
+        text = _read_text(path)
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CchcError.make(
+                "file-unreadable", location=Location(file=str(path), row=exc.lineno), file=path.name,
+                error=f"JSON không hợp lệ: {exc.msg}",
+            ) from None
+        return _from_data(data, path)
+
+
+class YamlReader:
+    name = "yaml"
+    suffixes = (".yaml", ".yml")
+    description = "Số liệu dạng YAML {mã chỉ tiêu: giá trị}"
+
+    def sniff(self, path: Path) -> bool:
+        return path.suffix.lower() in self.suffixes
+
+    def read(self, path: Path, options: Optional[dict] = None) -> RawSubmission:
+        from ..spec.loader import read_yaml
+
+        data, _ = read_yaml(_read_text(path), Location(file=str(path)))
+        return _from_data(data, path)
+
+
+def _from_data(data: Any, path: Path) -> RawSubmission:
+    raw = RawSubmission(file=str(path))
+    if not isinstance(data, dict):
+        raise CchcError.make(
+            "file-unreadable", location=Location(file=str(path)), file=path.name,
+            error="nội dung phải là một ánh xạ có khóa 'values'",
+        )
+    _meta(raw, data)
+    values = data.get("values", {k: v for k, v in data.items() if k not in ("unit", "level", "period", "spec")})
+    _values_from_mapping(raw, values, path, "values")
+    return raw
+
+
+class CsvReader:
+    name = "csv"
+    suffixes = (".csv",)
+    description = "Số liệu dạng CSV: key,value[,note]"
+
+    def sniff(self, path: Path) -> bool:
+        return path.suffix.lower() in self.suffixes
+
+    def read(self, path: Path, options: Optional[dict] = None) -> RawSubmission:
+        text = _read_text(path)
+        raw = RawSubmission(file=str(path))
+        sample = text[:4096]
+        try:
+            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        reader = csv.reader(io.StringIO(text, newline=""), dialect)
+        header = [h.strip().lower() for h in next(reader, [])]
+        key_i = next((header.index(k) for k in ("key", "id", "stt", "ma") if k in header), 0)
+        val_i = next((header.index(k) for k in ("value", "gia tri", "so lieu") if k in header), 1)
+        note_i = header.index("note") if "note" in header else None
+        for line_no, row in enumerate(reader, start=2):
+            if line_no > MAX_VALUES:
+                break
+            if not row or not any(c.strip() for c in row):
+                continue
+            key = row[key_i].strip() if key_i < len(row) else ""
+            value = row[val_i] if val_i < len(row) else None
+            note = row[note_i] if note_i is not None and note_i < len(row) else ""
+            if key.startswith("#"):
+                _meta(raw, {key[1:]: value})
+                continue
+            raw.values.append(RawValue(key, value, note=note, location=Location(file=str(path), row=line_no)))
+        return raw
+
+
+@hookimpl
+def register_readers(register: Callable[..., None]) -> None:
+    register(JsonReader())
+    register(YamlReader())
+    register(CsvReader())

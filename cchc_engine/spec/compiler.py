@@ -1,0 +1,305 @@
+"""Check a loaded spec and compile its formulas and rules once.
+
+``compile_spec`` returns a ``CompiledSpec`` (what the engine runs) together
+with every problem found, each a located finding: duplicate ids, duplicate STT
+within a form at a shared level, unknown references, levels or choice sets,
+formula cycles, type mismatches (a coded answer in arithmetic), aggregation
+methods that would average percentages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from .. import expr as ex
+from ..findings import Finding, Location
+from .loader import yaml_path
+from .model import Form, Indicator, Rule, Spec
+
+
+@dataclass
+class CompiledRule:
+    rule: Rule
+    expr: ex.Expr
+    indicator: Optional[str]
+
+
+@dataclass
+class CompiledSpec:
+    """A checked spec with its expressions parsed and formulas in evaluation order."""
+
+    spec: Spec
+    source: Optional[str] = None  # file path
+    provider: Optional[str] = None  # plugin that registered it
+    formulas: dict[str, ex.Expr] = field(default_factory=dict)
+    formula_order: list[str] = field(default_factory=list)
+    rules: list[CompiledRule] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    def choice_set(self, ind: Indicator):
+        return self.spec.choices.get(ind.choices or "", [])
+
+
+class _Checker:
+    def __init__(self, spec: Spec, source: Optional[str], lines: Optional[dict[tuple, int]]):
+        self.spec = spec
+        self.source = source
+        self.lines = lines or {}
+        self.data: Any = spec.model_dump(by_alias=True)
+        self.findings: list[Finding] = []
+        # indicator id -> YAML path tuple
+        self.paths: dict[str, tuple] = {}
+        self._stt_clashes: set[tuple] = set()
+
+    def loc(self, path: tuple) -> Location:
+        line = None
+        p = path
+        while p and line is None:
+            line = self.lines.get(p)
+            p = p[:-1]
+        return Location(file=self.source, path=yaml_path(path, self.data), row=line)
+
+    def add(self, code: str, path: tuple, **values: Any) -> None:
+        self.findings.append(Finding.make(code, "error", location=self.loc(path), **values))
+
+    # -- structure ----------------------------------------------------------
+
+    def collect(self) -> None:
+        for fi, form in enumerate(self.spec.forms):
+            self._collect(form.indicators, ("forms", fi, "indicators"))
+
+    def _collect(self, inds: list[Indicator], base: tuple) -> None:
+        for i, ind in enumerate(inds):
+            path = base + (i,)
+            if ind.id in self.paths:
+                self.add("spec-duplicate-id", path + ("id",), id=ind.id, first=yaml_path(self.paths[ind.id], self.data))
+            else:
+                self.paths[ind.id] = path
+            self._collect(ind.children, path + ("children",))
+
+    def check_levels_and_choices(self) -> None:
+        levels = set(self.spec.level_ids())
+        for key, choices in self.spec.choices.items():
+            codes: set[int] = set()
+            for ci, choice in enumerate(choices):
+                if choice.code in codes:
+                    self.add("spec-duplicate-choice", ("choices", key, ci, "code"), code=choice.code, choices=key)
+                codes.add(choice.code)
+        for form in self.spec.forms:
+            for ind in form.walk():
+                path = self.paths[ind.id]
+                for lv in (ind.levels or []) + list(ind.stt_at) + list(ind.name_at):
+                    if lv not in levels:
+                        self.add("spec-unknown-level", path + ("levels",), level=lv)
+                if ind.type == "choice" and ind.choices not in self.spec.choices:
+                    self.add("spec-unknown-choices", path + ("choices",), choices=ind.choices)
+        for ri, rule in enumerate(self.spec.rules):
+            for lv in rule.levels or []:
+                if lv not in levels:
+                    self.add("spec-unknown-level", ("rules", ri, "levels"), level=lv)
+
+    def check_stt(self) -> None:
+        for fi, form in enumerate(self.spec.forms):
+            for level in self.spec.level_ids():
+                seen: dict[str, str] = {}
+                for ind in form.walk():
+                    if not ind.applies_to(level):
+                        continue
+                    stt = ind.stt_for(level)
+                    if not stt:
+                        continue
+                    if stt in seen and seen[stt] != ind.id:
+                        other = seen[stt]
+                        # report each clashing pair once, at the first level where it clashes
+                        key = (form.id, stt, other, ind.id)
+                        if key not in self._stt_clashes:
+                            self._stt_clashes.add(key)
+                            self.add(
+                                "spec-duplicate-stt",
+                                self.paths[ind.id] + ("stt",),
+                                stt=stt,
+                                form=form.id,
+                                id=ind.id,
+                                other=other,
+                                levels=level,
+                            )
+                    else:
+                        seen[stt] = ind.id
+
+    # -- expressions ----------------------------------------------------------
+
+    def kind_of(self, ref: str) -> str:
+        ind = self.spec.index().get(ref)
+        if ind is None:
+            raise _UnknownRef(ref)
+        if ind.type == "group":
+            raise _GroupRef(ref)
+        if ind.type == "text":
+            raise ex.ExprError(f"'{ref}' là chỉ tiêu văn bản (text), không dùng trong biểu thức")
+        return "choice" if ind.type == "choice" else "num"
+
+    def compile_expr(self, source: str, path: tuple, want: str) -> Optional[ex.Expr]:
+        try:
+            parsed = ex.parse(source)
+        except ex.ExprError as exc:
+            self.add("spec-expression", path, detail=str(exc))
+            return None
+        ok = True
+        for ref in parsed.refs:
+            ind = self.spec.index().get(ref)
+            if ind is None:
+                self.add("spec-unknown-reference", path, ref=ref)
+                ok = False
+            elif ind.type == "group":
+                self.add("spec-group-reference", path, ref=ref)
+                ok = False
+        if not ok:
+            return None
+        try:
+            kind = parsed.kind(self.kind_of)
+        except ex.ExprError as exc:
+            self.add("spec-type-mismatch", path, detail=str(exc))
+            return None
+        if kind != want:
+            detail = (
+                "công thức phải cho ra một số, không phải điều kiện đúng/sai"
+                if want == "num"
+                else "quy tắc phải là một điều kiện (so sánh), không phải một số"
+            )
+            self.add("spec-type-mismatch", path, detail=detail)
+            return None
+        return parsed
+
+    def compile_formulas(self, out: CompiledSpec) -> None:
+        for form in self.spec.forms:
+            for ind in form.walk():
+                if not ind.formula:
+                    continue
+                if ind.type not in ("count", "number", "percent"):
+                    self.add(
+                        "spec-type-mismatch",
+                        self.paths[ind.id] + ("formula",),
+                        detail=f"chỉ tiêu kiểu {ind.type} không có công thức",
+                    )
+                    continue
+                parsed = self.compile_expr(ind.formula, self.paths[ind.id] + ("formula",), "num")
+                if parsed is not None:
+                    out.formulas[ind.id] = parsed
+        out.formula_order = self._order(out.formulas)
+
+    def _order(self, formulas: dict[str, ex.Expr]) -> list[str]:
+        """Topological order of formulas; a cycle is an error naming it."""
+        order: list[str] = []
+        state: dict[str, int] = {}  # 1 visiting, 2 done
+        for start in formulas:
+            if state.get(start):
+                continue
+            stack: list[tuple[str, int]] = [(start, 0)]
+            trail: list[str] = []
+            while stack:
+                node, i = stack.pop()
+                if i == 0:
+                    if state.get(node) == 2:
+                        continue
+                    state[node] = 1
+                    trail.append(node)
+                deps = [r for r in formulas[node].refs if r in formulas]
+                if i < len(deps):
+                    stack.append((node, i + 1))
+                    dep = deps[i]
+                    if state.get(dep) == 1:
+                        cycle = trail[trail.index(dep):] + [dep]
+                        self.add("spec-cycle", self.paths[dep] + ("formula",), cycle=" → ".join(cycle))
+                        for n in trail:
+                            state[n] = 2
+                        stack.clear()
+                        break
+                    if not state.get(dep):
+                        stack.append((dep, 0))
+                else:
+                    state[node] = 2
+                    trail.pop()
+                    order.append(node)
+        return order
+
+    def compile_rules(self, out: CompiledSpec) -> None:
+        ids: set[str] = set()
+        for ri, rule in enumerate(self.spec.rules):
+            path = ("rules", ri)
+            if rule.id in ids:
+                self.add("spec-duplicate-rule", path + ("id",), id=rule.id)
+            ids.add(rule.id)
+            parsed = self.compile_expr(rule.expr, path + ("expr",), "bool")
+            if parsed is None:
+                continue
+            for name in _placeholders(rule.message) | _placeholders(rule.message_en):
+                if name not in parsed.refs:
+                    self.add("spec-message-placeholder", path + ("message",), rule=rule.id, name=name)
+            target = rule.indicator or (parsed.refs[0] if parsed.refs else None)
+            if rule.indicator and rule.indicator not in self.spec.index():
+                self.add("spec-unknown-reference", path + ("indicator",), ref=rule.indicator)
+            out.rules.append(CompiledRule(rule, parsed, target))
+
+    def check_aggregates(self, out: CompiledSpec) -> None:
+        for form in self.spec.forms:
+            for ind in form.walk():
+                agg = ind.aggregate_method
+                path = self.paths[ind.id] + ("aggregate",)
+                if agg.method == "formula" and not ind.formula:
+                    self.add("spec-aggregate", path, detail=f"'{ind.id}': cách tổng hợp 'formula' cần có công thức")
+                elif agg.method == "count" and ind.type != "choice":
+                    self.add("spec-aggregate", path, detail=f"'{ind.id}': 'count' chỉ dùng cho câu trả lời mã hóa")
+                elif agg.method == "sum" and ind.type in ("percent", "choice", "text", "group"):
+                    self.add(
+                        "spec-aggregate",
+                        path,
+                        detail=f"'{ind.id}' kiểu {ind.type} không cộng dồn được (không bao giờ cộng hay lấy trung bình tỷ lệ)",
+                    )
+                elif agg.method in ("min", "max") and ind.type in ("text", "group"):
+                    self.add("spec-aggregate", path, detail=f"'{ind.id}' kiểu {ind.type} không có min/max")
+
+
+class _UnknownRef(ex.ExprError):
+    def __init__(self, ref: str):
+        super().__init__(f"không có chỉ tiêu '{ref}'")
+
+
+class _GroupRef(ex.ExprError):
+    def __init__(self, ref: str):
+        super().__init__(f"'{ref}' là dòng tiêu đề")
+
+
+def _placeholders(text: str) -> set[str]:
+    import string
+
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    except ValueError:
+        return set()
+
+
+def compile_spec(
+    spec: Spec,
+    source: Optional[str] = None,
+    lines: Optional[dict[tuple, int]] = None,
+    provider: Optional[str] = None,
+) -> tuple[CompiledSpec, list[Finding]]:
+    """Check ``spec`` and parse its expressions. Returns the compiled spec and the errors found."""
+    checker = _Checker(spec, source, lines)
+    out = CompiledSpec(spec=spec, source=source, provider=provider)
+    checker.collect()
+    checker.check_levels_and_choices()
+    checker.check_stt()
+    checker.compile_formulas(out)
+    checker.compile_rules(out)
+    checker.check_aggregates(out)
+    return out, checker.findings
+
+
+def form_title(form: Form) -> str:
+    return f"{form.label}: {form.title}" if form.label else form.title

@@ -1,0 +1,228 @@
+"""Load a spec file: safe YAML within limits, then the pydantic model.
+
+YAML is never loaded with a loader that can build Python objects. Before the
+document is composed, its event stream is scanned (the parser is iterative, the
+composer is not) so that an anchor bomb or a 10,000-deep nesting is refused in
+milliseconds with a message, instead of eating memory or the recursion limit.
+Every error names the file, the YAML path and, where known, the line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional, Union
+
+import yaml
+from pydantic import ValidationError
+
+from ..findings import CchcError, Finding, Location
+from .model import Spec
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 200_000  # after alias expansion
+
+
+class _SafeLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate mapping keys (a silent overwrite in a spec is a bug)."""
+
+
+def _construct_mapping(loader: _SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: dict[Any, yaml.Node] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"khóa '{key}' bị lặp (lần đầu ở dòng {seen[key].start_mark.line + 1})", key_node.start_mark
+            )
+        seen[key] = key_node
+    return loader.construct_mapping(node, deep=deep)
+
+
+_SafeLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _scan_limits(text: str, loc: Location) -> None:
+    """Refuse deep nesting and alias expansion beyond the limits, from events only."""
+    depth = 0
+    total = 0
+    sizes: dict[str, int] = {}
+    open_anchors: list[tuple[Optional[str], int]] = []
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            total += 1
+            if isinstance(event, yaml.AliasEvent):
+                total += sizes.get(event.anchor, 1)
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise CchcError.make(
+                        "spec-yaml-too-large", location=_at(loc, event), what=f"lồng quá {MAX_DEPTH} mức"
+                    )
+                open_anchors.append((event.anchor, total))
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+                anchor, start = open_anchors.pop()
+                if anchor:
+                    sizes[anchor] = total - start + 1
+            elif isinstance(event, yaml.ScalarEvent) and event.anchor:
+                sizes[event.anchor] = 1
+            if total > MAX_NODES:
+                raise CchcError.make(
+                    "spec-yaml-too-large", location=_at(loc, event), what=f"hơn {MAX_NODES:,} nút sau khi mở rộng alias"
+                )
+    except yaml.YAMLError as exc:
+        raise CchcError.make("spec-yaml-invalid", location=_mark_loc(loc, exc), error=_yaml_problem(exc)) from None
+
+
+def _at(loc: Location, event: yaml.Event) -> Location:
+    return loc.model_copy(update={"row": event.start_mark.line + 1})
+
+
+def _mark_loc(loc: Location, exc: yaml.YAMLError) -> Location:
+    mark = getattr(exc, "problem_mark", None)
+    return loc.model_copy(update={"row": mark.line + 1}) if mark is not None else loc
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    return f"{context}: {problem}" if context else str(problem)
+
+
+def _line_map(node: yaml.Node, path: tuple = (), out: Optional[dict] = None) -> dict[tuple, int]:
+    """YAML path (as pydantic reports it) → 1-based line, iteratively."""
+    out = {} if out is None else out
+    stack = [(node, path)]
+    while stack:
+        cur, p = stack.pop()
+        out.setdefault(p, cur.start_mark.line + 1)
+        if isinstance(cur, yaml.MappingNode):
+            for k, v in cur.value:
+                if isinstance(k, yaml.ScalarNode):
+                    out.setdefault(p + (k.value,), k.start_mark.line + 1)
+                    stack.append((v, p + (k.value,)))
+        elif isinstance(cur, yaml.SequenceNode):
+            for i, v in enumerate(cur.value):
+                stack.append((v, p + (i,)))
+    return out
+
+
+def yaml_path(loc: tuple, data: Any = None) -> str:
+    """('forms', 0, 'indicators', 2, 'type') → 'forms[0](bm1).indicators[2](nv_de_ra).type'."""
+    out = ""
+    cur = data
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+            try:
+                cur = cur[part]
+                if isinstance(cur, dict) and isinstance(cur.get("id"), (str, int)):
+                    out += f"({cur['id']})"
+            except (IndexError, KeyError, TypeError):
+                cur = None
+        else:
+            out += ("." if out else "") + str(part)
+            try:
+                cur = cur[part] if isinstance(cur, dict) else None
+            except (KeyError, TypeError):
+                cur = None
+    return out
+
+
+def read_yaml(text: str, loc: Location) -> tuple[Any, dict[tuple, int]]:
+    """Parse YAML text safely; returns the data and a path → line map."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise CchcError.make("spec-yaml-too-large", location=loc, what=f"lớn hơn {MAX_BYTES // (1024 * 1024)} MB")
+    _scan_limits(text, loc)
+    loader = _SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise CchcError.make("spec-yaml-invalid", location=loc, error="tệp rỗng")
+        lines = _line_map(node)
+        data = loader.construct_document(node)
+    except yaml.YAMLError as exc:
+        raise CchcError.make("spec-yaml-invalid", location=_mark_loc(loc, exc), error=_yaml_problem(exc)) from None
+    finally:
+        loader.dispose()
+    return data, lines
+
+
+def read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CchcError.make("spec-file-missing", location=Location(file=str(path)), error=exc.strerror or str(exc))
+    if len(raw) > MAX_BYTES:
+        raise CchcError.make(
+            "spec-yaml-too-large", location=Location(file=str(path)), what=f"lớn hơn {MAX_BYTES // (1024 * 1024)} MB"
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CchcError.make(
+            "spec-yaml-invalid", location=Location(file=str(path)), error=f"không phải UTF-8 (byte {exc.start})"
+        ) from None
+
+
+def validate_data(data: Any, lines: dict[tuple, int], loc: Location) -> Spec:
+    """Turn loaded YAML into a Spec, with every schema error located."""
+    if not isinstance(data, dict):
+        raise CchcError.make("spec-schema", location=loc, error="tệp bộ chỉ tiêu phải là một ánh xạ (mapping) YAML")
+    try:
+        return Spec.model_validate(data)
+    except ValidationError as exc:
+        findings = []
+        for err in exc.errors(include_url=False):
+            path = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+            line = _nearest_line(lines, path)
+            findings.append(
+                Finding.make(
+                    "spec-schema",
+                    "error",
+                    location=loc.model_copy(update={"path": yaml_path(path, data), "row": line}),
+                    error=_schema_msg(err),
+                )
+            )
+        raise CchcError(findings, exit_code=1) from None
+
+
+def _nearest_line(lines: dict[tuple, int], path: tuple) -> Optional[int]:
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return lines.get(())
+
+
+_SCHEMA_MSG = {
+    "missing": "thiếu trường bắt buộc",
+    "extra_forbidden": "trường không được hỗ trợ (gõ sai tên?)",
+    "literal_error": "giá trị không hợp lệ; cho phép: {expected}",
+    "string_pattern_mismatch": "sai định dạng mã (chỉ chữ thường không dấu, số, '_' và '.')",
+    "string_type": "phải là chuỗi ký tự",
+    "int_parsing": "phải là số nguyên",
+    "int_type": "phải là số nguyên",
+    "list_type": "phải là một danh sách",
+    "dict_type": "phải là một ánh xạ",
+    "too_short": "không được để trống",
+    "value_error": "{msg}",
+}
+
+
+def _schema_msg(err: dict) -> str:
+    template = _SCHEMA_MSG.get(err["type"])
+    if template is None:
+        return err["msg"]
+    ctx = err.get("ctx") or {}
+    msg = err["msg"].removeprefix("Value error, ")
+    return template.format(expected=ctx.get("expected", ""), msg=msg)
+
+
+def load_spec_file(path: Union[str, Path]) -> tuple[Spec, dict[tuple, int]]:
+    """Read and validate one spec file (no semantic checks; see spec.compiler)."""
+    path = Path(path)
+    loc = Location(file=str(path))
+    data, lines = read_yaml(read_text(path), loc)
+    return validate_data(data, lines, loc), lines

@@ -1,0 +1,236 @@
+"""The spec language: pydantic models for one year's CCHC statistics template.
+
+A spec file is YAML; these models are its schema (``cchc spec schema`` prints the
+JSON Schema generated from them). Semantic checks that need the whole spec
+(references, cycles, duplicate STT) live in ``spec/check.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+ID_PATTERN = r"^[a-z_][a-z0-9_]*(\.[a-z0-9_]+)*$"
+_ID_RE = re.compile(ID_PATTERN)
+
+IndicatorType = Literal["count", "number", "percent", "choice", "text", "group"]
+Severity = Literal["error", "warning", "info"]
+ZeroDenominator = Literal["blank", "100", "0"]
+AggregateMethod = Literal["sum", "formula", "min", "max", "count", "none"]
+MissingPolicy = Literal["skip", "zero", "warn"]
+
+
+class _Strict(BaseModel):
+    # Unknown keys are typos in a spec file: refuse them instead of ignoring them.
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Level(_Strict):
+    """A reporting level, top first (tỉnh, then huyện, then xã)."""
+
+    id: str = Field(pattern=ID_PATTERN, description="Stable id, e.g. 'tinh', 'huyen', 'xa'.")
+    name: str = Field(description="Vietnamese name, e.g. 'Cấp huyện'.")
+    aliases: list[str] = Field(default_factory=list, description="Other words that name it in titles.")
+
+
+class Choice(_Strict):
+    """One coded answer: the code reported, its label and accepted spellings."""
+
+    code: int
+    label: str
+    aliases: list[str] = Field(default_factory=list)
+
+
+class Aggregate(_Strict):
+    """How an indicator is compiled from the units below.
+
+    ``sum`` adds values; ``formula`` recomputes the indicator's formula from the
+    compiled operands (ratios: never an average of percentages); ``min``/``max``
+    take the lowest/highest answer; ``count`` counts units whose answer equals
+    ``code``; ``none`` leaves the value for the higher level to fill.
+    """
+
+    method: AggregateMethod
+    code: Optional[int] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, data: Any) -> Any:
+        # Accept the short spellings "sum" and "count:1" used in spec files.
+        if isinstance(data, str):
+            method, _, code = data.partition(":")
+            out: dict[str, Any] = {"method": method.strip()}
+            if code.strip():
+                try:
+                    out["code"] = int(code)
+                except ValueError:
+                    out["code"] = code
+            return out
+        return data
+
+    @model_validator(mode="after")
+    def _code_for_count(self) -> "Aggregate":
+        if self.method == "count" and self.code is None:
+            raise ValueError("aggregate 'count' cần mã câu trả lời, ví dụ 'count:1'")
+        return self
+
+
+class Indicator(_Strict):
+    """One row of the appendix."""
+
+    id: str = Field(pattern=ID_PATTERN, description="Stable id, unique in the spec; formulas refer to it.")
+    stt: str = Field(default="", description="STT as printed in the template; may be empty ('Trong đó' rows).")
+    name: str = Field(description="The indicator's name exactly as the template prints it.")
+    stt_at: dict[str, str] = Field(
+        default_factory=dict, description="STT where one level's template numbers it differently: {level: stt}."
+    )
+    name_at: dict[str, str] = Field(
+        default_factory=dict, description="Name where one level's template words it differently: {level: name}."
+    )
+    unit: str = Field(default="", description="Đơn vị tính as printed.")
+    type: IndicatorType
+    choices: Optional[str] = Field(default=None, description="Name of a choice set (type: choice).")
+    levels: Optional[list[str]] = Field(default=None, description="Levels that report it; default all.")
+    formula: Optional[str] = Field(default=None, description="Expression giving a derived value.")
+    zero_denominator: Optional[ZeroDenominator] = Field(
+        default=None, description="What ratio(x, 0) gives here; default the spec's."
+    )
+    aggregate: Optional[Aggregate] = Field(default=None, description="Compile method; default by type.")
+    min: Optional[float] = None
+    max: Optional[float] = None
+    note: str = Field(default="", description="The template's remark (Ghi chú).")
+    aliases: list[str] = Field(default_factory=list, description="Other names it is printed with.")
+    previous: Optional[str] = Field(default=None, description="Id of the same indicator in the previous spec.")
+    children: list["Indicator"] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _type_fields(self) -> "Indicator":
+        if self.type == "choice" and not self.choices:
+            raise ValueError(f"chỉ tiêu '{self.id}' kiểu choice phải khai báo 'choices'")
+        if self.type != "choice" and self.choices:
+            raise ValueError(f"chỉ tiêu '{self.id}' không phải kiểu choice nhưng có 'choices'")
+        if self.type == "group" and self.formula:
+            raise ValueError(f"chỉ tiêu '{self.id}' kiểu group không có công thức")
+        return self
+
+    def stt_for(self, level: Optional[str]) -> str:
+        return self.stt_at.get(level, self.stt) if level else self.stt
+
+    def name_for(self, level: Optional[str]) -> str:
+        return self.name_at.get(level, self.name) if level else self.name
+
+    def applies_to(self, level: Optional[str]) -> bool:
+        return level is None or self.levels is None or level in self.levels
+
+    def walk(self) -> Iterator["Indicator"]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    @property
+    def has_value(self) -> bool:
+        return self.type != "group"
+
+    @property
+    def aggregate_method(self) -> Aggregate:
+        if self.aggregate is not None:
+            return self.aggregate
+        if self.formula and self.type in ("percent", "number", "count"):
+            return Aggregate(method="formula")
+        if self.type in ("count", "number"):
+            return Aggregate(method="sum")
+        if self.type == "choice":
+            return Aggregate(method="min")
+        return Aggregate(method="none")
+
+
+class Form(_Strict):
+    """A Biểu mẫu (2023 has seven; 2021 has one); STT restarts in each."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(description="Form heading, e.g. 'Công tác chỉ đạo điều hành CCHC'.")
+    label: str = Field(default="", description="How the template names it, e.g. 'Biểu mẫu 1'.")
+    indicators: list[Indicator]
+
+    def walk(self) -> Iterator[Indicator]:
+        for ind in self.indicators:
+            yield from ind.walk()
+
+
+class Rule(_Strict):
+    """A cross-indicator check."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    expr: str = Field(description="Boolean expression that holds for a sound report.")
+    severity: Severity = "error"
+    message: str = Field(description="Vietnamese message; {indicator_id} is replaced by its value.")
+    message_en: str = ""
+    missing: MissingPolicy = Field(
+        default="skip",
+        description="Operand missing: skip the rule (default), treat blanks as 0, or warn.",
+    )
+    levels: Optional[list[str]] = None
+    indicator: Optional[str] = Field(default=None, description="Indicator the finding points at; default the first operand.")
+
+
+class Spec(_Strict):
+    """One year's (or one province's) statistics template."""
+
+    schema_: Optional[str] = Field(default=None, alias="$schema")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", description="Spec id, e.g. '2023' or '2021-ha-tinh'.")
+    year: int
+    title: str
+    documents: list[str] = Field(default_factory=list, description="The issuing document(s) it follows.")
+    extends: Optional[str] = Field(default=None, description="Id or path of the spec this one modifies.")
+    levels: list[Level] = Field(min_length=1)
+    zero_denominator: ZeroDenominator = "blank"
+    choices: dict[str, list[Choice]] = Field(default_factory=dict)
+    forms: list[Form] = Field(min_length=1)
+    rules: list[Rule] = Field(default_factory=list)
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    _index: Optional[dict[str, Indicator]] = PrivateAttr(default=None)
+    _form_of: Optional[dict[str, Form]] = PrivateAttr(default=None)
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_str(cls, v: Any) -> Any:
+        # `id: 2023` in YAML is an int; ids are strings.
+        return str(v) if isinstance(v, int) else v
+
+    # -- lookups (computed once; specs are immutable after loading) --------------
+
+    def indicators(self) -> Iterator[tuple[Form, Indicator]]:
+        for form in self.forms:
+            for ind in form.walk():
+                yield form, ind
+
+    def index(self) -> dict[str, Indicator]:
+        if self._index is None:
+            self._index = {ind.id: ind for _, ind in self.indicators()}
+        return self._index
+
+    def form_of(self) -> dict[str, Form]:
+        if self._form_of is None:
+            self._form_of = {ind.id: form for form, ind in self.indicators()}
+        return self._form_of
+
+    def level_ids(self) -> list[str]:
+        return [lv.id for lv in self.levels]
+
+    def level(self, key: str) -> Optional[Level]:
+        from ..textnorm import name_key
+
+        k = name_key(key)
+        for lv in self.levels:
+            if k in {name_key(lv.id), name_key(lv.name), *(name_key(a) for a in lv.aliases)}:
+                return lv
+        return None
+
+    def indicator_count(self) -> int:
+        return sum(1 for _, ind in self.indicators() if ind.has_value)
+
+
+Indicator.model_rebuild()

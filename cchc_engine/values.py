@@ -1,0 +1,444 @@
+"""Normalise one raw cell value by its indicator's type, Vietnamese conventions first.
+
+Readers hand over whatever the cell held: text typed by an officer (``"1.859"``,
+``"75,8%"``, ``"<b>0</b>"``, ``"Có"``), a real number from Excel (``0.7674`` in a
+percent-formatted cell), a date Excel guessed, ``None``. :func:`normalise` turns it
+into the indicator's value, or into ``None`` plus an :class:`Issue` saying why.
+
+Reading rules, in order of trust:
+
+* Vietnamese first: ``.`` groups thousands (``1.859`` = 1859), ``,`` is the decimal
+  mark (``92,59``); ``1.234,5`` is 1234,5.
+* English spellings are accepted when nothing Vietnamese fits (``75.8``, ``1,234.5``)
+  and reported as ``ambiguous-decimal`` (info, value kept).
+* A lone dot before exactly three digits (``1.859``) is a thousands dot, except in a
+  percentage, where 1859 cannot be and it is read as 1,859 (info).
+
+The function is pure and never raises: a bad value is data, not an exception.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import math
+import numbers
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, NamedTuple, Optional, Sequence
+
+from .textnorm import name_key
+
+if TYPE_CHECKING:  # only for hints: the models are loaded by whoever builds an Indicator
+    from .spec.model import Choice, Indicator
+
+__all__ = ["Issue", "Normalised", "normalise", "parse_vn_number"]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """What is wrong (or worth knowing) about one value; ``code`` is a catalogue code."""
+
+    code: str
+    severity: str  # "error" | "warning" | "info"
+    values: dict[str, Any]  # message placeholders; always holds "raw"
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """A value read from a cell: ``value`` is None when blank or rejected."""
+
+    value: int | float | str | None
+    raw: str
+    issue: Issue | None = None
+
+
+# --- text clean-up -------------------------------------------------------------
+
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_FOOTNOTE = re.compile(r"<sup\b[^>]*>.*?</sup>", re.IGNORECASE | re.DOTALL)
+_WS = re.compile(r"\s+")
+# Invisible characters Word and web pages leave behind (zero-width space, BOM, soft hyphen...).
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_BLANKS = frozenset({"", "-", "\u2013", "\u2014", "\u2212"})
+_RAW_SHOWN = 120  # longest raw text quoted in a message
+
+# --- numbers ---------------------------------------------------------------------
+
+_MAX_NUMBER_LEN = 64  # nothing in a statistics appendix is longer; keeps int()/Decimal cheap
+_NUMBER = re.compile(r"([-+\u2212\u2013])? ?([0-9][0-9., ]*[0-9]|[0-9]|[.,][0-9]+) ?(%)?", re.ASCII)
+_SPACE_GROUPS = re.compile(r"([0-9]{1,3}(?: [0-9]{3})+)([.,][0-9]+)?", re.ASCII)
+_GROUPS = {
+    ".": re.compile(r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+", re.ASCII),
+    ",": re.compile(r"[1-9][0-9]{0,2}(?:,[0-9]{3})+", re.ASCII),
+}
+_FRACTION = re.compile(r"[-+]? ?[0-9][0-9.,]* ?/ ?[0-9][0-9.,]*", re.ASCII)
+_DATE_TEXT = re.compile(
+    r"(?P<d>[0-9]{1,2})(?P<s>[/.-])(?P<m>[0-9]{1,2})(?P=s)(?P<y>[0-9]{4}|[0-9]{2})"
+    r"|(?P<y2>[0-9]{4})-(?P<m2>[0-9]{1,2})-(?P<d2>[0-9]{1,2})",
+    re.ASCII,
+)
+# "Có = 1", "1 = Có", "1: Có", "1 (Có)", "Có (1)": an answer written with its code.
+_MAX_CODED_LEN = 120
+_CODED = re.compile(r"(.+?)\s*[=:]\s*(.+)|(.+?)\s*\((.+)\)", re.DOTALL)
+
+
+class _Parsed(NamedTuple):
+    value: Decimal  # the Vietnamese reading (English when nothing Vietnamese fits)
+    english: bool  # read with English conventions: worth an info
+    alt: Optional[Decimal]  # the English reading of a lone "d.ddd" (thousands or decimal?)
+    comma3: bool  # a lone comma before exactly three digits: 1,000 is 1 or 1000
+    percent: bool  # carried a % sign
+
+
+def _clean(text: str) -> str:
+    """Text as a number or a label: entities decoded, tags and footnotes gone, spaces single."""
+    if "&" in text:
+        text = html.unescape(text)
+    if "<" in text:
+        text = _TAG.sub(" ", _FOOTNOTE.sub(" ", text))
+    if not text.isascii():
+        # NFKC folds full-width digits and "％", and turns NBSP-like spaces into spaces.
+        text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
+    return _WS.sub(" ", text).strip()
+
+
+def _parse_body(body: str) -> Optional[tuple[Decimal, bool, Optional[Decimal], bool]]:
+    """Digits with separators (no sign, no %): (value, english, alt, comma3) or None."""
+    if " " in body:  # "1 312" / "1 312,5": spaces group thousands
+        m = _SPACE_GROUPS.fullmatch(body)
+        if not m:
+            return None
+        whole, frac = m.group(1).replace(" ", ""), m.group(2)
+        if frac is None:
+            return Decimal(whole), False, None, False
+        return Decimal(f"{whole}.{frac[1:]}"), frac[0] == ".", None, False
+    dots, commas = body.count("."), body.count(",")
+    if not dots and not commas:
+        return Decimal(body), False, None, False
+    if dots and commas:  # the last separator is the decimal mark, the other groups thousands
+        i = max(body.rfind("."), body.rfind(","))
+        mark, head, frac = body[i], body[:i], body[i + 1 :]
+        group = "," if mark == "." else "."
+        if not _GROUPS[group].fullmatch(head):
+            return None
+        return Decimal(f"{head.replace(group, '')}.{frac}"), mark == ".", None, False
+    if commas:
+        if commas == 1:  # "92,59": the Vietnamese decimal comma
+            head, frac = body.split(",")
+            comma3 = len(frac) == 3 and head[:1] not in ("", "0")
+            return Decimal(f"{head or '0'}.{frac}"), False, None, comma3
+        if _GROUPS[","].fullmatch(body):  # "1,234,567": English grouping
+            return Decimal(body.replace(",", "")), True, None, False
+        return None
+    if dots == 1:
+        head, frac = body.split(".")
+        english = Decimal(f"{head or '0'}.{frac}")
+        if len(frac) == 3 and _GROUPS["."].fullmatch(body):  # "1.859": thousands, or 1,859?
+            return Decimal(head + frac), False, english, False
+        return english, True, None, False  # "75.8": an English decimal point
+    if _GROUPS["."].fullmatch(body):  # "1.234.567"
+        return Decimal(body.replace(".", "")), False, None, False
+    return None
+
+
+def _parse_number(text: str) -> Optional[_Parsed]:
+    """Read cleaned text as a number, or None."""
+    if len(text) > _MAX_NUMBER_LEN:
+        return None
+    m = _NUMBER.fullmatch(text)
+    if not m:
+        return None
+    parsed = _parse_body(m.group(2))
+    if parsed is None:
+        return None
+    value, english, alt, comma3 = parsed
+    if m.group(1) and m.group(1) != "+":
+        value = -value
+        alt = None if alt is None else -alt
+    return _Parsed(value, english, alt, comma3, m.group(3) is not None)
+
+
+def _plain(d: Decimal | float | int) -> int | float:
+    """An exact-as-possible Python number: int when whole, float otherwise."""
+    if isinstance(d, int):
+        return d
+    if isinstance(d, Decimal):
+        return int(d) if d == d.to_integral_value() else float(d)
+    return int(d) if d.is_integer() and abs(d) < 2**63 else d
+
+
+def parse_vn_number(text: str) -> float | None:
+    """Read a number written the Vietnamese way; None if it is not one.
+
+    ``'1.859'`` → 1859.0, ``'92,59'`` → 92.59, ``'1.234,5'`` → 1234.5, ``'75,8%'`` → 75.8
+    (the sign is dropped), ``'06'`` → 6.0. English spellings are the fallback:
+    ``'75.8'`` → 75.8, ``'1,234.5'`` → 1234.5. Fractions, dates and words give None.
+    """
+    try:
+        if isinstance(text, bool):
+            return None
+        if isinstance(text, numbers.Real):
+            f = float(text)
+            return f if math.isfinite(f) else None
+        if not isinstance(text, str):
+            return None
+        parsed = _parse_number(_clean(text))
+        return None if parsed is None else float(parsed.value)
+    except Exception:  # never raise: a reader calls this on every cell
+        return None
+
+
+# --- issues ------------------------------------------------------------------------
+
+
+def _shown(raw: str) -> str:
+    return raw if len(raw) <= _RAW_SHOWN else raw[: _RAW_SHOWN - 1] + "\u2026"
+
+
+def _rejected(raw: str, code: str, **values: Any) -> Normalised:
+    return Normalised(None, raw, Issue(code, "error", {"raw": _shown(raw), **values}))
+
+
+def _invalid(raw: str, ind: Indicator) -> Normalised:
+    return _rejected(raw, "invalid-number", type=ind.type)
+
+
+def _unit(ind: Indicator) -> str:
+    # The unit the value contradicts; a count printed with "%" would make the message absurd.
+    return ind.unit if ind.unit and "%" not in ind.unit else ind.type
+
+
+def _takes_percent(ind: Indicator) -> bool:
+    return ind.type == "percent" or (ind.type == "number" and "%" in (ind.unit or ""))
+
+
+def _finish(x: int | float, ind: Indicator, raw: str, info: Optional[Issue] = None) -> Normalised:
+    """Check a finite number against the indicator's type and bounds."""
+    t = ind.type
+    if t == "count":
+        if x < 0:
+            return _rejected(raw, "negative-value")
+        if isinstance(x, float) and not x.is_integer():
+            return _rejected(raw, "not-integer")
+        x = int(x)
+    elif t == "percent":
+        if x < 0 or x > 100:
+            return _rejected(raw, "percent-out-of-range", value=x)
+    elif x < 0 and ind.min is not None and ind.min >= 0:
+        return _rejected(raw, "negative-value")
+    if (ind.min is not None and x < ind.min) or (ind.max is not None and x > ind.max):
+        return _rejected(
+            raw,
+            "out-of-range",
+            value=x,
+            min=ind.min if ind.min is not None else "-\u221e",
+            max=ind.max if ind.max is not None else "+\u221e",
+        )
+    return Normalised(_plain(x), raw, info)
+
+
+# --- by kind of input -----------------------------------------------------------------
+
+
+def _date_text(v: object) -> str:
+    """How the officer saw the date: 15/09/2023 (time appended when there is one)."""
+    if isinstance(v, _dt.datetime):
+        day = v.strftime("%d/%m/") + str(v.year)
+        return day if v.time() == _dt.time() else f"{day} {v.time().isoformat()}"
+    if isinstance(v, _dt.date):
+        return v.strftime("%d/%m/") + str(v.year)
+    return str(v)  # time, timedelta
+
+
+def _real_text(x: int | float | Decimal) -> str:
+    """A plain spelling of a real number: 53, 0.7674."""
+    try:
+        if isinstance(x, float) and x.is_integer() and abs(x) < 1e16:
+            return str(int(x))
+        if isinstance(x, Decimal) and x.is_finite():
+            if x == x.to_integral_value() and abs(x.adjusted()) < 20:
+                return str(int(x))
+            return format(x, "f") if -20 < x.adjusted() < 20 else str(x)
+        return str(x) if isinstance(x, (int, Decimal)) else repr(float(x))
+    except (ValueError, OverflowError, TypeError):  # e.g. ints beyond str()'s digit limit
+        return "<số quá lớn>"
+
+
+def _from_real(raw: object, ind: Indicator, choices: Optional[Sequence[Choice]], percent_format: bool) -> Normalised:
+    """A real number from the workbook (int, float, Decimal, ...)."""
+    text = _real_text(raw)  # type: ignore[arg-type]
+    t = ind.type
+    if t == "text":
+        return Normalised(text, text)
+    if t == "group":
+        return Normalised(None, text)
+    x = _real_value(raw)
+    if x is None:
+        return _invalid(text, ind)
+    if t == "choice":
+        if isinstance(x, float) and not x.is_integer():
+            return _rejected(text, "unknown-choice", allowed=_allowed(choices))
+        return _choice_code(int(x), text, choices)
+    if percent_format:
+        # Excel stores 76,74 % as 0.7674; the round drops the float noise of * 100.
+        if not _takes_percent(ind):
+            return _rejected(text, "percent-in-count", unit=_unit(ind))
+        x = x * 100 if isinstance(x, int) else round(x * 100, 10)
+        if isinstance(x, float) and not math.isfinite(x):
+            return _invalid(text, ind)
+    return _finish(x, ind, text)
+
+
+def _real_value(raw: object) -> int | float | None:
+    """The number a workbook value stands for; None for NaN, infinities and the unconvertible."""
+    try:
+        if isinstance(raw, numbers.Integral):
+            return int(raw)  # type: ignore[call-overload]
+        if isinstance(raw, Decimal):
+            if not raw.is_finite():
+                return None
+            # Whole Decimals stay exact; a huge exponent would make int() build a giant number.
+            if raw == raw.to_integral_value() and raw.adjusted() < 30:
+                return int(raw)
+        x = float(raw)  # type: ignore[arg-type]
+    except (ValueError, OverflowError, TypeError, ArithmeticError):
+        return None
+    return x if math.isfinite(x) else None
+
+
+def _from_text(text: str, ind: Indicator) -> Normalised:
+    """Text typed in a number cell (count, number, percent)."""
+    clean = _clean(text)
+    if clean in _BLANKS:
+        return Normalised(None, text)
+    parsed = _parse_number(clean)
+    if parsed is None:
+        if len(clean) <= _MAX_NUMBER_LEN:
+            m = _DATE_TEXT.fullmatch(clean)
+            if m and _is_date(m):
+                return _rejected(text, "date-not-number")
+            if _FRACTION.fullmatch(clean):
+                return _rejected(text, "fraction-in-count") if ind.type == "count" else _invalid(text, ind)
+        return _invalid(text, ind)
+    if parsed.percent and not _takes_percent(ind):
+        return _rejected(text, "percent-in-count", unit=_unit(ind))
+    value, english = parsed.value, parsed.english
+    if ind.type == "percent" and parsed.alt is not None:
+        value, english = parsed.alt, True  # 1.859 % cannot be 1859 %
+    elif ind.type == "count" and parsed.comma3:
+        return _rejected(text, "not-integer")  # 1,000: one (Vietnamese) or a thousand (English)?
+    x = _plain(value)
+    info = Issue("ambiguous-decimal", "info", {"raw": _shown(text), "value": x}) if english else None
+    return _finish(x, ind, text, info)
+
+
+def _is_date(m: re.Match[str]) -> bool:
+    day, month = (m.group("d"), m.group("m")) if m.group("d") else (m.group("d2"), m.group("m2"))
+    return 1 <= int(day) <= 31 and 1 <= int(month) <= 12
+
+
+# --- choices ---------------------------------------------------------------------------
+
+
+def _allowed(choices: Optional[Sequence[Choice]]) -> str:
+    return ", ".join(f"{c.code} ({c.label})" for c in sorted(choices or (), key=lambda c: c.code))
+
+
+def _choice_code(code: int, raw: str, choices: Optional[Sequence[Choice]]) -> Normalised:
+    # Without a choice set (a caller's slip) any whole code is taken as given.
+    if not choices or any(c.code == code for c in choices):
+        return Normalised(code, raw)
+    return _rejected(raw, "unknown-choice", allowed=_allowed(choices))
+
+
+def _whole(text: str) -> Optional[int]:
+    parsed = _parse_number(text)
+    if parsed is None or parsed.percent or parsed.value != parsed.value.to_integral_value():
+        return None
+    return int(parsed.value)
+
+
+def _from_choice_text(text: str, choices: Optional[Sequence[Choice]]) -> Normalised:
+    clean = _clean(text)
+    if clean in _BLANKS:
+        return Normalised(None, text)
+    code = _whole(clean)
+    if code is not None:
+        return _choice_code(code, text, choices)
+    by_key: dict[str, int] = {}
+    for c in choices or ():
+        for name in (c.label, *c.aliases):
+            by_key.setdefault(name_key(name), c.code)
+    key = name_key(clean)
+    if key and key in by_key:
+        return Normalised(by_key[key], text)
+    m = _CODED.fullmatch(clean) if len(clean) <= _MAX_CODED_LEN else None
+    if m:
+        a, b = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(3), m.group(4))
+        for label, number in ((a, b), (b, a)):
+            code = _whole(number.strip())
+            if code is None:
+                continue
+            said = by_key.get(name_key(label))
+            # The code decides, unless the label names another answer ("Có = 0").
+            if said is None or said == code:
+                return _choice_code(code, text, choices)
+    return _rejected(text, "unknown-choice", allowed=_allowed(choices))
+
+
+# --- entry point -------------------------------------------------------------------------
+
+
+def normalise(
+    raw: object,
+    ind: Indicator,
+    choices: Sequence[Choice] | None = None,
+    *,
+    percent_format: bool = False,
+) -> Normalised:
+    """Read one cell value for ``ind``; never raises.
+
+    ``choices`` is the indicator's choice set (type ``choice``); ``percent_format``
+    says the workbook cell is percent-formatted, so a real 0.7674 means 76,74 %.
+    Errors give ``value=None``; an info issue keeps the value.
+    """
+    try:
+        return _normalise(raw, ind, choices, percent_format)
+    except Exception:  # a safety net only: the tests prove _normalise does not need it
+        try:
+            text = str(raw).strip()
+        except Exception:
+            text = type(raw).__name__
+        return Normalised(None, text, Issue("invalid-number", "error", {"raw": _shown(text), "type": getattr(ind, "type", "")}))
+
+
+def _normalise(raw: object, ind: Indicator, choices: Optional[Sequence[Choice]], percent_format: bool) -> Normalised:
+    t = ind.type
+    if raw is None:
+        return Normalised(None, "")
+    if isinstance(raw, bool):  # before numbers: bool is an int
+        text = "TRUE" if raw else "FALSE"
+        if t in ("text", "group"):
+            return Normalised(text if t == "text" else None, text)
+        return _invalid(text, ind)
+    if isinstance(raw, (_dt.date, _dt.time, _dt.timedelta)):  # datetime is a date
+        text = _date_text(raw)
+        if t in ("text", "group"):
+            return Normalised(text if t == "text" else None, text)
+        return _rejected(text, "date-not-number")
+    if isinstance(raw, numbers.Real):
+        return _from_real(raw, ind, choices, percent_format)
+    if isinstance(raw, (bytes, bytearray)):
+        raw = bytes(raw).decode("utf-8", errors="replace")
+    text = (raw if isinstance(raw, str) else str(raw)).strip()
+    if t == "group":
+        return Normalised(None, text)
+    if t == "text":
+        value = _TAG.sub("", html.unescape(text) if "&" in text else text).strip()
+        return Normalised(None if value in _BLANKS else value, text)
+    if t == "choice":
+        return _from_choice_text(text, choices)
+    return _from_text(text, ind)
