@@ -37,12 +37,12 @@ def _col_kind(text: str) -> Optional[str]:
     key = name_key(text)
     if not key:
         return None
-    for kind, keys in _COLUMN_KEYS.items():
-        for k in keys:
-            if key == k or (kind == "name" and key.startswith(k)) or (kind == "value" and key.startswith(k) and kind != "unit"):
-                return kind
     if key.startswith("ket qua thong ke"):
         return "group"  # the merged "Kết quả thống kê" over unit and value
+    for kind, keys in _COLUMN_KEYS.items():
+        for k in keys:
+            if key == k or (kind in ("name", "value") and key.startswith(k)):
+                return kind
     return None
 
 
