@@ -66,7 +66,7 @@ class Finding(BaseModel):
         *,
         indicator: Optional[str] = None,
         location: Optional[Location] = None,
-        lang: str = "vi",
+        lang: Optional[str] = None,
         template: Optional[str] = None,
         **values: Any,
     ) -> "Finding":

@@ -177,6 +177,55 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Rule '{rule}' not checked: missing {missing}.",
     ),
     "rule-failed": ("{text}", "{text}"),
+    # --- aggregate ------------------------------------------------------------
+    "aggregate-file-unusable": (
+        "Bỏ qua tệp '{file}' khi tổng hợp: {reason}",
+        "File '{file}' left out of the compilation: {reason}",
+    ),
+    "aggregate-mixed-spec": (
+        "Bỏ qua tệp '{file}' ({unit}): báo cáo theo bộ chỉ tiêu '{found}', không phải '{spec}'.",
+        "File '{file}' ({unit}) left out: it follows spec '{found}', not '{spec}'.",
+    ),
+    "aggregate-wrong-level": (
+        "Bỏ qua tệp '{file}': {unit} là đơn vị cấp '{found}', cần báo cáo của cấp '{expected}' để tổng hợp lên cấp '{level}'.",
+        "File '{file}' left out: {unit} is a '{found}' unit; compiling into '{level}' takes '{expected}' reports.",
+    ),
+    "aggregate-mixed-periods": (
+        "Các báo cáo thuộc nhiều kỳ khác nhau ({periods}); tổng hợp kỳ {period}.",
+        "The reports cover several periods ({periods}); compiling period {period}.",
+    ),
+    "aggregate-other-period": (
+        "Bỏ qua tệp '{file}' ({unit}): kỳ báo cáo {found}, không phải kỳ {period}.",
+        "File '{file}' ({unit}) left out: period {found}, not {period}.",
+    ),
+    "aggregate-duplicate-unit": (
+        "Bỏ qua tệp '{file}': {unit} đã có báo cáo kỳ {period} trong tệp '{first}'.",
+        "File '{file}' left out: {unit} already reported period {period} in '{first}'.",
+    ),
+    "aggregate-unit-invalid": (
+        "Báo cáo của {unit} có {errors} lỗi nhưng vẫn được tổng hợp (dùng --skip-invalid để loại).",
+        "The report of {unit} has {errors} error(s) but is compiled (use --skip-invalid to leave it out).",
+    ),
+    "aggregate-unit-skipped": (
+        "Bỏ qua báo cáo của {unit} vì có {errors} lỗi (--skip-invalid).",
+        "The report of {unit} is left out: {errors} error(s) (--skip-invalid).",
+    ),
+    "aggregate-unit-finding": ("{unit}: {message}", "{unit}: {message}"),
+    "aggregate-count-label": ("số đơn vị trả lời '{label}'", "units answering '{label}'"),
+    "aggregate-no-files": (
+        "Không có tệp báo cáo nào để tổng hợp trong: {paths}.",
+        "No report files to compile in: {paths}.",
+    ),
+    "aggregate-no-units": (
+        "Không còn báo cáo nào dùng được để tổng hợp ({excluded} tệp bị loại).",
+        "No usable report left to compile ({excluded} file(s) left out).",
+    ),
+    "aggregate-unknown-unit": ("không xác định được", "unknown"),
+    "aggregate-progress": ("Đang đọc báo cáo", "Reading reports"),
+    "aggregate-summary": (
+        "Đã tổng hợp {included} đơn vị ({excluded} tệp bị loại), kỳ {period}: {errors} lỗi, {warnings} cảnh báo.",
+        "Compiled {included} unit(s) ({excluded} file(s) left out), period {period}: {errors} error(s), {warnings} warning(s).",
+    ),
     # --- output and CLI -------------------------------------------------------
     "output-is-input": (
         "Tệp kết quả '{file}' trùng với tệp đầu vào; chọn tên khác để không ghi đè dữ liệu gốc.",

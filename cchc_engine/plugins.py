@@ -30,6 +30,7 @@ DEFAULT_PLUGINS = (
     "cchc_engine.writers.csv",
     "cchc_engine.writers.md",
     "cchc_engine.writers.xlsx",
+    "cchc_engine.writers.matrix",
 )
 
 pm = pluggy.PluginManager("cchc")

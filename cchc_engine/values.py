@@ -282,8 +282,10 @@ def _from_real(raw: object, ind: Indicator, choices: Optional[Sequence[Choice]],
         if isinstance(x, float) and not x.is_integer():
             return _rejected(text, "unknown-choice", allowed=_allowed(choices))
         return _choice_code(int(x), text, choices)
-    if percent_format:
+    if percent_format and x != 0:
         # Excel stores 76,74 % as 0.7674; the round drops the float noise of * 100.
+        # (A zero is zero in any format: templates that print "%" on a count row
+        # leave their cells percent-formatted.)
         if not _takes_percent(ind):
             return _rejected(text, "percent-in-count", unit=_unit(ind))
         x = x * 100 if isinstance(x, int) else round(x * 100, 10)

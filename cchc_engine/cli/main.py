@@ -77,10 +77,11 @@ def cli(ctx: click.Context, debug: bool, lang: str) -> None:
 
 
 def _register_commands() -> None:
-    from . import compute_cmds, spec_cmds
+    from . import aggregate_cmds, compute_cmds, spec_cmds
 
     spec_cmds.register(cli)
     compute_cmds.register(cli)
+    aggregate_cmds.register(cli)
 
 
 _register_commands()

@@ -175,7 +175,12 @@ def validate_data(data: Any, lines: dict[tuple, int], loc: Location) -> Spec:
     except ValidationError as exc:
         findings = []
         for err in exc.errors(include_url=False):
-            path = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+            path = tuple(
+                p
+                for i, p in enumerate(err["loc"])
+                if not (isinstance(p, str) and p.startswith("function-"))
+                and not (i == 1 and err["loc"][0] == "rules" and p in ("list", "patch"))  # union tags
+            )
             line = _nearest_line(lines, path)
             findings.append(
                 Finding.make(
@@ -220,9 +225,24 @@ def _schema_msg(err: dict) -> str:
     return template.format(expected=ctx.get("expected", ""), msg=msg)
 
 
+def read_file(path: Path) -> tuple[Any, dict[tuple, int]]:
+    """Read one YAML file safely: (data, path → line)."""
+    return read_yaml(read_text(path), Location(file=str(path)))
+
+
 def load_spec_file(path: Union[str, Path]) -> tuple[Spec, dict[tuple, int]]:
-    """Read and validate one spec file (no semantic checks; see spec.compiler)."""
+    """Read and validate one spec file (no semantic checks; see spec.compiler).
+
+    A spec that ``extends`` another is merged with its parent first (spec/inherit.py);
+    its line map is then empty, since the merged data is not the file's text.
+    """
+    from .inherit import load_merged
+    from .registry import path_for_id
+
     path = Path(path)
     loc = Location(file=str(path))
-    data, lines = read_yaml(read_text(path), loc)
+    data, lines = read_file(path)
+    if isinstance(data, dict) and data.get("extends") is not None:
+        data = load_merged(data, lines, path, read_file, path_for_id)
+        lines = {}
     return validate_data(data, lines, loc), lines

@@ -8,9 +8,9 @@ JSON Schema generated from them). Semantic checks that need the whole spec
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator, Literal, Optional, Union
+from typing import Annotated, Any, Iterator, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, field_validator, model_validator
 
 ID_PATTERN = r"^[a-z_][a-z0-9_]*(\.[a-z0-9_]+)*$"
 _ID_RE = re.compile(ID_PATTERN)
@@ -175,8 +175,60 @@ class Rule(_Strict):
     indicator: Optional[str] = Field(default=None, description="Indicator the finding points at; default the first operand.")
 
 
+class Position(_Strict):
+    """Where an inherited spec puts an indicator: exactly one of the four keys."""
+
+    after: Optional[str] = Field(default=None, description="After this indicator, as its sibling.")
+    before: Optional[str] = Field(default=None, description="Before this indicator, as its sibling.")
+    parent: Optional[str] = Field(default=None, description="As the last child of this indicator.")
+    form: Optional[str] = Field(default=None, description="At the end of this form.")
+
+
+class AddOp(Position):
+    """`add:` new indicators at a position."""
+
+    indicators: list[Indicator] = Field(min_length=1)
+
+
+class MoveOp(Position):
+    """`move:` an indicator (with its children) to a position."""
+
+    id: str
+
+
+class ReplaceOp(_Strict):
+    """`replace:` some fields of an indicator, a form or a rule; null removes a field."""
+
+    id: str
+    with_: dict[str, Any] = Field(alias="with", description="Fields to set; the others are inherited.")
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class RenumberOp(_Strict):
+    """`renumber:` STT prefix 'from' becomes 'to' (in stt and stt_at), e.g. 7.6 → 7.1.6."""
+
+    from_: str = Field(alias="from")
+    to: str
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class RulesPatch(_Strict):
+    """`rules:` of an inheriting spec: rules to remove, replace and add."""
+
+    remove: list[str] = Field(default_factory=list)
+    replace: list[ReplaceOp] = Field(default_factory=list)
+    add: list[Rule] = Field(default_factory=list)
+
+
 class Spec(_Strict):
-    """One year's (or one province's) statistics template."""
+    """One year's (or one province's) statistics template.
+
+    A spec with ``extends`` has no ``forms`` of its own: it names a parent spec and
+    the operations that turn the parent into it (``remove``, ``move``, ``renumber``,
+    ``replace``, ``add``, ``rules``), applied in that order by ``spec/inherit.py``.
+    """
 
     schema_: Optional[str] = Field(default=None, alias="$schema")
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", description="Spec id, e.g. '2023' or '2021-ha-tinh'.")
@@ -184,11 +236,20 @@ class Spec(_Strict):
     title: str
     documents: list[str] = Field(default_factory=list, description="The issuing document(s) it follows.")
     extends: Optional[str] = Field(default=None, description="Id or path of the spec this one modifies.")
-    levels: list[Level] = Field(min_length=1)
+    levels: list[Level] = Field(default_factory=list, description="Required unless the spec extends another.")
     zero_denominator: ZeroDenominator = "blank"
     choices: dict[str, list[Choice]] = Field(default_factory=dict)
-    forms: list[Form] = Field(min_length=1)
-    rules: list[Rule] = Field(default_factory=list)
+    forms: list[Form] = Field(default_factory=list, description="Required unless the spec extends another.")
+    rules: Annotated[
+        Union[Annotated[list[Rule], Tag("list")], Annotated[RulesPatch, Tag("patch")]],
+        Discriminator(lambda v: "patch" if isinstance(v, (dict, RulesPatch)) else "list"),
+    ] = Field(default_factory=list, description="Rules; an inheriting spec gives {remove, replace, add} instead.")
+    # inheritance operations (only with `extends`)
+    remove: list[str] = Field(default_factory=list, description="Ids of indicators (with children), forms to drop.")
+    move: list[MoveOp] = Field(default_factory=list)
+    renumber: list[RenumberOp] = Field(default_factory=list)
+    replace: list[ReplaceOp] = Field(default_factory=list)
+    add: list[AddOp] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
     _index: Optional[dict[str, Indicator]] = PrivateAttr(default=None)
@@ -199,6 +260,21 @@ class Spec(_Strict):
     def _id_str(cls, v: Any) -> Any:
         # `id: 2023` in YAML is an int; ids are strings.
         return str(v) if isinstance(v, int) else v
+
+    @model_validator(mode="after")
+    def _own_or_inherited(self) -> "Spec":
+        if self.extends is None:
+            if not self.levels:
+                raise ValueError("thiếu 'levels' (chỉ được bỏ trống khi bộ chỉ tiêu kế thừa bằng 'extends')")
+            if not self.forms:
+                raise ValueError("thiếu 'forms' (chỉ được bỏ trống khi bộ chỉ tiêu kế thừa bằng 'extends')")
+            if isinstance(self.rules, RulesPatch) or self.remove or self.move or self.renumber or self.replace or self.add:
+                raise ValueError("các thao tác kế thừa (add, replace, remove, move, renumber, rules.add) cần 'extends'")
+        return self
+
+    @property
+    def rule_list(self) -> list[Rule]:
+        return self.rules if isinstance(self.rules, list) else []
 
     # -- lookups (computed once; specs are immutable after loading) --------------
 

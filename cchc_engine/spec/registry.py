@@ -65,11 +65,43 @@ def resolve(name: str) -> CompiledSpec:
 
 
 def find_entry(name: str) -> SpecEntry:
+    """Exact id first; then a year: the one spec of that year, or among several the one whose id is the year."""
     reg = specs.get(name)
     if reg is not None:
         return reg.item
     same_year = [r.item for r in specs.all() if name.isdigit() and r.item.compiled.spec.year == int(name)]
+    if len(same_year) > 1:
+        same_year = [e for e in same_year if e.id == name]
     if len(same_year) == 1:
         return same_year[0]
     available = ", ".join(sorted(r.name for r in specs.all())) or "(không có)"
     raise CchcError(Finding.make("spec-not-found", "error", location=Location(), spec=name, available=available))
+
+
+_ids_by_path: dict[tuple[Path, float], Optional[str]] = {}
+
+
+def path_for_id(name: str) -> Optional[Path]:
+    """The registered spec file whose top-level id is ``name`` (for ``extends: <id>``).
+
+    Reads only the ids of the registered files, not the registry itself, so a spec
+    can name its parent while the registry is being filled.
+    """
+    from ..plugins import call_each
+    from .loader import read_file
+
+    paths: list[Path] = []
+    call_each("register_specs", register=lambda p, *a, **k: paths.append(Path(p)))
+    by_id: dict[str, Path] = {}
+    for p in paths:
+        try:
+            key = (p.resolve(), p.stat().st_mtime)
+            if key not in _ids_by_path:
+                data, _ = read_file(p)
+                _ids_by_path[key] = str(data.get("id")) if isinstance(data, dict) and data.get("id") is not None else None
+            spec_id = _ids_by_path[key]
+        except (CchcError, OSError):
+            continue
+        if spec_id is not None:
+            by_id.setdefault(spec_id, p.resolve())
+    return by_id.get(name)

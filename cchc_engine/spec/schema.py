@@ -13,4 +13,10 @@ def spec_schema() -> dict[str, Any]:
     schema = Spec.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "cchc-engine spec"
+    # spec files may write the short form "sum" / "count:1" (see Aggregate._from_string)
+    agg = schema["$defs"]["Aggregate"]
+    schema["$defs"]["Aggregate"] = {
+        "anyOf": [agg, {"type": "string", "pattern": r"^(sum|formula|min|max|none|count:-?\d+)$"}],
+        "description": agg.get("description", ""),
+    }
     return schema

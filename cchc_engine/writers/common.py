@@ -1,0 +1,343 @@
+"""What every writer shares: column headers, labels and how a value is shown.
+
+People read Vietnamese numbers (1.859 and 75,86), choice answers with their
+label ("2 (Hoàn thành)") and a mark on computed values; machines read plain
+numbers (75.86) and codes. Writers for spreadsheets (csv, xlsx) pass every text
+through ``safe_text`` so no cell coming from a submission runs as a formula.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable, Optional
+
+from ..findings import Finding, Location
+from ..messages import LANGS, fmt_number, get_lang
+from ..result import IndicatorResult, Result
+
+# -- headers and labels ------------------------------------------------------------
+
+APPENDIX_COLUMNS = ("stt", "name", "unit", "value", "note")
+FINDING_COLUMNS = ("severity", "code", "indicator", "where", "message")
+
+_HEADERS: dict[str, dict[str, str]] = {
+    "vi": {
+        "stt": "STT",
+        "name": "Chỉ tiêu thống kê",
+        "unit": "Đơn vị tính",
+        "value": "Số liệu",
+        "note": "Ghi chú",
+        "severity": "Mức",
+        "code": "Mã",
+        "indicator": "Chỉ tiêu",
+        "where": "Vị trí",
+        "message": "Nội dung",
+    },
+    "en": {
+        "stt": "STT",
+        "name": "Indicator",
+        "unit": "Unit",
+        "value": "Value",
+        "note": "Note",
+        "severity": "Severity",
+        "code": "Code",
+        "indicator": "Indicator",
+        "where": "Where",
+        "message": "Message",
+    },
+}
+
+SEVERITY_LABELS = {
+    "vi": {"error": "lỗi", "warning": "cảnh báo", "info": "thông tin"},
+    "en": {"error": "error", "warning": "warning", "info": "info"},
+}
+
+SOURCE_LABELS = {
+    "vi": {"reported": "báo cáo", "computed": "tính toán", "missing": "thiếu", "not-applicable": "không áp dụng"},
+    "en": {"reported": "reported", "computed": "computed", "missing": "missing", "not-applicable": "not applicable"},
+}
+
+# Everything else a writer prints, by language.
+_TEXTS: dict[str, dict[str, str]] = {
+    "vi": {
+        "unit": "Đơn vị",
+        "level": "Cấp",
+        "period": "Kỳ báo cáo",
+        "file": "Tệp",
+        "spec": "Bộ chỉ tiêu",
+        "legend": "* giá trị tính theo công thức",
+        "indicators": "số chỉ tiêu",
+        "valid": "HỢP LỆ",
+        "invalid": "CÓ LỖI",
+        "findings": "Kết quả kiểm tra",
+        "no_findings": "Không có phát hiện nào.",
+        "computed_by": "Giá trị tính theo công thức: {formula}",
+        "reported_was": "Báo cáo ghi: {value}",
+        "zero_blank": "không phát sinh",
+        "zero_note": "Mẫu số bằng 0: không phát sinh",
+        "units": "Số đơn vị tổng hợp: {n}",
+        "legend_xlsx": "Ô in nghiêng: giá trị tính theo công thức. Ô tô màu: có phát hiện (xem trang “Kết quả kiểm tra”).",
+    },
+    "en": {
+        "unit": "Unit",
+        "level": "Level",
+        "period": "Period",
+        "file": "File",
+        "spec": "Spec",
+        "legend": "* value computed by formula",
+        "indicators": "indicators",
+        "valid": "VALID",
+        "invalid": "HAS ERRORS",
+        "findings": "Findings",
+        "no_findings": "No findings.",
+        "computed_by": "Value computed by formula: {formula}",
+        "reported_was": "Reported: {value}",
+        "zero_blank": "none (0/0)",
+        "zero_note": "Zero denominator: nothing to report",
+        "units": "Units compiled: {n}",
+        "legend_xlsx": "Italic cells: computed by formula. Coloured cells: see the sheet “Kết quả kiểm tra”.",
+    },
+}
+
+COMPUTED_MARK = " *"
+
+
+def lang_of(options: Optional[dict]) -> str:
+    """The output language: options['lang'], else the current message language."""
+    lang = (options or {}).get("lang") or get_lang()
+    return lang if lang in LANGS else "vi"
+
+
+def headers(columns: Iterable[str], lang: str) -> list[str]:
+    return [_HEADERS[lang][c] for c in columns]
+
+
+def text(key: str, lang: str, **values: Any) -> str:
+    template = _TEXTS[lang][key]
+    return template.format(**values) if values else template
+
+
+def severity_label(severity: str, lang: str) -> str:
+    return SEVERITY_LABELS[lang].get(severity, severity)
+
+
+def source_label(source: str, lang: str) -> str:
+    return SOURCE_LABELS[lang].get(source, source)
+
+
+# -- values ----------------------------------------------------------------------------
+
+
+def is_number(value: Any) -> bool:
+    """A real, finite number (bool is not one here)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return not (isinstance(value, float) and not math.isfinite(value))
+
+
+def is_computed(ind: IndicatorResult) -> bool:
+    return ind.source == "computed"
+
+
+def display_value(ind: IndicatorResult, lang: str, mark: bool = True) -> str:
+    """The value as people read it: '1.859', '75,86 *', '2 (Hoàn thành)', '' for a group."""
+    if ind.type == "group":
+        return ""
+    value = ind.value
+    if value is None:
+        if ind.source == "computed" and ind.zero_denominator == "blank":
+            shown = f"({text('zero_blank', lang)})"
+        elif ind.source in ("missing", "not-applicable"):
+            shown = f"({source_label(ind.source, lang)})"
+        else:
+            shown = ""
+    elif is_number(value):
+        shown = fmt_number(value, lang)
+        if ind.label:
+            shown = f"{shown} ({ind.label})"
+    else:
+        shown = str(value)
+    if mark and shown and is_computed(ind):
+        shown += COMPUTED_MARK
+    return shown
+
+
+def machine_value(value: Any) -> Any:
+    """The value for machines: 75.86, 3 (not 3.0), a choice's code, text as is; None for blank."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        if value.is_integer() and abs(value) < 1e15:
+            return int(value)
+    return value
+
+
+def machine_text(value: Any) -> str:
+    """``machine_value`` as CSV text: '75.86', '1859', '' for blank."""
+    v = machine_value(value)
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return repr(v)
+    return str(v)
+
+
+def display_note(ind: IndicatorResult, lang: str) -> str:
+    """The Ghi chú column: the template's or submitter's note, plus what people must know
+    about the value (the reported figure a computed one replaced, units compiled)."""
+    parts = [ind.note] if ind.note else []
+    if ind.reported is not None and ind.source == "computed":
+        shown = fmt_number(ind.reported, lang) if is_number(ind.reported) else str(ind.reported)
+        parts.append(text("reported_was", lang, value=shown))
+    if ind.units is not None:
+        parts.append(text("units", lang, n=ind.units))
+    return "; ".join(parts)
+
+
+def where(location: Optional[Location], result_file: Optional[str] = None, lang: str = "vi") -> str:
+    """A location as 'Sheet!D14' (the file only when it is not the report's own file)."""
+    if location is None:
+        return ""
+    row_word = "dòng" if lang == "vi" else "row"
+    parts = []
+    if location.file and location.file != result_file:
+        parts.append(_basename(location.file))
+    if location.sheet and location.cell:
+        parts.append(f"{location.sheet}!{location.cell}")
+    elif location.cell:
+        parts.append(location.cell)
+    elif location.sheet:
+        parts.append(location.sheet if location.row is None else f"{location.sheet}, {row_word} {location.row}")
+    elif location.row is not None:
+        parts.append(f"{row_word} {location.row}")
+    if location.path:
+        parts.append(location.path)
+    return ": ".join(parts)
+
+
+def _basename(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def indent(ind: IndicatorResult, unit: str = "  ") -> str:
+    return unit * max(0, ind.depth)
+
+
+# -- report parts ---------------------------------------------------------------------
+
+
+def forms(result: Result, options: Optional[dict]) -> list[tuple[str, str, list[IndicatorResult]]]:
+    """(form id, form title, indicators) in report order. Titles come from the spec when given."""
+    titles = form_titles(options)
+    order: dict[str, list[IndicatorResult]] = {}
+    for ind in result.indicators:
+        order.setdefault(ind.form, []).append(ind)
+    return [(fid, titles.get(fid, fid), inds) for fid, inds in order.items()]
+
+
+def form_titles(options: Optional[dict]) -> dict[str, str]:
+    spec = (options or {}).get("spec")
+    spec = getattr(spec, "spec", spec)  # a CompiledSpec or a Spec
+    out: dict[str, str] = {}
+    for form in getattr(spec, "forms", None) or []:
+        title = getattr(form, "title", "") or ""
+        label = getattr(form, "label", "") or ""
+        out[form.id] = f"{label}: {title}" if label and title else (label or title or form.id)
+    return out
+
+
+def findings_by_indicator(result: Result) -> dict[str, list[Finding]]:
+    out: dict[str, list[Finding]] = {}
+    for f in result.findings:
+        if f.indicator:
+            out.setdefault(f.indicator, []).append(f)
+    return out
+
+
+def worst(findings: Iterable[Finding]) -> Optional[str]:
+    """The most serious severity among findings, or None."""
+    rank = {"error": 0, "warning": 1, "info": 2}
+    found = sorted((f.severity for f in findings), key=lambda s: rank.get(s, 3))
+    return found[0] if found else None
+
+
+def finding_row(f: Finding, lang: str, result_file: Optional[str] = None) -> list[str]:
+    return [severity_label(f.severity, lang), f.code, f.indicator or "", where(f.location, result_file, lang), f.message]
+
+
+def summary(result: Result, lang: str) -> str:
+    """'Số chỉ tiêu: 134 · báo cáo: 100 · … · thông tin: 5 — CÓ LỖI'."""
+    s = result.stats
+    sev = SEVERITY_LABELS[lang]
+    src = SOURCE_LABELS[lang]
+    parts = [
+        f"{text('indicators', lang).capitalize()}: {s.indicators}",
+        f"{src['reported']}: {s.reported}",
+        f"{src['computed']}: {s.computed}",
+        f"{src['missing']}: {s.missing}",
+        f"{sev['error']}: {s.errors}",
+        f"{sev['warning']}: {s.warnings}",
+        f"{sev['info']}: {s.infos}",
+    ]
+    verdict = text("valid", lang) if result.valid else text("invalid", lang)
+    return " · ".join(parts) + " — " + verdict
+
+
+_ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
+
+
+def period_label(period: Optional[str], lang: str) -> str:
+    """'2023-Q3' → 'Quý III năm 2023' ('2023 Q3' in English); unknown forms as given."""
+    if not period:
+        return ""
+    year, _, part = period.partition("-")
+    if not year.isdigit():
+        return period
+    if not part:
+        return f"Năm {year}" if lang == "vi" else year
+    if part[0] == "Q" and part[1:] in _ROMAN:
+        return f"Quý {_ROMAN[part[1:]]} năm {year}" if lang == "vi" else f"{year} Q{part[1:]}"
+    if part == "H1":
+        return f"6 tháng đầu năm {year}" if lang == "vi" else f"{year} first half"
+    if part == "H2":
+        return f"6 tháng cuối năm {year}" if lang == "vi" else f"{year} second half"
+    if part == "9M":
+        return f"9 tháng năm {year}" if lang == "vi" else f"{year} nine months"
+    if part[0] == "M" and part[1:].isdigit():
+        return f"Tháng {int(part[1:])} năm {year}" if lang == "vi" else f"{year}-{part[1:]}"
+    return period
+
+
+def heading_lines(result: Result, lang: str) -> list[str]:
+    """Title, then one line of metadata (unit, level, period, file)."""
+    title = result.spec_title or result.spec
+    meta = []
+    if result.unit:
+        meta.append(f"{text('unit', lang)}: {result.unit}")
+    if result.level_name or result.level:
+        meta.append(f"{text('level', lang)}: {result.level_name or result.level}")
+    if result.period:
+        meta.append(f"{text('period', lang)}: {period_label(result.period, lang)}")
+    if result.file:
+        meta.append(f"{text('file', lang)}: {result.file}")
+    return [title, " · ".join(meta)] if meta else [title]
+
+
+# -- spreadsheets ----------------------------------------------------------------------
+
+# What a spreadsheet takes as the start of a formula (OWASP "CSV injection"), plus LF.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def safe_text(value: Any) -> Any:
+    """Text that could run as a formula gets a leading "'"; anything else is returned as is.
+
+    Only strings are touched: a negative *number* stays a number.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

@@ -1,0 +1,27 @@
+"""Built-in writer: the Result as JSON, the machine contract (docs/json-output.md)."""
+
+from __future__ import annotations
+
+from typing import Callable, TextIO
+
+from ..hookspecs import hookimpl
+from ..result import Result
+
+
+class JsonWriter:
+    name = "json"
+    suffix = ".json"
+    binary = False
+    description = "JSON đầy đủ cho máy đọc (docs/json-output.md)"
+
+    def write(self, result: Result, stream: TextIO, options: dict) -> None:
+        if (options or {}).get("findings_only"):
+            # Same top-level keys, so a consumer need not care which command made it.
+            result = result.model_copy(update={"indicators": []})
+        # model_dump_json writes UTF-8 as is: Vietnamese stays readable ("Đơn vị tính").
+        stream.write(result.to_json(indent=2) + "\n")
+
+
+@hookimpl
+def register_writers(register: Callable[..., None]) -> None:
+    register(JsonWriter())

@@ -1,0 +1,77 @@
+"""Built-in writer: Markdown (pipe tables), for reports pasted into issues and wikis."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, TextIO
+
+from ..hookspecs import hookimpl
+from ..result import IndicatorResult, Result
+from . import common as c
+
+_NBSP = "\u00a0"  # Markdown trims ordinary spaces in cells; depth must survive
+
+
+class MarkdownWriter:
+    name = "md"
+    suffix = ".md"
+    binary = False
+    description = "Markdown (bảng dạng pipe)"
+
+    def write(self, result: Result, stream: TextIO, options: dict) -> None:
+        lang = c.lang_of(options)
+        head = c.heading_lines(result, lang)
+        out = [f"# {escape(head[0])}", ""]
+        if len(head) > 1:
+            out += [escape(head[1]), ""]
+        if not (options or {}).get("findings_only"):
+            any_computed = False
+            for _form_id, title, inds in c.forms(result, options):
+                out += [f"## {escape(title)}", ""]
+                rows = []
+                for ind in inds:
+                    any_computed = any_computed or (c.is_computed(ind) and ind.type != "group")
+                    rows.append(_indicator_row(ind, lang))
+                out += pipe_table(c.headers(c.APPENDIX_COLUMNS, lang), rows, ("---", "---", "---", "---:", "---"))
+                out.append("")
+            if any_computed:
+                out += [escape(c.text("legend", lang)), ""]
+        out += [f"## {escape(c.text('findings', lang))}", "", escape(c.summary(result, lang)), ""]
+        if result.findings:
+            rows = [[escape(v) for v in c.finding_row(f, lang, result.file)] for f in result.findings]
+            out += pipe_table(c.headers(c.FINDING_COLUMNS, lang), rows)
+        else:
+            out.append(escape(c.text("no_findings", lang)))
+        stream.write("\n".join(out) + "\n")
+
+
+def _indicator_row(ind: IndicatorResult, lang: str) -> list[str]:
+    name = _NBSP * 2 * max(0, ind.depth) + escape(ind.name)
+    if ind.type == "group":
+        name = f"**{name}**"
+    value = escape(c.display_value(ind, lang, mark=False))
+    if value and c.is_computed(ind):
+        value += c.COMPUTED_MARK  # our own markup: not escaped
+    return [escape(ind.stt), name, escape(ind.unit), value, escape(c.display_note(ind, lang))]
+
+
+def escape(value: Any) -> str:
+    """Text safe inside a pipe table: '|' and emphasis characters escaped, line breaks as <br>, no raw HTML."""
+    s = "" if value is None else str(value)
+    s = s.replace("\\", "\\\\")
+    for ch in "|*_`":
+        s = s.replace(ch, "\\" + ch)
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return s.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
+
+
+def pipe_table(headers: list[str], rows: list[list[str]], align: tuple[str, ...] = ()) -> list[str]:
+    """Rows must already be escaped."""
+    align = align or ("---",) * len(headers)
+    lines = ["| " + " | ".join(escape(h) for h in headers) + " |", "| " + " | ".join(align) + " |"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+@hookimpl
+def register_writers(register: Callable[..., None]) -> None:
+    register(MarkdownWriter())

@@ -1,0 +1,57 @@
+"""Shared fixtures: paths to the committed fixture workbooks and a CLI runner.
+
+The workbooks in tests/fixtures/ are generated from the real reports in
+../shared/seeds by scripts/make_fixtures.py (deterministic; rerun it to
+regenerate). Tests build their own variants in tmp_path with the same script.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+sys.path.insert(0, str(ROOT / "scripts"))
+
+
+@pytest.fixture(scope="session")
+def fixtures() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def spec2023():
+    from cchc_engine.spec.registry import resolve
+
+    return resolve("2023")
+
+
+@pytest.fixture(scope="session")
+def spec2021():
+    from cchc_engine.spec.registry import resolve
+
+    return resolve("2021")
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def seed_rows(name: str) -> list[dict]:
+    """Rows extracted from a seed (tests/fixtures/seedNNN_rows.tsv)."""
+    with open(FIXTURES / f"{name}_rows.tsv", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def cli(*args: str):
+    """Run the real CLI in-process; returns (exit_code, stdout, stderr)."""
+    from cchc_engine.cli.main import cli as group
+
+    result = CliRunner().invoke(group, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
