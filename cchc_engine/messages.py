@@ -76,6 +76,81 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Spec '{id}' registered twice: by '{first}' and by '{second}'.",
     ),
     "spec-aggregate": ("{detail}", "{detail}"),
+    # --- maintainers ----------------------------------------------------------
+    "spec-extends-not-found": (
+        "Không tìm thấy bộ chỉ tiêu cha '{spec}' (extends): không có tệp hay mã bộ chỉ tiêu nào như vậy.",
+        "Parent spec '{spec}' (extends) not found: no such file or spec id.",
+    ),
+    "spec-extends-cycle": ("Kế thừa vòng tròn (extends): {cycle}.", "Circular inheritance (extends): {cycle}."),
+    "spec-inherit-unknown-id": (
+        "Thao tác '{op}': bộ chỉ tiêu cha không có chỉ tiêu hay biểu mẫu '{id}'.",
+        "Operation '{op}': the parent spec has no indicator or form '{id}'.",
+    ),
+    "spec-inherit-unknown-rule": (
+        "Thao tác '{op}' trên quy tắc: bộ chỉ tiêu cha không có quy tắc '{id}'.",
+        "Operation '{op}' on rules: the parent spec has no rule '{id}'.",
+    ),
+    "spec-inherit-unknown-stt": (
+        "renumber: không có chỉ tiêu kế thừa nào có STT '{stt}' hoặc bắt đầu bằng '{stt}.'.",
+        "renumber: no inherited indicator has STT '{stt}' or one starting with '{stt}.'.",
+    ),
+    "spec-inherit-position": (
+        "Thao tác '{op}' cần đúng một vị trí trong: {keys}.",
+        "Operation '{op}' needs exactly one position among: {keys}.",
+    ),
+    "spec-inherit-move-into-self": (
+        "Không thể chuyển chỉ tiêu '{id}' vào trong chính nó.",
+        "Cannot move indicator '{id}' inside itself.",
+    ),
+    "spec-inherit-duplicate-id": (
+        "Thao tác 'add': mã chỉ tiêu '{id}' đã có trong bộ chỉ tiêu cha (dùng 'replace' để sửa).",
+        "Operation 'add': indicator id '{id}' already exists in the parent spec (use 'replace' to change it).",
+    ),
+    "spec-inherit-duplicate-rule": (
+        "rules.add: mã quy tắc '{id}' đã có trong bộ chỉ tiêu cha (dùng rules.replace để sửa).",
+        "rules.add: rule id '{id}' already exists in the parent spec (use rules.replace).",
+    ),
+    "lint-breakdown-without-sum": (
+        "Chỉ tiêu '{id}' có dòng \"Trong đó\" ({children}) nhưng không có công thức hay quy tắc nào so với tổng.",
+        "Indicator '{id}' has a \"Trong đó\" breakdown ({children}) but no formula or rule relates it to the total.",
+    ),
+    "lint-ratio-without-formula": (
+        "Tỷ lệ '{id}' không có công thức nhưng có dòng tử số/mẫu số ({children}); hãy thêm formula: ratio(…, …).",
+        "Ratio '{id}' has no formula but has numerator/denominator rows ({children}); add formula: ratio(…, …).",
+    ),
+    "lint-unused-choices": (
+        "Bộ mã trả lời '{choices}' không được chỉ tiêu nào dùng.",
+        "Choice set '{choices}' is not used by any indicator.",
+    ),
+    "lint-spelling-changed": (
+        "Tên chỉ tiêu '{id}' chỉ khác năm trước ('{previous}' trong {old_spec}) về chính tả/dấu: '{old}' → '{new}'.",
+        "Indicator '{id}' differs from last year's ('{previous}' in {old_spec}) only in spelling: '{old}' → '{new}'.",
+    ),
+    "lint-previous-unknown": (
+        "previous: '{previous}' không có trong bộ chỉ tiêu năm trước {old_spec}.",
+        "previous: '{previous}' is not in the previous spec {old_spec}.",
+    ),
+    "template-auto": ("Tự động tính", "Computed automatically"),
+    "template-unit-line": (
+        "Đơn vị báo cáo: ........................................  Kỳ báo cáo: ....................",
+        "Reporting unit: ........................................  Period: ....................",
+    ),
+    "template-written": (
+        "Đã ghi {file}: {forms} biểu, {rows} dòng, {inputs} ô nhập liệu (cấp {level}).",
+        "Wrote {file}: {forms} forms, {rows} rows, {inputs} input cells (level {level}).",
+    ),
+    "diff-added": ("mới", "added"),
+    "diff-removed": ("bỏ", "removed"),
+    "diff-renamed": ("đổi tên", "renamed"),
+    "diff-renumbered": ("đổi STT", "renumbered"),
+    "diff-moved": ("chuyển biểu", "moved to another form"),
+    "diff-unit": ("đổi đơn vị tính", "unit changed"),
+    "diff-type": ("đổi kiểu", "type changed"),
+    "diff-levels": ("đổi cấp báo cáo", "levels changed"),
+    "diff-formula": ("đổi công thức", "formula changed"),
+    "diff-guess": ("đoán theo tên, độ giống {score}", "guessed by name, similarity {score}"),
+    "compare-only-old": ("chỉ có ở {spec}", "only in {spec}"),
+    "compare-only-new": ("chỉ có ở {spec}", "only in {spec}"),
     # --- values ---------------------------------------------------------------
     "invalid-number": (
         "Giá trị '{raw}' không phải là số hợp lệ cho chỉ tiêu kiểu {type}.",
@@ -222,6 +297,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "aggregate-unknown-unit": ("không xác định được", "unknown"),
     "aggregate-progress": ("Đang đọc báo cáo", "Reading reports"),
+    "aggregate-matrix-total": ("Tổng hợp", "Total"),
     "aggregate-summary": (
         "Đã tổng hợp {included} đơn vị ({excluded} tệp bị loại), kỳ {period}: {errors} lỗi, {warnings} cảnh báo.",
         "Compiled {included} unit(s) ({excluded} file(s) left out), period {period}: {errors} error(s), {warnings} warning(s).",

@@ -7,10 +7,11 @@ relative to the child) and gives, besides the fields it overrides (``id``, ``yea
 name), operations applied in this order:
 
 1. ``remove: [id, ...]``                 indicators (with their children) or forms
-2. ``move: [{id, after|before|parent|form}]``
-3. ``renumber: [{from: "7.6", to: "7.1.6"}]``  STT prefixes in ``stt`` and ``stt_at``
-4. ``replace: [{id, with: {...}}]``      some fields of an indicator or form; null drops a field
-5. ``add: [{after|before|parent|form, indicators: [...]}]``
+2. ``add: [{after|before|parent|form, indicators: [...]}]``
+3. ``move: [{id, after|before|parent|form}]``   (may move into a group just added)
+4. ``renumber: [{from: "7.6", to: "7.1.6"}]``  STT prefixes in ``stt`` and ``stt_at`` of
+   inherited rows (rows added by the child carry their own STT and are left alone)
+5. ``replace: [{id, with: {...}}]``      some fields of an indicator or form; null drops a field
 6. ``rules: {remove: [ids], replace: [{id, with}], add: [...]}``
 
 Every unknown id is a located Vietnamese error pointing at the operation in the
@@ -42,6 +43,7 @@ class _Ops:
         self.lines = lines
         self.file = file
         self.errors: list[Finding] = []
+        self.added: set[int] = set()  # id() of the dicts the child added (renumber leaves them alone)
 
     def loc(self, path: tuple) -> Location:
         from .loader import _nearest_line, yaml_path
@@ -145,6 +147,8 @@ class _Ops:
             hits = 0
             for form in self.data["forms"]:
                 for ind in _walk(form.get("indicators") or []):
+                    if id(ind) in self.added:
+                        continue
                     for holder, key in [(ind, "stt")] + [(ind.get("stt_at") or {}, lv) for lv in (ind.get("stt_at") or {})]:
                         stt = str(holder.get(key) or "")
                         if stt == old or stt.startswith(old + "."):
@@ -179,7 +183,9 @@ class _Ops:
             if target is None:
                 continue
             lst, at = target
-            lst[at:at] = copy.deepcopy(new)
+            fresh = copy.deepcopy(new)
+            self.added.update(id(d) for d in _walk(fresh))
+            lst[at:at] = fresh
 
     def rules(self, patch: dict, base: tuple) -> None:
         rules: list = self.data.setdefault("rules", [])
@@ -238,14 +244,14 @@ def merge(child: dict, parent: dict, lines: dict[tuple, int], file: str) -> dict
     ops = _Ops(out, child, lines, file)
     if isinstance(child.get("remove"), list):
         ops.remove(child["remove"], ("remove",))
+    if isinstance(child.get("add"), list):
+        ops.add(child["add"], ("add",))
     if isinstance(child.get("move"), list):
         ops.move(child["move"], ("move",))
     if isinstance(child.get("renumber"), list):
         ops.renumber(child["renumber"], ("renumber",))
     if isinstance(child.get("replace"), list):
         ops.replace(child["replace"], ("replace",))
-    if isinstance(child.get("add"), list):
-        ops.add(child["add"], ("add",))
     rules = child.get("rules")
     if isinstance(rules, dict):
         ops.rules(rules, ("rules",))

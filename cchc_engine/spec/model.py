@@ -226,14 +226,14 @@ class Spec(_Strict):
     """One year's (or one province's) statistics template.
 
     A spec with ``extends`` has no ``forms`` of its own: it names a parent spec and
-    the operations that turn the parent into it (``remove``, ``move``, ``renumber``,
-    ``replace``, ``add``, ``rules``), applied in that order by ``spec/inherit.py``.
+    the operations that turn the parent into it (``remove``, ``add``, ``move``,
+    ``renumber``, ``replace``, ``rules``), applied in that order by ``spec/inherit.py``.
     """
 
     schema_: Optional[str] = Field(default=None, alias="$schema")
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", description="Spec id, e.g. '2023' or '2021-ha-tinh'.")
-    year: int
-    title: str
+    year: int = Field(default=0, description="Required unless the spec extends another.")
+    title: str = Field(default="", description="Required unless the spec extends another.")
     documents: list[str] = Field(default_factory=list, description="The issuing document(s) it follows.")
     extends: Optional[str] = Field(default=None, description="Id or path of the spec this one modifies.")
     levels: list[Level] = Field(default_factory=list, description="Required unless the spec extends another.")
@@ -264,6 +264,8 @@ class Spec(_Strict):
     @model_validator(mode="after")
     def _own_or_inherited(self) -> "Spec":
         if self.extends is None:
+            if not self.year or not self.title:
+                raise ValueError("thiếu 'year' hoặc 'title' (chỉ được bỏ trống khi bộ chỉ tiêu kế thừa bằng 'extends')")
             if not self.levels:
                 raise ValueError("thiếu 'levels' (chỉ được bỏ trống khi bộ chỉ tiêu kế thừa bằng 'extends')")
             if not self.forms:

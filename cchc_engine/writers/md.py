@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, TextIO
 
+from ..findings import Finding
 from ..hookspecs import hookimpl
 from ..result import IndicatorResult, Result
 from . import common as c
@@ -37,7 +38,7 @@ class MarkdownWriter:
                 out += [escape(c.text("legend", lang)), ""]
         out += [f"## {escape(c.text('findings', lang))}", "", escape(c.summary(result, lang)), ""]
         if result.findings:
-            rows = [[escape(v) for v in c.finding_row(f, lang, result.file)] for f in result.findings]
+            rows = [_finding_row(f, lang, result.file) for f in result.findings]
             out += pipe_table(c.headers(c.FINDING_COLUMNS, lang), rows)
         else:
             out.append(escape(c.text("no_findings", lang)))
@@ -52,6 +53,18 @@ def _indicator_row(ind: IndicatorResult, lang: str) -> list[str]:
     if value and c.is_computed(ind):
         value += c.COMPUTED_MARK  # our own markup: not escaped
     return [escape(ind.stt), name, escape(ind.unit), value, escape(c.display_note(ind, lang))]
+
+
+def _finding_row(f: Finding, lang: str, result_file: Any) -> list[str]:
+    severity, code, indicator, where, message = c.finding_row(f, lang, result_file)
+    return [escape(severity), code_span(code), code_span(indicator), escape(where), escape(message)]
+
+
+def code_span(value: str) -> str:
+    """Ids and codes as `code` (readable raw, no escaping needed); escaped text when they cannot be."""
+    if not value:
+        return ""
+    return f"`{value}`" if not any(ch in value for ch in "`|\n\r") else escape(value)
 
 
 def escape(value: Any) -> str:

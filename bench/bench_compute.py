@@ -1,0 +1,54 @@
+"""Benchmarks for the spec and compute issues: prints figures, asserts nothing.
+
+    python bench/bench_compute.py
+
+Figures: loading+compiling each bundled spec (ms), the engine alone on the
+2023 example (ms per run), reading+mapping the example (ms), `cchc compute`
+end to end from the shell (wall ms) and `cchc --help` wall time.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "lam-thao-2023-q3.xlsx"
+
+
+def timed(fn, n: int) -> float:
+    runs = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        runs.append((time.perf_counter() - t) * 1000)
+    return statistics.median(runs)
+
+
+def shell(args: list[str], n: int = 5) -> float:
+    return timed(lambda: subprocess.run(args, capture_output=True, check=False), n)
+
+
+def main() -> None:
+    from cchc_engine.engine import run
+    from cchc_engine.pipeline import read_submission
+    from cchc_engine.spec.registry import check_file
+
+    for year in ("2021", "2023"):
+        path = ROOT / "specs" / year / "national.yaml"
+        ms = timed(lambda: check_file(path), 20)
+        print(f"spec {year}: load + check + compile  {ms:7.1f} ms (median of 20)")
+    compiled, _ = check_file(ROOT / "specs" / "2023" / "national.yaml")
+    sub = read_submission(EXAMPLE, compiled)
+    print(f"read + map example (openpyxl)        {timed(lambda: read_submission(EXAMPLE, compiled), 20):7.1f} ms")
+    print(f"engine alone (validate + compute)    {timed(lambda: run(compiled, sub, call_plugins=False), 200):7.2f} ms")
+    cchc = [sys.executable, "-m", "cchc_engine"]
+    print(f"cchc --help (wall)                    {shell(cchc + ['--help']):7.0f} ms")
+    print(f"cchc compute --spec 2023 example     {shell(cchc + ['compute', '--spec', '2023', str(EXAMPLE), '-f', 'json']):7.0f} ms (wall)")
+
+
+if __name__ == "__main__":
+    main()

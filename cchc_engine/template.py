@@ -1,0 +1,209 @@
+"""A blank appendix workbook for one spec and level, in the official layout.
+
+    title rows → per form: "Biểu mẫu N" + form title (multi-form specs only)
+    → two-row header STT | Chỉ tiêu thống kê | Kết quả thống kê (Đơn vị tính, Số liệu) | Ghi chú
+    → one row per indicator reported at that level (its STT and wording at that level)
+
+Every input cell is unlocked and carries an Excel data validation (a dropdown of
+the answer labels for coded answers, whole numbers ≥ 0 for counts, 0–100 for
+percents, decimals for numbers); everything else is locked by sheet protection.
+
+Derived cells (indicators with a formula) are left empty, locked and grey with the
+remark "Tự động tính": ``cchc compute`` computes them. An Excel formula would look
+nicer, but a workbook written by openpyxl holds no cached results, and the reader
+reads cached values (``data_only``), so the cell would read back blank at best —
+and a reported value would then be checked against itself. Keeping them empty
+means what the unit types is exactly what the engine reads.
+
+Pure: spec + level → openpyxl Workbook (saving is the caller's job).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, Optional
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .messages import render
+from .spec.compiler import CompiledSpec
+from .spec.model import Indicator
+
+SHEET = "Phụ lục"
+COLUMNS = ("A", "B", "C", "D", "E")  # STT, name, unit, value, note
+WIDTHS = {"A": 9, "B": 56, "C": 17, "D": 13, "E": 24}  # ≈ one A4 portrait page wide
+GREY = PatternFill("solid", start_color="D9D9D9", end_color="D9D9D9")
+INPUT = PatternFill("solid", start_color="FFF9E5", end_color="FFF9E5")
+_THIN = Side(style="thin", color="808080")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+WRAP = Alignment(wrap_text=True, vertical="center")
+CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
+MAX_LIST = 255  # Excel's limit for an inline list validation
+
+
+@dataclass
+class TemplateInfo:
+    """What was written: the input cell of each indicator (for tests and messages)."""
+
+    level: str
+    forms: int = 0
+    rows: int = 0
+    inputs: dict[str, str] = field(default_factory=dict)  # indicator id → "D14"
+    derived: dict[str, str] = field(default_factory=dict)
+
+
+def _walk(inds: list[Indicator], depth: int = 0) -> Iterator[tuple[Indicator, int, bool]]:
+    """(indicator, depth, first of a run of STT-less siblings → 'Trong đó')."""
+    prev_blank = False
+    for ind in inds:
+        blank = not ind.stt
+        yield ind, depth, blank and not prev_blank
+        prev_blank = blank
+        yield from _walk(ind.children, depth + 1)
+
+
+def choice_list(compiled: CompiledSpec, ind: Indicator) -> list[str]:
+    """What the dropdown offers: the labels (the value normaliser reads them back as codes);
+    the codes themselves when a label could not sit in an inline list."""
+    choices = compiled.choice_set(ind)
+    labels = [c.label for c in choices]
+    if any("," in lab or '"' in lab for lab in labels) or len(",".join(labels)) + 2 > MAX_LIST:
+        return [str(c.code) for c in choices]
+    return labels
+
+
+def _validation(compiled: CompiledSpec, ind: Indicator) -> DataValidation:
+    if ind.type == "choice":
+        items = choice_list(compiled, ind)
+        dv = DataValidation(type="list", formula1='"' + ",".join(items) + '"', allow_blank=True)
+        dv.prompt = ", ".join(f"{c.code} = {c.label}" for c in compiled.choice_set(ind))
+    elif ind.type == "count":
+        lo = int(ind.min) if ind.min is not None else 0
+        if ind.max is not None:
+            dv = DataValidation(type="whole", operator="between", formula1=str(lo), formula2=str(int(ind.max)), allow_blank=True)
+        else:
+            dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1=str(lo), allow_blank=True)
+    elif ind.type == "percent":
+        lo = ind.min if ind.min is not None else 0
+        hi = ind.max if ind.max is not None else 100
+        dv = DataValidation(type="decimal", operator="between", formula1=_num(lo), formula2=_num(hi), allow_blank=True)
+    elif ind.type == "number":
+        lo = ind.min if ind.min is not None else -1e15
+        hi = ind.max if ind.max is not None else 1e15
+        dv = DataValidation(type="decimal", operator="between", formula1=_num(lo), formula2=_num(hi), allow_blank=True)
+    else:  # text
+        dv = DataValidation(type="textLength", operator="lessThanOrEqual", formula1="2000", allow_blank=True)
+    dv.showErrorMessage = True
+    dv.error = f"{ind.name[:80]}: {ind.unit or ind.type}"[:225]
+    dv.errorTitle = "Giá trị không hợp lệ"
+    return dv
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def _row(ws, r: int, values: tuple, bold: bool = False) -> None:
+    for col, value in zip(COLUMNS, values):
+        cell = ws[f"{col}{r}"]
+        cell.value = value
+        cell.border = BORDER
+        cell.alignment = CENTER if col in ("A", "C", "D") else WRAP
+        if bold:
+            cell.font = Font(bold=True)
+
+
+def build_template(compiled: CompiledSpec, level: str) -> tuple[Workbook, TemplateInfo]:
+    """The blank appendix workbook for ``level`` (a level id of the spec)."""
+    spec = compiled.spec
+    info = TemplateInfo(level=level)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    for col, width in WIDTHS.items():
+        ws.column_dimensions[col].width = width
+
+    lv = next(x for x in spec.levels if x.id == level)
+    r = 1
+    for text, size in (("Phụ lục", 12), (spec.title.upper(), 13), (f"({lv.name})", 11), (render("template-unit-line", {}), 11)):
+        ws.merge_cells(f"A{r}:E{r}")
+        ws[f"A{r}"].value = text
+        ws[f"A{r}"].font = Font(bold=size > 11, size=size)
+        ws[f"A{r}"].alignment = Alignment(horizontal="center", wrap_text=True)
+        r += 1
+    r += 1
+    header_rows: Optional[tuple[int, int]] = None
+    validations: dict[str, tuple[DataValidation, list[str]]] = {}
+    multi = len(spec.forms) > 1
+    for form in spec.forms:
+        rows = [(ind, depth, trong_do) for ind, depth, trong_do in _walk(form.indicators) if ind.applies_to(level)]
+        if not rows:
+            continue
+        info.forms += 1
+        if multi:
+            ws[f"A{r}"].value = form.label or form.id
+            ws[f"A{r}"].font = Font(bold=True)
+            r += 1
+            ws.merge_cells(f"A{r}:E{r}")
+            ws[f"A{r}"].value = form.title.upper()
+            ws[f"A{r}"].font = Font(bold=True)
+            ws[f"A{r}"].alignment = Alignment(horizontal="center", wrap_text=True)
+            r += 1
+        _row(ws, r, ("STT", "Chỉ tiêu thống kê", "Kết quả thống kê", None, "Ghi chú"), bold=True)
+        _row(ws, r + 1, (None, None, "Đơn vị tính", "Số liệu", None), bold=True)
+        ws.merge_cells(f"C{r}:D{r}")
+        for col in ("A", "B", "E"):
+            ws.merge_cells(f"{col}{r}:{col}{r + 1}")
+        header_rows = header_rows or (r, r + 1)
+        r += 2
+        for ind, depth, trong_do in rows:
+            stt = ind.stt_for(level) or ("Trong đó" if trong_do else None)
+            name = ("   " * depth if depth > 1 else "") + ind.name_for(level)
+            note = ind.note or None
+            is_group = ind.type == "group"
+            derived = bool(ind.formula)
+            if derived:
+                note = render("template-auto", {}) + (f" — {ind.note}" if ind.note else "")
+            _row(ws, r, (stt, name, ind.unit or None, None, note), bold=is_group or depth == 0)
+            ws[f"B{r}"].alignment = Alignment(wrap_text=True, vertical="center", indent=min(depth, 4))
+            value = ws[f"D{r}"]
+            if is_group:
+                pass
+            elif derived:
+                value.fill = GREY
+                value.comment = Comment(f"{render('template-auto', {})}: {ind.formula}", "cchc")
+                info.derived[ind.id] = f"D{r}"
+            else:
+                value.protection = Protection(locked=False)
+                value.fill = INPUT
+                value.number_format = {"count": "0", "percent": "0.00", "number": "#,##0.##"}.get(ind.type, "@")
+                key = f"{ind.type}:{ind.choices or ''}:{ind.min}:{ind.max}"
+                if key not in validations:
+                    validations[key] = (_validation(compiled, ind), [])
+                validations[key][1].append(f"D{r}")
+                info.inputs[ind.id] = f"D{r}"
+            info.rows += 1
+            r += 1
+        r += 1
+    for dv, cells in validations.values():
+        for cell in cells:
+            dv.add(cell)
+        ws.add_data_validation(dv)
+
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False  # officers may widen a column
+    ws.protection.formatRows = False
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    if header_rows and not multi:
+        ws.print_title_rows = f"{header_rows[0]}:{header_rows[1]}"
+    ws.freeze_panes = None
+    return wb, info
