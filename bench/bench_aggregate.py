@@ -3,7 +3,7 @@
 For each N it generates N commune workbooks (bench/make_communes.py, cached in
 ``--data``), then compiles them into one district in a fresh child process, so
 ``ru_maxrss`` (of the child itself and of its worker processes) belongs to that
-run alone. "read" is the time the reader spent opening and parsing workbooks,
+run alone. "read" is the CPU time the reader spent opening and parsing workbooks,
 "compute" the time spent mapping rows, validating and computing (summed over
 workers, so the shares are of worker time); "compile" is the parent's
 compile_units.

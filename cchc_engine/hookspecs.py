@@ -17,12 +17,12 @@ def register_specs(register: Callable[..., None]) -> None:
 
 @hookspec
 def register_readers(register: Callable[..., None]) -> None:
-    """Register input readers: call register(reader) with an object having name, suffixes, sniff(path) and read(path, spec, options)."""
+    """Register input readers: call register(reader) for each cchc_engine.protocols.Reader (name, suffixes, sniff(path), read(path, options))."""
 
 
 @hookspec
 def register_writers(register: Callable[..., None]) -> None:
-    """Register output formats: call register(writer) with an object having name, suffix, binary and write(result, stream, options)."""
+    """Register output formats: call register(writer) for each cchc_engine.protocols.Writer (name, suffix, binary, write(result, stream, options))."""
 
 
 @hookspec
@@ -32,7 +32,7 @@ def register_commands(cli: Any) -> None:
 
 @hookspec
 def check_result(result: Any, spec: Any) -> Optional[list[Any]]:
-    """Return extra findings for a computed result (a province's own checks); None or [] for none."""
+    """Return extra findings (cchc_engine.findings.Finding.make) for a computed result; None or [] for none."""
 
 
 @hookspec(firstresult=True)

@@ -302,6 +302,24 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Đã tổng hợp {included} đơn vị ({excluded} tệp bị loại), kỳ {period}: {errors} lỗi, {warnings} cảnh báo.",
         "Compiled {included} unit(s) ({excluded} file(s) left out), period {period}: {errors} error(s), {warnings} warning(s).",
     ),
+    # --- plugins ---------------------------------------------------------------
+    "plugin-bad-registration": (
+        "Plugin '{plugin}' đăng ký {kind} không hợp lệ ({item}): thiếu {missing}; bị bỏ qua.",
+        "Plugin '{plugin}' registered an invalid {kind} ({item}): missing {missing}; skipped.",
+    ),
+    "plugins-col-plugin": ("Plugin", "Plugin"),
+    "plugins-col-version": ("Phiên bản", "Version"),
+    "plugins-col-hooks": ("Hook", "Hooks"),
+    "plugins-col-registered": ("Đã đăng ký", "Registered"),
+    "plugins-kind-formats": ("định dạng", "formats"),
+    "plugins-kind-readers": ("bộ đọc", "readers"),
+    "plugins-kind-specs": ("bộ chỉ tiêu", "specs"),
+    "plugins-kind-commands": ("lệnh", "commands"),
+    # --- robustness ---------------------------------------------------------------
+    "merged-value-cell": (
+        "Ô Số liệu {cell} nằm trong vùng ô gộp {range} nên không có giá trị riêng; chỉ tiêu này coi như bỏ trống. Hãy bỏ gộp ô và ghi số liệu từng dòng.",
+        "Value cell {cell} lies inside the merged range {range} and has no value of its own; the indicator counts as blank. Unmerge and fill each row.",
+    ),
     # --- output and CLI -------------------------------------------------------
     "output-is-input": (
         "Tệp kết quả '{file}' trùng với tệp đầu vào; chọn tên khác để không ghi đè dữ liệu gốc.",

@@ -22,7 +22,7 @@ def pick_reader(path: Path) -> Any:
     """A plugin's choose_reader first, then by suffix, then by sniffing the content."""
     regs = plugins.readers.all()
     readers = [r.item for r in regs]
-    chosen = plugins.pm.hook.choose_reader(path=str(path), readers=readers)
+    chosen = plugins.call_first("choose_reader", path=str(path), readers=readers)
     if chosen is not None:
         return chosen
     suffix = path.suffix.lower()

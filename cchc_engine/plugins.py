@@ -20,6 +20,7 @@ import pluggy
 
 from . import hookspecs
 from .findings import CchcError, Finding
+from .protocols import READER_ATTRIBUTES, WRITER_ATTRIBUTES, missing_attributes
 
 DEFAULT_PLUGINS = (
     "cchc_engine.builtin.specs",
@@ -44,7 +45,8 @@ plugin_problems: list[Finding] = []
 
 
 def _note_problem(plugin: str, error: BaseException) -> None:
-    text = f"{type(error).__name__}: {error}".strip()
+    # One line on stderr, whatever the exception's own text looks like.
+    text = " ".join(f"{type(error).__name__}: {error}".split())
     plugin_problems.append(Finding.make("plugin-failed", "warning", plugin=plugin, error=text))
 
 
@@ -61,10 +63,20 @@ def load_plugins() -> None:
             except Exception as exc:  # a broken built-in is reported like any plugin
                 _note_problem(name, exc)
     _load_entry_points()
-    try:
-        pm.check_pending()
-    except pluggy.PluginValidationError as exc:
-        _note_problem(getattr(exc, "plugin_name", "?"), exc)
+    _check_pending()
+
+
+def _check_pending() -> None:
+    """A hookimpl with a misspelled name fails loudly: reported by plugin name, plugin skipped."""
+    for _ in range(len(pm.get_plugins()) + 1):
+        try:
+            pm.check_pending()
+            return
+        except pluggy.PluginValidationError as exc:
+            name = pm.get_name(exc.plugin) or "?"
+            _note_problem(name, exc)
+            if pm.is_registered(exc.plugin):
+                pm.unregister(exc.plugin)
 
 
 def _load_entry_points() -> None:
@@ -94,16 +106,26 @@ def plugin_name(plugin: Any) -> str:
 
 def call_each(hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
     """Call every implementation of a hook separately, so one failing plugin is skipped, not fatal."""
+    return list(_iter_calls(hook_name, kwargs))
+
+
+def call_first(hook_name: str, **kwargs: Any) -> Any:
+    """A firstresult hook, called one implementation at a time so a failing plugin is skipped."""
+    for plugin, result in _iter_calls(hook_name, kwargs):
+        if result is not None:
+            return result
+    return None
+
+
+def _iter_calls(hook_name: str, kwargs: dict[str, Any]) -> Iterable[tuple[str, Any]]:
     load_plugins()
-    results = []
     for impl in reversed(getattr(pm.hook, hook_name).get_hookimpls()):
         try:
-            results.append((impl.plugin_name, impl.function(**{k: kwargs[k] for k in impl.argnames})))
+            yield impl.plugin_name, impl.function(**{k: kwargs[k] for k in impl.argnames})
         except CchcError:
             raise
         except Exception as exc:
             _note_problem(impl.plugin_name, exc)
-    return results
 
 
 @dataclass
@@ -122,6 +144,7 @@ class Registry:
     kind: str  # Vietnamese noun for messages, e.g. "Định dạng"
     hook: str
     key: Callable[[Any], str]
+    required: tuple[str, ...] = ()  # attributes of the protocol (cchc_engine.protocols)
     items: dict[str, Registered] = field(default_factory=dict)
     _filled: bool = False
 
@@ -141,6 +164,15 @@ class Registry:
             for args, kwargs in registered:
                 try:
                     item = self.make(*args, **kwargs)
+                    missing = missing_attributes(item, self.required)
+                    if missing:
+                        plugin_problems.append(
+                            Finding.make(
+                                "plugin-bad-registration", "warning", plugin=impl.plugin_name,
+                                kind=self.kind, item=repr(item)[:80], missing=", ".join(missing),
+                            )
+                        )
+                        continue
                     name = self.key(item)
                 except CchcError as exc:
                     plugin_problems.extend(exc.findings)
@@ -183,8 +215,8 @@ class Registry:
         self._filled = False
 
 
-readers = Registry("Bộ đọc", "register_readers", key=lambda r: r.name)
-writers = Registry("Định dạng", "register_writers", key=lambda w: w.name)
+readers = Registry("Bộ đọc", "register_readers", key=lambda r: r.name, required=READER_ATTRIBUTES)
+writers = Registry("Định dạng", "register_writers", key=lambda w: w.name, required=WRITER_ATTRIBUTES)
 
 
 def reset_registries() -> None:
@@ -197,10 +229,29 @@ def reset_registries() -> None:
 
 
 def get_plugins() -> list[dict[str, Any]]:
-    """Every loaded plugin: name, version, hooks implemented."""
+    """Every loaded plugin: name, version, hooks implemented, and what it registered
+    (formats, readers, specs, commands), in registration order."""
     load_plugins()
+    from .spec import registry as spec_registry
+
+    given: dict[str, dict[str, list[str]]] = {}
+
+    def note(plugin: str, kind: str, name: str) -> None:
+        given.setdefault(plugin, {}).setdefault(kind, []).append(name)
+
+    for kind, registry in (("formats", writers), ("readers", readers), ("specs", spec_registry.specs)):
+        try:
+            for reg in registry.all():
+                note(reg.plugin, kind, reg.name)
+        except CchcError as exc:  # a duplicate: reported, the listing still works
+            plugin_problems.extend(exc.findings)
+    for plugin, names in _command_names().items():
+        for name in names:
+            note(plugin, "commands", name)
+
     out = []
-    for plugin in pm.get_plugins():
+    order = {n: i for i, n in enumerate(DEFAULT_PLUGINS)}
+    for plugin in sorted(pm.get_plugins(), key=lambda p: (order.get(pm.get_name(p) or "", len(order)), pm.get_name(p) or "")):
         name = pm.get_name(plugin) or "?"
         hooks = sorted(h.name for h in pm.get_hookcallers(plugin) or [])
         version = _versions.get(name)
@@ -208,7 +259,23 @@ def get_plugins() -> list[dict[str, Any]]:
             from . import __version__
 
             version = __version__
-        out.append({"name": name, "version": version, "hooks": hooks})
+        registered = {k: given.get(name, {}).get(k, []) for k in ("formats", "readers", "specs", "commands")}
+        out.append({"name": name, "version": version, "hooks": hooks, "registered": registered})
+    return out
+
+
+def _command_names() -> dict[str, list[str]]:
+    """The commands each plugin adds, found by letting it add them to a throwaway group."""
+    import click
+
+    out: dict[str, list[str]] = {}
+    for impl in reversed(pm.hook.register_commands.get_hookimpls()):
+        group = click.Group()
+        try:
+            impl.function(cli=group)
+        except Exception:  # already reported when the real CLI was built
+            continue
+        out[impl.plugin_name] = sorted(group.commands)
     return out
 
 

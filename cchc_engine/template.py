@@ -161,7 +161,7 @@ def build_template(compiled: CompiledSpec, level: str) -> tuple[Workbook, Templa
         r += 2
         for ind, depth, trong_do in rows:
             stt = ind.stt_for(level) or ("Trong đó" if trong_do else None)
-            name = ("   " * depth if depth > 1 else "") + ind.name_for(level)
+            name = ind.name_for(level)
             note = ind.note or None
             is_group = ind.type == "group"
             derived = bool(ind.formula)

@@ -23,6 +23,7 @@ def _value_rows(path: Path) -> int:
         for row in ws.iter_rows(min_col=1, max_col=4, values_only=True):
             if row[3] not in (None, "") and row[1] and str(row[3]).strip() not in ("Số liệu",):
                 n += 1
+    wb.close()
     return n
 
 

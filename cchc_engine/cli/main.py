@@ -46,7 +46,8 @@ def show_plugin_problems() -> None:
     from ..plugins import plugin_problems
 
     while plugin_problems:
-        click.echo("Cảnh báo: " + plugin_problems.pop(0).located(), err=True)
+        finding = plugin_problems.pop(0)
+        click.echo(("Lỗi: " if finding.severity == "error" else "Cảnh báo: ") + finding.located(), err=True)
 
 
 @click.group(cls=CchcGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -82,6 +83,12 @@ def _register_commands() -> None:
     spec_cmds.register(cli)
     compute_cmds.register(cli)
     aggregate_cmds.register(cli)
+    from . import plugin_cmds
+
+    plugin_cmds.register(cli)
+    from . import maintain_cmds
+
+    maintain_cmds.register(cli)
 
 
 _register_commands()

@@ -146,6 +146,10 @@ def spec_check(spec: str) -> None:
         raise CchcError(exc.findings, exit_code=1) from None
     if problems:
         raise CchcError(problems, exit_code=1)
+    from ..spec.lint import lint_spec, previous_spec
+
+    for warning in lint_spec(compiled, previous_spec(compiled)):  # warnings only: exit code stays 0
+        click.echo("Cảnh báo: " + warning.located(), err=True)
     s = compiled.spec
     click.echo(
         f"Bộ chỉ tiêu '{s.id}' hợp lệ: {len(s.forms)} biểu, {s.indicator_count()} chỉ tiêu, "

@@ -16,8 +16,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from pathlib import Path
 from typing import Any, Callable, Optional
+
+_Reader = Any
 
 from ..findings import CchcError, Location
 from ..hookspecs import hookimpl
@@ -28,20 +31,55 @@ MAX_VALUES = 50_000
 
 
 def _decode(data: bytes, path: Path) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1258 (Vietnamese legacy)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1258 (Vietnamese legacy).
+
+    The text is returned in NFC: Windows-1258 writes most tones as combining marks.
+    """
+    if data.startswith((b"\xd0\xcf\x11\xe0", b"PK\x03\x04")):
+        raise _unreadable(path, "là tệp Excel/tệp nén, không phải văn bản; hãy dùng đuôi .xlsx")
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if not utf16 and b"\0" in data[:65536]:
+        raise _unreadable(path, "tệp nhị phân, không phải văn bản (CSV/JSON/YAML)")
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1258")
+        if utf16:
+            text = data.decode("utf-16")
+        else:
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                text = data.decode("cp1258")
     except UnicodeDecodeError as exc:
-        raise CchcError.make(
-            "file-unreadable", location=Location(file=str(path)), file=path.name,
-            error=f"không đọc được bảng mã (byte {exc.start}); hãy lưu lại dạng UTF-8",
-        ) from None
+        raise _unreadable(path, f"không đọc được bảng mã (byte {exc.start}); hãy lưu lại dạng UTF-8") from None
+    if "\0" in text:
+        raise _unreadable(path, "tệp nhị phân, không phải văn bản (CSV/JSON/YAML)")
+    return unicodedata.normalize("NFC", text)
+
+
+def _unreadable(path: Path, error: str, **where) -> CchcError:
+    return CchcError.make("file-unreadable", location=Location(file=str(path), **where), file=path.name, error=error)
+
+
+def _guarded(read: Callable[["_Reader", Path, Optional[dict]], RawSubmission]):
+    """Every failure of a plain reader, whatever raised it, becomes a located 'file-unreadable'."""
+
+    def wrapper(self, path: Path, options: Optional[dict] = None) -> RawSubmission:
+        try:
+            return read(self, path, options)
+        except CchcError:
+            raise
+        except RecursionError:
+            raise _unreadable(path, "cấu trúc lồng nhau quá sâu") from None
+        except MemoryError:
+            raise _unreadable(path, "không đủ bộ nhớ để đọc tệp") from None
+        except csv.Error as exc:
+            raise _unreadable(path, f"CSV không hợp lệ: {exc}") from None
+        except Exception as exc:
+            detail = str(exc)[:200]
+            raise _unreadable(path, f"nội dung không đọc được ({type(exc).__name__}: {detail})") from None
+
+    wrapper.__name__ = read.__name__
+    wrapper.__doc__ = read.__doc__
+    return wrapper
 
 
 def _read_text(path: Path) -> str:
@@ -93,6 +131,7 @@ class JsonReader:
     def sniff(self, path: Path) -> bool:
         return path.suffix.lower() in self.suffixes
 
+    @_guarded
     def read(self, path: Path, options: Optional[dict] = None) -> RawSubmission:
         text = _read_text(path)
         try:
@@ -113,6 +152,7 @@ class YamlReader:
     def sniff(self, path: Path) -> bool:
         return path.suffix.lower() in self.suffixes
 
+    @_guarded
     def read(self, path: Path, options: Optional[dict] = None) -> RawSubmission:
         from ..spec.loader import read_yaml
 
@@ -141,6 +181,7 @@ class CsvReader:
     def sniff(self, path: Path) -> bool:
         return path.suffix.lower() in self.suffixes
 
+    @_guarded
     def read(self, path: Path, options: Optional[dict] = None) -> RawSubmission:
         text = _read_text(path)
         raw = RawSubmission(file=str(path))

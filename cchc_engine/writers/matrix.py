@@ -30,7 +30,7 @@ def _table(result: Result, lang: str) -> tuple[list[str], list[list[Any]]]:
         if ind.type == "group":
             rows.append([ind.stt, ind.name, "", *([None] * len(units)), None])
             continue
-        vals = per_unit.get(ind.id) or [None] * len(units)
+        vals = (list(per_unit.get(ind.id) or []) + [None] * len(units))[: len(units)]
         rows.append([ind.stt, ind.name, ind.unit, *(machine_value(v) for v in vals), machine_value(ind.value)])
     return head, rows
 

@@ -195,7 +195,7 @@ def _value_cell(cell, ind: IndicatorResult) -> None:
 def _number_format(ind: IndicatorResult, value: Any) -> str:
     if ind.type == "choice" and ind.label:
         # The cell keeps the code (what a submission holds); Excel shows "2 (Hoàn thành)".
-        label = re.sub(r'["\\\[\]]', "", ind.label)[:100]
+        label = re.sub(r'["\\\[\]\r\n]', "", clean(ind.label))[:100]
         return f'0" ({label})"'
     if ind.type in NUMBER_FORMATS:
         return NUMBER_FORMATS[ind.type]

@@ -1,0 +1,75 @@
+"""Warnings for a sound spec that probably misses something the template implies (pure).
+
+* a "Trong đó" breakdown (children with an empty STT) with no formula or rule tying it to its total;
+* a "Tỷ lệ" without a formula although it has count rows beneath it (numerator, denominator);
+* a choice set no indicator uses;
+* a name that differs from last year's (through ``previous:``) only in spelling.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from ..findings import Finding, Location
+from ..textnorm import name_key
+from .compiler import CompiledSpec
+
+
+def _warn(code: str, compiled: CompiledSpec, indicator: Optional[str] = None, **values) -> Finding:
+    return Finding.make(code, "warning", indicator=indicator, location=Location(file=compiled.source, path=indicator), **values)
+
+
+def lint_spec(compiled: CompiledSpec, previous: Optional[CompiledSpec] = None) -> list[Finding]:
+    spec = compiled.spec
+    out: list[Finding] = []
+    rule_refs = [set(r.expr.refs) for r in compiled.rules]
+    for _form, ind in spec.indicators():
+        kids = [c for c in ind.children if c.type in ("count", "number")]
+        breakdown = [c for c in kids if not c.stt]
+        if breakdown and ind.type in ("count", "number") and not ind.formula:
+            ids = {ind.id} | {c.id for c in breakdown}
+            if not any(ind.id in refs and len(refs & ids) > 1 for refs in rule_refs):
+                out.append(
+                    _warn("lint-breakdown-without-sum", compiled, ind.id, id=ind.id, children=", ".join(c.id for c in breakdown))
+                )
+        if ind.type == "percent" and not ind.formula and name_key(ind.name).startswith("ty le"):
+            counts = [c for c in ind.children if c.type == "count"]
+            if len(counts) >= 2:
+                out.append(
+                    _warn("lint-ratio-without-formula", compiled, ind.id, id=ind.id, children=", ".join(c.id for c in counts))
+                )
+    used = {ind.choices for _f, ind in spec.indicators() if ind.choices}
+    for key in spec.choices:
+        if key not in used:
+            out.append(Finding.make("lint-unused-choices", "warning", location=Location(file=compiled.source, path=f"choices.{key}"), choices=key))
+    if previous is not None:
+        old_idx = previous.spec.index()
+        for _f, ind in spec.indicators():
+            if not ind.previous:
+                continue
+            old = old_idx.get(ind.previous)
+            if old is None:
+                out.append(
+                    _warn("lint-previous-unknown", compiled, ind.id, previous=ind.previous, old_spec=previous.spec.id)
+                )
+            elif old.name != ind.name and name_key(old.name) == name_key(ind.name):
+                out.append(
+                    _warn(
+                        "lint-spelling-changed", compiled, ind.id,
+                        id=ind.id, previous=old.id, old_spec=previous.spec.id, old=old.name, new=ind.name,
+                    )
+                )
+    return out
+
+
+def previous_spec(compiled: CompiledSpec) -> Optional[CompiledSpec]:
+    """The spec ``previous:`` refers to: the latest installed national spec (id = its year) of an earlier year."""
+    from .registry import specs
+
+    year = compiled.spec.year
+    best = None
+    for reg in specs.all():
+        s = reg.item.compiled.spec
+        if s.year < year and s.id == str(s.year) and not reg.item.problems and (best is None or s.year > best.spec.year):
+            best = reg.item.compiled
+    return best

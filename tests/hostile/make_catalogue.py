@@ -1,0 +1,520 @@
+"""The catalogue of broken and hostile inputs (issue #7), built on demand.
+
+Each case writes its input into a given directory (``tmp_path`` in the tests, a
+temporary directory in ``run_catalogue.py``) and returns the arguments of
+``cchc compute``; nothing big is committed. A case says what the run must print
+(a Vietnamese fragment, found in stderr or stdout) and which exit codes are right:
+
+* a *bad* input must be refused or reported: exit 1 or 2, one located line, no traceback;
+* a *tolerated* input (formulas, merged cells, legacy encodings, BOM, CRLF) is read,
+  with a warning where the user must act: exit 0 or 1, never 2 and never a crash.
+
+Usage: ``python tests/hostile/make_catalogue.py DIR`` writes every case into DIR
+and prints the commands.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import struct
+import sys
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+REPO = Path(__file__).resolve().parents[2]
+
+# A few real rows of the 2021 appendix (seed 000, xã Thượng Long, 2021 Q3).
+ROWS_2021 = [
+    ("1.", "Công tác chỉ đạo điều hành CCHC", "", None, ""),
+    ("1.1.", "Kế hoạch CCHC", "", None, ""),
+    ("1.1.1.", "Số nhiệm vụ đề ra trong kế hoạch", "Nhiệm vụ", 6, ""),
+    ("1.1.2.", "Số nhiệm vụ đã hoàn thành", "Nhiệm vụ", 6, ""),
+    ("1.1.3.", "Số văn bản chỉ đạo CCHC đã ban hành", "Văn bản", 0, ""),
+    ("1.2.", "Kiểm tra CCHC", "", None, ""),
+    ("1.2.1", "Số cuộc đã kiểm tra", "Cuộc", 0, ""),
+    ("1.2.2", "Số vấn đề phát hiện qua kiểm tra", "Vấn đề", 0, ""),
+    ("1.2.3", "Số vấn đề phát hiện đã xử lý xong", "Vấn đề", 0, ""),
+]
+HEADER = ("STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu", "Ghi chú")
+TITLE = ("THỐNG KÊ SỐ LIỆU VỀ KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH", "QUÝ III NĂM 2021 CỦA UBND XÃ THƯỢNG LONG")
+META = ("--spec", "2021", "--level", "xa", "--period", "2021-Q3", "--unit", "xã Thượng Long")
+
+
+@dataclass
+class Case:
+    name: str
+    build: Callable[[Path], list[str]]  # writes the input into a directory, returns compute's arguments
+    expect: str  # Vietnamese fragment the run must print (stderr or stdout)
+    exits: tuple[int, ...] = (2,)
+    bad: bool = True  # a bad input: exit 1 or 2; a tolerated one: 0 or 1
+    absent: tuple[str, ...] = field(default_factory=tuple)  # fragments that must not appear
+    what: str = ""
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def appendix_workbook(rows=ROWS_2021, extra: Optional[Callable] = None, write_only: bool = False):
+    """An openpyxl workbook with the title, the header and ``rows`` in A:E."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=write_only)
+    ws = wb.create_sheet("Phụ lục") if write_only else wb.active
+    if not write_only:
+        ws.title = "Phụ lục"
+    for t in TITLE:
+        ws.append([t])
+    ws.append([])
+    ws.append(list(HEADER))
+    for r in rows:
+        ws.append(list(r))
+    if extra is not None:
+        extra(ws)
+    return wb
+
+
+def workbook_bytes(wb) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def rezip(data: bytes, replace: dict[str, bytes], add_content_types: str = "") -> bytes:
+    """Copy a zip, replacing (or adding) parts; optionally add an Override to [Content_Types].xml."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = replace.pop(info.filename, None)
+            if body is None:
+                body = src.read(info.filename)
+            if info.filename == "[Content_Types].xml" and add_content_types:
+                body = body.replace(b"</Types>", add_content_types.encode() + b"</Types>")
+            dst.writestr(info.filename, body)
+        for name, body in replace.items():
+            dst.writestr(name, body)
+    return out.getvalue()
+
+
+def cfb(stream_names: list[str]) -> bytes:
+    """A minimal OLE2 compound file (version 3, 512-byte sectors) whose directory holds empty streams.
+
+    Excel writes a password-protected .xlsx as such a file with the streams
+    EncryptionInfo and EncryptedPackage; an .xls holds a "Workbook" stream.
+    """
+    free, end, fatsect = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+    header = bytearray(512)
+    header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HHHHH", header, 0x18, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<I", header, 0x2C, 1)  # FAT sectors
+    struct.pack_into("<I", header, 0x30, 1)  # first directory sector
+    struct.pack_into("<I", header, 0x38, 4096)  # mini stream cutoff
+    struct.pack_into("<II", header, 0x3C, end, 0)  # mini FAT
+    struct.pack_into("<II", header, 0x44, end, 0)  # DIFAT
+    struct.pack_into("<I", header, 0x4C, 0)  # DIFAT[0] = FAT in sector 0
+    for i in range(1, 109):
+        struct.pack_into("<I", header, 0x4C + 4 * i, free)
+    fat = bytearray(b"\xff" * 512)
+    struct.pack_into("<II", fat, 0, fatsect, end)
+
+    def entry(name: str, kind: int, child: int = free, right: int = free) -> bytes:
+        e = bytearray(128)
+        raw = (name + "\0").encode("utf-16-le")
+        e[0 : len(raw)] = raw
+        struct.pack_into("<HBB", e, 64, len(raw), kind, 1)  # name length, type, black
+        struct.pack_into("<III", e, 68, free, right, child)  # left, right, child
+        struct.pack_into("<I", e, 116, end)  # start sector
+        return bytes(e)
+
+    entries = [entry("Root Entry", 5, child=1 if stream_names else free)]
+    for i, name in enumerate(stream_names, start=1):
+        entries.append(entry(name, 2, right=i + 1 if i < len(stream_names) else free))
+    directory = b"".join(entries)
+    directory += b"\0" * (-len(directory) % 512)
+    return bytes(header) + bytes(fat) + directory
+
+
+def billion_laughs(root: bytes, levels: int = 10, hide: int = 0) -> bytes:
+    """An XML part whose DOCTYPE expands '&lol9;' to 10^9 'lol's; ``hide`` pads the prolog with a comment."""
+    ents = ['<!ENTITY lol0 "lol">'] + [
+        f'<!ENTITY lol{i} "{"".join(f"&lol{i - 1};" for _ in range(10))}">' for i in range(1, levels)
+    ]
+    pad = ("<!--" + "x" * hide + "-->\n") if hide else ""
+    doctype = f'<?xml version="1.0" encoding="UTF-8"?>\n{pad}<!DOCTYPE lolz [{"".join(ents)}]>\n'
+    return doctype.encode() + root.replace(b"LAUGH", f"&lol{levels - 1};".encode())
+
+
+def _out(path: Path, *extra: str, meta=META) -> list[str]:
+    return [*meta, str(path), "-f", "json", *extra]
+
+
+def _write(d: Path, name: str, data: bytes) -> Path:
+    p = d / name
+    p.write_bytes(data)
+    return p
+
+
+# -- the cases ------------------------------------------------------------------------------
+
+
+def empty_xlsx(d: Path) -> list[str]:
+    return _out(_write(d, "empty.xlsx", b""))
+
+
+def empty_csv(d: Path) -> list[str]:
+    return _out(_write(d, "empty.csv", b""))
+
+
+def xls_renamed(d: Path) -> list[str]:
+    return _out(_write(d, "old-excel.xlsx", cfb(["Workbook", "\x05SummaryInformation"])))
+
+
+def xls_suffix(d: Path) -> list[str]:
+    return _out(_write(d, "old-excel.xls", cfb(["Workbook"])))
+
+
+def encrypted_xlsx(d: Path) -> list[str]:
+    names = ["\x06DataSpaces", "EncryptionInfo", "EncryptedPackage"]
+    return _out(_write(d, "password.xlsx", cfb(names)))
+
+
+def _ods() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        z.writestr("content.xml", '<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>')
+        z.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest/>')
+    return buf.getvalue()
+
+
+def ods_renamed(d: Path) -> list[str]:
+    return _out(_write(d, "libre.xlsx", _ods()))
+
+
+def ods_suffix(d: Path) -> list[str]:
+    return _out(_write(d, "libre.ods", _ods()))
+
+
+def csv_renamed_xlsx(d: Path) -> list[str]:
+    return _out(_write(d, "really-csv.xlsx", "key,value\n1.1.1,6\n1.1.2,6\n".encode("utf-8")))
+
+
+def xlsx_renamed_csv(d: Path) -> list[str]:
+    return _out(_write(d, "really-xlsx.csv", workbook_bytes(appendix_workbook())))
+
+
+def binary_csv(d: Path) -> list[str]:
+    return _out(_write(d, "picture.csv", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4))
+
+
+def truncated_zip(d: Path) -> list[str]:
+    data = workbook_bytes(appendix_workbook())
+    return _out(_write(d, "truncated.xlsx", data[: len(data) // 2]))
+
+
+def corrupt_zip(d: Path) -> list[str]:
+    """The central directory is intact, the deflated sheet data is garbage."""
+    data = bytearray(workbook_bytes(appendix_workbook()))
+    zf = zipfile.ZipFile(io.BytesIO(bytes(data)))
+    info = zf.getinfo("xl/worksheets/sheet1.xml")
+    name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)
+    start = info.header_offset + 30 + name_len + extra_len
+    for i in range(start + 2, start + info.compress_size - 2):
+        data[i] = (data[i] * 7 + 13) & 0xFF
+    return _out(_write(d, "corrupt.xlsx", bytes(data)))
+
+
+def no_appendix(d: Path) -> list[str]:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Danh sách cán bộ"])
+    ws.append(["Họ tên", "Chức vụ"])
+    ws.append(["Nguyễn Văn A", "Chủ tịch"])
+    return _out(_write(d, "no-appendix.xlsx", workbook_bytes(wb)))
+
+
+def rows_50000(d: Path) -> list[str]:
+    def more(ws):
+        for i in range(50_000):
+            ws.append([f"9.{i}", f"Dòng thêm {i}", "Cái", i, ""])
+
+    return _out(_write(d, "rows-50000.xlsx", workbook_bytes(appendix_workbook(extra=more, write_only=True))))
+
+
+def rows_30000_sparse(d: Path) -> list[str]:
+    def more(ws):
+        for i in range(30_000):
+            ws.append([None, f"Dòng thêm {i}"])
+
+    return _out(_write(d, "rows-30000.xlsx", workbook_bytes(appendix_workbook(extra=more, write_only=True))))
+
+
+def _wide(d: Path, name: str, repeat: int) -> list[str]:
+    """The appendix in A:E, then text out to column 1,000 on every row."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Phụ lục")
+    junk = [f"x{j}" for j in range(995)]
+    for t in TITLE:
+        ws.append([t])
+    ws.append(list(HEADER) + junk)
+    for r in ROWS_2021 * repeat:
+        ws.append(list(r) + junk)
+    return _out(_write(d, name, workbook_bytes(wb)))
+
+
+def cols_1000(d: Path) -> list[str]:
+    """1,000 columns on 184 rows: 184,000 cells, refused before parsing."""
+    return _wide(d, "cols-1000.xlsx", 20)
+
+
+def cols_1000_few_rows(d: Path) -> list[str]:
+    """1,000 columns on 14 rows (14,000 cells, under the limit): read, columns past MAX_COLS ignored."""
+    return _wide(d, "cols-1000-few-rows.xlsx", 1)
+
+
+def header_past_col_1000(d: Path) -> list[str]:
+    """1,000 columns with the header only beyond them: refused as 'no appendix', quickly."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Rộng")
+    for _ in range(200):
+        ws.append([None] * 995 + list(HEADER))
+    return _out(_write(d, "header-far-right.xlsx", workbook_bytes(wb)))
+
+
+def _formula_rows() -> list[tuple]:
+    rows = list(ROWS_2021)
+    rows[3] = ("1.1.2.", "Số nhiệm vụ đã hoàn thành", "Nhiệm vụ", "=3+3", "")
+    return rows
+
+
+def formula_no_cache(d: Path) -> list[str]:
+    return _out(_write(d, "formula.xlsx", workbook_bytes(appendix_workbook(_formula_rows()))))
+
+
+def formula_cached(d: Path) -> list[str]:
+    """As Excel saves it: the formula and its cached value <v>6</v>."""
+    data = workbook_bytes(appendix_workbook(_formula_rows()))
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    assert b"<f>3+3</f><v></v>" in sheet or b"<f>3+3</f><v/>" in sheet
+    sheet = sheet.replace(b"<f>3+3</f><v></v>", b"<f>3+3</f><v>6</v>").replace(b"<f>3+3</f><v/>", b"<f>3+3</f><v>6</v>")
+    return _out(_write(d, "formula-cached.xlsx", rezip(data, {"xl/worksheets/sheet1.xml": sheet})))
+
+
+def merged_value(d: Path) -> list[str]:
+    """Unit and value merged on one row; the value column merged down over three rows."""
+
+    def merge(ws):
+        ws.merge_cells("C8:D8")  # 1.1.2: unit over the value cell
+        ws.merge_cells("D10:D12")  # 1.2.1 .. 1.2.3: one value for three rows
+
+    return _out(_write(d, "merged.xlsx", workbook_bytes(appendix_workbook(extra=merge))))
+
+
+def date_for_number(d: Path) -> list[str]:
+    rows = list(ROWS_2021)
+    rows[2] = ("1.1.1.", "Số nhiệm vụ đề ra trong kế hoạch", "Nhiệm vụ", _dt.datetime(2021, 6, 6), "")
+    return _out(_write(d, "date.xlsx", workbook_bytes(appendix_workbook(rows))))
+
+
+_SST = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>LAUGH</t></si></sst>'
+_SST_CT = '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+
+
+def laughs_shared_strings(d: Path) -> list[str]:
+    data = rezip(workbook_bytes(appendix_workbook()), {"xl/sharedStrings.xml": billion_laughs(_SST)}, _SST_CT)
+    return _out(_write(d, "laughs-sst.xlsx", data))
+
+
+def laughs_sheet_hidden(d: Path) -> list[str]:
+    """The DOCTYPE after 8 KB of comment: past the reader's prolog check, caught by defusedxml."""
+    data = workbook_bytes(appendix_workbook())
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    body = sheet.split(b"?>", 1)[1] if sheet.startswith(b"<?xml") else sheet
+    body = body.replace("Kế hoạch CCHC".encode(), b"LAUGH", 1)
+    return _out(_write(d, "laughs-sheet.xlsx", rezip(data, {"xl/worksheets/sheet1.xml": billion_laughs(body, hide=8192)})))
+
+
+def zip_bomb(d: Path) -> list[str]:
+    """sheet1.xml is 300 MB of spaces (deflates to ~300 KB): refused by the size check before parsing."""
+    p = d / "bomb.xlsx"
+    base = zipfile.ZipFile(io.BytesIO(workbook_bytes(appendix_workbook())))
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in base.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                z.writestr(info.filename, base.read(info.filename))
+        chunk = b" " * (1024 * 1024)
+        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
+            fh.write(b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+            for _ in range(300):
+                fh.write(chunk)
+            fh.write(b"<sheetData/></worksheet>")
+    return _out(p)
+
+
+def _good_input(d: Path) -> Path:
+    return _write(d, "good.xlsx", workbook_bytes(appendix_workbook()))
+
+
+def spec_anchor_bomb(d: Path) -> list[str]:
+    lines = ['id: "bomb"', 'a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, 10):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    spec = _write(d, "bomb.yaml", ("\n".join(lines) + "\n").encode())
+    return ["--spec", str(spec), "--level", "xa", "--period", "2021-Q3", str(_good_input(d)), "-f", "json"]
+
+
+def spec_deep_nesting(d: Path) -> list[str]:
+    spec = _write(d, "deep.yaml", b'id: "deep"\nx: ' + b"[" * 10_000 + b"]" * 10_000 + b"\n")
+    return ["--spec", str(spec), "--level", "xa", "--period", "2021-Q3", str(_good_input(d)), "-f", "json"]
+
+
+def spec_deep_expression(d: Path) -> list[str]:
+    formula = "(" * 200 + "nv_de_ra" + ")" * 200
+    spec = (
+        'id: "2021-deep-expr"\nextends: "2021"\ntitle: "Biểu thức lồng sâu"\nadd:\n'
+        "  - after: tthc_md34_tich_hop_dvcqg\n    indicators:\n"
+        f'      - {{id: sau_qua, stt: "3.9.9", name: "Chỉ tiêu lồng sâu", unit: "Nhiệm vụ", type: number, formula: "{formula}"}}\n'
+    )
+    p = _write(d, "deep-expr.yaml", spec.encode())
+    return ["--spec", str(p), "--level", "xa", "--period", "2021-Q3", str(_good_input(d)), "-f", "json"]
+
+
+def _cp1258(text: str) -> bytes:
+    """Encode as Windows-1258 does: precomposed where the code page has it, else base + combining tone."""
+    import unicodedata
+
+    out = bytearray()
+    for ch in text:
+        try:
+            out += ch.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        parts = unicodedata.normalize("NFD", ch)
+        base, marks = parts[0], parts[1:]
+        # keep a horn/breve/circumflex on the base (ơ, ư, ă, â, ê, ô exist in cp1258), tones as combining marks
+        while marks:
+            composed = unicodedata.normalize("NFC", base + marks[0])
+            try:
+                composed.encode("cp1258")
+            except UnicodeEncodeError:
+                break
+            base, marks = composed, marks[1:]
+        out += base.encode("cp1258") + marks.encode("cp1258")
+    return bytes(out)
+
+
+_CSV_TEXT = "key,value,note\n#unit,xã Thượng Long\n1.1.1,6,Kế hoạch số 12/KH-UBND\n1.1.2,6,Đã hoàn thành\n1.1.3,0,\n"
+
+
+def csv_cp1258(d: Path) -> list[str]:
+    return _out(_write(d, "windows-1258.csv", _cp1258(_CSV_TEXT)), meta=META[:6])
+
+
+def csv_bom_crlf(d: Path) -> list[str]:
+    return _out(_write(d, "bom-crlf.csv", b"\xef\xbb\xbf" + _CSV_TEXT.replace("\n", "\r\n").encode("utf-8")), meta=META[:6])
+
+
+def json_bom(d: Path) -> list[str]:
+    text = '{"unit": "xã Thượng Long", "values": {"1.1.1": 6, "1.1.2": {"value": "06", "note": "Đã hoàn thành"}}}\r\n'
+    return _out(_write(d, "bom.json", b"\xef\xbb\xbf" + text.encode("utf-8")), meta=META[:6])
+
+
+def json_utf16(d: Path) -> list[str]:
+    text = '{"unit": "xã Thượng Long", "values": {"1.1.1": 6, "1.1.2": 6}}'
+    return _out(_write(d, "utf16.json", text.encode("utf-16")), meta=META[:6])
+
+
+def json_cp1258(d: Path) -> list[str]:
+    text = '{"unit": "xã Thượng Long", "values": {"1.1.1": 6, "1.1.2": 6}}'
+    return _out(_write(d, "windows-1258.json", _cp1258(text)), meta=META[:6])
+
+
+def json_deep(d: Path) -> list[str]:
+    return _out(_write(d, "deep.json", b'{"values": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"))
+
+
+def json_broken(d: Path) -> list[str]:
+    return _out(_write(d, "broken.json", b'{"values": {"1.1.1": 6,'))
+
+
+def csv_huge_field(d: Path) -> list[str]:
+    return _out(_write(d, "huge-field.csv", b'key,value\n1.1.1,"' + b"9" * 300_000 + b'"\n'))
+
+
+def yaml_anchor_bomb(d: Path) -> list[str]:
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for i in range(1, 10):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    lines.append("values: {1.1.1: *a9}")
+    return _out(_write(d, "bomb-values.yaml", ("\n".join(lines) + "\n").encode()))
+
+
+_TOLERATED = dict(bad=False, exits=(0, 1))
+
+CASES: list[Case] = [
+    Case("empty-xlsx", empty_xlsx, "tệp rỗng", what="0 byte, đuôi .xlsx"),
+    Case("empty-csv", empty_csv, "tệp rỗng", what="0 byte, đuôi .csv"),
+    Case("xls-renamed-xlsx", xls_renamed, "Excel 97-2003 (.xls)", what="tệp OLE2 có luồng Workbook, đuôi .xlsx"),
+    Case("xls", xls_suffix, "Excel 97-2003 (.xls)", what="tệp .xls"),
+    Case("password-xlsx", encrypted_xlsx, "đặt mật khẩu", what="OLE2 có EncryptionInfo/EncryptedPackage"),
+    Case("ods-renamed-xlsx", ods_renamed, "OpenDocument (.ods)", what="zip có mimetype + content.xml"),
+    Case("ods", ods_suffix, "OpenDocument (.ods)", what="tệp .ods"),
+    Case("csv-renamed-xlsx", csv_renamed_xlsx, "tệp văn bản", what="CSV đổi đuôi .xlsx"),
+    Case("xlsx-renamed-csv", xlsx_renamed_csv, "là tệp Excel", what="xlsx đổi đuôi .csv"),
+    Case("binary-csv", binary_csv, "tệp nhị phân", what="ảnh PNG đổi đuôi .csv"),
+    Case("truncated-zip", truncated_zip, "bị hỏng", what="xlsx bị cắt một nửa"),
+    Case("corrupt-zip", corrupt_zip, "bị hỏng", what="dữ liệu nén của sheet1.xml bị ghi đè"),
+    Case("no-appendix", no_appendix, "không tìm thấy bảng phụ lục", what="bảng tính không có phụ lục"),
+    Case("rows-50000", rows_50000, "hơn 50.000 ô", what="50.000 dòng × 5 ô"),
+    Case("rows-30000-sparse", rows_30000_sparse, "hơn 20.000 dòng", what="30.000 dòng, một ô mỗi dòng"),
+    Case("cols-1000", cols_1000, "hơn 50.000 ô", what="1.000 cột × 184 dòng"),
+    Case("cols-1000-few-rows", cols_1000_few_rows, '"valid": true', what="1.000 cột × 14 dòng, phụ lục ở A:E", **_TOLERATED),
+    Case("header-past-col-1000", header_past_col_1000, "không tìm thấy bảng phụ lục", what="tiêu đề ở cột 996–1000"),
+    Case("formula-no-cache", formula_no_cache, "công thức Excel không có giá trị đã tính", what="=3+3 như openpyxl ghi", **_TOLERATED),
+    Case("formula-cached", formula_cached, '"valid": true', what="=3+3 với <v>6</v> như Excel ghi", absent=("formula-cell",), **_TOLERATED),
+    Case("merged-value", merged_value, "vùng ô gộp", what="C8:D8 và D10:D12 gộp", **_TOLERATED),
+    Case("date-for-number", date_for_number, "ngày tháng", exits=(1,), what="ô ngày tháng ở chỉ tiêu số đếm"),
+    Case("laughs-sharedstrings", laughs_shared_strings, "DOCTYPE/ENTITY", what="billion laughs trong sharedStrings.xml"),
+    Case("laughs-sheet-hidden", laughs_sheet_hidden, "DOCTYPE/ENTITY", what="billion laughs sau 8 KB chú thích (defusedxml)"),
+    Case("zip-bomb", zip_bomb, "zip bomb", what="sheet1.xml 300 MB khoảng trắng"),
+    Case("spec-anchor-bomb", spec_anchor_bomb, "nút sau khi mở rộng alias", what="YAML anchor 9^10"),
+    Case("spec-deep-nesting", spec_deep_nesting, "lồng quá 64 mức", what="YAML lồng 10.000 mức"),
+    Case("spec-deep-expression", spec_deep_expression, "lồng nhau quá 50 mức", what="công thức 200 cặp ngoặc"),
+    Case("yaml-values-anchor-bomb", yaml_anchor_bomb, "nút sau khi mở rộng alias", what="tệp số liệu YAML anchor 9^10"),
+    Case("csv-cp1258", csv_cp1258, "xã Thượng Long", what="CSV Windows-1258", **_TOLERATED),
+    Case("csv-bom-crlf", csv_bom_crlf, "Đã hoàn thành", what="CSV UTF-8 BOM, CRLF", **_TOLERATED),
+    Case("json-bom", json_bom, "Đã hoàn thành", what="JSON UTF-8 BOM, CRLF", **_TOLERATED),
+    Case("json-utf16", json_utf16, "xã Thượng Long", what="JSON UTF-16 BOM", **_TOLERATED),
+    Case("json-cp1258", json_cp1258, "xã Thượng Long", what="JSON Windows-1258", **_TOLERATED),
+    Case("json-deep", json_deep, "lồng nhau quá sâu", what="JSON lồng 100.000 mức"),
+    Case("json-broken", json_broken, "JSON không hợp lệ", what="JSON bị cắt"),
+    Case("csv-huge-field", csv_huge_field, "CSV không hợp lệ", what="một ô 300.000 ký tự"),
+]
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 1:
+        print("usage: make_catalogue.py DIR", file=sys.stderr)
+        return 2
+    d = Path(argv[0])
+    for case in CASES:
+        sub = d / case.name
+        sub.mkdir(parents=True, exist_ok=True)
+        args = case.build(sub)
+        print(f"{case.name}: cchc compute {' '.join(args)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
