@@ -119,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"N={n:5d} jobs={args.jobs}: {r['files'] / r['wall']:.1f} files/s ({r['wall']:.2f} s wall), "
             f"peak RSS parent {r['maxrss_self_mb']:.0f} MB, largest worker {r['maxrss_children_mb']:.0f} MB; "
-            f"read {r['read'] / work:.0%} / compute {r['compute'] / work:.0%} of worker time; "
+            f"read {r['read'] / work:.0%} / compute {r['compute'] / work:.0%} of worker CPU "
+            f"({r['read'] / r['files'] * 1000:.1f} + {r['compute'] / r['files'] * 1000:.1f} ms/file); "
             f"compile {r['compile'] * 1000:.0f} ms; {r['included']} compiled, {r['invalid']} with errors, {r['excluded']} excluded"
         )
         if args.compare_readers:

@@ -168,9 +168,8 @@ def title_lines(name: str, period: str) -> list[str]:
 
 
 def write_commune(path: Path, name: str, period: str, rows: list[dict], *, numbers: bool = True) -> Path:
-    forms = {}
     return write_workbook(rows, path, layout="one_sheet", values="numbers" if numbers else "text",
-                          title_lines=title_lines(name, period), form_titles=forms)
+                          title_lines=title_lines(name, period))
 
 
 def inject_error(values: dict[str, Any], rng: random.Random) -> tuple[dict[str, Any], str]:

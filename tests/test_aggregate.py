@@ -275,5 +275,5 @@ def test_matrix_xlsx_and_formula_text_is_neutralised(units, spec2023, tmp_path):
     from cchc_engine.pipeline import get_writer
 
     get_writer("matrix-csv").write(result, buf, {"lang": "en"})
-    assert buf.getvalue().splitlines()[0].split(",")[3] == "'=HYPERLINK(\"x\")" or "'=HYPERLINK" in buf.getvalue().splitlines()[0]
+    assert "'=HYPERLINK" in buf.getvalue().splitlines()[0]
     assert buf.getvalue().splitlines()[0].endswith("Total")

@@ -40,3 +40,80 @@ def test_catalogue_case(case: Case, tmp_path: Path) -> None:
     assert elapsed < LIMIT_SECONDS, f"{case.name} took {elapsed:.1f} s"
     for p, data in before.items():  # inputs are never touched
         assert p.read_bytes() == data
+
+
+# --- output safety -------------------------------------------------------------------------
+
+_INJECTIONS = ['=HYPERLINK("http://evil","x")', "+1+1", "@SUM(A1)", "-2+3"]
+
+
+def _injected_workbook(tmp_path: Path) -> Path:
+    from make_catalogue import ROWS_2021, appendix_workbook, workbook_bytes
+
+    def notes(ws):  # text cells, as a user types '=... in Excel (not formulas)
+        for i, note in enumerate(_INJECTIONS):
+            r = 7 + i + (1 if i == 3 else 0)  # 1.1.1, 1.1.2, 1.1.3 and 1.2.1 (after the 1.2 heading)
+            assert str(ws.cell(row=r, column=1).value).startswith(("1.1.", "1.2.")), r
+            cell = ws.cell(row=r, column=5)
+            cell.value = note
+            cell.data_type = "s"
+
+    p = tmp_path / "notes.xlsx"
+    p.write_bytes(workbook_bytes(appendix_workbook(ROWS_2021, extra=notes)))
+    return p
+
+
+META = ("--spec", "2021", "--level", "xa", "--period", "2021-Q3", "--unit", "=cmd|' /C calc'!A0")
+
+
+def test_injected_text_is_never_a_formula_in_xlsx(tmp_path: Path) -> None:
+    import openpyxl
+
+    src = _injected_workbook(tmp_path)
+    out = tmp_path / "out.xlsx"
+    code, _, err = cli("compute", *META, str(src), "-f", "xlsx", "-o", str(out))
+    assert code in (0, 1), err
+    wb = openpyxl.load_workbook(out)
+    texts, numbers = [], []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    texts.append(cell.value)
+                elif isinstance(cell.value, (int, float)):
+                    numbers.append(cell.value)
+    for note in _INJECTIONS:
+        assert any(t.startswith("'" + note) for t in texts), note
+    assert not any(t.startswith(("=", "+", "-", "@")) for t in texts)
+    assert 6 in numbers  # numbers stay numbers
+
+
+def test_injected_text_is_quoted_in_csv(tmp_path: Path) -> None:
+    import csv
+
+    src = _injected_workbook(tmp_path)
+    out = tmp_path / "out.csv"
+    code, _, err = cli("compute", *META, str(src), "-f", "csv", "-o", str(out))
+    assert code in (0, 1), err
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    cells = [v for r in rows for v in r.values() if v]
+    for note in _INJECTIONS:
+        assert "'" + note in cells, note
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    assert next(r for r in rows if r["stt"].startswith("1.1.1"))["value"] == "6"
+
+
+def test_output_through_a_symlink_to_the_input_is_refused(tmp_path: Path) -> None:
+    src = _injected_workbook(tmp_path)
+    before = src.read_bytes()
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(src)
+    code, _, err = cli("compute", *META, str(src), "-f", "xlsx", "-o", str(link))
+    assert code == 2 and "trùng với tệp đầu vào" in err
+    assert src.read_bytes() == before and link.is_symlink()
+    code, _, err = cli("compute", *META, str(link), "-f", "xlsx", "-o", str(src))  # and the other way round
+    assert code == 2 and "trùng với tệp đầu vào" in err
+    assert src.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []

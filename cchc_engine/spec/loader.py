@@ -73,7 +73,7 @@ def _scan_limits(text: str, loc: Location) -> None:
                 sizes[event.anchor] = 1
             if total > MAX_NODES:
                 raise CchcError.make(
-                    "spec-yaml-too-large", location=_at(loc, event), what=f"hơn {MAX_NODES:,} nút sau khi mở rộng alias"
+                    "spec-yaml-too-large", location=_at(loc, event), what=f"hơn {MAX_NODES:,} nút sau khi mở rộng alias".replace(",", ".")
                 )
     except yaml.YAMLError as exc:
         raise CchcError.make("spec-yaml-invalid", location=_mark_loc(loc, exc), error=_yaml_problem(exc)) from None

@@ -31,6 +31,7 @@ HEADER_FILL = "D9D9D9"
 WIDTHS = {"A": 8, "B": 70, "C": 14, "D": 14, "E": 30}
 FINDING_WIDTHS = {"A": 12, "B": 24, "C": 28, "D": 26, "E": 90}
 MAX_CELL = 32_767  # Excel's limit on a cell's text
+EXCEL_MAX = 9.99999999999999e307  # larger numbers are kept as text
 NUMBER_FORMATS = {"percent": "0.00", "count": "#,##0"}
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
@@ -183,8 +184,8 @@ def _value_cell(cell, ind: IndicatorResult) -> None:
     value = ind.value
     if value is None:
         return
-    if c.is_number(value):
-        cell.value = int(value) if isinstance(value, bool) else value
+    if c.is_number(value) and abs(value) <= EXCEL_MAX:
+        cell.value = value
         cell.number_format = _number_format(ind, value)
         cell.alignment = Alignment(horizontal="right", vertical="top")
     else:
@@ -247,7 +248,7 @@ def put(cell, value: Any) -> None:
     """Store a text as text, never as a formula or an error code."""
     if value is None:
         return
-    if c.is_number(value):
+    if c.is_number(value) and abs(value) <= EXCEL_MAX:
         cell.value = value
         return
     text = clean(str(value))
