@@ -74,7 +74,7 @@ def workbooks(draw) -> bytes:
 
 # ~60 ms per generated workbook (save + read): 600 examples fit in ~40 s; the rest of
 # the 1,000 asked for would push the file past a minute.
-XLSX_EXAMPLES = 600
+XLSX_EXAMPLES = 1000
 
 
 @settings(max_examples=XLSX_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
