@@ -16,7 +16,7 @@ from typing import Optional
 from .findings import Finding
 from .spec.compiler import CompiledSpec
 from .spec.model import Form, Indicator
-from .submission import Cell, RawRow, RawSubmission, RawValue, Submission
+from .submission import Cell, RawRow, RawSubmission, Submission
 from .textnorm import name_key, stt_key
 
 _FORM_NUM = re.compile(r"(\d+)")
@@ -272,5 +272,3 @@ def map_submission(raw: RawSubmission, compiled: CompiledSpec, level: str, mappe
         sub.findings.extend(extra.findings)
     return sub
 
-
-__all__ = ["Mapper", "map_submission", "RawValue"]

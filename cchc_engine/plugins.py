@@ -278,7 +278,3 @@ def _command_names() -> dict[str, list[str]]:
         out[impl.plugin_name] = sorted(group.commands)
     return out
 
-
-def iter_plugin_names() -> Iterable[str]:
-    load_plugins()
-    return [pm.get_name(p) or "?" for p in pm.get_plugins()]

@@ -15,7 +15,7 @@ from typing import Any, Optional
 from .. import expr as ex
 from ..findings import Finding, Location
 from .loader import yaml_path
-from .model import Form, Indicator, Rule, Spec
+from .model import Indicator, Rule, Spec
 
 
 @dataclass
@@ -300,6 +300,3 @@ def compile_spec(
     checker.check_aggregates(out)
     return out, checker.findings
 
-
-def form_title(form: Form) -> str:
-    return f"{form.label}: {form.title}" if form.label else form.title
