@@ -1,16 +1,27 @@
-"""Atomic output: write to a temporary file beside the target, then rename.
+"""Safe output: regular files are replaced atomically, anything else is written directly.
 
-A crash or a full disk never leaves a half-written report, and the user's
-input file is never the target.
+A regular file (new or existing) is written to a temporary file beside it and
+renamed over it in one step: a crash or a full disk never leaves a half-written
+report. The new file gets the mode a plain ``open()`` would give it (0666 minus
+the umask), or keeps the mode of the file it replaces, so colleagues on a shared
+folder can open it.
+
+Atomic replacement is for regular files only. A character device (/dev/null,
+a terminal) or a FIFO is written directly: renaming over it would destroy the
+node. A symlink is followed to its target, which is replaced (the link stays).
+A directory, a block device or a socket is refused with a one-line message, and
+the user's input file is never the target.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
+import sys
 import tempfile
 from pathlib import Path
-from typing import IO, Iterator, Iterable
+from typing import IO, Iterable, Iterator
 
 from .findings import CchcError, Location
 
@@ -22,27 +33,84 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def _umask() -> int:
+    # os.umask can only be read by setting it; restore it at once.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _refuse(code: str, target: Path, **values: str) -> CchcError:
+    return CchcError.make(code, location=Location(file=str(target)), file=str(target), **values)
+
+
+def _write_failed(target: Path, exc: OSError) -> CchcError:
+    return _refuse("write-failed", target, error=exc.strerror or type(exc).__name__)
+
+
+def _stdout(binary: bool) -> IO:
+    return sys.stdout.buffer if binary else sys.stdout
+
+
 @contextlib.contextmanager
 def atomic_write(target: Path, binary: bool, protect: Iterable[Path] = ()) -> Iterator[IO]:
-    """Yield a stream; on success the target is replaced in one rename, else left untouched."""
+    """Yield a stream for ``target``; see the module docstring for what happens to it."""
+    if str(target) == "-":
+        yield _stdout(binary)
+        return
+    text = os.fspath(target)
     target = Path(target)
+    if text.endswith(os.sep) or (os.altsep and text.endswith(os.altsep)) or target.is_dir():
+        raise _refuse("output-is-directory", target)
     for p in protect:
         if _same_file(target, Path(p)) or target.resolve() == Path(p).resolve():
-            raise CchcError.make("output-is-input", location=Location(file=str(target)), file=str(target))
+            raise _refuse("output-is-input", target)
+    if target.is_symlink():
+        # Follow the link (the target may not exist yet); the link itself stays.
+        target = Path(os.path.realpath(target))
+        if target.is_dir():
+            raise _refuse("output-is-directory", target)
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise _write_failed(target, exc) from None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
+            with _direct(target, binary) as fh:
+                yield fh
+            return
+        raise _refuse("output-not-regular", target)
+    mode = stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask()
     directory = target.parent if str(target.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
-        raise CchcError.make("write-failed", location=Location(file=str(target)), file=str(target), error=exc.strerror) from None
+        raise _write_failed(target, exc) from None
     try:
-        mode = "wb" if binary else "w"
+        os.chmod(tmp, mode)
+        file_mode = "wb" if binary else "w"
         kwargs = {} if binary else {"encoding": "utf-8", "newline": ""}
-        with os.fdopen(fd, mode, **kwargs) as fh:
+        with os.fdopen(fd, file_mode, **kwargs) as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
+            raise _write_failed(target, exc) from None
         raise
+
+
+@contextlib.contextmanager
+def _direct(target: Path, binary: bool) -> Iterator[IO]:
+    """A device or FIFO: open it for writing as it is (no temp file, no rename)."""
+    try:
+        fh = open(target, "wb") if binary else open(target, "w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise _write_failed(target, exc) from None
+    with fh:
+        yield fh

@@ -136,8 +136,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Reporting unit: ........................................  Period: ....................",
     ),
     "template-written": (
-        "Đã ghi {file}: {forms} biểu, {rows} dòng, {inputs} ô nhập liệu (cấp {level}).",
-        "Wrote {file}: {forms} forms, {rows} rows, {inputs} input cells (level {level}).",
+        "Đã ghi {file}: {forms} biểu, {rows} dòng, {inputs} ô nhập liệu ({level}).",
+        "Wrote {file}: {forms} forms, {rows} rows, {inputs} input cells ({level}).",
     ),
     "diff-added": ("mới", "added"),
     "diff-removed": ("bỏ", "removed"),
@@ -330,6 +330,34 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Format '{format}' is not installed. Available: {formats}.",
     ),
     "write-failed": ("Không ghi được tệp '{file}': {error}", "Cannot write '{file}': {error}"),
+    "output-is-directory": (
+        "'{file}' là một thư mục; hãy ghi rõ tên tệp kết quả, ví dụ {file}/ket-qua.xlsx.",
+        "'{file}' is a directory; give the output file's name, e.g. {file}/ket-qua.xlsx.",
+    ),
+    "output-not-regular": (
+        "'{file}' không phải tệp thường (thiết bị khối hay socket); không ghi vào đó.",
+        "'{file}' is not a regular file (a block device or socket); nothing written there.",
+    ),
+    "format-suffix-unknown": (
+        "Không có định dạng nào của lệnh '{command}' ghi tệp đuôi '{suffix}'. Dùng một trong: {suffixes}, hoặc chọn bằng -f.",
+        "No format of '{command}' writes '{suffix}' files. Use one of: {suffixes}, or choose with -f.",
+    ),
+    "format-not-for-command": (
+        "Định dạng '{format}' không dùng được với lệnh '{command}'. Các định dạng của lệnh này: {formats}.",
+        "Format '{format}' cannot be used with '{command}'. This command's formats: {formats}.",
+    ),
+    "format-needs-file": (
+        "Định dạng '{format}' tạo tệp nhị phân, không in ra màn hình được; hãy ghi ra tệp: -o TỆP{suffix} (hoặc -o - để chuyển tiếp).",
+        "Format '{format}' makes a binary file that cannot be printed; write it to a file: -o FILE{suffix} (or -o - to pipe it).",
+    ),
+    "template-suffix": (
+        "Phụ lục mẫu là tệp Excel: tên tệp phải có đuôi .xlsx (đang là '{suffix}').",
+        "The template is an Excel workbook: the file name must end in .xlsx (not '{suffix}').",
+    ),
+    "validate-binary-format": (
+        "Lệnh validate chỉ in các phát hiện; định dạng '{format}' là một tệp báo cáo: dùng cchc compute … -f {format} -o TỆP{suffix}.",
+        "validate only prints the findings; format '{format}' is a report file: use cchc compute … -f {format} -o FILE{suffix}.",
+    ),
     "plugin-failed": (
         "Plugin '{plugin}' bị lỗi và đã bị bỏ qua: {error}",
         "Plugin '{plugin}' failed and was skipped: {error}",
@@ -338,6 +366,9 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{kind} '{name}' được đăng ký hai lần: bởi '{first}' và '{second}'.",
         "{kind} '{name}' registered twice: by '{first}' and by '{second}'.",
     ),
+    "cli-error-prefix": ("Lỗi: {text}", "Error: {text}"),
+    "cli-warning-prefix": ("Cảnh báo: {text}", "Warning: {text}"),
+    "cli-interrupted": ("Đã dừng.", "Stopped."),
     "internal-error": (
         "Lỗi nội bộ: {error}. Hãy chạy lại với --debug và gửi báo lỗi.",
         "Internal error: {error}. Run again with --debug and report it.",

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any, Optional
 
@@ -96,35 +95,9 @@ def compute_file(
     return run(compiled, read_submission(path, compiled, level, period, unit))
 
 
-def get_writer(name: str) -> Any:
-    reg = plugins.writers.get(name)
-    if reg is None:
-        formats = ", ".join(sorted(r.name for r in plugins.writers.all()))
-        raise CchcError.make("unknown-format", format=name, formats=formats)
-    return reg.item
+# Writing lives in output.py; these names stay importable from here.
+from .output import choose_format, get_writer, write_result  # noqa: E402,F401
 
 
-def format_for(out: Optional[Path], fmt: Optional[str]) -> str:
-    if fmt:
-        return fmt
-    if out is not None:
-        suffix = out.suffix.lower()
-        for reg in plugins.writers.all():
-            if getattr(reg.item, "suffix", None) == suffix:
-                return reg.name
-    return "table"
-
-
-def write_result(result: Result, fmt: str, out: Optional[Path], options: dict, protect: tuple[Path, ...] = ()) -> None:
-    """Write with the named writer to ``out`` atomically, or to stdout."""
-    from .atomic import atomic_write
-
-    writer = get_writer(fmt)
-    binary = bool(getattr(writer, "binary", False))
-    if out is None or str(out) == "-":
-        if binary:
-            raise CchcError.make("write-failed", file="-", error=f"định dạng '{fmt}' cần tùy chọn -o TỆP")
-        writer.write(result, sys.stdout, options)
-        return
-    with atomic_write(out, binary, protect=protect) as fh:
-        writer.write(result, fh, options)
+def format_for(out: Optional[Path], fmt: Optional[str], command: str = "compute") -> str:
+    return choose_format(command, out, fmt)

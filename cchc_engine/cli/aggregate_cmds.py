@@ -22,7 +22,7 @@ def register(cli: click.Group) -> None:
 @click.option("--period", default=None, help="Period to compile (2023-Q3); default: the units' majority period.")
 @click.option("--units-level", default=None, help="Level of the units compiled; default: the level just below --level.")
 @click.option("-f", "--format", "fmt", default=None, help="Output format (json, table, matrix-xlsx, matrix-csv, ...); default from -o, else table.")
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None, help="Write here (atomically) instead of the terminal.")
+@click.option("-o", "--output", "out", type=click.Path(), default=None, help="Write here (atomically) instead of the terminal.")
 @click.option("--skip-invalid", is_flag=True, help="Leave out units whose report has errors (default: include them, with a warning).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes; default: the number of CPUs.")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default=None, help="Language of messages and headers.")
@@ -52,7 +52,7 @@ def aggregate(
     from ..collect import expand_paths, read_units
     from ..findings import CchcError, Finding
     from ..messages import get_lang, render, set_lang
-    from ..pipeline import format_for, write_result
+    from ..output import choose_format, output_path, write_result
     from ..spec.registry import resolve
     from ..submission import normalise_period
 
@@ -77,10 +77,8 @@ def aggregate(
     files = expand_paths(list(paths))
     if not files:
         raise CchcError.make("aggregate-no-files", paths=", ".join(str(p) for p in paths))
-    fmt = format_for(out, fmt)
-    from ..pipeline import get_writer
-
-    get_writer(fmt)  # an unknown format is a usage error before the long read
+    out = output_path(out)
+    fmt = choose_format("aggregate", out, fmt)  # a wrong -f/-o is a usage error before the long read
 
     jobs = jobs or os.cpu_count() or 1
     show_bar = sys.stderr.isatty() and len(files) >= 20

@@ -53,8 +53,8 @@ def _writer_options(compiled, findings_only: bool = False) -> dict:
 @submission_options
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("-f", "--format", "fmt", default=None, help="Output format (installed: see `cchc plugins`); default from -o, else table.")
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None, help="Write here (atomically) instead of the terminal.")
-def compute(spec_name: str, file: Path, level: Optional[str], period: Optional[str], unit: Optional[str], fmt: Optional[str], out: Optional[Path]) -> None:
+@click.option("-o", "--output", "out", type=click.Path(), default=None, help="Write here (atomically) instead of the terminal.")
+def compute(spec_name: str, file: Path, level: Optional[str], period: Optional[str], unit: Optional[str], fmt: Optional[str], out: Optional[str]) -> None:
     """Read FILE, validate every value, compute derived indicators, write the completed report.
 
     \b
@@ -62,12 +62,13 @@ def compute(spec_name: str, file: Path, level: Optional[str], period: Optional[s
     Exit 0: no errors; 1: the data has errors; 2: the call or the file is unusable.
     Example: cchc compute --spec 2023 examples/lam-thao-2023-q3.xlsx -f xlsx -o ket-qua.xlsx
     """
-    from ..pipeline import format_for, write_result
+    from ..output import choose_format, output_path, write_result
 
+    out = output_path(out)
+    fmt = choose_format("compute", out, fmt)  # a wrong -f/-o is a usage error before the read
     compiled, result = _run(spec_name, file, level, period, unit)
-    fmt = format_for(out, fmt)
     write_result(result, fmt, out, _writer_options(compiled), protect=(file,))
-    if out is not None:
+    if out is not None and str(out) != "-":
         click.echo(_summary(result, out), err=True)
     sys.exit(0 if result.valid else 1)
 
@@ -81,8 +82,9 @@ def validate(spec_name: str, file: Path, level: Optional[str], period: Optional[
 
     Kiểm tra phụ lục, chỉ in các phát hiện. Exit 0 / 1 / 2 as for compute.
     """
-    from ..pipeline import write_result
+    from ..output import choose_format, write_result
 
+    fmt = choose_format("validate", None, fmt)
     compiled, result = _run(spec_name, file, level, period, unit)
     write_result(result, fmt, None, _writer_options(compiled, findings_only=True))
     sys.exit(0 if result.valid else 1)

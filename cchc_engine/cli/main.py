@@ -8,6 +8,7 @@ traceback, unless --debug.
 from __future__ import annotations
 
 import sys
+import traceback
 from typing import Any, Optional
 
 import click
@@ -17,27 +18,41 @@ from ..findings import CchcError
 from ..messages import render, set_lang
 
 
+def error_line(finding) -> str:
+    """'Lỗi: where: message' for errors, 'Cảnh báo: …' for warnings, the plain line for infos."""
+    prefix = {"error": "cli-error-prefix", "warning": "cli-warning-prefix"}.get(finding.severity)
+    return render(prefix, {"text": finding.located()}) if prefix else finding.located()
+
+
 class CchcGroup(click.Group):
-    """Turns every failure into located Vietnamese lines and an exit code."""
+    """Turns every failure into located lines and an exit code (0 valid, 1 data errors, 2 unusable)."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        debug = bool(ctx.obj and ctx.obj.get("debug"))
         try:
             return super().invoke(ctx)
         except CchcError as exc:
-            if ctx.obj and ctx.obj.get("debug"):
-                raise
+            if debug:
+                traceback.print_exc()
             for finding in exc.findings:
-                click.echo(f"Lỗi: {finding.located()}" if finding.severity == "error" else finding.located(), err=True)
+                click.echo(error_line(finding), err=True)
             sys.exit(exc.exit_code)
+        except BrokenPipeError:
+            # `cchc … | head -3`: the reader has gone; stop quietly
+            from ..output import silence_stdout
+
+            silence_stdout()
+            sys.exit(0)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
             raise
         except KeyboardInterrupt:
-            click.echo("Đã dừng.", err=True)
+            click.echo(render("cli-interrupted", {}), err=True)
             sys.exit(130)
         except Exception as exc:  # the last line of defence: never a traceback
-            if ctx.obj and ctx.obj.get("debug"):
-                raise
-            click.echo("Lỗi: " + render("internal-error", {"error": f"{type(exc).__name__}: {exc}"}), err=True)
+            if debug:
+                traceback.print_exc()
+            error = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+            click.echo(render("cli-error-prefix", {"text": render("internal-error", {"error": error})}), err=True)
             sys.exit(2)
 
 
@@ -46,8 +61,7 @@ def show_plugin_problems() -> None:
     from ..plugins import plugin_problems
 
     while plugin_problems:
-        finding = plugin_problems.pop(0)
-        click.echo(("Lỗi: " if finding.severity == "error" else "Cảnh báo: ") + finding.located(), err=True)
+        click.echo(error_line(plugin_problems.pop(0)), err=True)
 
 
 @click.group(cls=CchcGroup, context_settings={"help_option_names": ["-h", "--help"]})

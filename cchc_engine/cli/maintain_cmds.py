@@ -9,7 +9,7 @@ from typing import Any, Optional
 
 import click
 
-from ..findings import CchcError
+from ..findings import CchcError, Location
 from ..messages import get_lang, render
 from .spec_cmds import spec_group
 
@@ -38,8 +38,8 @@ def _level(compiled, level: Optional[str]) -> str:
 @click.command("template")
 @click.option("--spec", "spec_name", required=True, help="Spec: a year (2023), an id (2021-ha-tinh) or a YAML path.")
 @click.option("--level", default=None, help="Reporting level (tinh, huyen, xa or their names); default the spec's first level.")
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True, help="The .xlsx to write (atomically).")
-def template_cmd(spec_name: str, level: Optional[str], out: Path) -> None:
+@click.option("-o", "--output", "out", type=click.Path(), required=True, help="The .xlsx to write (atomically).")
+def template_cmd(spec_name: str, level: Optional[str], out: str) -> None:
     """Write the blank appendix workbook of a spec at one level.
 
     \b
@@ -51,13 +51,20 @@ def template_cmd(spec_name: str, level: Optional[str], out: Path) -> None:
     from ..spec.registry import resolve
     from ..template import build_template
 
+    from ..output import output_path
+
+    out = output_path(out)
+    if str(out) != "-" and out.suffix.lower() != ".xlsx":
+        # the template is a workbook: any other name would hold xlsx bytes under a lie
+        raise CchcError.make("template-suffix", location=Location(file=str(out)), file=str(out), suffix=out.suffix)
     compiled = resolve(spec_name)
     level_id = _level(compiled, level)
     wb, info = build_template(compiled, level_id)
     with atomic_write(out, binary=True) as fh:
         wb.save(fh)
     click.echo(
-        render("template-written", {"file": str(out), "forms": info.forms, "rows": info.rows, "inputs": len(info.inputs), "level": level_id}),
+        render("template-written", {"file": str(out), "forms": info.forms, "rows": info.rows, "inputs": len(info.inputs),
+                                    "level": compiled.spec.level(level_id).name or level_id}),
         err=True,
     )
 
