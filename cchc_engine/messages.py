@@ -329,6 +329,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Định dạng '{format}' chưa được cài. Các định dạng có sẵn: {formats}.",
         "Format '{format}' is not installed. Available: {formats}.",
     ),
+    "file-not-regular": (
+        "'{file}' không phải là tệp thông thường (FIFO, thiết bị hoặc socket); hãy chỉ ra một tệp báo cáo.",
+        "'{file}' is not a regular file (a FIFO, device or socket); give a report file.",
+    ),
     "write-failed": ("Không ghi được tệp '{file}': {error}", "Cannot write '{file}': {error}"),
     "output-is-directory": (
         "'{file}' là một thư mục; hãy ghi rõ tên tệp kết quả, ví dụ {file}/ket-qua.xlsx.",

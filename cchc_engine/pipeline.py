@@ -44,8 +44,22 @@ def read_raw(path: Path, options: Optional[dict] = None) -> RawSubmission:
         raise CchcError.make("file-not-found", location=Location(file=str(path)), file=str(path))
     if path.is_dir():
         raise CchcError.make("file-unreadable", location=Location(file=str(path)), file=str(path), error="là một thư mục")
+    _require_regular_file(path)
     reader = pick_reader(path)
     return reader.read(path, options or {})
+
+
+def _require_regular_file(path: Path) -> None:
+    """A FIFO, socket or device would block or never end: refuse it before any reader opens it."""
+    import os
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise CchcError.make("file-unreadable", location=Location(file=str(path)), file=str(path), error=exc.strerror) from None
+    if not stat.S_ISREG(mode):
+        raise CchcError.make("file-not-regular", location=Location(file=str(path)), file=str(path))
 
 
 def resolve_metadata(

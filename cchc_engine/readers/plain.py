@@ -25,6 +25,7 @@ _Reader = Any
 from ..findings import CchcError, Location
 from ..hookspecs import hookimpl
 from ..submission import RawSubmission, RawValue
+from ..textnorm import clean_cell_text
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_VALUES = 50_000
@@ -102,7 +103,7 @@ def _meta(raw: RawSubmission, data: dict) -> None:
     for key in ("unit", "level", "period", "spec"):
         v = data.get(key)
         if v is not None:
-            setattr(raw, key, str(v))
+            setattr(raw, key, clean_cell_text(str(v)))
 
 
 def _values_from_mapping(raw: RawSubmission, values: Any, path: Path, base: str) -> None:
@@ -116,11 +117,14 @@ def _values_from_mapping(raw: RawSubmission, values: Any, path: Path, base: str)
             break
         note = ""
         if isinstance(v, dict):
-            note = str(v.get("note") or "")
+            note = clean_cell_text(str(v.get("note") or ""))
             v = v.get("value")
         if isinstance(v, (list, dict)):
             v = json.dumps(v, ensure_ascii=False)
-        raw.values.append(RawValue(str(key), v, note=note, location=Location(file=str(path), path=f"{base}.{key}")))
+        if isinstance(v, str):
+            v = clean_cell_text(v)
+        key = clean_cell_text(str(key))
+        raw.values.append(RawValue(key, v, note=note, location=Location(file=str(path), path=f"{base}.{key}")))
 
 
 class JsonReader:
@@ -200,9 +204,9 @@ class CsvReader:
                 break
             if not row or not any(c.strip() for c in row):
                 continue
-            key = row[key_i].strip() if key_i < len(row) else ""
-            value = row[val_i] if val_i < len(row) else None
-            note = row[note_i] if note_i is not None and note_i < len(row) else ""
+            key = clean_cell_text(row[key_i]).strip() if key_i < len(row) else ""
+            value = clean_cell_text(row[val_i]) if val_i < len(row) else None
+            note = clean_cell_text(row[note_i]) if note_i is not None and note_i < len(row) else ""
             if key.startswith("#"):
                 _meta(raw, {key[1:]: value})
                 continue
