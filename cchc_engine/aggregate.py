@@ -48,7 +48,7 @@ class UnitResult:
     # Compiled inputs: how many reporting units stand behind each value (default 1).
     weights: dict[str, int] = field(default_factory=dict)
     compiled: bool = False  # a compiled Result: count values are counts, not codes
-    errors: list[dict] = field(default_factory=list)  # error findings (Finding.model_dump())
+    errors: list[dict] = field(default_factory=list)  # error findings (Finding.to_dict())
     warnings: int = 0
     problem: Optional[dict] = None  # why the file is unusable (a finding dict)
     read_seconds: float = 0.0
@@ -166,10 +166,10 @@ def _provenance(u: UnitResult) -> dict:
 
 def _carried(u: UnitResult, data: dict) -> Finding:
     """A unit's own finding, carried up: the unit's name in the message, its file in the location."""
-    f = Finding.model_validate(data)
-    loc = f.location.model_copy(update={"file": f.location.file or u.file})
+    f = Finding.from_dict(data)
+    loc = f.location.replace(file=f.location.file or u.file)
     message = render("aggregate-unit-finding", {"unit": u.name, "message": f.message})
-    return f.model_copy(update={"location": loc, "message": message, "values": {**f.values, "unit": u.name}})
+    return f.replace(location=loc, message=message, values={**f.values, "unit": u.name})
 
 
 def _add(values: list[Any]) -> Any:
@@ -221,7 +221,7 @@ def _compile_values(
             row.value, row.units, row.source = n, w, "computed"
             row.label = render("aggregate-count-label", {"label": label})
             continue
-        if row.location is not None and not any(row.location.model_dump().values()):
+        if row.location is not None and not any(row.location.to_dict().values()):
             row.location = None
         if row.id in weights and (row.value is not None or row.source == "computed"):
             row.units = weights[row.id]

@@ -70,7 +70,7 @@ def load_result_json(path: Path) -> Optional[Result]:
         return None
     if not (isinstance(data, dict) and {"version", "spec", "level", "indicators"} <= data.keys()):
         return None
-    return Result.model_validate(data)
+    return Result.from_dict(data)
 
 
 def unit_from_result(result: Result, file: str) -> UnitResult:
@@ -89,7 +89,7 @@ def unit_from_result(result: Result, file: str) -> UnitResult:
         values=values,
         weights=weights,
         compiled="aggregate" in result.extra,
-        errors=[f.model_dump() for f in result.findings if f.severity == "error"],
+        errors=[f.to_dict() for f in result.findings if f.severity == "error"],
         warnings=sum(1 for f in result.findings if f.severity == "warning"),
     )
 
@@ -125,10 +125,10 @@ def read_unit(path: Path, compiled: Optional[CompiledSpec] = None) -> UnitResult
         res = run(compiled, map_submission(raw, compiled, level, mapper))
         t2 = time.process_time()
     except CchcError as exc:
-        return UnitResult(file=file, problem=exc.findings[0].model_dump(), read_seconds=time.process_time() - t0)
+        return UnitResult(file=file, problem=exc.findings[0].to_dict(), read_seconds=time.process_time() - t0)
     except Exception as exc:  # a corrupt file is a finding for that file; the run goes on
         f = Finding.make("file-unreadable", "error", location=Location(file=file), file=path.name, error=f"{type(exc).__name__}: {exc}")
-        return UnitResult(file=file, problem=f.model_dump(), read_seconds=time.process_time() - t0)
+        return UnitResult(file=file, problem=f.to_dict(), read_seconds=time.process_time() - t0)
     values = {
         ind.id: ind.value for ind in res.indicators if ind.value is not None and ind.type not in ("group", "text")
     }
@@ -139,7 +139,7 @@ def read_unit(path: Path, compiled: Optional[CompiledSpec] = None) -> UnitResult
         period=period,
         spec=raw.spec,
         values=values,
-        errors=[f.model_dump() for f in res.findings if f.severity == "error"],
+        errors=[f.to_dict() for f in res.findings if f.severity == "error"],
         warnings=res.stats.warnings,
         read_seconds=t1 - t0,
         compute_seconds=t2 - t1,

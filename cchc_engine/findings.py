@@ -4,30 +4,87 @@ A finding is what the engine says about a submission or a spec: a kebab-case
 ``code``, a ``severity``, where it is, the values involved, and a message
 rendered from the catalogue in ``messages.py`` in the user's language. The same
 object travels in ``CchcError`` when a run cannot go on.
+
+These are plain dataclasses, not pydantic models: the engine makes thousands of
+them and a ``cchc compute`` must not pay pydantic's import. pydantic still
+validates them where they come from outside (a JSON Result given to
+``cchc aggregate``) and generates the JSON Schema, through ``TypeAdapter`` on
+these same classes (``__pydantic_config__`` and the attribute docstrings are
+read by it; nothing here imports it).
 """
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass, field
 from typing import Any, Literal, Optional
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from .messages import render
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
+# Read by pydantic when it validates or describes these classes (scripts, JSON inputs).
+_STRICT: dict[str, Any] = {"extra": "forbid", "use_attribute_docstrings": True}
 
-class Location(BaseModel):
+
+class _Data:
+    """Dict/JSON round trips for the result dataclasses.
+
+    ``model_dump``/``model_copy``/``model_validate`` are the names these objects
+    had as pydantic models; they stay so code written against them keeps working.
+    """
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return _plain(self)
+
+    def replace(self, **changes: Any) -> Any:
+        """A shallow copy with ``changes`` applied (no validation, like pydantic's model_copy)."""
+        return dataclasses.replace(self, **changes)  # type: ignore[type-var]
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Any:
+        """Validate untrusted data (a JSON input) into this class; imports pydantic, lazily."""
+        from pydantic import TypeAdapter
+
+        return TypeAdapter(cls).validate_python(data)
+
+    def model_dump(self, **_: Any) -> dict[str, Any]:
+        return self.to_dict()
+
+    def model_copy(self, update: Optional[dict[str, Any]] = None, **_: Any) -> Any:
+        return self.replace(**(update or {}))
+
+    @classmethod
+    def model_validate(cls, data: Any) -> Any:
+        return cls.from_dict(data)
+
+
+def _plain(obj: Any) -> Any:
+    """Dataclasses → dicts, tuples → lists, recursively (what pydantic's model_dump gives)."""
+    if isinstance(obj, _Data):
+        return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}  # type: ignore[arg-type]
+    if isinstance(obj, dict):
+        return {k: _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    return obj
+
+
+@dataclass(slots=True, kw_only=True)
+class Location(_Data):
     """Where a value came from: file, sheet and cell (e.g. 'Phụ lục'!D14), or a YAML path."""
 
-    model_config = ConfigDict(extra="forbid")
+    __pydantic_config__ = _STRICT
 
     file: Optional[str] = None
     sheet: Optional[str] = None
     cell: Optional[str] = None
     row: Optional[int] = None
-    path: Optional[str] = Field(default=None, description="YAML/JSON path inside a spec or a plain submission.")
+    path: Optional[str] = None
+    """YAML/JSON path inside a spec or a plain submission."""
 
     def __str__(self) -> str:
         parts = []
@@ -46,16 +103,17 @@ class Location(BaseModel):
         return ": ".join(parts) if parts else ""
 
 
-class Finding(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class Finding(_Data):
     """One thing found wrong (or worth knowing) about an input."""
 
-    model_config = ConfigDict(extra="forbid")
+    __pydantic_config__ = _STRICT
 
     code: str
     severity: Severity
     indicator: Optional[str] = None
-    location: Location = Field(default_factory=Location)
-    values: dict[str, Any] = Field(default_factory=dict)
+    location: Location = field(default_factory=Location)
+    values: dict[str, Any] = field(default_factory=dict)
     message: str = ""
 
     @classmethod

@@ -1,22 +1,35 @@
 """The computed report: one object with `valid`, stats, indicators and findings.
 
 This is the JSON contract (docs/json-output.md, cchc_engine/schema/result.schema.json).
+Plain dataclasses (see findings.py for why); ``result_schema()`` and
+``Result.from_dict`` reach pydantic lazily, for the schema and for JSON inputs.
 """
 
 from __future__ import annotations
 
+import json
+import math
+from dataclasses import dataclass, field
 from typing import Any, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from .findings import SEVERITY_ORDER, Finding, Location
+from .findings import _STRICT, SEVERITY_ORDER, Finding, Location, _Data
 
 Source = Literal["reported", "computed", "missing", "not-applicable"]
 JSON_VERSION = 1
 
 
-class IndicatorResult(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+def _config(doc: Optional[str] = None, strict: bool = True) -> dict[str, Any]:
+    # A plain dataclass's docstring is not used by pydantic as the schema's description
+    # (it may be the generated signature), so the description is given explicitly.
+    config: dict[str, Any] = dict(_STRICT) if strict else {"use_attribute_docstrings": True}
+    if doc:
+        config["json_schema_extra"] = {"description": doc}
+    return config
+
+
+@dataclass(slots=True, kw_only=True)
+class IndicatorResult(_Data):
+    __pydantic_config__ = _config()
 
     id: str
     stt: str
@@ -26,19 +39,26 @@ class IndicatorResult(BaseModel):
     type: str
     depth: int = 0
     value: Union[int, float, str, None] = None
-    label: Optional[str] = Field(default=None, description="The choice label for a coded answer.")
+    label: Optional[str] = None
+    """The choice label for a coded answer."""
     source: Source = "missing"
     raw: Optional[str] = None
-    reported: Union[int, float, str, None] = Field(default=None, description="The reported value when it was replaced by a computed one.")
+    reported: Union[int, float, str, None] = None
+    """The reported value when it was replaced by a computed one."""
     location: Optional[Location] = None
     note: str = ""
     formula: Optional[str] = None
-    zero_denominator: Optional[str] = Field(default=None, description="Policy applied when the ratio's denominator was 0.")
+    zero_denominator: Optional[str] = None
+    """Policy applied when the ratio's denominator was 0."""
     applicable: bool = True
-    units: Optional[int] = Field(default=None, description="Compiled reports: how many units contributed.")
+    units: Optional[int] = None
+    """Compiled reports: how many units contributed."""
 
 
-class Stats(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class Stats(_Data):
+    __pydantic_config__ = _config(strict=False)
+
     indicators: int = 0
     reported: int = 0
     computed: int = 0
@@ -48,10 +68,11 @@ class Stats(BaseModel):
     infos: int = 0
 
 
-class Result(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class Result(_Data):
     """The completed report for one submission (or one compilation)."""
 
-    model_config = ConfigDict(extra="forbid")
+    __pydantic_config__ = _config("The completed report for one submission (or one compilation).")
 
     version: int = JSON_VERSION
     spec: str
@@ -62,10 +83,11 @@ class Result(BaseModel):
     unit: Optional[str] = None
     file: Optional[str] = None
     valid: bool = True
-    stats: Stats = Field(default_factory=Stats)
-    indicators: list[IndicatorResult] = Field(default_factory=list)
-    findings: list[Finding] = Field(default_factory=list)
-    extra: dict[str, Any] = Field(default_factory=dict, description="Compilations: units, missing units, provenance.")
+    stats: Stats = field(default_factory=Stats)
+    indicators: list[IndicatorResult] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Compilations: units, missing units, provenance."""
 
     def finish(self) -> "Result":
         """Sort findings and recount stats and validity."""
@@ -109,4 +131,34 @@ class Result(BaseModel):
         raise KeyError(indicator)
 
     def to_json(self, indent: Optional[int] = 2) -> str:
-        return self.model_dump_json(indent=indent, exclude_none=False)
+        """The JSON contract, byte for byte what pydantic wrote when these were models."""
+        data = self.to_dict()
+        if _plain_json_differs(data):
+            from pydantic import TypeAdapter
+
+            return TypeAdapter(Result).dump_json(self, indent=indent).decode("utf-8")
+        if indent is None:
+            return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(data, ensure_ascii=False, indent=indent)
+
+    def model_dump_json(self, indent: Optional[int] = None, **_: Any) -> str:
+        return self.to_json(indent=indent)
+
+
+def _plain_json_differs(obj: Any) -> bool:
+    """True where ``json.dumps`` would not write what pydantic writes: non-finite or
+    exponent floats (pydantic: null, 1e-7; json: NaN, 1e-07) and non-JSON objects."""
+    if isinstance(obj, float):
+        return not math.isfinite(obj) or "e" in repr(obj)
+    if isinstance(obj, dict):
+        return any(not isinstance(k, str) or _plain_json_differs(v) for k, v in obj.items())
+    if isinstance(obj, list):
+        return any(_plain_json_differs(v) for v in obj)
+    return not (obj is None or isinstance(obj, (str, int)))
+
+
+def result_schema() -> dict[str, Any]:
+    """The JSON Schema of a Result (cchc_engine/schema/result.schema.json); imports pydantic."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(Result).json_schema()

@@ -1,4 +1,5 @@
-"""Write the JSON Schemas shipped in cchc_engine/schema/ from the pydantic models.
+"""Write the JSON Schemas shipped in cchc_engine/schema/ from the models (pydantic, or
+plain dataclasses described through pydantic's TypeAdapter).
 
     python scripts/make_schemas.py          # rewrite the files
     python scripts/make_schemas.py --check  # exit 1 if a file is out of date
@@ -20,9 +21,9 @@ SCHEMA_DIR = ROOT / "cchc_engine" / "schema"
 
 
 def _result_schema() -> dict[str, Any]:
-    from cchc_engine.result import Result
+    from cchc_engine.result import result_schema
 
-    return Result.model_json_schema()
+    return result_schema()
 
 
 def _spec_schema() -> dict[str, Any]:

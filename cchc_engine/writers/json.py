@@ -17,8 +17,8 @@ class JsonWriter:
     def write(self, result: Result, stream: TextIO, options: dict) -> None:
         if (options or {}).get("findings_only"):
             # Same top-level keys, so a consumer need not care which command made it.
-            result = result.model_copy(update={"indicators": []})
-        # model_dump_json writes UTF-8 as is: Vietnamese stays readable ("Đơn vị tính").
+            result = result.replace(indicators=[])
+        # to_json writes UTF-8 as is: Vietnamese stays readable ("Đơn vị tính").
         stream.write(result.to_json(indent=2) + "\n")
 
 
