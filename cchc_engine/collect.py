@@ -113,7 +113,7 @@ def read_unit(path: Path, compiled: Optional[CompiledSpec] = None) -> UnitResult
             unit = unit_from_result(result, file)
             unit.read_seconds = time.process_time() - t0
             return unit
-        raw = read_raw(path)
+        raw = read_raw(path, spec=compiled)
         t1 = time.process_time()
         level, period, unit_name = resolve_metadata(raw, compiled, None, None, None)
         if not unit_name:

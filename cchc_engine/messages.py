@@ -315,6 +315,107 @@ CATALOG: dict[str, tuple[str, str]] = {
     "plugins-kind-readers": ("bộ đọc", "readers"),
     "plugins-kind-specs": ("bộ chỉ tiêu", "specs"),
     "plugins-kind-commands": ("lệnh", "commands"),
+    # --- reading: why a file cannot be read (the {error} of file-unreadable) ------------
+    "read-empty": ("tệp rỗng (0 byte), không phải {what}", "empty file (0 bytes), not {what_en}"),
+    "read-encrypted": (
+        "tệp được đặt mật khẩu (mã hóa); hãy mở bằng Excel, bỏ mật khẩu (File › Info › Protect Workbook) và lưu lại dạng .xlsx",
+        "the file is password-protected (encrypted); open it in Excel, remove the password (File › Info › Protect Workbook) and save as .xlsx",
+    ),
+    "read-is-xls": (
+        "định dạng Excel 97-2003 (.xls); hãy mở bằng Excel và lưu lại dạng .xlsx (không đặt mật khẩu)",
+        "Excel 97-2003 format (.xls); open it in Excel and save as .xlsx (no password)",
+    ),
+    "read-is-doc": (
+        "định dạng Word 97-2003 (.doc); hãy mở bằng Word hoặc LibreOffice và lưu lại dạng .docx (Tệp › Lưu thành › Word Document)",
+        "Word 97-2003 format (.doc); open it in Word or LibreOffice and save as .docx (File › Save As › Word Document)",
+    ),
+    "read-ole-unknown": (
+        "tệp được đặt mật khẩu (mã hóa) hoặc là định dạng Excel 97-2003 (.xls); hãy bỏ mật khẩu và lưu lại dạng .xlsx",
+        "the file is password-protected or in Excel 97-2003 format (.xls); remove the password and save as .xlsx",
+    ),
+    "read-is-text": (
+        "không phải {what} mà là tệp văn bản (CSV/TXT đổi đuôi?); hãy dùng đúng đuôi tệp (.csv, .json)",
+        "not {what_en} but a text file (a renamed CSV/TXT?); use the right suffix (.csv, .json)",
+    ),
+    "read-not-zip": ("không phải {what}", "not {what_en}"),
+    "read-too-many-parts": (
+        "tệp nén có quá nhiều thành phần ({count} > {max})",
+        "the zip holds too many parts ({count} > {max})",
+    ),
+    "read-duplicate-part": (
+        "tệp nén có hai thành phần cùng tên '{part}' (không biết bản nào là thật: tệp bị sửa hoặc độc hại); tệp bị từ chối",
+        "the zip holds two parts named '{part}' (which one is real cannot be told: edited or malicious); refused",
+    ),
+    "read-zip-bomb": (
+        "nội dung giải nén quá lớn ({size} MB > {max} MB; có thể là tệp 'zip bomb'); tệp bị từ chối",
+        "uncompressed content too large ({size} MB > {max} MB; possibly a 'zip bomb'); refused",
+    ),
+    "read-doctype": (
+        "tệp chứa khai báo DOCTYPE/ENTITY trong XML (có thể là tệp độc hại, kiểu 'billion laughs'); tệp bị từ chối",
+        "the XML holds a DOCTYPE/ENTITY declaration (possibly malicious, 'billion laughs' style); refused",
+    ),
+    "read-bad-zip": (
+        "{what} bị hỏng: dữ liệu nén không đọc được ({detail})",
+        "{what_en} is damaged: compressed data unreadable ({detail})",
+    ),
+    "read-bad-xml": ("{what} bị hỏng: XML không hợp lệ ({detail})", "{what_en} is damaged: invalid XML ({detail})"),
+    "read-broken": ("{what} bị hỏng ({detail})", "{what_en} is damaged ({detail})"),
+    "read-too-deep": ("cấu trúc XML lồng nhau quá sâu", "XML nested too deep"),
+    "read-no-memory": ("không đủ bộ nhớ để đọc tệp", "not enough memory to read the file"),
+    "read-not-workbook": (
+        "tệp nén không phải bảng tính Excel; hãy mở bằng Excel/LibreOffice và lưu lại dạng .xlsx",
+        "a zip that is not an Excel workbook; open it in Excel/LibreOffice and save as .xlsx",
+    ),
+    "read-not-ods": (
+        "tệp nén không phải bảng tính OpenDocument (.ods) (thiếu content.xml hoặc mimetype khác: '{mimetype}'); hãy mở bằng LibreOffice và lưu lại",
+        "a zip that is not an OpenDocument spreadsheet (.ods) (no content.xml, or mimetype '{mimetype}'); open it in LibreOffice and save again",
+    ),
+    "read-ods-no-table": (
+        "tệp OpenDocument (.ods) không có bảng tính nào",
+        "the OpenDocument file (.ods) holds no table",
+    ),
+    "read-xls-broken": (
+        "tệp Excel 97-2003 (.xls) bị hỏng hoặc không đọc được ({detail}); hãy mở bằng Excel và lưu lại dạng .xlsx",
+        "the Excel 97-2003 file (.xls) is damaged or unreadable ({detail}); open it in Excel and save as .xlsx",
+    ),
+    "read-too-many-rows": (
+        "trang tính '{sheet}' có hơn {max} dòng (giới hạn đọc; một phụ lục thật có khoảng 150 dòng); "
+        "hãy xóa các dòng thừa hoặc chép bảng phụ lục sang tệp riêng",
+        "sheet '{sheet}' has more than {max} rows (reading limit; a real appendix has about 150); "
+        "delete the extra rows or copy the appendix into a file of its own",
+    ),
+    "read-too-many-cells-sheet": (
+        "trang tính '{sheet}' có hơn {max} ô (giới hạn đọc; một phụ lục thật có khoảng 1.500 ô); "
+        "hãy xóa các dòng, cột thừa hoặc chép bảng phụ lục sang tệp riêng",
+        "sheet '{sheet}' has more than {max} cells (reading limit; a real appendix has about 1,500); "
+        "delete the extra rows and columns or copy the appendix into a file of its own",
+    ),
+    "read-too-many-cells": (
+        "bảng tính có hơn {max} ô (giới hạn đọc; một phụ lục thật có khoảng 1.500 ô); "
+        "hãy xóa các dòng, cột thừa hoặc chép bảng phụ lục sang tệp riêng",
+        "the workbook has more than {max} cells (reading limit; a real appendix has about 1,500); "
+        "delete the extra rows and columns or copy the appendix into a file of its own",
+    ),
+    "read-too-many-strings": (
+        "bảng chuỗi dùng chung (sharedStrings) có hơn {max} chuỗi (giới hạn đọc; một phụ lục thật có vài trăm); tệp bị từ chối",
+        "the shared string table has more than {max} strings (reading limit; a real appendix has a few hundred); refused",
+    ),
+    "read-too-much-text": (
+        "tệp chứa hơn {max} MB văn bản (giới hạn đọc; một phụ lục thật có vài chục KB); tệp bị từ chối",
+        "the file holds more than {max} MB of text (reading limit; a real appendix has a few dozen KB); refused",
+    ),
+    "read-no-appendix": (
+        "không tìm thấy bảng phụ lục (dòng tiêu đề STT / Chỉ tiêu thống kê / Số liệu) trên trang tính nào",
+        "no appendix table found (a header row STT / Chỉ tiêu thống kê / Số liệu) on any sheet",
+    ),
+    "sheet-unresolvable": (
+        "Trang tính '{sheet}' có trong danh sách của bảng tính nhưng không tìm thấy phần dữ liệu của nó ('{target}'); trang này không được đọc.",
+        "Sheet '{sheet}' is listed in the workbook but its data part ('{target}') cannot be found; it was not read.",
+    ),
+    "cells-beyond-columns": (
+        "{count} ô có dữ liệu nằm sau cột {column} (ô đầu tiên: {cell}) không được đọc; bảng phụ lục phải nằm trong {max} cột đầu.",
+        "{count} non-empty cell(s) beyond column {column} (first: {cell}) were not read; the appendix must lie within the first {max} columns.",
+    ),
     # --- robustness ---------------------------------------------------------------
     "merged-value-cell": (
         "Ô Số liệu {cell} nằm trong vùng ô gộp {range} nên không có giá trị riêng; chỉ tiêu này coi như bỏ trống. Hãy bỏ gộp ô và ghi số liệu từng dòng.",

@@ -1,6 +1,6 @@
 """The I/O edge of `cchc compute`: choose a reader, read, map, run, write.
 
-    spec (registry) → reader (plugin) → RawSubmission → mapping → Submission
+    spec (registry) → reader (plugin) → Grid → layout → RawSubmission → mapping → Submission
         → engine.run → Result → writer (plugin) → atomic file / stdout
 """
 
@@ -11,6 +11,7 @@ from typing import Any, Optional
 
 from . import plugins
 from .findings import CchcError, Location
+from .grid import Grid
 from .mapping import map_submission
 from .result import Result
 from .spec.compiler import CompiledSpec
@@ -39,14 +40,20 @@ def pick_reader(path: Path) -> Any:
     )
 
 
-def read_raw(path: Path, options: Optional[dict] = None) -> RawSubmission:
+def read_raw(path: Path, options: Optional[dict] = None, spec: Optional[CompiledSpec] = None) -> RawSubmission:
+    """Read ``path`` with its reader; a Grid goes through the layout stage (with ``spec`` when known)."""
     if not path.exists():
         raise CchcError.make("file-not-found", location=Location(file=str(path)), file=str(path))
     if path.is_dir():
         raise CchcError.make("file-unreadable", location=Location(file=str(path)), file=str(path), error="là một thư mục")
     _require_regular_file(path)
     reader = pick_reader(path)
-    return reader.read(path, options or {})
+    got = reader.read(path, options or {})
+    if isinstance(got, Grid):
+        from .layout import layout
+
+        return layout(got, spec)
+    return got
 
 
 def _require_regular_file(path: Path) -> None:
@@ -91,7 +98,7 @@ def read_submission(
     period: Optional[str] = None,
     unit: Optional[str] = None,
 ) -> Submission:
-    raw = read_raw(path)
+    raw = read_raw(path, spec=compiled)
     level_id, period_c, unit_c = resolve_metadata(raw, compiled, level, period, unit)
     raw.period, raw.unit = period_c, unit_c
     return map_submission(raw, compiled, level_id)

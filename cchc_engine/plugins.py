@@ -25,6 +25,8 @@ from .protocols import READER_ATTRIBUTES, WRITER_ATTRIBUTES, missing_attributes
 DEFAULT_PLUGINS = (
     "cchc_engine.builtin.specs",
     "cchc_engine.readers.xlsx",
+    "cchc_engine.readers.xls",
+    "cchc_engine.readers.ods",
     "cchc_engine.readers.plain",
     "cchc_engine.writers.table",
     "cchc_engine.writers.json",

@@ -18,16 +18,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO, Any, Optional, Protocol, runtime_checkable
 
+from .grid import Grid
 from .result import Result
 from .submission import RawSubmission
 
 
 @runtime_checkable
 class Reader(Protocol):
-    """Reads one input file into raw rows (or raw values by key) plus metadata.
+    """Reads one input file into a cell grid, or into raw rows (or raw values by key).
 
-    ``read`` only reads: mapping rows to indicators and parsing Vietnamese
-    numbers are shared by every reader (mapping.py, values.py). Raise
+    ``read`` only reads. A table format returns a ``Grid`` and the engine's layout
+    stage (layout.py) finds the header, forms, title lines and rows; a format that is
+    not a table returns a ``RawSubmission``. Mapping rows to indicators and parsing
+    Vietnamese numbers are shared by every reader (mapping.py, values.py). Raise
     ``CchcError.make("file-unreadable", ...)`` when the file cannot be used.
     """
 
@@ -39,7 +42,7 @@ class Reader(Protocol):
         """True when the content looks like this reader's format (checked after the suffix)."""
         ...
 
-    def read(self, path: Path, options: Optional[dict[str, Any]]) -> RawSubmission:
+    def read(self, path: Path, options: Optional[dict[str, Any]]) -> "Grid | RawSubmission":
         """Everything found in the file; ``options`` may be empty."""
         ...
 

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from cchc_engine import expr as ex
 from cchc_engine.findings import CchcError
 from cchc_engine.readers.plain import CsvReader, JsonReader, YamlReader
+from cchc_engine.layout import layout
 from cchc_engine.readers.xlsx import XlsxReader
 
 HEADER = ["STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu", "Ghi chú"]
@@ -84,7 +85,7 @@ def test_xlsx_reader_returns_or_raises_cchc_error(data: bytes) -> None:
         p = Path(tmp) / "gen.xlsx"
         p.write_bytes(data)
         try:
-            raw = XlsxReader().read(p)
+            raw = layout(XlsxReader().read(p))
         except CchcError as exc:
             assert all(f.code == "file-unreadable" and "gen.xlsx" in f.message for f in exc.findings)
             return

@@ -1,0 +1,257 @@
+"""The layout stage: any cell grid (xlsx, xls, ods, a Word table, pasted text) → appendix rows.
+
+This is the one place that knows the official appendix layout:
+
+* the header (STT / Chỉ tiêu thống kê / Đơn vị tính / Số liệu / Ghi chú and their
+  variants), in one row or two (merged "Kết quả thống kê" over "Đơn vị tính | Số
+  liệu"), found on any sheet and repeated at page breaks;
+* forms: "Biểu mẫu N" title rows, sheet names, and the markers a spec declares;
+* title lines above the table → unit, level and period (``submission`` helpers);
+* "Trong đó" rows; value cells hidden under a merged range (a warning), while a
+  heading merged across the whole row, as ``cchc template`` writes it, is a heading.
+
+Grid sources do no layout; ``pipeline.read_raw`` calls ``layout`` on every Grid.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from typing import Any, Optional
+
+from .findings import CchcError, Finding, Location
+from .grid import Cell, Grid, Sheet, column_letter
+from .messages import render
+from .submission import RawRow, RawSubmission, level_from_unit, period_from_title, unit_from_title
+from .textnorm import name_key
+
+_FORM_ROW = re.compile(r"^bieu mau (\d+)\b")
+_LEVEL_LINE = re.compile(r"^(?:bieu |ap dung |danh )?(?:cho |dung cho )?cap (xa|huyen|tinh)$")
+_LEVELS = {"xa": "xã", "huyen": "huyện", "tinh": "tỉnh"}
+_COLUMN_KEYS: dict[str, tuple[str, ...]] = {
+    "stt": ("stt", "thu tu", "so thu tu", "tt"),
+    "name": ("chi tieu thong ke", "ten chi tieu", "chi tieu", "noi dung", "noi dung chi tieu"),
+    "unit": ("don vi tinh", "dvt", "don vi"),
+    "value": ("so lieu", "so luong ty le", "so luong", "ket qua", "gia tri", "so lieu bao cao", "ket qua thuc hien"),
+    "note": ("ghi chu",),
+}
+_MAX_HEADER_TEXT = 200  # a header cell is a few words; longer text is never compared
+
+
+def layout(grid: Grid, spec: Any = None) -> RawSubmission:
+    """The appendix rows of every sheet of ``grid``, with title metadata; ``spec`` is a CompiledSpec or None."""
+    raw = RawSubmission(file=grid.file, findings=list(grid.findings))
+    markers = spec_form_markers(spec)
+    for sheet in grid.sheets:
+        _SheetLayout(sheet, raw, markers).run()
+    if not raw.rows:
+        raise CchcError.make(
+            "file-unreadable", location=Location(file=grid.file), file=_name(grid.file), error=render("read-no-appendix", {})
+        )
+    lines = raw.title_lines
+    raw.unit = grid.unit or unit_from_title(lines) or unit_from_title(grid.text_lines)
+    raw.period = grid.period or period_from_title(lines) or period_from_title(grid.text_lines)
+    raw.level = grid.level or level_from_unit(raw.unit) or level_from_lines(lines + grid.text_lines)
+    return raw
+
+
+def spec_form_markers(spec: Any) -> list[tuple[str, str]]:
+    """(folded marker text, form id) for the section markers a spec declares on its forms.
+
+    The place for spec-declared markers ("Phần A", "Mẫu số 02/…"): a form that lists
+    ``markers`` is started by a title row beginning with one of them. Without a spec,
+    or with a spec that declares none, only "Biểu mẫu N" rows and sheet names count.
+    """
+    forms = getattr(getattr(spec, "spec", spec), "forms", None) or ()
+    found = []
+    for form in forms:
+        for marker in getattr(form, "markers", None) or ():
+            key = name_key(str(marker))
+            if key:
+                found.append((key, form.id))
+    return found
+
+
+def form_of(text: str, markers: list[tuple[str, str]]) -> Optional[str]:
+    """The form a title text starts: a spec marker's form id, or N of 'Biểu mẫu N'."""
+    key = name_key(text[:_MAX_HEADER_TEXT])
+    for marker, form in markers:
+        if key == marker or key.startswith(marker + " "):
+            return form
+    m = _FORM_ROW.match(key)
+    return m.group(1) if m else None
+
+
+def level_from_lines(lines: list[str]) -> Optional[str]:
+    """'(Cấp xã)' on a line of its own, as ``cchc template`` writes it → 'xã'."""
+    for line in lines:
+        m = _LEVEL_LINE.match(name_key(line[:_MAX_HEADER_TEXT]))
+        if m:
+            return _LEVELS[m.group(1)]
+    return None
+
+
+def col_kind(text: str) -> Optional[str]:
+    key = name_key(text[:_MAX_HEADER_TEXT]) if len(text) <= _MAX_HEADER_TEXT else ""
+    if not key:
+        return None
+    if key.startswith("ket qua thong ke"):
+        return "group"  # the merged "Kết quả thống kê" over unit and value
+    for kind, keys in _COLUMN_KEYS.items():
+        for k in keys:
+            if key == k or (kind in ("name", "value") and key.startswith(k)):
+                return kind
+    return None
+
+
+def cell_text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return repr(v).removesuffix(".0") if v.is_integer() else repr(v)
+    return " ".join(str(v).split())
+
+
+def header_columns(rows: list[list[Cell]]) -> Optional[dict[str, int]]:
+    """Column indexes from a one- or two-row header; None when this is not a header."""
+    cols: dict[str, int] = {}
+    group_col: Optional[int] = None
+    for cells in rows:
+        for i, c in enumerate(cells):
+            kind = col_kind(cell_text(c.value))
+            if kind == "group":
+                group_col = i if group_col is None else group_col
+            elif kind and kind not in cols:
+                cols[kind] = i
+    if "stt" not in cols or "name" not in cols:
+        return None
+    if "value" not in cols:
+        if group_col is not None and "unit" in cols:
+            cols["value"] = cols["unit"] + 1
+        elif group_col is not None:
+            cols["unit"], cols["value"] = group_col, group_col + 1
+        else:
+            return None
+    return cols
+
+
+def _is_header(cells: list[Cell]) -> bool:
+    kinds = {col_kind(cell_text(c.value)) for c in cells if c.value is not None}
+    return "stt" in kinds and "name" in kinds
+
+
+def _is_subheader(texts: list[str]) -> bool:
+    return bool(texts) and all(col_kind(t) in ("unit", "value", "group") for t in texts)
+
+
+def _name(file: str) -> str:
+    return re.split(r"[\\/]", file)[-1]
+
+
+class _SheetLayout:
+    def __init__(self, sheet: Sheet, raw: RawSubmission, markers: list[tuple[str, str]]):
+        self.sheet, self.raw, self.markers = sheet, raw, markers
+        m = _FORM_ROW.match(name_key(sheet.name))
+        self.form: Optional[str] = m.group(1) if m else form_of(sheet.name, markers) if markers else None
+        self.cols: Optional[dict[str, int]] = None
+        self.merged: Optional[tuple[int, dict]] = None
+
+    def run(self) -> None:
+        pending: Optional[list[Cell]] = None
+        for i, cells in enumerate(self.sheet.rows):
+            texts = [t for t in (cell_text(c.value) for c in cells) if t]
+            if not texts:
+                if self.cols is not None and any(c.formula for c in cells):
+                    self._add_row(i, cells)  # a row whose only content is formulas without a value
+                continue
+            found = form_of(texts[0], self.markers) if len(texts) <= 2 else None
+            if found is not None:
+                self.form = found
+                continue
+            if _is_header(cells):
+                pending = cells
+                cols = header_columns([cells])
+                if cols is not None and self.cols is None:
+                    self.cols = cols
+                continue
+            if pending is not None and _is_subheader(texts):
+                cols = header_columns([pending, cells])
+                if cols is not None:
+                    self.cols = cols
+                pending = None
+                continue
+            pending = None
+            if self.cols is None:
+                self.raw.title_lines.extend(texts)
+                continue
+            self._add_row(i, cells)
+
+    def _add_row(self, i: int, cells: list[Cell]) -> None:
+        cols = self.cols
+        assert cols is not None
+        get = lambda key: cells[cols[key]] if key in cols and cols[key] < len(cells) else Cell()  # noqa: E731
+        stt = cell_text(get("stt").value)
+        if name_key(stt[:_MAX_HEADER_TEXT]) == "trong do":
+            stt = ""
+        name = cell_text(get("name").value)
+        value_c = get("value")
+        value = value_c.value
+        if isinstance(value, str) and not value.strip():
+            value = None
+        row_number = self.sheet.row_numbers[i]
+        coord = f"{column_letter(cols['value'] + 1)}{row_number}"
+        location = Location(file=self.raw.file, sheet=self.sheet.name, cell=coord)
+        if value is None and not value_c.formula and (stt or name):
+            self._note_merged(row_number, coord, location)
+        self.raw.rows.append(
+            RawRow(
+                stt=stt,
+                name=name,
+                unit=cell_text(get("unit").value),
+                value=value,
+                note=cell_text(get("note").value),
+                form=self.form,
+                location=location,
+                percent_format=value_c.percent and isinstance(value, (int, float)),
+                formula_without_value=value_c.formula and value is None,
+            )
+        )
+
+    def _note_merged(self, row: int, coord: str, location: Location) -> None:
+        """A value cell hidden under a merged range: its value is the range's first cell's, for one row only.
+
+        A range that also covers the name (or STT) column is a heading merged across the
+        row — a form title as ``cchc template`` writes it — not a hidden value.
+        """
+        cols = self.cols
+        assert cols is not None
+        col = cols["value"] + 1
+        if self.merged is None or self.merged[0] != col:
+            self.merged = (col, _merge_index(self.sheet, col))
+        m = self.merged[1].get(row)
+        if m is None:
+            return
+        r1, c1, r2, c2 = m
+        if (r1, c1) == (row, col) or c1 <= cols["name"] + 1 or c1 <= cols["stt"] + 1:
+            return
+        ref = f"{column_letter(c1)}{r1}:{column_letter(c2)}{r2}"
+        self.raw.findings.append(Finding.make("merged-value-cell", "warning", location=location, cell=coord, range=ref))
+
+
+_MERGE_WORK = 1_000_000  # overlapping ranges are invalid in Excel; a file full of them gets no more than this
+
+
+def _merge_index(sheet: Sheet, col: int) -> dict[int, tuple[int, int, int, int]]:
+    """Row number → the merged range covering column ``col`` on that row (rows the sheet has only)."""
+    rows = sheet.row_numbers  # increasing
+    index: dict[int, tuple[int, int, int, int]] = {}
+    work = 0
+    for m in sheet.merges:
+        if not m[1] <= col <= m[3]:
+            continue
+        for k in range(bisect_left(rows, m[0]), bisect_right(rows, m[2])):
+            index.setdefault(rows[k], m)
+            work += 1
+        if work > _MERGE_WORK:
+            break
+    return index

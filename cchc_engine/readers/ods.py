@@ -1,0 +1,186 @@
+"""Built-in grid source for .ods (LibreOffice / OpenDocument): one expat pass over content.xml.
+
+``office:value-type="percentage"`` marks a percent cell (it stores 0.7674 for
+76,74 %), as a percent number format does in .xlsx. Repeated rows and columns
+(``number-rows-repeated``, ``number-columns-repeated``: LibreOffice writes a
+million empty rows that way) only move the position; a repeated cell with content
+is counted against the cell limits for every repetition, so a tiny file cannot
+expand into millions of cells. Why not odfpy: README.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Callable, Optional
+
+from ..grid import Cell, Grid, Sheet
+from ..hookspecs import hookimpl
+from ..textnorm import clean_cell_text
+from . import container as C
+
+WHAT = {"what": "tệp OpenDocument (.ods)", "what_en": "the OpenDocument (.ods) file"}
+MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+_TEXT_SKIP = ("annotation", "note")  # comments on a cell are not its value
+
+
+class OdsReader:
+    name = "ods"
+    suffixes = (".ods",)
+    description = "Bảng phụ lục LibreOffice / OpenDocument (.ods)"
+
+    def sniff(self, path: Path) -> bool:
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(100)
+        except OSError:
+            return False
+        return head.startswith(b"PK") and MIMETYPE.encode() in head
+
+    def read(self, path: Path, options: Optional[dict] = None) -> Grid:
+        try:
+            with C.open_zip(path, WHAT["what"]) as zf:
+                names = set(zf.namelist())
+                if "xl/workbook.xml" in names:  # an .xlsx under the .ods suffix: read it as what it is
+                    from .xlsx import XlsxReader
+
+                    return XlsxReader().read(path, options)
+                mimetype = zf.read("mimetype")[:200].decode("ascii", "replace").strip() if "mimetype" in names else ""
+                if "content.xml" not in names or (mimetype and mimetype != MIMETYPE):
+                    raise C.Refused("read-not-ods", mimetype=mimetype or "—")
+                grid = _Content(path).parse(zf)
+        except Exception as exc:  # zipfile, zlib, expat and our own refusals: one located line
+            raise C.describe(exc, path, WHAT["what"]) from None
+        if not grid.sheets:
+            raise C.unreadable(path, "read-ods-no-table")
+        return grid
+
+
+def _int(attrs: dict, key: str) -> int:
+    v = attrs.get(key, "1")
+    return max(1, int(v)) if v.isdigit() else 1
+
+
+def _number(text: str):
+    try:
+        return float(text) if ("." in text or "e" in text or "E" in text) else int(text)
+    except ValueError:
+        return clean_cell_text(text)
+
+
+class _Content:
+    def __init__(self, path: Path):
+        self.grid = Grid(file=str(path))
+        self.budget = C.Budget()
+        self.sheet: Optional[Sheet] = None
+        self.row = self.col = self.cells = 0
+        self.row_repeat = 1
+        self.current: list[Cell] = []
+        self.cell: Optional[dict] = None
+        self.text: list[str] = []
+        self.skip = 0  # inside an annotation
+        self.paragraphs = 0
+
+    def parse(self, zf) -> Grid:
+        C.parse_part(zf, "content.xml", self.start, self.end, self.chars)
+        return self.grid
+
+    def count(self, n: int) -> None:
+        self.cells += n
+        self.budget.cells_total += n
+        if self.cells > C.MAX_CELLS:
+            raise C.Refused("read-too-many-cells-sheet", sheet=self.sheet.name if self.sheet else "", max=C.MAX_CELLS)
+        if self.budget.cells_total > C.MAX_CELLS_TOTAL:
+            raise C.Refused("read-too-many-cells", max=C.MAX_CELLS_TOTAL)
+
+    def start(self, tag: str, a: dict) -> None:
+        tag = C.local(tag)
+        if tag == "table":
+            self.sheet = self.grid.add_sheet(clean_cell_text(a.get("table:name", "")))
+            self.row = self.cells = 0
+        elif tag == "table-row" and self.sheet is not None:
+            self.row_repeat = _int(a, "table:number-rows-repeated")
+            self.current, self.col = [], 0
+        elif tag in ("table-cell", "covered-table-cell") and self.sheet is not None:
+            self.cell = {"a": a, "covered": tag == "covered-table-cell"}
+            self.text, self.paragraphs = [], 0
+        elif tag in _TEXT_SKIP:
+            self.skip += 1
+        elif self.cell is not None and not self.skip:
+            if tag == "p":
+                if self.paragraphs:
+                    self.text.append("\n")
+                self.paragraphs += 1
+            elif tag == "s":
+                self.text.append(" " * min(_int(a, "text:c"), 1000))
+            elif tag == "tab":
+                self.text.append("\t")
+            elif tag == "line-break":
+                self.text.append("\n")
+
+    def chars(self, s: str) -> None:
+        if self.cell is not None and not self.skip:
+            self.budget.add_text(len(s))
+            self.text.append(s)
+
+    def end(self, tag: str) -> None:
+        tag = C.local(tag)
+        if tag in _TEXT_SKIP:
+            self.skip -= 1
+        elif tag in ("table-cell", "covered-table-cell") and self.cell is not None:
+            self._end_cell(self.cell["a"], self.cell["covered"])
+            self.cell = None
+        elif tag == "table-row" and self.sheet is not None:
+            self._end_row()
+        elif tag == "table":
+            self.sheet = None
+
+    def _end_cell(self, a: dict, covered: bool) -> None:
+        repeat = _int(a, "table:number-columns-repeated")
+        value = None if covered else self._value(a)
+        formula = not covered and value is None and "table:formula" in a and "office:value-type" not in a
+        if value is None and not formula:
+            self.col += repeat  # empty cells only move the position, however many
+            return
+        self.count(min(repeat, C.MAX_CELLS + 1) * self.row_repeat)
+        row_no = self.row + 1
+        spans = (_int(a, "table:number-rows-spanned"), _int(a, "table:number-columns-spanned"))
+        for _ in range(min(repeat, C.MAX_COLS)):
+            self.col += 1
+            if self.col > C.MAX_COLS:
+                break
+            self.current.extend(Cell() for _ in range(self.col - 1 - len(self.current)))
+            percent = a.get("office:value-type") == "percentage" and isinstance(value, (int, float))
+            self.current.append(Cell(value, percent=percent, formula=formula))
+            if spans != (1, 1) and self.sheet is not None:
+                self.sheet.merges.append((row_no, self.col, row_no + spans[0] - 1, self.col + spans[1] - 1))
+        self.col += max(0, repeat - C.MAX_COLS)
+
+    def _value(self, a: dict):
+        kind = a.get("office:value-type")
+        text = "".join(self.text)
+        if kind in ("float", "percentage", "currency"):
+            return _number(a.get("office:value", text))
+        if kind == "date" and a.get("office:date-value"):
+            try:
+                return dt.datetime.fromisoformat(a["office:date-value"])
+            except ValueError:
+                return clean_cell_text(text)
+        if kind == "boolean":
+            return a.get("office:boolean-value", "").lower() == "true"
+        return clean_cell_text(text) if text else None
+
+    def _end_row(self) -> None:
+        sheet = self.sheet
+        assert sheet is not None
+        if len(sheet.rows) + self.row_repeat > C.MAX_ROWS and self.current:
+            raise C.Refused("read-too-many-rows", sheet=sheet.name, max=C.MAX_ROWS)
+        if self.current:
+            for k in range(self.row_repeat):
+                sheet.append(list(self.current) if k else self.current, self.row + k + 1)
+        self.row += self.row_repeat
+
+
+@hookimpl
+def register_readers(register: Callable[..., None]) -> None:
+    register(OdsReader())
