@@ -181,6 +181,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Câu trả lời '{raw}' không thuộc bộ mã: {allowed}.",
         "Answer '{raw}' is not one of: {allowed}.",
     ),
+    "footnote-mark": (
+        "Giá trị '{raw}' có dấu chú thích (chỉ số trên); đã đọc là {value}, dấu chú thích không phải chữ số.",
+        "Value '{raw}' carries a footnote mark (superscript); read as {value}, the mark is not a digit.",
+    ),
     "ambiguous-decimal": (
         "Giá trị '{raw}' được hiểu là {value} (số viết kiểu tiếng Anh: dấu chấm thập phân, dấu phẩy ngăn cách hàng nghìn).",
         "Value '{raw}' read as {value} (English notation: decimal point, comma thousands separator).",

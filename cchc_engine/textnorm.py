@@ -20,7 +20,7 @@ import re
 import unicodedata
 from typing import Iterable, Optional
 
-__all__ = ["clean_cell_text", "fold", "legacy_font", "name_key", "stt_key", "strip_markup", "MAX_KEY_CHARS"]
+__all__ = ["clean_cell_text", "drop_footnotes", "fold", "legacy_font", "name_key", "stt_key", "strip_markup", "MAX_KEY_CHARS"]
 
 # C0 controls but tab and newline (CR is turned into a newline first), DEL, C1
 # controls, and the BMP non-characters U+FFFE/U+FFFF (XML and Word refuse them).
@@ -80,6 +80,14 @@ def strip_markup(text: str, footnote: str = " ", tag: str = " ") -> str:
     """
     if "<" not in text:
         return text
+    text = drop_footnotes(text, footnote)
+    return _TAGS.sub(tag, text) if "<" in text else text
+
+
+def drop_footnotes(text: str, footnote: str = " ") -> str:
+    """Replace each ``<sup>…</sup>`` by ``footnote``, in linear time."""
+    if "<" not in text:
+        return text
     out: list[str] = []
     pos = 0
     while True:
@@ -95,7 +103,7 @@ def strip_markup(text: str, footnote: str = " ", tag: str = " ") -> str:
     if pos:
         out.append(text[pos:])
         text = "".join(out)
-    return _TAGS.sub(tag, text) if "<" in text else text
+    return text
 
 
 def fold(text: str) -> str:

@@ -29,12 +29,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple, Optional, Sequence
 
-from .textnorm import name_key
+from .textnorm import drop_footnotes, name_key
 
 if TYPE_CHECKING:  # only for hints: the models are loaded by whoever builds an Indicator
     from .spec.model import Choice, Indicator
 
-__all__ = ["Issue", "Normalised", "normalise", "parse_vn_number"]
+__all__ = ["Issue", "Normalised", "decimals_written", "normalise", "parse_vn_number"]
 
 
 @dataclass(frozen=True)
@@ -53,13 +53,21 @@ class Normalised:
     value: int | float | str | None
     raw: str
     issue: Issue | None = None
+    notes: tuple[Issue, ...] = ()  # further infos about a kept value (a footnote mark)
 
 
 # --- text clean-up -------------------------------------------------------------
 
+# Linear: the name cannot contain "<" and the attributes stop at the next "<".
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
-_FOOTNOTE = re.compile(r"<sup\b[^>]*>.*?</sup>", re.IGNORECASE | re.DOTALL)
 _WS = re.compile(r"\s+")
+# Superscripts a footnote is marked with ("1859¹", "75,86²"); NFKC would make them digits.
+_SUPERSCRIPTS = "\u00b9\u00b2\u00b3\u2070\u2071\u2074\u2075\u2076\u2077\u2078\u2079\u207a\u207b\u207c\u207d\u207e\u207f"
+_SUPERSCRIPT_RUN = re.compile(f"[{_SUPERSCRIPTS}]+")
+_FOOTNOTE_MARK = "\x00"  # where a footnote stood, until the number is read
+# Beyond this no statistics figure goes (10^15: a quadrillion hồ sơ or đồng); bigger
+# numbers would overflow floats in ratios and str() in messages.
+MAX_ABS = 10**15
 # Invisible characters Word and web pages leave behind (zero-width space, BOM, soft hyphen...).
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _BLANKS = frozenset({"", "-", "\u2013", "\u2014", "\u2212"})
@@ -94,15 +102,34 @@ class _Parsed(NamedTuple):
 
 
 def _clean(text: str) -> str:
-    """Text as a number or a label: entities decoded, tags and footnotes gone, spaces single."""
+    """Text as a number or a label: entities decoded, tags gone, spaces single.
+
+    A footnote (``<sup>1</sup>`` or a superscript ``¹`` after the figure) is left
+    as ``_FOOTNOTE_MARK`` for :func:`_footnote` to judge: it is a mark, never a digit.
+    """
     if "&" in text:
         text = html.unescape(text)
     if "<" in text:
-        text = _TAG.sub(" ", _FOOTNOTE.sub(" ", text))
+        text = _TAG.sub(" ", drop_footnotes(text, _FOOTNOTE_MARK))
     if not text.isascii():
+        text = _SUPERSCRIPT_RUN.sub(_FOOTNOTE_MARK, text.translate(_INVISIBLE))
         # NFKC folds full-width digits and "％", and turns NBSP-like spaces into spaces.
-        text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
+        text = unicodedata.normalize("NFKC", text)
     return _WS.sub(" ", text).strip()
+
+
+def _footnote(clean: str) -> tuple[str, bool]:
+    """Drop footnote marks that follow the figure ("1859¹", "75,86 %²"); (text, had one).
+
+    A mark inside the digits ("1²859") is left in place, so the text is not a
+    number: guessing which digits were meant is not ours to do.
+    """
+    if _FOOTNOTE_MARK not in clean:
+        return clean, False
+    head = clean.rstrip(_FOOTNOTE_MARK + " ")
+    if _FOOTNOTE_MARK in head:
+        return clean, False
+    return head, True
 
 
 def _parse_body(body: str) -> Optional[tuple[Decimal, bool, Optional[Decimal], bool]]:
@@ -170,6 +197,25 @@ def _plain(d: Decimal | float | int) -> int | float:
     return int(d) if d.is_integer() and abs(d) < 2**63 else d
 
 
+_DECIMALS_WRITTEN = re.compile(r"[^\d]*\d+(?:[.,](\d+))?\s*%?", re.ASCII)
+
+
+def decimals_written(text: str) -> int:
+    """How many decimals a typed figure shows: '75,8%' → 1, '100' → 0, '75,86 ％²' → 2.
+
+    The text is cleaned first (spaces collapsed, footnotes dropped) and judged
+    only when it is as short as a number can be: linear on any input.
+    """
+    try:
+        clean, _ = _footnote(_clean(text))
+    except Exception:
+        return 0
+    if len(clean) > _MAX_NUMBER_LEN:
+        return 0
+    m = _DECIMALS_WRITTEN.fullmatch(clean)
+    return len(m.group(1)) if m and m.group(1) else 0
+
+
 def parse_vn_number(text: str) -> float | None:
     """Read a number written the Vietnamese way; None if it is not one.
 
@@ -218,6 +264,8 @@ def _takes_percent(ind: Indicator) -> bool:
 def _finish(x: int | float, ind: Indicator, raw: str, info: Optional[Issue] = None) -> Normalised:
     """Check a finite number against the indicator's type and bounds."""
     t = ind.type
+    if abs(x) > MAX_ABS:
+        return _invalid(raw, ind)
     if t == "count":
         if x < 0:
             return _rejected(raw, "negative-value")
@@ -276,7 +324,7 @@ def _from_real(raw: object, ind: Indicator, choices: Optional[Sequence[Choice]],
     if t == "group":
         return Normalised(None, text)
     x = _real_value(raw)
-    if x is None:
+    if x is None or abs(x) > MAX_ABS:
         return _invalid(text, ind)
     if t == "choice":
         if isinstance(x, float) and not x.is_integer():
@@ -313,7 +361,7 @@ def _real_value(raw: object) -> int | float | None:
 
 def _from_text(text: str, ind: Indicator) -> Normalised:
     """Text typed in a number cell (count, number, percent)."""
-    clean = _clean(text)
+    clean, footnote = _footnote(_clean(text))
     if clean in _BLANKS:
         return Normalised(None, text)
     parsed = _parse_number(clean)
@@ -334,7 +382,11 @@ def _from_text(text: str, ind: Indicator) -> Normalised:
         return _rejected(text, "not-integer")  # 1,000: one (Vietnamese) or a thousand (English)?
     x = _plain(value)
     info = Issue("ambiguous-decimal", "info", {"raw": _shown(text), "value": x}) if english else None
-    return _finish(x, ind, text, info)
+    done = _finish(x, ind, text, info)
+    if footnote and done.value is not None:
+        mark = Issue("footnote-mark", "info", {"raw": _shown(text), "value": done.value})
+        done = Normalised(done.value, done.raw, done.issue or mark, (mark,) if done.issue else ())
+    return done
 
 
 def _is_date(m: re.Match[str]) -> bool:
@@ -364,7 +416,7 @@ def _whole(text: str) -> Optional[int]:
 
 
 def _from_choice_text(text: str, choices: Optional[Sequence[Choice]]) -> Normalised:
-    clean = _clean(text)
+    clean, _ = _footnote(_clean(text))
     if clean in _BLANKS:
         return Normalised(None, text)
     code = _whole(clean)
