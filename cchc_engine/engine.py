@@ -139,6 +139,11 @@ def run(compiled: CompiledSpec, sub: Submission, *, call_plugins: bool = True) -
             policy = None
         except (ex.Missing, ex.NotApplicable):
             continue  # keep what was reported; a blank is never a zero
+        except ex.ValueTooLarge:
+            findings.append(
+                Finding.make("value-too-large", "error", indicator=ind_id, location=row.location or Location(), expr=ind.formula or "")
+            )
+            continue
         except ex.ZeroDenominator:
             policy = ind.zero_denominator or spec.zero_denominator
             computed = None if policy == "blank" else float(policy)
@@ -246,6 +251,8 @@ def _check_rule(crule, compiled: CompiledSpec, level: str, values: dict[str, Any
         return None
     except ex.ZeroDenominator:
         return None
+    except ex.ValueTooLarge:
+        return Finding.make("value-too-large", "error", indicator=target, location=loc, expr=rule.expr)
     except ex.Missing:
         if rule.missing != "warn":
             return None

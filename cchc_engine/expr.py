@@ -26,7 +26,13 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional, Union
 
 MAX_LENGTH = 2000
-MAX_DEPTH = 50
+MAX_DEPTH = 50  # nesting of parentheses, calls and unary operators
+# Height of the tree over every node: a chain "1+1+…" is as deep as its terms,
+# and typing and evaluation walk it recursively. 200 keeps them far from Python's
+# recursion limit; long sums are written sum(a, b, …), which is flat.
+MAX_TREE_DEPTH = 200
+MAX_CONSTANT = 10**15  # as values.MAX_ABS: no statistic is bigger
+MAX_RESULT = 10**18  # a computed value beyond this is reported, never written out
 
 Number = Union[int, float]
 Value = Union[int, float, bool]
@@ -46,6 +52,13 @@ class Missing(Exception):
     def __init__(self, ref: str):
         self.ref = ref
         super().__init__(ref)
+
+
+class ValueTooLarge(ArithmeticError):
+    """A computation overflowed or left every sensible magnitude; nothing is computed."""
+
+    def __init__(self, detail: str = ""):
+        super().__init__(detail or "value too large")
 
 
 class NotApplicable(Exception):
@@ -254,6 +267,9 @@ class _Parser:
     def atom(self) -> Node:
         tok = self.take()
         if tok.kind == "num":
+            whole = tok.text.split(".")[0].lstrip("0")
+            if len(whole) > len(str(MAX_CONSTANT)) or int(whole or 0) > MAX_CONSTANT:
+                raise ExprError(f"hằng số quá lớn (tối đa {MAX_CONSTANT:.0e})", tok.pos)
             return Num(float(tok.text) if "." in tok.text else int(tok.text))
         if tok.kind == "name":
             if self.peek().text == "(":
@@ -291,16 +307,34 @@ class _Parser:
 # --- compiled expression ------------------------------------------------------
 
 
-def _walk(node: Node) -> Iterator[Node]:
-    yield node
+def _children(node: Node) -> tuple[Node, ...]:
     if isinstance(node, Unary):
-        yield from _walk(node.operand)
-    elif isinstance(node, Binary):
-        yield from _walk(node.left)
-        yield from _walk(node.right)
-    elif isinstance(node, Call):
-        for arg in node.args:
-            yield from _walk(arg)
+        return (node.operand,)
+    if isinstance(node, Binary):
+        return (node.left, node.right)
+    if isinstance(node, Call):
+        return node.args
+    return ()
+
+
+def _walk(node: Node) -> Iterator[Node]:
+    """Every node, parents before children, left to right; iterative (no depth limit)."""
+    stack = [node]
+    while stack:
+        cur = stack.pop()
+        yield cur
+        stack.extend(reversed(_children(cur)))
+
+
+def _height(node: Node) -> int:
+    """Height of the tree (a leaf is 1), computed iteratively."""
+    best = 0
+    stack = [(node, 1)]
+    while stack:
+        cur, h = stack.pop()
+        best = max(best, h)
+        stack.extend((child, h + 1) for child in _children(cur))
+    return best
 
 
 @dataclass(frozen=True)
@@ -312,8 +346,20 @@ class Expr:
     refs: tuple[str, ...] = field(default=())
 
     def evaluate(self, lookup: Callable[[str], Value]) -> Value:
-        """Evaluate with ``lookup(id)``, which returns a value or raises Missing/NotApplicable."""
-        return _eval(self.tree, lookup)
+        """Evaluate with ``lookup(id)``, which returns a value or raises Missing/NotApplicable.
+
+        Raises ValueTooLarge instead of OverflowError, and for an infinite or
+        huge result (whose digits no message or writer could print).
+        """
+        try:
+            value = _eval(self.tree, lookup)
+        except OverflowError:
+            raise ValueTooLarge(self.source) from None
+        if not isinstance(value, bool) and (
+            (isinstance(value, float) and not math.isfinite(value)) or abs(value) > MAX_RESULT
+        ):
+            raise ValueTooLarge(self.source)
+        return value
 
     def kind(self, kind_of: Callable[[str], str]) -> str:
         """Static type: 'num' or 'bool' (raises ExprError on a mismatch)."""
@@ -335,6 +381,11 @@ def parse(source: str) -> Expr:
         tree = _Parser(source).parse()
     except RecursionError:  # pragma: no cover - depth is bounded well below the limit
         raise ExprError("biểu thức lồng nhau quá sâu") from None
+    height = _height(tree)
+    if height > MAX_TREE_DEPTH:
+        raise ExprError(
+            f"biểu thức có chuỗi phép tính quá dài ({height} tầng, tối đa {MAX_TREE_DEPTH}); hãy dùng sum(...)"
+        )
     refs: list[str] = []
     for node in _walk(tree):
         if isinstance(node, Ref) and node.id not in refs:

@@ -181,6 +181,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Câu trả lời '{raw}' không thuộc bộ mã: {allowed}.",
         "Answer '{raw}' is not one of: {allowed}.",
     ),
+    "value-too-large": (
+        "Không tính được '{expr}': kết quả vượt quá mọi giá trị hợp lý (tràn số).",
+        "Cannot compute '{expr}': the result exceeds any sensible magnitude (overflow).",
+    ),
     "footnote-mark": (
         "Giá trị '{raw}' có dấu chú thích (chỉ số trên); đã đọc là {value}, dấu chú thích không phải chữ số.",
         "Value '{raw}' carries a footnote mark (superscript); read as {value}, the mark is not a digit.",
@@ -508,6 +512,30 @@ class _Values(dict):
         return "{" + key + "}"
 
 
+class _BoundedFormatter(string.Formatter):
+    """str.format for templates a spec writes: a width or precision of 4+ digits is ignored.
+
+    ``{x:>3000000000}`` would build a 3 GB string (the process aborted); no
+    message needs a field wider than 999 characters.
+    """
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if format_spec and any(run.isdigit() and len(run) > 3 for run in _digit_runs(format_spec)):
+            format_spec = ""
+        return super().format_field(value, format_spec)
+
+
+def _digit_runs(spec: str) -> list[str]:
+    runs, cur = [], ""
+    for ch in spec:
+        if ch.isdigit():
+            cur += ch
+        elif cur:
+            runs.append(cur)
+            cur = ""
+    return runs + [cur] if cur else runs
+
+
 def render(code: str, values: Mapping[str, Any], lang: Optional[str] = None, template: Optional[str] = None) -> str:
     """Render ``code``'s message (or ``template``) with ``values``."""
     lang = lang or get_lang()
@@ -516,7 +544,7 @@ def render(code: str, values: Mapping[str, Any], lang: Optional[str] = None, tem
         template = en if lang == "en" else vi
     shown = _Values({k: fmt_number(v, lang) for k, v in values.items()})
     try:
-        return string.Formatter().vformat(template, (), shown)
+        return _BoundedFormatter().vformat(template, (), shown)
     except (ValueError, IndexError, AttributeError):
         # A malformed template (from a spec) must never crash a run.
         return template
