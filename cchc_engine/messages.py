@@ -181,6 +181,14 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Câu trả lời '{raw}' không thuộc bộ mã: {allowed}.",
         "Answer '{raw}' is not one of: {allowed}.",
     ),
+    "values-truncated": (
+        "Tệp có hơn {limit} dòng/giá trị: từ mục thứ {at} trở đi không được đọc; hãy tách tệp.",
+        "The file holds more than {limit} lines/values: nothing from item {at} on was read; split the file.",
+    ),
+    "duplicate-key": (
+        "Khóa '{key}' xuất hiện nhiều lần; chỉ giá trị cuối ('{value}') được dùng. Hãy giữ một lần duy nhất.",
+        "Key '{key}' appears more than once; only the last value ('{value}') is used. Keep a single one.",
+    ),
     "value-too-large": (
         "Không tính được '{expr}': kết quả vượt quá mọi giá trị hợp lý (tràn số).",
         "Cannot compute '{expr}': the result exceeds any sensible magnitude (overflow).",

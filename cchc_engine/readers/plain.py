@@ -22,7 +22,7 @@ from typing import Any, Callable, Optional
 
 _Reader = Any
 
-from ..findings import CchcError, Location
+from ..findings import CchcError, Finding, Location
 from ..hookspecs import hookimpl
 from ..submission import RawSubmission, RawValue
 from ..textnorm import clean_cell_text
@@ -114,6 +114,12 @@ def _values_from_mapping(raw: RawSubmission, values: Any, path: Path, base: str)
         )
     for i, (key, v) in enumerate(values.items()):
         if i >= MAX_VALUES:
+            raw.findings.append(
+                Finding.make(
+                    "values-truncated", "error", location=Location(file=str(path), path=f"{base}.{clean_cell_text(str(key))}"),
+                    limit=MAX_VALUES, at=i + 1,
+                )
+            )
             break
         note = ""
         if isinstance(v, dict):
@@ -138,14 +144,34 @@ class JsonReader:
     @_guarded
     def read(self, path: Path, options: Optional[dict] = None) -> RawSubmission:
         text = _read_text(path)
+        duplicates: list[tuple[str, Any]] = []
+
+        def pairs(items: list[tuple[str, Any]]) -> dict:
+            out: dict = {}
+            for k, v in items:
+                if k in out:
+                    duplicates.append((k, v))
+                out[k] = v
+            return out
+
         try:
-            data = json.loads(text)
+            # Numbers stay text: the Vietnamese parser decides (268.358 is 268358).
+            data = json.loads(text, object_pairs_hook=pairs, parse_int=str, parse_float=str, parse_constant=str)
         except json.JSONDecodeError as exc:
             raise CchcError.make(
                 "file-unreadable", location=Location(file=str(path), row=exc.lineno), file=path.name,
                 error=f"JSON không hợp lệ: {exc.msg}",
             ) from None
-        return _from_data(data, path)
+        raw = _from_data(data, path)
+        for key, value in duplicates[:100]:  # one finding per key is plenty; a flood says no more
+            # json keeps the last; which one the officer meant cannot be told
+            raw.findings.append(
+                Finding.make(
+                    "duplicate-key", "error", location=Location(file=str(path), path=clean_cell_text(key)),
+                    key=clean_cell_text(key)[:120], value=clean_cell_text(str(value))[:120],
+                )
+            )
+        return raw
 
 
 class YamlReader:
@@ -160,7 +186,8 @@ class YamlReader:
     def read(self, path: Path, options: Optional[dict] = None) -> RawSubmission:
         from ..spec.loader import read_yaml
 
-        data, _ = read_yaml(_read_text(path), Location(file=str(path)))
+        # Scalars stay text (017, 268.358, 1:30): the Vietnamese parser decides, not YAML 1.1.
+        data, _ = read_yaml(_read_text(path), Location(file=str(path)), text_scalars=True)
         return _from_data(data, path)
 
 
@@ -201,6 +228,9 @@ class CsvReader:
         note_i = header.index("note") if "note" in header else None
         for line_no, row in enumerate(reader, start=2):
             if line_no > MAX_VALUES:
+                raw.findings.append(
+                    Finding.make("values-truncated", "error", location=Location(file=str(path), row=line_no), limit=MAX_VALUES, at=line_no)
+                )
                 break
             if not row or not any(c.strip() for c in row):
                 continue

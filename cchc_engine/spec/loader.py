@@ -9,6 +9,8 @@ Every error names the file, the YAML path and, where known, the line.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Any, Optional, Union
 
@@ -21,6 +23,7 @@ from .model import Spec
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 200_000  # after alias expansion
+MAX_EXPANDED_CHARS = 2 * MAX_BYTES  # scalar text after alias expansion
 
 
 # libyaml (C) when available: ~10x faster to parse; both refuse Python tags.
@@ -46,34 +49,74 @@ def _construct_mapping(loader: _SafeLoader, node: yaml.MappingNode, deep: bool =
 _SafeLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+class _TextLoader(_SafeLoader):
+    """For submissions: every plain scalar but null stays the text the officer typed.
+
+    YAML 1.1 would read ``268.358`` as a float, ``017`` as octal 15 and ``1:30`` as
+    90 (sexagesimal) before the Vietnamese number parser ever saw them.
+    """
+
+
+_TextLoader.yaml_implicit_resolvers = {
+    first: kept
+    for first, resolvers in _SafeLoader.yaml_implicit_resolvers.items()
+    if (kept := [(tag, rx) for tag, rx in resolvers if tag in ("tag:yaml.org,2002:null", "tag:yaml.org,2002:merge")])
+}
+
+
 def _scan_limits(text: str, loc: Location) -> None:
-    """Refuse deep nesting and alias expansion beyond the limits, from events only."""
+    """Refuse deep nesting, recursive aliases and alias expansion beyond the limits, from events only.
+
+    Each anchor's expanded cost (nodes and scalar characters) is known when it
+    closes; an alias adds that cost, so 200 aliases of a 4 MB scalar count as
+    800 MB, and an alias inside its own anchor (``a: &a [*a]``) is refused
+    before anything walks the cycle.
+    """
     depth = 0
     total = 0
-    sizes: dict[str, int] = {}
-    open_anchors: list[tuple[Optional[str], int]] = []
+    chars = 0
+    sizes: dict[str, tuple[int, int]] = {}
+    open_anchors: list[tuple[Optional[str], int, int]] = []
+    still_open: set[str] = set()
     try:
         for event in yaml.parse(text, Loader=_BaseSafe):
             total += 1
             if isinstance(event, yaml.AliasEvent):
-                total += sizes.get(event.anchor, 1)
+                if event.anchor in still_open:
+                    raise CchcError.make(
+                        "spec-yaml-too-large", location=_at(loc, event), what=f"alias '*{event.anchor}' tự tham chiếu (vòng lặp)"
+                    )
+                nodes, size = sizes.get(event.anchor, (1, 0))
+                total += nodes
+                chars += size
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
                     raise CchcError.make(
                         "spec-yaml-too-large", location=_at(loc, event), what=f"lồng quá {MAX_DEPTH} mức"
                     )
-                open_anchors.append((event.anchor, total))
+                open_anchors.append((event.anchor, total, chars))
+                if event.anchor:
+                    still_open.add(event.anchor)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
-                anchor, start = open_anchors.pop()
+                anchor, start, start_chars = open_anchors.pop()
                 if anchor:
-                    sizes[anchor] = total - start + 1
-            elif isinstance(event, yaml.ScalarEvent) and event.anchor:
-                sizes[event.anchor] = 1
+                    still_open.discard(anchor)
+                    sizes[anchor] = (total - start + 1, chars - start_chars)
+            elif isinstance(event, yaml.ScalarEvent):
+                chars += len(event.value)
+                if event.anchor:
+                    sizes[event.anchor] = (1, len(event.value))
             if total > MAX_NODES:
                 raise CchcError.make(
                     "spec-yaml-too-large", location=_at(loc, event), what=f"hơn {MAX_NODES:,} nút sau khi mở rộng alias".replace(",", ".")
+                )
+            if chars > MAX_EXPANDED_CHARS:
+                raise CchcError.make(
+                    "spec-yaml-too-large",
+                    location=_at(loc, event),
+                    what=f"hơn {MAX_EXPANDED_CHARS // (1024 * 1024)} MB văn bản sau khi mở rộng alias",
                 )
     except yaml.YAMLError as exc:
         raise CchcError.make("spec-yaml-invalid", location=_mark_loc(loc, exc), error=_yaml_problem(exc)) from None
@@ -95,12 +138,20 @@ def _yaml_problem(exc: yaml.YAMLError) -> str:
 
 
 def _line_map(node: yaml.Node, path: tuple = (), out: Optional[dict] = None) -> dict[tuple, int]:
-    """YAML path (as pydantic reports it) → 1-based line, iteratively."""
+    """YAML path (as pydantic reports it) → 1-based line, iteratively.
+
+    Each node is walked once: an alias shares its anchor's node, so a cyclic
+    graph (``a: &a [*a]``) or a fan of aliases costs no more than the text.
+    """
     out = {} if out is None else out
     stack = [(node, path)]
+    visited: set[int] = set()
     while stack:
         cur, p = stack.pop()
         out.setdefault(p, cur.start_mark.line + 1)
+        if id(cur) in visited:
+            continue
+        visited.add(id(cur))
         if isinstance(cur, yaml.MappingNode):
             for k, v in cur.value:
                 if isinstance(k, yaml.ScalarNode):
@@ -134,12 +185,16 @@ def yaml_path(loc: tuple, data: Any = None) -> str:
     return out
 
 
-def read_yaml(text: str, loc: Location) -> tuple[Any, dict[tuple, int]]:
-    """Parse YAML text safely; returns the data and a path → line map."""
+def read_yaml(text: str, loc: Location, *, text_scalars: bool = False) -> tuple[Any, dict[tuple, int]]:
+    """Parse YAML text safely; returns the data and a path → line map.
+
+    ``text_scalars``: plain scalars stay strings (only null is typed), for
+    submissions whose numbers the Vietnamese parser must read.
+    """
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise CchcError.make("spec-yaml-too-large", location=loc, what=f"lớn hơn {MAX_BYTES // (1024 * 1024)} MB")
     _scan_limits(text, loc)
-    loader = _SafeLoader(text)
+    loader = (_TextLoader if text_scalars else _SafeLoader)(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -154,10 +209,15 @@ def read_yaml(text: str, loc: Location) -> tuple[Any, dict[tuple, int]]:
 
 
 def read_text(path: Path) -> str:
+    """The spec file's text, read with a bound: /dev/zero or a FIFO never reaches memory."""
     try:
-        raw = path.read_bytes()
+        # stat before open: opening a FIFO blocks until someone writes to it
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise CchcError.make("file-not-regular", location=Location(file=str(path)), file=str(path))
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise CchcError.make("spec-file-missing", location=Location(file=str(path)), error=exc.strerror or str(exc))
+        raise CchcError.make("spec-file-missing", location=Location(file=str(path)), error=exc.strerror or str(exc)) from None
     if len(raw) > MAX_BYTES:
         raise CchcError.make(
             "spec-yaml-too-large", location=Location(file=str(path)), what=f"lớn hơn {MAX_BYTES // (1024 * 1024)} MB"
