@@ -59,7 +59,7 @@ class _Env:
         return v
 
 
-def run(compiled: CompiledSpec, sub: Submission, *, call_plugins: bool = True) -> Result:
+def run(compiled: CompiledSpec, sub: Submission, *, call_plugins: bool = True, host: Any = None) -> Result:
     """Validate and compute one submission."""
     spec = compiled.spec
     level = sub.level
@@ -162,11 +162,10 @@ def run(compiled: CompiledSpec, sub: Submission, *, call_plugins: bool = True) -
     result.findings = findings
     # 4. plugins' own checks
     if call_plugins:
-        from .plugins import call_each
+        from .plugins import get_host
 
-        for _plugin, extra in call_each("check_result", result=result, spec=compiled):
-            if extra:
-                result.findings.extend(f for f in extra if isinstance(f, Finding))
+        # A failing plugin or a bad return is a plugin-failed finding here, in the result.
+        result.findings.extend((host or get_host()).check_result(result, compiled))
     return result.finish()
 
 

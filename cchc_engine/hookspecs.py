@@ -31,8 +31,8 @@ def register_commands(cli: Any) -> None:
 
 
 @hookspec
-def check_result(result: Any, spec: Any) -> Optional[list[Any]]:
-    """Return extra findings (cchc_engine.findings.Finding.make) for a computed result; None or [] for none."""
+def check_result(result: Any, spec: Any, lang: str) -> Optional[list[Any]]:
+    """Return extra findings (cchc_engine.api.Finding.make) for a computed result in language lang; None or [] for none."""
 
 
 @hookspec(firstresult=True)

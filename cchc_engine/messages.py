@@ -331,6 +331,57 @@ CATALOG: dict[str, tuple[str, str]] = {
     "plugins-kind-readers": ("bộ đọc", "readers"),
     "plugins-kind-specs": ("bộ chỉ tiêu", "specs"),
     "plugins-kind-commands": ("lệnh", "commands"),
+    "plugins-col-distribution": ("Gói cài đặt", "Distribution"),
+    "plugins-col-errors": ("Lỗi", "Errors"),
+    "plugins-none": (
+        "(không có plugin ngoài; --all liệt kê cả các plugin có sẵn)",
+        "(no third-party plugins; --all shows the built-ins)",
+    ),
+    "registry-readers": ("Bộ đọc", "Reader"),
+    "registry-writers": ("Định dạng", "Format"),
+    "registry-specs": ("Bộ chỉ tiêu", "Spec"),
+    "plugin-item-unusable": (
+        "Plugin '{plugin}' đăng ký {kind} không dùng được, bị bỏ qua: {error}",
+        "Plugin '{plugin}' registered an unusable {kind}, skipped: {error}",
+    ),
+    "plugin-not-installed": (
+        "CCHC_LOAD_PLUGINS nêu '{plugin}' nhưng không có plugin nào tên như vậy. Các plugin đã cài: {installed}.",
+        "CCHC_LOAD_PLUGINS names '{plugin}', but no installed plugin has that name. Installed: {installed}.",
+    ),
+    "plugins-dir-missing": (
+        "Thư mục plugin '{dir}' không tồn tại; bỏ qua.",
+        "Plugins directory '{dir}' does not exist; skipped.",
+    ),
+    "plugin-bad-return": (
+        "Plugin '{plugin}': {hook} trả về {got} ({item}) thay vì một danh sách Finding; phần này bị bỏ qua.",
+        "Plugin '{plugin}': {hook} returned a {got} ({item}) instead of a list of Findings; that part was ignored.",
+    ),
+    "plugin-read-failed": (
+        "Không dùng được tệp '{file}': bộ đọc '{reader}' của plugin '{plugin}' bị lỗi: {error}",
+        "File '{file}' is unusable: reader '{reader}' of plugin '{plugin}' failed: {error}",
+    ),
+    "plugin-write-failed": (
+        "Không ghi được '{file}': định dạng '{format}' của plugin '{plugin}' bị lỗi: {error}",
+        "Cannot write '{file}': format '{format}' of plugin '{plugin}' failed: {error}",
+    ),
+    "plugin-sniff-failed": (
+        "Plugin '{plugin}': bộ đọc '{reader}' bị lỗi khi nhận dạng tệp '{file}' và đã bị bỏ qua: {error}",
+        "Plugin '{plugin}': reader '{reader}' failed while recognising '{file}' and was skipped: {error}",
+    ),
+    "plugin-trace-call": ("cchc trace: {hook}({args}) → {plugins}", "cchc trace: {hook}({args}) → {plugins}"),
+    "plugin-trace-result": ("cchc trace: {hook} ← {result}", "cchc trace: {hook} ← {result}"),
+    "plugin-config-invalid": (
+        "Tệp cấu hình '{file}' không hợp lệ: {error}",
+        "Configuration file '{file}' is invalid: {error}",
+    ),
+    "plugin-message-taken": (
+        "Plugin muốn thêm thông điệp '{code}' nhưng mã này đã có trong danh mục với nội dung khác.",
+        "A plugin tried to add message '{code}', but the catalogue already has that code with another text.",
+    ),
+    "plugin-install-failed": (
+        "pip không cài/gỡ được ({packages}); mã thoát {code}. Xem thông báo của pip ở trên.",
+        "pip could not install/uninstall ({packages}); exit code {code}. See pip's messages above.",
+    ),
     # --- reading: why a file cannot be read (the {error} of file-unreadable) ------------
     "read-empty": ("tệp rỗng (0 byte), không phải {what}", "empty file (0 bytes), not {what_en}"),
     "read-encrypted": (

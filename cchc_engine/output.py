@@ -107,22 +107,32 @@ def output_path(text: Optional[str]) -> Optional[Path]:
     return path
 
 
-def write_result(result: Any, fmt: str, out: Optional[Path], options: dict, protect: tuple[Path, ...] = ()) -> None:
+def write_result(
+    result: Any, fmt: str, out: Optional[Path], options: dict, protect: tuple[Path, ...] = (),
+    host: Optional[plugins.PluginHost] = None,
+) -> None:
     """Write with the named writer to ``out`` (atomically for a regular file), or to stdout."""
     from .atomic import atomic_write
 
+    host = host or plugins.get_host()
     writer = get_writer(fmt)
     binary = bool(getattr(writer, "binary", False))
+
+    def write(stream: Any) -> None:
+        # A plugin writer that raises is "write failed" naming the plugin (exit 2), not an engine bug.
+        with host.guard(writer, host.writers, "plugin-write-failed", format=fmt, file=str(out) if out is not None else "-"):
+            writer.write(result, stream, options)
+
     if out is None:
         if binary:
             raise CchcError.make("format-needs-file", format=fmt, suffix=getattr(writer, "suffix", ""))
-        write_stdout(lambda stream: writer.write(result, stream, options))
+        write_stdout(write)
         return
     if str(out) == "-":
-        write_stdout(lambda stream: writer.write(result, stream, options), binary=binary)
+        write_stdout(write, binary=binary)
         return
     with atomic_write(out, binary, protect=protect) as fh:
-        writer.write(result, fh, options)
+        write(fh)
 
 
 def write_stdout(write: Any, binary: bool = False) -> None:

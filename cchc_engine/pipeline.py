@@ -18,11 +18,12 @@ from .spec.compiler import CompiledSpec
 from .submission import RawSubmission, Submission, normalise_period, require
 
 
-def pick_reader(path: Path) -> Any:
+def pick_reader(path: Path, host: Optional[plugins.PluginHost] = None) -> Any:
     """A plugin's choose_reader first, then by suffix, then by sniffing the content."""
-    regs = plugins.readers.all()
+    host = host or plugins.get_host()
+    regs = host.readers.all()
     readers = [r.item for r in regs]
-    chosen = plugins.call_first("choose_reader", path=str(path), readers=readers)
+    chosen = host.call_first("choose_reader", path=str(path), readers=readers)
     if chosen is not None:
         return chosen
     suffix = path.suffix.lower()
@@ -30,25 +31,28 @@ def pick_reader(path: Path) -> Any:
         if suffix in getattr(reader, "suffixes", ()):
             return reader
     for reader in readers:
-        try:
-            if reader.sniff(path):
-                return reader
-        except Exception:
-            continue
+        if host.sniff(reader, path):
+            return reader
     raise CchcError.make(
         "no-reader", location=Location(file=str(path)), file=path.name, readers=", ".join(r.name for r in regs) or "(không có)"
     )
 
 
-def read_raw(path: Path, options: Optional[dict] = None, spec: Optional[CompiledSpec] = None) -> RawSubmission:
+def read_raw(
+    path: Path, options: Optional[dict] = None, spec: Optional[CompiledSpec] = None, host: Optional[plugins.PluginHost] = None
+) -> RawSubmission:
     """Read ``path`` with its reader; a Grid goes through the layout stage (with ``spec`` when known)."""
     if not path.exists():
         raise CchcError.make("file-not-found", location=Location(file=str(path)), file=str(path))
     if path.is_dir():
         raise CchcError.make("file-unreadable", location=Location(file=str(path)), file=str(path), error="là một thư mục")
     _require_regular_file(path)
-    reader = pick_reader(path)
-    got = reader.read(path, options or {})
+    host = host or plugins.get_host()
+    reader = pick_reader(path, host)
+    # A plugin reader that raises makes the file unusable (exit 2), naming the plugin.
+    with host.guard(reader, host.readers, "plugin-read-failed", location=Location(file=str(path)),
+                    file=path.name, reader=getattr(reader, "name", "?")):
+        got = reader.read(path, options or {})
     if isinstance(got, Grid):
         from .layout import layout
 
@@ -97,8 +101,9 @@ def read_submission(
     level: Optional[str] = None,
     period: Optional[str] = None,
     unit: Optional[str] = None,
+    host: Optional[plugins.PluginHost] = None,
 ) -> Submission:
-    raw = read_raw(path, spec=compiled)
+    raw = read_raw(path, spec=compiled, host=host)
     level_id, period_c, unit_c = resolve_metadata(raw, compiled, level, period, unit)
     raw.period, raw.unit = period_c, unit_c
     return map_submission(raw, compiled, level_id)
@@ -110,10 +115,11 @@ def compute_file(
     level: Optional[str] = None,
     period: Optional[str] = None,
     unit: Optional[str] = None,
+    host: Optional[plugins.PluginHost] = None,
 ) -> Result:
     from .engine import run
 
-    return run(compiled, read_submission(path, compiled, level, period, unit))
+    return run(compiled, read_submission(path, compiled, level, period, unit, host=host), host=host)
 
 
 # Writing lives in output.py; these names stay importable from here.

@@ -70,19 +70,16 @@ def write_sample_submission(
 
 @contextlib.contextmanager
 def register_plugin(plugin: Any, name: str) -> Iterator[Any]:
-    """Register ``plugin`` (a module or an object with @hookimpl methods) for the block,
-    the way an entry point would; registries are refilled before and after."""
-    from .plugins import load_plugins, pm, reset_registries
+    """Register ``plugin`` (a module or an object with @hookimpl methods) on the current
+    host for the block, the way an entry point would, and unregister it after."""
+    from .plugins import get_host
 
-    load_plugins()
-    pm.register(plugin, name=name)
-    reset_registries()
+    host = get_host()
+    host.register(plugin, name=name)
     try:
         yield plugin
     finally:
-        if pm.get_plugin(name) is not None:
-            pm.unregister(name=name)
-        reset_registries()
+        host.unregister(name)
 
 
 def run_cli(*args: str) -> tuple[int, str, str]:
@@ -90,16 +87,8 @@ def run_cli(*args: str) -> tuple[int, str, str]:
     from click.testing import CliRunner
 
     from .cli.main import cli
-    from .plugins import call_each
 
-    # A fresh group each time, so a plugin registered for one test adds its commands
-    # for that test only.
-    group = type(cli)(
-        name=cli.name, commands=dict(cli.commands), params=list(cli.params),
-        callback=cli.callback, context_settings=dict(cli.context_settings), help=cli.help,
-    )
-    call_each("register_commands", cli=group)
-    result = CliRunner().invoke(group, list(args), catch_exceptions=False)
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -117,7 +106,9 @@ def run_compute(
     of the file written with -o.
     """
     from .findings import CchcError
-    from .plugins import writers
+    from .plugins import get_host
+
+    writers = get_host().writers
 
     args = ["compute", "--spec", str(spec), str(path)]
     if level:

@@ -20,6 +20,25 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 
 @pytest.fixture(scope="session")
+def _core_host():
+    """One host for the core tests: built-ins only, whatever is installed (the repo's own
+    plugins have their tests in plugins/*/tests, which use the installed entry points)."""
+    from cchc_engine.plugins import PluginHost
+
+    return PluginHost(entry_points=False, load_only=None, trace=False)
+
+
+@pytest.fixture(autouse=True)
+def _no_installed_plugins(_core_host):
+    from cchc_engine.plugins import use_host
+
+    _core_host.problems.clear()
+    with use_host(_core_host):
+        yield _core_host
+    _core_host.problems.clear()
+
+
+@pytest.fixture(scope="session")
 def fixtures() -> Path:
     return FIXTURES
 

@@ -101,7 +101,7 @@ def test_tutorial_works_as_written(tmp_path):
     env["PYTHONPATH"] = os.pathsep.join([str(site), str(ROOT)])
 
     listed = subprocess.run([sys.executable, "-m", "cchc_engine", "plugins"], capture_output=True, text=True, env=env)
-    assert re.search(r"^hello\s+0\.1\.0\s+register_writers\s+định dạng: hello$", listed.stdout, re.MULTILINE), listed
+    assert re.search(r"^hello\s+cchc-hello\s+0\.1\.0\s+register_writers\s+định dạng: hello\s*$", listed.stdout, re.MULTILINE), listed
 
     # the tutorial's own tests, run the way its reader runs them
     tests = subprocess.run(

@@ -17,19 +17,12 @@ import pytest
 
 from cchc_engine import hookimpl
 from cchc_engine.findings import CchcError, Finding
-from cchc_engine.plugins import get_plugins, plugin_problems, pm, readers, reset_registries, writers
+from cchc_engine.plugins import get_host, get_plugins, readers, reset_registries, writers
 from cchc_engine.protocols import Reader, Writer
 from cchc_engine.submission import RawRow, RawSubmission
 from cchc_engine.testing import SAMPLE_SPEC, register_plugin, run_cli, run_compute, write_sample_submission
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(autouse=True)
-def _clean_problems():
-    plugin_problems.clear()
-    yield
-    plugin_problems.clear()
 
 
 @pytest.fixture
@@ -192,13 +185,18 @@ class RaisingPlugin:
 
 def test_plugin_raising_in_hooks_is_one_line_naming_it_and_the_run_goes_on(sample):
     with register_plugin(RaisingPlugin(), "boom-plugin"):
-        code, out, err = run_compute(sample)
+        code, out, err = run_compute(sample, fmt="json")
     assert code == 0
-    assert "75,86 *" in out
+    report = json.loads(out)
+    assert report["indicators"][1]["value"] == 75.86
+    # the failing check is in the result, where the officer looks
+    assert [(f["code"], f["severity"], f["message"]) for f in report["findings"] if f["code"] == "plugin-failed"] == [
+        ("plugin-failed", "warning", "Plugin 'boom-plugin' bị lỗi và đã bị bỏ qua: RuntimeError: boom second line")
+    ]
+    # the other two failures on stderr, one line each
     lines = err.strip().splitlines()
-    assert lines and all("Plugin 'boom-plugin' bị lỗi và đã bị bỏ qua" in line for line in lines)
-    assert any("RuntimeError: boom second line" in line for line in lines)
-    assert len(lines) == 3  # one per failing hook, each on one line
+    assert len(lines) == 2 and all(line.startswith("Cảnh báo: Plugin 'boom-plugin' bị lỗi và đã bị bỏ qua") for line in lines)
+    assert any("ValueError: cannot register" in line for line in lines) and any("KeyError" in line for line in lines)
 
 
 def test_invalid_registration_is_reported_and_skipped(sample):
@@ -294,10 +292,34 @@ def test_entry_points_are_discovered_and_listed_with_versions(site):
     listed = {p["name"]: p for p in json.loads(proc.stdout)}
     assert set(listed) == {"alpha", "beta"}
     assert listed["alpha"] == {
-        "name": "alpha", "version": "1.2.3", "hooks": ["register_writers"],
+        "name": "alpha", "distribution": "cchc-alpha", "version": "1.2.3", "source": "entry-point",
+        "hooks": ["register_writers"],
         "registered": {"formats": ["alpha"], "readers": [], "specs": [], "commands": []},
+        "errors": [],
     }
     assert proc.returncode == 0 and proc.stderr == ""
+
+
+def test_a_typo_in_load_plugins_is_reported(site):
+    proc = cchc(site, "plugins", "--json", CCHC_LOAD_PLUGINS="alpah")
+    assert json.loads(proc.stdout) == []
+    [line] = proc.stderr.strip().splitlines()
+    assert line.startswith(
+        "Cảnh báo: CCHC_LOAD_PLUGINS nêu 'alpah' nhưng không có plugin nào tên như vậy. Các plugin đã cài: alpha, beta, broken, "
+    )
+
+
+def test_plugins_lists_the_distribution_and_marks_broken_plugins(site):
+    proc = cchc(site, "plugins")
+    lines = proc.stdout.splitlines()
+    assert lines[0].split() == ["Plugin", "Gói", "cài", "đặt", "Phiên", "bản", "Hook", "Đã", "đăng", "ký", "Lỗi"]
+    alpha = next(line for line in lines if line.startswith("alpha "))
+    assert alpha.split()[:4] == ["alpha", "cchc-alpha", "1.2.3", "register_writers"]
+    broken = next(line for line in lines if line.startswith("broken "))
+    assert broken.split()[:3] == ["broken", "cchc-broken", "1.2.3"]
+    assert broken.endswith("Plugin 'broken' bị lỗi và đã bị bỏ qua: ImportError: no module named lxml")
+    listed = {p["name"]: p for p in json.loads(cchc(site, "plugins", "--json").stdout)}
+    assert listed["typo"]["errors"] and "register_writer" in listed["typo"]["errors"][0]
 
 
 def test_load_plugins_env_restricts_and_empty_means_builtins_only(site):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from pathlib import Path
 from typing import Any, Optional
 
 import click
@@ -27,11 +28,20 @@ def error_line(finding) -> str:
 class CchcGroup(click.Group):
     """Turns every failure into located lines and an exit code (0 valid, 1 data errors, 2 unusable)."""
 
+    def get_command(self, ctx: click.Context, cmd_name: str) -> Optional[click.Command]:
+        _add_plugin_commands(self)
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        _add_plugin_commands(self)
+        return super().list_commands(ctx)
+
     def invoke(self, ctx: click.Context) -> Any:
         debug = bool(ctx.obj and ctx.obj.get("debug"))
         try:
             return super().invoke(ctx)
         except CchcError as exc:
+            show_plugin_problems()  # a plugin's warning comes before the fatal line it caused
             if debug:
                 traceback.print_exc()
             for finding in exc.findings:
@@ -49,6 +59,7 @@ class CchcGroup(click.Group):
             click.echo(render("cli-interrupted", {}), err=True)
             sys.exit(130)
         except Exception as exc:  # the last line of defence: never a traceback
+            show_plugin_problems()
             if debug:
                 traceback.print_exc()
             error = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
@@ -58,10 +69,10 @@ class CchcGroup(click.Group):
 
 def show_plugin_problems() -> None:
     """Print, once, the plugins that failed to load or raised in a hook."""
-    from ..plugins import plugin_problems
+    from ..plugins import get_host
 
-    while plugin_problems:
-        click.echo(error_line(plugin_problems.pop(0)), err=True)
+    for finding in get_host().take_problems():
+        click.echo(error_line(finding), err=True)
 
 
 @click.group(cls=CchcGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -74,8 +85,17 @@ def show_plugin_problems() -> None:
     show_default=True,
     help="Language of messages and report headers.",
 )
+@click.option(
+    "--plugins-dir",
+    "plugins_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Also load every *.py file in DIR as a plugin (repeatable; env CCHC_PLUGINS_DIR).",
+    metavar="DIR",
+)
+@click.option("--strict-plugins", is_flag=True, help="A plugin that fails during a check is an error (exit 1), not a warning.")
 @click.pass_context
-def cli(ctx: click.Context, debug: bool, lang: str) -> None:
+def cli(ctx: click.Context, debug: bool, lang: str, plugins_dirs: tuple[Path, ...], strict_plugins: bool) -> None:
     """cchc: read, validate, compute and compile CCHC statistics reports.
 
     \b
@@ -88,6 +108,12 @@ def cli(ctx: click.Context, debug: bool, lang: str) -> None:
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
     set_lang(lang)
+    from ..plugins import get_host
+
+    host = get_host()
+    host.strict = strict_plugins
+    for directory in plugins_dirs:
+        host.add_plugins_dir(directory)
     ctx.call_on_close(show_plugin_problems)
 
 
@@ -108,21 +134,13 @@ def _register_commands() -> None:
 _register_commands()
 
 
-class _LazyPluginCommands:
-    """Plugin commands are added when the CLI runs, not at import (keeps --help fast)."""
+def _add_plugin_commands(group: click.Group) -> None:
+    """Plugin commands are added when a command is looked up (after the global options
+    such as --plugins-dir are read), not at import: keeps `import` fast."""
+    from ..plugins import get_host
 
-    done = False
-
-    @classmethod
-    def add(cls) -> None:
-        if cls.done:
-            return
-        cls.done = True
-        from ..plugins import call_each
-
-        call_each("register_commands", cli=cli)
+    get_host().add_commands(group)
 
 
 def main(argv: Optional[list[str]] = None) -> None:
-    _LazyPluginCommands.add()
     cli.main(args=argv, prog_name="cchc")

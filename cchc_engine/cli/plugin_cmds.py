@@ -1,8 +1,10 @@
-"""`cchc plugins`: what is installed, and what each plugin gave."""
+"""`cchc plugins`, `cchc install`, `cchc uninstall`: what is installed, and changing it."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import click
 
@@ -11,26 +13,28 @@ KINDS = ("formats", "readers", "specs", "commands")
 
 def register(cli: click.Group) -> None:
     cli.add_command(plugins_command)
+    cli.add_command(install_command)
+    cli.add_command(uninstall_command)
 
 
 @click.command(name="plugins")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (name, version, hooks, registered) for machines.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (name, distribution, version, hooks, registered, errors).")
 @click.option("--all", "show_all", is_flag=True, help="Include the built-in default plugins.")
 def plugins_command(as_json: bool, show_all: bool) -> None:
-    """List installed plugins: version, hooks implemented, and the formats,
-    readers, specs and commands each registered.
+    """List installed plugins: distribution and version (what `cchc uninstall`
+    takes), hooks implemented, what each registered, and its errors.
 
     \b
-    Liệt kê plugin đã cài: phiên bản, hook, và những gì mỗi plugin đăng ký.
+    Liệt kê plugin đã cài: gói, phiên bản, hook, những gì mỗi plugin đăng ký và lỗi (nếu có).
     Examples:
       cchc plugins --all
       cchc plugins --json
       CCHC_LOAD_PLUGINS= cchc plugins --all     # built-ins only
     """
     from ..messages import render
-    from ..plugins import DEFAULT_PLUGINS, get_plugins
+    from ..plugins import get_host
 
-    found = [p for p in get_plugins() if show_all or p["name"] not in DEFAULT_PLUGINS]
+    found = [p for p in get_host().describe() if show_all or p["source"] != "builtin"]
     if as_json:
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return
@@ -43,6 +47,51 @@ def plugins_command(as_json: bool, show_all: bool) -> None:
             for kind in KINDS
             if p["registered"][kind]
         )
-        rows.append([p["name"], p["version"] or "", ", ".join(p["hooks"]), given])
-    headers = [render(f"plugins-col-{c}", {}) for c in ("plugin", "version", "hooks", "registered")]
-    click.echo(tabulate(rows, headers=headers, tablefmt="simple") if rows else "(không có plugin ngoài / no third-party plugins; --all shows the built-ins)")
+        rows.append([p["name"], p["distribution"] or "", p["version"] or "", ", ".join(p["hooks"]), given, " | ".join(p["errors"])])
+    columns = ("plugin", "distribution", "version", "hooks", "registered", "errors")
+    headers = [render(f"plugins-col-{c}", {}) for c in columns]
+    click.echo(tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True) if rows else render("plugins-none", {}))
+
+
+def _pip(args: list[str], packages: tuple[str, ...]) -> None:
+    """pip of the interpreter running cchc, so plugins land where cchc finds them."""
+    from ..findings import CchcError
+
+    code = subprocess.run([sys.executable, "-m", "pip", *args]).returncode
+    if code != 0:
+        raise CchcError.make("plugin-install-failed", packages=" ".join(packages), code=code)
+
+
+@click.command(name="install")
+@click.argument("packages", nargs=-1, required=True)
+@click.option("-U", "--upgrade", is_flag=True, help="Upgrade the packages to their newest version.")
+@click.option("-e", "--editable", is_flag=True, help="Install a project folder in editable mode (while developing a plugin).")
+def install_command(packages: tuple[str, ...], upgrade: bool, editable: bool) -> None:
+    """Install plugins (PyPI names, wheels or folders) into the environment cchc runs in.
+
+    \b
+    Cài plugin vào đúng môi trường Python đang chạy cchc (dùng pip của môi trường đó).
+    Examples:
+      cchc install cchc-docx
+      cchc install ./cchc-ods               # a plugin project folder
+      cchc install -e ./cchc-ods            # while developing it
+    """
+    args = ["install"]
+    if upgrade:
+        args.append("--upgrade")
+    for package in packages:
+        args += ["-e", package] if editable else [package]
+    _pip(args, packages)
+
+
+@click.command(name="uninstall")
+@click.argument("packages", nargs=-1, required=True)
+@click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
+def uninstall_command(packages: tuple[str, ...], yes: bool) -> None:
+    """Uninstall plugins by distribution name (the 'distribution' column of `cchc plugins`).
+
+    \b
+    Gỡ plugin (tên gói như cột "Gói cài đặt" của `cchc plugins`).
+    Example: cchc uninstall cchc-docx -y
+    """
+    _pip(["uninstall", *(["-y"] if yes else []), *packages], packages)

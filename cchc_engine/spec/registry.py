@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Optional, Union
 
 from ..findings import CchcError, Finding, Location
-from ..plugins import Registry
+from ..plugins import Registry, RegistryProxy
 from .compiler import CompiledSpec, compile_spec
 from .loader import load_spec_file
 
@@ -45,7 +45,8 @@ class SpecRegistry(Registry):
         return self
 
 
-specs = SpecRegistry("Bộ chỉ tiêu", "register_specs", key=lambda e: e.id)
+# The default host's spec registry (each PluginHost owns one: host.specs).
+specs = RegistryProxy("specs")
 
 
 def looks_like_path(name: str) -> bool:
@@ -87,11 +88,11 @@ def path_for_id(name: str) -> Optional[Path]:
     Reads only the ids of the registered files, not the registry itself, so a spec
     can name its parent while the registry is being filled.
     """
-    from ..plugins import call_each
+    from ..plugins import get_host
     from .loader import read_file
 
-    paths: list[Path] = []
-    call_each("register_specs", register=lambda p, *a, **k: paths.append(Path(p)))
+    # The same register_specs run that fills the registry (run once per host).
+    paths = [Path(a[0]) for _plugin, a, _kw in get_host().collect("register_specs") if len(a) == 1 and isinstance(a[0], (str, Path))]
     by_id: dict[str, Path] = {}
     for p in paths:
         try:
