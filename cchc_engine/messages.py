@@ -375,8 +375,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Configuration file '{file}' is invalid: {error}",
     ),
     "plugin-message-taken": (
-        "Plugin muốn thêm thông điệp '{code}' nhưng mã này đã có trong danh mục với nội dung khác.",
-        "A plugin tried to add message '{code}', but the catalogue already has that code with another text.",
+        "Plugin muốn thêm thông điệp '{message_code}' nhưng mã này đã có trong danh mục với nội dung khác.",
+        "A plugin tried to add message '{message_code}', but the catalogue already has that code with another text.",
     ),
     "plugin-install-failed": (
         "pip không cài/gỡ được ({packages}); mã thoát {code}. Xem thông báo của pip ở trên.",

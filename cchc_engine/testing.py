@@ -1,17 +1,22 @@
 """A testing kit for plugin authors (docs/plugins.md, "Testing your plugin").
 
-    from cchc_engine.testing import SAMPLE_SPEC, register_plugin, run_compute, write_sample_submission
+    from cchc_engine.testing import register_plugin, run_compute, write_submission
 
     def test_my_writer(tmp_path):
-        xlsx = write_sample_submission(tmp_path)
+        xlsx = write_submission("2023", "huyen", {"tthc_tong": 120}, directory=tmp_path)
         with register_plugin(MyPlugin(), "my-plugin"):
-            code, out, err = run_compute(xlsx, fmt="hello")
-        assert code == 0 and "75,86" in out
+            code, out, err = run_compute(xlsx, spec="2023", fmt="hello")
+        assert code == 0 and "120" in out
 
-``SAMPLE_SPEC`` is a tiny spec shipped with the package: one form, six
-indicators (a ratio with its numerator and denominator, a choice), one rule.
-``write_sample_submission`` writes a matching appendix in the official xlsx
-layout. Everything runs the real CLI in-process (click's CliRunner).
+- ``write_submission(spec, level, values_by_id, fmt="xlsx")``: a submission for any
+  spec in the official appendix layout (or as JSON/CSV), values by indicator id.
+- ``SAMPLE_SPEC`` / ``write_sample_submission``: a tiny spec shipped with the
+  package (one form, six indicators, one rule) and a matching workbook.
+- ``run_cli`` / ``run_compute``: the real CLI, in-process (click's CliRunner).
+- ``register_plugin``: a throwaway plugin for one block.
+- ``assert_same_result``: a new reader gives the same report as the xlsx path.
+- pytest fixtures ``cchc_host``, ``cchc_submission``, ``cchc_sample``: add
+  ``pytest_plugins = ["cchc_engine.testing"]`` to your ``conftest.py``.
 """
 
 from __future__ import annotations
@@ -128,3 +133,151 @@ def run_compute(
             code, _stdout, stderr = run_cli(*args, "-o", str(out))
             return code, (out.read_bytes() if out.exists() else b""), stderr
     return run_cli(*args)
+
+
+# --- a submission for any spec ------------------------------------------------------------
+
+_SAMPLE_UNITS = {"tinh": "tỉnh Mẫu", "huyen": "huyện Mẫu", "xa": "xã Mẫu"}
+SUBMISSION_FORMATS = ("xlsx", "json", "csv")
+
+
+def _compiled(spec: Any) -> Any:
+    if hasattr(spec, "spec") and hasattr(spec, "formulas"):
+        return spec  # already a CompiledSpec
+    from .spec.registry import resolve
+
+    return resolve(str(spec))
+
+
+def write_submission(
+    spec: Any,
+    level: str,
+    values_by_id: Mapping[str, Any],
+    fmt: str = "xlsx",
+    *,
+    directory: Union[str, Path, None] = None,
+    name: Optional[str] = None,
+    unit: Optional[str] = None,
+    period: str = "2023-Q3",
+) -> Path:
+    """Write a submission of ``spec`` (an id, a year, a YAML path or a compiled spec) at
+    ``level`` with ``values_by_id`` ({indicator id: value as an officer types it}).
+
+    ``fmt="xlsx"`` is the official appendix (the workbook `cchc template` writes, with the
+    unit and period in its title lines and the values in the Số liệu column), ``"json"``
+    and ``"csv"`` the plain formats other systems send. An id the spec does not have at
+    this level is a ``KeyError``: a test should not pass by writing nothing.
+    Returns the file's path (in ``directory``, else a new temporary folder).
+    """
+    if fmt not in SUBMISSION_FORMATS:
+        raise ValueError(f"fmt must be one of {', '.join(SUBMISSION_FORMATS)}, not {fmt!r}")
+    compiled = _compiled(spec)
+    s = compiled.spec
+    lv = s.level(level)
+    if lv is None:
+        raise KeyError(f"level {level!r} is not in spec {s.id} ({', '.join(s.level_ids())})")
+    index = s.index()
+    for ind_id in values_by_id:
+        if ind_id not in index or not index[ind_id].applies_to(lv.id):
+            raise KeyError(f"indicator {ind_id!r} is not reported at level {lv.id} of spec {s.id}")
+    unit = unit or _SAMPLE_UNITS.get(lv.id, lv.name)
+    folder = Path(directory) if directory is not None else Path(tempfile.mkdtemp(prefix="cchc-test-"))
+    path = folder / (name or f"submission-{s.id}-{lv.id}.{fmt}")
+    if fmt == "json":
+        import json
+
+        data = {"unit": unit, "level": lv.id, "period": period, "values": dict(values_by_id)}
+        path.write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")
+    elif fmt == "csv":
+        import csv
+
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            out = csv.writer(fh)
+            out.writerow(["key", "value"])
+            out.writerows([["#unit", unit], ["#level", lv.id], ["#period", period]])
+            out.writerows([[k, "" if v is None else v] for k, v in values_by_id.items()])
+    else:
+        from .template import build_template
+        from .writers.common import period_label
+
+        wb, info = build_template(compiled, lv.id)
+        ws = wb.active
+        # The title lines an officer's report carries: who reports, for which period.
+        ws["A1"].value = f"UBND {unit.upper()}"
+        ws["A2"].value = f"THỐNG KÊ SỐ LIỆU BÁO CÁO CẢI CÁCH HÀNH CHÍNH {period_label(period, 'vi').upper()}"
+        cells = {**info.derived, **info.inputs}
+        for ind_id, value in values_by_id.items():
+            if ind_id not in cells:
+                raise KeyError(f"indicator {ind_id!r} has no value cell at level {lv.id} (a group?)")
+            ws[cells[ind_id]].value = value
+        wb.save(path)
+    return path
+
+
+def assert_same_result(
+    path: Union[str, Path],
+    xlsx: Union[str, Path],
+    spec: Any,
+    *,
+    level: Optional[str] = None,
+    period: Optional[str] = None,
+    unit: Optional[str] = None,
+) -> Any:
+    """Assert that ``path`` (read by your reader) gives the same report as ``xlsx`` (read by
+    the built-in xlsx reader): every indicator's value and source, and every finding's
+    code, severity and indicator. Returns the Result of ``path``."""
+    from .pipeline import compute_file
+
+    compiled = _compiled(spec)
+    got = compute_file(compiled, Path(path), level=level, period=period, unit=unit)
+    want = compute_file(compiled, Path(xlsx), level=level, period=period, unit=unit)
+
+    def values(result: Any) -> list[tuple[str, Any, str]]:
+        return [(i.id, i.value, i.source) for i in result.indicators]
+
+    def findings(result: Any) -> list[tuple[str, str, str]]:
+        return sorted((f.code, f.severity, f.indicator or "") for f in result.findings)
+
+    diff = [(a, b) for a, b in zip(values(got), values(want)) if a != b]
+    assert not diff and len(got.indicators) == len(want.indicators), (
+        f"{Path(path).name} and {Path(xlsx).name} differ (yours, xlsx): {diff[:5]}"
+    )
+    assert findings(got) == findings(want), (
+        f"findings differ: only yours {sorted(set(findings(got)) - set(findings(want)))[:5]}, "
+        f"only xlsx {sorted(set(findings(want)) - set(findings(got)))[:5]}"
+    )
+    assert (got.unit, got.level, got.period) == (want.unit, want.level, want.period)
+    return got
+
+
+# --- pytest fixtures (``pytest_plugins = ["cchc_engine.testing"]`` in conftest.py) ---------
+
+try:
+    import pytest as _pytest
+except ImportError:  # the kit's functions work without pytest
+    _pytest = None  # type: ignore[assignment]
+
+if _pytest is not None:
+
+    @_pytest.fixture
+    def cchc_host() -> Iterator[Any]:
+        """A fresh plugin host for one test (installed plugins loaded, nothing left behind):
+        ``cchc_host.register(MyPlugin(), "mine")``; ``run_cli`` and ``run_compute`` use it."""
+        from .plugins import PluginHost, use_host
+
+        with use_host(PluginHost()) as host:
+            yield host
+
+    @_pytest.fixture
+    def cchc_submission(tmp_path: Path) -> Any:
+        """``cchc_submission(spec, level, values_by_id, fmt="xlsx")`` → a file in tmp_path."""
+
+        def make(spec: Any, level: str, values_by_id: Mapping[str, Any], fmt: str = "xlsx", **kw: Any) -> Path:
+            return write_submission(spec, level, values_by_id, fmt, directory=tmp_path, **kw)
+
+        return make
+
+    @_pytest.fixture
+    def cchc_sample(tmp_path: Path) -> Path:
+        """The sample appendix for SAMPLE_SPEC, valid as written."""
+        return write_sample_submission(tmp_path)

@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+# The plugin authors' testing kit, used here the way docs/plugins.md tells authors to.
+pytest_plugins = ["cchc_engine.testing"]
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 sys.path.insert(0, str(ROOT / "scripts"))
