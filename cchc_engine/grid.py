@@ -50,7 +50,8 @@ class Sheet:
     Sources that skip empty rows (sparse xlsx) give each row its real 1-based number,
     so addresses stay those the officer sees. ``merges`` are merged ranges as
     ``(first_row, first_col, last_row, last_col)``, 1-based and inclusive; the value
-    of a merged range is in its first cell.
+    of a merged range is in its first cell. A sheet named ``""`` is plain text (pasted
+    lines): findings then give its line number (``row``) instead of a cell address.
     """
 
     name: str

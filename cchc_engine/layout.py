@@ -36,6 +36,9 @@ _COLUMN_KEYS: dict[str, tuple[str, ...]] = {
     "note": ("ghi chu",),
 }
 _MAX_HEADER_TEXT = 200  # a header cell is a few words; longer text is never compared
+# A whole report before the table (a Word report, pasted text): its letterhead and the
+# lines just above the table are the title lines, not the narrative in between.
+TITLE_HEAD, TITLE_TAIL, TITLE_HEAD_CHARS = 5, 6, 120
 
 
 def layout(grid: Grid, spec: Any = None) -> RawSubmission:
@@ -155,8 +158,22 @@ class _SheetLayout:
         self.form: Optional[str] = m.group(1) if m else form_of(sheet.name, markers) if markers else None
         self.cols: Optional[dict[str, int]] = None
         self.merged: Optional[tuple[int, dict]] = None
+        self.pre: list[list[str]] = []  # text rows above the first header
 
     def run(self) -> None:
+        self._rows()
+        self._flush_titles()
+
+    def _flush_titles(self) -> None:
+        """Title lines of this sheet: all of a short block; the head and the tail of a long one."""
+        pre, self.pre = self.pre, []
+        if len(pre) > TITLE_HEAD + TITLE_TAIL:
+            head = [t for t in pre[:TITLE_HEAD] if all(len(x) < TITLE_HEAD_CHARS for x in t)]
+            pre = pre[-TITLE_TAIL:] + head
+        for texts in pre:
+            self.raw.title_lines.extend(texts)
+
+    def _rows(self) -> None:
         pending: Optional[list[Cell]] = None
         for i, cells in enumerate(self.sheet.rows):
             texts = [t for t in (cell_text(c.value) for c in cells) if t]
@@ -173,6 +190,7 @@ class _SheetLayout:
                 cols = header_columns([cells])
                 if cols is not None and self.cols is None:
                     self.cols = cols
+                    self._flush_titles()
                 continue
             if pending is not None and _is_subheader(texts):
                 cols = header_columns([pending, cells])
@@ -182,7 +200,7 @@ class _SheetLayout:
                 continue
             pending = None
             if self.cols is None:
-                self.raw.title_lines.extend(texts)
+                self.pre.append(texts)
                 continue
             self._add_row(i, cells)
 
@@ -200,7 +218,10 @@ class _SheetLayout:
             value = None
         row_number = self.sheet.row_numbers[i]
         coord = f"{column_letter(cols['value'] + 1)}{row_number}"
-        location = Location(file=self.raw.file, sheet=self.sheet.name, cell=coord)
+        if self.sheet.name:
+            location = Location(file=self.raw.file, sheet=self.sheet.name, cell=coord)
+        else:  # pasted text: a line, not a cell
+            location = Location(file=self.raw.file, row=row_number)
         if value is None and not value_c.formula and (stt or name):
             self._note_merged(row_number, coord, location)
         self.raw.rows.append(

@@ -475,6 +475,11 @@ CATALOG: dict[str, tuple[str, str]] = {
         "không tìm thấy bảng phụ lục (dòng tiêu đề STT / Chỉ tiêu thống kê / Số liệu) trên trang tính nào",
         "no appendix table found (a header row STT / Chỉ tiêu thống kê / Số liệu) on any sheet",
     ),
+    "tsv-encoding": (
+        "không đọc được bảng mã (byte {byte}); hãy lưu lại dạng UTF-8",
+        "unknown text encoding (byte {byte}); save it again as UTF-8",
+    ),
+    "tsv-too-large": ("tệp quá lớn ({size} MB > {max} MB)", "file too large ({size} MB > {max} MB)"),
     "sheet-unresolvable": (
         "Trang tính '{sheet}' có trong danh sách của bảng tính nhưng không tìm thấy phần dữ liệu của nó ('{target}'); trang này không được đọc.",
         "Sheet '{sheet}' is listed in the workbook but its data part ('{target}') cannot be found; it was not read.",

@@ -1,61 +1,46 @@
-"""cchc-tsv: the statistics appendix pasted as tab-separated text (reader ``tsv``)."""
+"""cchc-tsv: the statistics appendix pasted as tab-separated text (reader ``tsv``), as a grid source.
+
+Each line of the text is one row of a single sheet (row number = line number);
+tabs separate its cells. The engine's layout stage then finds the title lines,
+the "Biểu mẫu N" lines, the header (the words the .xlsx path accepts, e.g.
+"THỨ TỰ … Số lượng/ tỷ lệ", in one or two rows, repeated at page breaks) and the
+rows, exactly as for a workbook. This module only decodes the text and drops
+what a copy from Word or an e-mail adds to a cell: HTML tags, footnote marks,
+entities, Markdown emphasis and heading marks.
+"""
 
 from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from pathlib import Path
 from typing import Callable, Optional
 
 from cchc_engine import hookimpl
 from cchc_engine.findings import CchcError, Location
+from cchc_engine.grid import Grid
+from cchc_engine.messages import render
 from cchc_engine.textnorm import clean_cell_text, strip_markup
-from cchc_engine.submission import RawRow, RawSubmission, level_from_unit, period_from_title, unit_from_title
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 MAX_BYTES = 20 * 1024 * 1024
-TITLE_LINES_BEFORE_TABLE = 6  # the title block; the narrative report above it is ignored
-HEAD_LINES = 5  # the letterhead at the top of a pasted report ("UBND HUYỆN …")
+MAX_CELL = 100_000  # characters kept per cell; a real cell is a sentence
+MAX_CELLS = 100_000  # cells in the whole text, as for a workbook; a real appendix has ~1,500
+SHEET = ""  # a sheet with no name: the layout addresses its rows by line ("dòng 412")
 
 _MARKDOWN = re.compile(r"^[#>\s]+|\*\*|__|\\(?=[_*#])")
 
 
 def clean(cell: str) -> str:
     """A cell as printed: footnote marks and HTML tags dropped, entities decoded, spaces collapsed."""
-    # textnorm's linear-time markup stripper: "<" * 300,000 must not take minutes.
-    text = clean_cell_text(html.unescape(strip_markup(cell, footnote="", tag="")))
-    return " ".join(text.replace("\u00a0", " ").split())
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: 'Biểu mẫu' → 'bieu mau'."""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in text if not unicodedata.combining(c)).lower()
-
-
-_FORM = re.compile(r"^bieu mau\s+(\d+)\b")
-
-
-def form_of(line: str) -> Optional[str]:
-    """'### Biểu mẫu 1 Công tác …' or '**Biểu mẫu 2**' → '1'."""
-    m = _FORM.match(fold(clean(_MARKDOWN.sub("", line)).strip()))
-    return m.group(1) if m else None
-
-
-def is_header(cells: list[str]) -> bool:
-    return len(cells) >= 2 and fold(cells[0]).startswith("stt") and "chi tieu" in fold(cells[1])
-
-
-def is_subheader(cells: list[str]) -> bool:
-    """The second header row: '\t\tĐơn vị tính\tSố liệu\t'."""
-    return not cells[0] and not (cells[1] if len(cells) > 1 else "") and any("don vi tinh" in fold(c) for c in cells)
+    text = html.unescape(strip_markup(cell[:MAX_CELL], footnote="", tag=""))
+    return " ".join(clean_cell_text(text).replace("\u00a0", " ").split())
 
 
 def _decode(data: bytes, path: Path) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16", "surrogatepass")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -65,8 +50,15 @@ def _decode(data: bytes, path: Path) -> str:
     except UnicodeDecodeError as exc:
         raise CchcError.make(
             "file-unreadable", location=Location(file=str(path)), file=path.name,
-            error=f"không đọc được bảng mã (byte {exc.start}); hãy lưu lại dạng UTF-8",
+            error=render("tsv-encoding", {"byte": exc.start}),
         ) from None
+
+
+def _has_header(line: str) -> bool:
+    from cchc_engine.layout import col_kind
+
+    kinds = {col_kind(clean(c)) for c in line.split("\t")[:20]}
+    return "stt" in kinds and "name" in kinds
 
 
 class TsvReader:
@@ -86,55 +78,39 @@ class TsvReader:
             text = _decode(head, path)
         except CchcError:
             return False
-        return any(is_header([clean(c) for c in line.split("\t")]) for line in text.splitlines() if "\t" in line)
+        return any(_has_header(line) for line in text.splitlines() if "\t" in line)
 
-    def read(self, path: Path, options: Optional[dict] = None) -> RawSubmission:
+    def read(self, path: Path, options: Optional[dict] = None) -> Grid:
         loc = Location(file=str(path))
         try:
             size = path.stat().st_size
             if size > MAX_BYTES:
-                raise CchcError.make("file-unreadable", location=loc, file=path.name, error=f"tệp quá lớn ({size // 2**20} MB)")
+                raise CchcError.make(
+                    "file-unreadable", location=loc, file=path.name,
+                    error=render("tsv-too-large", {"size": size // 2**20, "max": MAX_BYTES // 2**20}),
+                )
             text = _decode(path.read_bytes(), path)
         except OSError as exc:
             raise CchcError.make("file-unreadable", location=loc, file=path.name, error=exc.strerror) from None
-        raw = RawSubmission(file=str(path))
-        lines = text.splitlines()
-        form: Optional[str] = None
-        in_table = False
-        before_table: list[str] = []
-        for number, line in enumerate(lines, start=1):
-            if "\t" not in line:
-                found = form_of(line) if line.strip() else None
-                if found:
-                    form = found
-                elif line.strip() and not raw.rows and not in_table:
-                    before_table.append(clean(_MARKDOWN.sub("", line)))
-                if line.strip():
-                    in_table = False if not found else in_table
+        grid = Grid(file=str(path))
+        sheet = grid.add_sheet(SHEET)
+        count = 0
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
                 continue
-            cells = [clean(c) for c in line.split("\t")]
-            if is_header(cells):
-                in_table = True
-                continue
-            if not in_table or is_subheader(cells) or not any(cells):
-                continue
-            cells += [""] * (5 - len(cells))
-            stt, name, unit, value, note = cells[:5]
-            raw.rows.append(
-                RawRow(stt=stt, name=name, unit=unit, value=value or None, note=note, form=form,
-                       location=Location(file=str(path), row=number))
-            )
-        if not raw.rows:
-            raise CchcError.make(
-                "file-unreadable", location=loc, file=path.name,
-                error="không tìm thấy bảng phụ lục (dòng tiêu đề STT<Tab>Chỉ tiêu thống kê … cách nhau bằng Tab)",
-            )
-        head = [clean(_MARKDOWN.sub("", ln)) for ln in lines if ln.strip() and "\t" not in ln][:HEAD_LINES]
-        raw.title_lines = before_table[-TITLE_LINES_BEFORE_TABLE:] + [h for h in head if len(h) < 120]
-        raw.unit = unit_from_title(raw.title_lines)
-        raw.period = period_from_title(raw.title_lines)
-        raw.level = level_from_unit(raw.unit)
-        return raw
+            if "\t" in line:
+                cells = [clean(c) for c in line.split("\t")]
+            else:
+                cells = [clean(_MARKDOWN.sub("", line))]
+            count += len(cells)
+            if count > MAX_CELLS:  # 20 MB of tabs would be millions of cells: refuse, never cut silently
+                raise CchcError.make(
+                    "file-unreadable", location=Location(file=str(path), row=number), file=path.name,
+                    error=render("read-too-many-cells", {"max": MAX_CELLS}),
+                )
+            if any(cells):
+                sheet.append(cells, number)
+        return grid
 
 
 @hookimpl

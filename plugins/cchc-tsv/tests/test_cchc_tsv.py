@@ -42,7 +42,7 @@ def findings(out: str) -> list[tuple[str, str]]:
 def test_installed_plugin_is_listed():
     code, out, _ = run_cli("plugins", "--json")
     [tsv] = [p for p in json.loads(out) if p["name"] == "tsv"]
-    assert tsv["version"] == "0.1.0" and tsv["registered"]["readers"] == ["tsv"]
+    assert tsv["version"] == "0.2.0" and tsv["registered"]["readers"] == ["tsv"]
 
 
 def test_excerpt_pasted_from_word(tmp_path):
@@ -103,3 +103,22 @@ def test_no_table_is_one_clear_error(tmp_path):
     path.write_text("Kính gửi Sở Nội vụ,\nxin gửi báo cáo.\n", encoding="utf-8")
     code, _out, err = run_compute(path, spec="2023", level="huyen", period="2023-Q3")
     assert code == 2 and "không tìm thấy bảng phụ lục" in err and err.count("\n") == 1
+
+
+def test_header_words_of_the_xlsx_path(tmp_path):
+    """'THỨ TỰ … Số lượng/ tỷ lệ' and 'Nội dung' are a header here as in a workbook (one layout stage)."""
+    text = EXCERPT.replace(HEADER, "THỨ TỰ\tNội dung chỉ tiêu\tĐơn vị tính\tSố lượng/ tỷ lệ\tGhi chú\n")
+    path = tmp_path / "thu-tu.txt"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run_compute(path, spec="2023", fmt="json", level="huyen")
+    assert code == 1, err
+    assert ("ratio-mismatch", "ty_le_hs_truc_tuyen") in findings(out)
+    value = {i["id"]: i["value"] for i in json.loads(out)["indicators"]}
+    assert (value["hs_tiep_nhan_tong"], value["hs_tiep_nhan_truc_tuyen"]) == (7725, 5620)
+
+
+def test_too_many_cells_is_refused(tmp_path):
+    path = tmp_path / "tabs.txt"
+    path.write_text("STT\tChỉ tiêu thống kê\tĐơn vị tính\tSố liệu\n" + ("1\tx\tCái\t1\n" * 30_000), encoding="utf-8")
+    code, _out, err = run_compute(path, spec="2023", level="huyen", period="2023-Q3")
+    assert code == 2 and "hơn 100.000 ô" in err and "tabs.txt" in err and err.count("\n") == 1
