@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from functools import lru_cache
 from typing import Any, Optional
 
 from .findings import CchcError, Finding, Location
@@ -94,6 +95,7 @@ def level_from_lines(lines: list[str]) -> Optional[str]:
     return None
 
 
+@lru_cache(maxsize=4096)
 def col_kind(text: str) -> Optional[str]:
     key = name_key(text[:_MAX_HEADER_TEXT]) if len(text) <= _MAX_HEADER_TEXT else ""
     if not key:
@@ -138,9 +140,11 @@ def header_columns(rows: list[list[Cell]]) -> Optional[dict[str, int]]:
     return cols
 
 
-def _is_header(cells: list[Cell]) -> bool:
-    kinds = {col_kind(cell_text(c.value)) for c in cells if c.value is not None}
-    return "stt" in kinds and "name" in kinds
+def _is_header(texts: list[str]) -> bool:
+    # "STT"/"Thứ tự" is short: most rows are told apart without folding their long names
+    if not any(len(t) <= 12 and col_kind(t) == "stt" for t in texts):
+        return False
+    return any(col_kind(t) == "name" for t in texts)
 
 
 def _is_subheader(texts: list[str]) -> bool:
@@ -185,7 +189,7 @@ class _SheetLayout:
             if found is not None:
                 self.form = found
                 continue
-            if _is_header(cells):
+            if _is_header(texts):
                 pending = cells
                 cols = header_columns([cells])
                 if cols is not None and self.cols is None:
@@ -209,7 +213,7 @@ class _SheetLayout:
         assert cols is not None
         get = lambda key: cells[cols[key]] if key in cols and cols[key] < len(cells) else Cell()  # noqa: E731
         stt = cell_text(get("stt").value)
-        if name_key(stt[:_MAX_HEADER_TEXT]) == "trong do":
+        if stt[:1] in ("T", "t") and name_key(stt[:_MAX_HEADER_TEXT]) == "trong do":
             stt = ""
         name = cell_text(get("name").value)
         value_c = get("value")

@@ -126,6 +126,28 @@ def open_zip(path: Path, what: str) -> zipfile.ZipFile:
     return zf
 
 
+class Beyond:
+    """Non-empty cells right of MAX_COLS on one sheet: not read, but never dropped silently."""
+
+    def __init__(self) -> None:
+        self.count, self.first = 0, ""
+
+    def add(self, row: int, col: int, n: int = 1) -> None:
+        from ..grid import column_letter
+
+        self.count += n
+        self.first = self.first or f"{column_letter(col)}{row}"
+
+    def report(self, grid: Any, sheet: str) -> None:
+        if self.count:
+            from ..findings import Finding
+            from ..grid import column_letter
+
+            grid.findings.append(Finding.make(
+                "cells-beyond-columns", "warning", location=Location(file=grid.file, sheet=sheet, cell=self.first),
+                count=self.count, column=column_letter(MAX_COLS), cell=self.first, max=MAX_COLS))
+
+
 def _refuse_doctype(*_: Any) -> None:
     raise Refused("read-doctype")
 

@@ -80,6 +80,7 @@ class _Content:
         self.text: list[str] = []
         self.skip = 0  # inside an annotation
         self.paragraphs = 0
+        self.beyond = C.Beyond()
 
     def parse(self, zf) -> Grid:
         C.parse_part(zf, "content.xml", self.start, self.end, self.chars)
@@ -98,6 +99,7 @@ class _Content:
         if tag == "table":
             self.sheet = self.grid.add_sheet(clean_cell_text(a.get("table:name", "")))
             self.row = self.cells = 0
+            self.beyond = C.Beyond()
         elif tag == "table-row" and self.sheet is not None:
             self.row_repeat = _int(a, "table:number-rows-repeated")
             self.current, self.col = [], 0
@@ -132,7 +134,8 @@ class _Content:
             self.cell = None
         elif tag == "table-row" and self.sheet is not None:
             self._end_row()
-        elif tag == "table":
+        elif tag == "table" and self.sheet is not None:
+            self.beyond.report(self.grid, self.sheet.name)
             self.sheet = None
 
     def _end_cell(self, a: dict, covered: bool) -> None:
@@ -145,16 +148,20 @@ class _Content:
         self.count(min(repeat, C.MAX_CELLS + 1) * self.row_repeat)
         row_no = self.row + 1
         spans = (_int(a, "table:number-rows-spanned"), _int(a, "table:number-columns-spanned"))
-        for _ in range(min(repeat, C.MAX_COLS)):
+        for k in range(min(repeat, C.MAX_COLS)):
             self.col += 1
             if self.col > C.MAX_COLS:
-                break
+                self.beyond.add(row_no, self.col, (repeat - k) * self.row_repeat)
+                self.col += repeat - k - 1
+                return
             self.current.extend(Cell() for _ in range(self.col - 1 - len(self.current)))
             percent = a.get("office:value-type") == "percentage" and isinstance(value, (int, float))
             self.current.append(Cell(value, percent=percent, formula=formula))
             if spans != (1, 1) and self.sheet is not None:
                 self.sheet.merges.append((row_no, self.col, row_no + spans[0] - 1, self.col + spans[1] - 1))
-        self.col += max(0, repeat - C.MAX_COLS)
+        if repeat > C.MAX_COLS:
+            self.beyond.add(row_no, C.MAX_COLS + 1, (repeat - C.MAX_COLS) * self.row_repeat)
+            self.col += repeat - C.MAX_COLS
 
     def _value(self, a: dict):
         kind = a.get("office:value-type")

@@ -66,7 +66,7 @@ def _read(path: Path) -> Grid:
             sheet = grid.add_sheet(clean_cell_text(sh.name))
             if sh.nrows > C.MAX_ROWS:
                 raise C.Refused("read-too-many-rows", sheet=sheet.name, max=C.MAX_ROWS)
-            count = 0
+            count, beyond = 0, C.Beyond()
             for r in range(sh.nrows):
                 row = sh.row(r)
                 used = sum(1 for c in row if c.ctype not in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK))
@@ -75,11 +75,15 @@ def _read(path: Path) -> Grid:
                     raise C.Refused("read-too-many-cells-sheet", sheet=sheet.name, max=C.MAX_CELLS)
                 if total > C.MAX_CELLS_TOTAL:
                     raise C.Refused("read-too-many-cells", max=C.MAX_CELLS_TOTAL)
+                for j, c in enumerate(row[C.MAX_COLS :], start=C.MAX_COLS + 1):
+                    if c.ctype not in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                        beyond.add(r + 1, j)
                 cells = [_cell(book, c) for c in row[: C.MAX_COLS]]
                 while cells and cells[-1].value is None:
                     cells.pop()
                 if cells:
                     sheet.append(cells, r + 1)
+            beyond.report(grid, sheet.name)
             sheet.merges = [(r1 + 1, c1 + 1, r2, c2) for r1, r2, c1, c2 in sh.merged_cells]
             book.unload_sheet(index)
     finally:

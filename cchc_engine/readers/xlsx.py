@@ -200,8 +200,8 @@ class _SheetParser:
     def __init__(self, book: _Book, name: str):
         self.book, self.sheet = book, book.grid.add_sheet(name)
         self.rows: dict[int, dict[int, Cell]] = {}
-        self.row = self.col = self.cells = self.nrows = self.beyond = 0
-        self.first_beyond = ""
+        self.row = self.col = self.cells = self.nrows = 0
+        self.beyond = C.Beyond()
         self.c: Optional[dict] = None
         self.buf: list[str] = []
         self.collect = False
@@ -290,8 +290,7 @@ class _SheetParser:
         if (value is None or value == "") and not formula:
             return
         if self.col > C.MAX_COLS:
-            self.beyond += 1
-            self.first_beyond = self.first_beyond or f"{column_letter(self.col)}{self.row}"
+            self.beyond.add(self.row, self.col)
             return
         pct = isinstance(value, (int, float)) and style < len(self.book.percent) and self.book.percent[style]
         self.rows.setdefault(self.row, {})[self.col] = Cell(value, percent=pct, formula=formula)
@@ -301,11 +300,7 @@ class _SheetParser:
         for number in sorted(self.rows):
             cells = self.rows[number]
             self.sheet.append([cells.get(j, Cell()) for j in range(1, max(cells) + 1)], number)
-        if self.beyond:
-            self.book.grid.findings.append(Finding.make(
-                "cells-beyond-columns", "warning", location=Location(file=self.book.grid.file, sheet=self.sheet.name,
-                cell=self.first_beyond), count=self.beyond, column=column_letter(C.MAX_COLS), cell=self.first_beyond,
-                max=C.MAX_COLS))
+        self.beyond.report(self.book.grid, self.sheet.name)
 
 
 def _from_excel(value: float, epoch: dt.datetime):
