@@ -314,6 +314,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "aggregate-unknown-unit": ("không xác định được", "unknown"),
     "aggregate-progress": ("Đang đọc báo cáo", "Reading reports"),
     "aggregate-matrix-total": ("Tổng hợp", "Total"),
+    "matrix-col-form": ("Biểu mẫu", "Form"),
     "aggregate-summary": (
         "Đã tổng hợp {included} đơn vị ({excluded} tệp bị loại), kỳ {period}: {errors} lỗi, {warnings} cảnh báo.",
         "Compiled {included} unit(s) ({excluded} file(s) left out), period {period}: {errors} error(s), {warnings} warning(s).",

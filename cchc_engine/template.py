@@ -31,10 +31,16 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from .messages import render
 from .spec.compiler import CompiledSpec
 from .spec.model import Indicator
+from .writers import sheetprint as sp
 
 SHEET = "Phụ lục"
 COLUMNS = ("A", "B", "C", "D", "E")  # STT, name, unit, value, note
-WIDTHS = {"A": 9, "B": 56, "C": 17, "D": 13, "E": 24}  # ≈ one A4 portrait page wide
+# One A4 portrait page wide at 100 %: the name column takes what the others leave.
+WIDTHS = sp.fit_widths({"A": 7, "C": 14, "D": 11, "E": 18}, "B", sp.printable_units(5), 30)
+SIZE = sp.BODY_SIZE
+GAP = 9.0  # points: the blank row between forms
+BODY = Font(name=sp.FONT, size=SIZE)
+BOLD = Font(name=sp.FONT, size=SIZE, bold=True)
 GREY = PatternFill("solid", start_color="D9D9D9", end_color="D9D9D9")
 INPUT = PatternFill("solid", start_color="FFF9E5", end_color="FFF9E5")
 _THIN = Side(style="thin", color="808080")
@@ -106,14 +112,30 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(float(x))
 
 
-def _row(ws, r: int, values: tuple, bold: bool = False) -> None:
+def _row(ws, r: int, values: tuple, bold: bool = False, indent: int = 0) -> None:
+    """One bordered row of wrapping cells, its height grown to its longest text."""
     for col, value in zip(COLUMNS, values):
         cell = ws[f"{col}{r}"]
         cell.value = value
         cell.border = BORDER
         cell.alignment = CENTER if col in ("A", "C", "D") else WRAP
-        if bold:
-            cell.font = Font(bold=True)
+        cell.font = BOLD if bold else BODY
+    if indent:
+        ws[f"B{r}"].alignment = Alignment(wrap_text=True, vertical="center", indent=indent)
+    ws.row_dimensions[r].height = sp.row_height(
+        (None if v is None else str(v), WIDTHS[col], SIZE, bold, indent if col == "B" else 0)
+        for col, v in zip(COLUMNS, values)
+    )
+
+
+def _title(ws, r: int, text: str, size: float, bold: bool, merge: bool = True, center: bool = True) -> None:
+    cell = ws[f"A{r}"]
+    cell.value = text
+    cell.font = Font(name=sp.FONT, size=size, bold=bold)
+    cell.alignment = Alignment(horizontal="center" if center else "left", vertical="center", wrap_text=merge)
+    if merge:
+        ws.merge_cells(f"A{r}:E{r}")
+        ws.row_dimensions[r].height = sp.merged_title_height(text, list(WIDTHS.values()), size, bold)
 
 
 def build_template(compiled: CompiledSpec, level: str) -> tuple[Workbook, TemplateInfo]:
@@ -123,18 +145,16 @@ def build_template(compiled: CompiledSpec, level: str) -> tuple[Workbook, Templa
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    for col, width in WIDTHS.items():
-        ws.column_dimensions[col].width = width
+    sp.set_widths(ws, WIDTHS)
 
     lv = next(x for x in spec.levels if x.id == level)
     r = 1
     for text, size in (("Phụ lục", 12), (spec.title.upper(), 13), (f"({lv.name})", 11), (render("template-unit-line", {}), 11)):
-        ws.merge_cells(f"A{r}:E{r}")
-        ws[f"A{r}"].value = text
-        ws[f"A{r}"].font = Font(bold=size > 11, size=size)
-        ws[f"A{r}"].alignment = Alignment(horizontal="center", wrap_text=True)
+        _title(ws, r, text, size, bold=size > 11)
         r += 1
+    ws.row_dimensions[r].height = GAP
     r += 1
+    page_starts: set[int] = set()
     header_rows: Optional[tuple[int, int]] = None
     validations: dict[str, tuple[DataValidation, list[str]]] = {}
     multi = len(spec.forms) > 1
@@ -144,13 +164,9 @@ def build_template(compiled: CompiledSpec, level: str) -> tuple[Workbook, Templa
             continue
         info.forms += 1
         if multi:
-            ws[f"A{r}"].value = form.label or form.id
-            ws[f"A{r}"].font = Font(bold=True)
+            _title(ws, r, form.label or form.id, SIZE, bold=True, merge=False, center=False)
             r += 1
-            ws.merge_cells(f"A{r}:E{r}")
-            ws[f"A{r}"].value = form.title.upper()
-            ws[f"A{r}"].font = Font(bold=True)
-            ws[f"A{r}"].alignment = Alignment(horizontal="center", wrap_text=True)
+            _title(ws, r, form.title.upper(), SIZE, bold=True)
             r += 1
         _row(ws, r, ("STT", "Chỉ tiêu thống kê", "Kết quả thống kê", None, "Ghi chú"), bold=True)
         _row(ws, r + 1, (None, None, "Đơn vị tính", "Số liệu", None), bold=True)
@@ -159,7 +175,13 @@ def build_template(compiled: CompiledSpec, level: str) -> tuple[Workbook, Templa
             ws.merge_cells(f"{col}{r}:{col}{r + 1}")
         header_rows = header_rows or (r, r + 1)
         r += 2
-        for ind, depth, trong_do in rows:
+        prev_group = False
+        for k, (ind, depth, trong_do) in enumerate(rows):
+            # A page may start here (the print titles repeat the header above it), but not
+            # right under the form's header or under a section heading.
+            if k >= 2 and not prev_group:
+                page_starts.add(r)
+            prev_group = ind.type == "group"
             stt = ind.stt_for(level) or ("Trong đó" if trong_do else None)
             name = ind.name_for(level)
             note = ind.note or None
@@ -167,8 +189,7 @@ def build_template(compiled: CompiledSpec, level: str) -> tuple[Workbook, Templa
             derived = bool(ind.formula)
             if derived:
                 note = render("template-auto", {}) + (f" — {ind.note}" if ind.note else "")
-            _row(ws, r, (stt, name, ind.unit or None, None, note), bold=is_group or depth == 0)
-            ws[f"B{r}"].alignment = Alignment(wrap_text=True, vertical="center", indent=min(depth, 4))
+            _row(ws, r, (stt, name, ind.unit or None, None, note), bold=is_group or depth == 0, indent=min(depth, 4))
             value = ws[f"D{r}"]
             if is_group:
                 pass
@@ -187,6 +208,7 @@ def build_template(compiled: CompiledSpec, level: str) -> tuple[Workbook, Templa
                 info.inputs[ind.id] = f"D{r}"
             info.rows += 1
             r += 1
+        ws.row_dimensions[r].height = GAP
         r += 1
     for dv, cells in validations.values():
         for cell in cells:
@@ -196,14 +218,11 @@ def build_template(compiled: CompiledSpec, level: str) -> tuple[Workbook, Templa
     ws.protection.sheet = True
     ws.protection.formatColumns = False  # officers may widen a column
     ws.protection.formatRows = False
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    if header_rows and not multi:
-        ws.print_title_rows = f"{header_rows[0]}:{header_rows[1]}"
+    # Every form has the same two header rows, so the first form's repeat on every page.
+    sp.page_setup(ws, title_rows=header_rows)
+    if header_rows:
+        heights = [(row, ws.row_dimensions[row].height or sp.line_height() + 3, row in page_starts) for row in range(1, r)]
+        repeated = sum(ws.row_dimensions[row].height for row in range(header_rows[0], header_rows[1] + 1))
+        sp.add_row_breaks(ws, sp.paginate(heights, sp.printable_height_pt(), repeated))
     ws.freeze_panes = None
     return wb, info

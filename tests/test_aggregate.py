@@ -251,9 +251,10 @@ def test_matrix_csv(communes):
     code, out, _ = aggregate("--level", "huyen", "--unit", "huyện Thử", str(communes), "-f", "matrix-csv", "-j", "1")
     assert code == 0 and out.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(out.lstrip("\ufeff"))))
-    assert rows[0] == ["STT", "Chỉ tiêu thống kê", "Đơn vị tính", "xã An Bình", "xã Hà Long", "xã Tân Phú", "Tổng hợp"]
-    by_name = {r[1]: r for r in rows[1:]}
-    assert by_name["Số nhiệm vụ đề ra trong kế hoạch"][3:] == ["29", "6", "10", "45"]
+    assert rows[0] == ["Biểu mẫu", "STT", "Chỉ tiêu thống kê", "Đơn vị tính", "xã An Bình", "xã Hà Long", "xã Tân Phú", "Tổng hợp"]
+    by_name = {r[2]: r for r in rows[1:]}
+    assert by_name["Số nhiệm vụ đề ra trong kế hoạch"][:2] == ["Biểu mẫu 1", "2.1"]
+    assert by_name["Số nhiệm vụ đề ra trong kế hoạch"][4:] == ["29", "6", "10", "45"]
     assert by_name["Tỷ lệ hoàn thành Kế hoạch CCHC năm (Lũy kế đến thời điểm báo cáo)"][-1] == "66.67"
 
 
@@ -267,10 +268,10 @@ def test_matrix_xlsx_and_formula_text_is_neutralised(units, spec2023, tmp_path):
     out = tmp_path / "m.xlsx"
     write_result(result, "matrix-xlsx", out, {"lang": "vi"})
     ws = load_workbook(out).active
-    header = next(r for r in ws.iter_rows(values_only=True) if r[0] == "STT")
-    assert header[3] == "'=HYPERLINK(\"x\")" and header[-1] == "Tổng hợp"
-    row = next(r for r in ws.iter_rows(values_only=True) if r[1] == "Số nhiệm vụ đề ra trong kế hoạch")
-    assert list(row[3:]) == [29, 6, 10, 45]
+    header = next(r for r in ws.iter_rows(values_only=True) if r[1] == "STT")
+    assert header[4] == "'=HYPERLINK(\"x\")" and header[-1] == "Tổng hợp"
+    row = next(r for r in ws.iter_rows(values_only=True) if r[2] == "Số nhiệm vụ đề ra trong kế hoạch")
+    assert list(row[4:]) == [29, 6, 10, 45]
     buf = io.StringIO()
     from cchc_engine.pipeline import get_writer
 

@@ -23,13 +23,19 @@ from ..hookspecs import hookimpl
 from ..result import IndicatorResult, Result
 from ..textnorm import fold
 from . import common as c
+from . import sheetprint as sp
 
 APPENDIX_SHEET = "Phụ lục"
 FINDINGS_SHEET = "Kết quả kiểm tra"
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 HEADER_FILL = "D9D9D9"
-WIDTHS = {"A": 8, "B": 70, "C": 14, "D": 14, "E": 30}
-FINDING_WIDTHS = {"A": 12, "B": 24, "C": 28, "D": 26, "E": 90}
+# One A4 portrait page wide at 100 %; the value column grows to its longest shown value
+# (a number never wraps), the name column takes what is left.
+FIXED_WIDTHS = {"A": 7, "C": 14, "E": 19}
+VALUE_WIDTH = (11.0, 22.0)
+FINDING_WIDTHS = {"A": 9, "B": 17, "C": 17, "D": 15}  # E, the message, takes the rest of A4
+SIZE = sp.BODY_SIZE
+GAP = 9.0  # points: the blank row between forms
 MAX_CELL = 32_767  # Excel's limit on a cell's text
 EXCEL_MAX = 9.99999999999999e307  # larger numbers are kept as text
 NUMBER_FORMATS = {"percent": "0.00", "count": "#,##0"}
@@ -76,70 +82,98 @@ class XlsxWriter:
 
 
 def _appendix_sheet(ws, result: Result, forms, by_id: dict[str, list[Finding]], lang: str, targets: dict[str, str]) -> None:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import Alignment, Border, PatternFill, Side
 
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    bold = Font(bold=True)
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
-
-    for col, width in WIDTHS.items():
-        ws.column_dimensions[col].width = width
+    widths = _widths(forms, lang)
+    sp.set_widths(ws, widths)
 
     row = 1
     for text, font in _title_lines(result, lang):
-        _title_row(ws, row, text, font, centre)
+        _title_row(ws, row, text, font, centre, widths)
         row += 1
+    ws.row_dimensions[row].height = GAP
     row += 1
 
     header_rows = []
+    page_starts: set[int] = set()
     for _form_id, title, inds in forms:
-        _title_row(ws, row, title, Font(bold=True), Alignment(horizontal="left", vertical="center"))
+        _title_row(ws, row, title, _font(bold=True), Alignment(horizontal="left", vertical="center", wrap_text=True), widths)
         row += 1
-        for col, head in enumerate(c.headers(c.APPENDIX_COLUMNS, lang), start=1):
+        heads = c.headers(c.APPENDIX_COLUMNS, lang)
+        for col, head in enumerate(heads, start=1):
             cell = ws.cell(row=row, column=col)
             put(cell, head)
-            cell.font, cell.alignment, cell.border = bold, centre, border
+            cell.font, cell.alignment, cell.border = _font(bold=True), centre, border
             cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        ws.row_dimensions[row].height = sp.row_height((h, w, SIZE, True, 0) for h, w in zip(heads, widths.values()))
         header_rows.append(row)
         row += 1
-        for ind in inds:
-            _indicator_row(ws, row, ind, by_id.get(ind.id, []), lang, border)
+        prev_group = False
+        for k, ind in enumerate(inds):
+            # A page may start here (the print titles repeat the header), but not right
+            # under the form's header or under a section heading.
+            if k >= 2 and not prev_group:
+                page_starts.add(row)
+            prev_group = ind.type == "group"
+            _indicator_row(ws, row, ind, by_id.get(ind.id, []), lang, border, widths)
             targets.setdefault(ind.id, f"{_quoted(ws.title)}!D{row}")
             row += 1
+        ws.row_dimensions[row].height = GAP
         row += 1
 
-    _page_setup(ws)
-    if len(header_rows) == 1:  # one form per sheet: repeat its header on every printed page
-        ws.print_title_rows = f"{header_rows[0]}:{header_rows[0]}"
+    # Every form has the same header row, so the first one repeats on every printed page.
+    first = (header_rows[0], header_rows[0]) if header_rows else None
+    sp.page_setup(ws, title_rows=first)
+    if first:
+        heights = [(r, ws.row_dimensions[r].height or sp.line_height() + 3, r in page_starts) for r in range(1, row)]
+        sp.add_row_breaks(ws, sp.paginate(heights, sp.printable_height_pt(), ws.row_dimensions[first[0]].height))
+
+
+def _widths(forms, lang: str) -> dict[str, float]:
+    """Column widths that fit A4 portrait: the value column as wide as its widest value."""
+    # Only numbers count: a text value wraps, a number with its label ("1 (Phát phiếu)") cannot.
+    shown = [c.display_value(ind, lang, mark=False) for _f, _t, inds in forms for ind in inds if c.is_number(ind.value)]
+    need = max((sp.text_units(v) for v in shown), default=0.0)
+    value = min(VALUE_WIDTH[1], max(VALUE_WIDTH[0], math.ceil(need)))
+    fixed = {**FIXED_WIDTHS, "D": value}
+    widths = sp.fit_widths(fixed, "B", sp.printable_units(5), 30)
+    return {col: widths[col] for col in "ABCDE"}
+
+
+def _font(bold: bool = False, italic: bool = False, size: float = SIZE, **kw: Any):
+    from openpyxl.styles import Font
+
+    return Font(name=sp.FONT, size=size, bold=bold, italic=italic, **kw)
 
 
 def _title_lines(result: Result, lang: str) -> list[tuple[str, Any]]:
-    from openpyxl.styles import Font
-
     lines = []
     if result.unit:
         unit = result.unit if fold(result.unit).startswith(("ubnd", "uy ban")) else f"UBND {result.unit}"
-        lines.append((unit.upper(), Font(bold=True)))
+        lines.append((unit.upper(), _font(bold=True)))
     title = (result.spec_title or result.spec).upper()
     period = c.period_label(result.period, lang)
-    lines.append((f"{title} {period.upper()}".strip(), Font(bold=True, size=13)))
+    lines.append((f"{title} {period.upper()}".strip(), _font(bold=True, size=13)))
     head = c.heading_lines(result, lang)
     if len(head) > 1:
-        lines.append((head[1], Font(italic=True)))
-    lines.append((c.text("legend_xlsx", lang), Font(italic=True, size=9)))
+        lines.append((head[1], _font(italic=True)))
+    lines.append((c.text("legend_xlsx", lang), _font(italic=True, size=9)))
     return lines
 
 
-def _title_row(ws, row: int, text: str, font, alignment) -> None:
+def _title_row(ws, row: int, text: str, font, alignment, widths: dict[str, float]) -> None:
     cell = ws.cell(row=row, column=1)
     put(cell, text)
     cell.font, cell.alignment = font, alignment
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
+    ws.row_dimensions[row].height = sp.merged_title_height(str(cell.value or ""), list(widths.values()), font.sz or SIZE, bool(font.b))
 
 
-def _indicator_row(ws, row: int, ind: IndicatorResult, findings: list[Finding], lang: str, border) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
+def _indicator_row(ws, row: int, ind: IndicatorResult, findings: list[Finding], lang: str, border, widths: dict[str, float]) -> None:
+    from openpyxl.styles import Alignment, PatternFill
 
     top_wrap = Alignment(vertical="top", wrap_text=True)
     stt, name, unit, value, note = (ws.cell(row=row, column=col) for col in range(1, 6))
@@ -147,21 +181,21 @@ def _indicator_row(ws, row: int, ind: IndicatorResult, findings: list[Finding], 
     put(name, ind.name)
     put(unit, ind.unit)
     put(note, c.display_note(ind, lang))
+    bold = ind.type == "group"
+    indent = max(0, min(ind.depth, 15))
     for cell in (stt, name, unit, value, note):
         cell.border = border
         cell.alignment = top_wrap
-    stt.alignment = Alignment(horizontal="center", vertical="top")
+        cell.font = _font(bold=bold and cell in (stt, name))
+    stt.alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
     unit.alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
-    name.alignment = Alignment(vertical="top", wrap_text=True, indent=max(0, min(ind.depth, 15)))
-    if ind.type == "group":
-        for cell in (stt, name):
-            cell.font = Font(bold=True)
-    else:
+    name.alignment = Alignment(vertical="top", wrap_text=True, indent=indent)
+    if not bold:
         _value_cell(value, ind)
 
     lines = []
     if c.is_computed(ind):
-        value.font = Font(italic=True)
+        value.font = _font(italic=True)
         lines.append(c.text("computed_by", lang, formula=ind.formula or "?"))
         if ind.value is None and ind.zero_denominator == "blank":
             lines.append(c.text("zero_note", lang))
@@ -173,9 +207,17 @@ def _indicator_row(ws, row: int, ind: IndicatorResult, findings: list[Finding], 
     if lines:
         value.comment = _comment("\n".join(lines))
 
-    height = _row_height(ind.name, WIDTHS["B"] - 2 * ind.depth, c.display_note(ind, lang), WIDTHS["E"])
-    if height:
-        ws.row_dimensions[row].height = height
+    # The value cell wraps only when it holds text; a number is as wide as column D.
+    texts = (
+        (stt.value, widths["A"], bold, 0),
+        (name.value, widths["B"], bold, indent),
+        (unit.value, widths["C"], False, 0),
+        (value.value if isinstance(value.value, str) else None, widths["D"], False, 0),
+        (note.value, widths["E"], False, 0),
+    )
+    ws.row_dimensions[row].height = sp.row_height(
+        (None if t is None else str(t), w, SIZE, b, i) for t, w, b, i in texts
+    )
 
 
 def _value_cell(cell, ind: IndicatorResult) -> None:
@@ -209,36 +251,48 @@ def _number_format(ind: IndicatorResult, value: Any) -> str:
 
 
 def _findings_sheet(ws, result: Result, lang: str, targets: dict[str, str]) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, PatternFill
     from openpyxl.worksheet.hyperlink import Hyperlink
 
-    for col, width in FINDING_WIDTHS.items():
-        ws.column_dimensions[col].width = width
-    put(ws.cell(row=1, column=1), c.summary(result, lang))
-    ws.cell(row=1, column=1).font = Font(bold=True)
+    # An indicator id has no place to break ("ty_le_hs_truc_tuyen"): LibreOffice cuts it
+    # rather than wrap it, so its column is as wide as the longest one (within reason).
+    ids = max((sp.text_units(f.indicator) for f in result.findings if f.indicator), default=0.0)
+    fixed = {**FINDING_WIDTHS, "C": min(26.0, max(12.0, math.ceil(ids)))}
+    by_col = sp.fit_widths(fixed, "E", sp.printable_units(5), 30)
+    by_col = {col: by_col[col] for col in "ABCDE"}
+    widths = list(by_col.values())
+    sp.set_widths(ws, by_col)
+    _title_row(ws, 1, c.summary(result, lang), _font(bold=True), Alignment(vertical="top", wrap_text=True), by_col)
     header = 3
-    for col, head in enumerate(c.headers(c.FINDING_COLUMNS, lang), start=1):
+    heads = c.headers(c.FINDING_COLUMNS, lang)
+    for col, head in enumerate(heads, start=1):
         cell = ws.cell(row=header, column=col)
         put(cell, head)
-        cell.font = Font(bold=True)
+        cell.font = _font(bold=True)
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+    ws.row_dimensions[header].height = sp.row_height((h, w, SIZE, True, 0) for h, w in zip(heads, widths))
     if not result.findings:
         put(ws.cell(row=header + 1, column=1), c.text("no_findings", lang))
+        ws.cell(row=header + 1, column=1).font = _font()
     for i, f in enumerate(result.findings, start=header + 1):
-        for col, v in enumerate(c.finding_row(f, lang, result.file), start=1):
+        texts = c.finding_row(f, lang, result.file)
+        for col, v in enumerate(texts, start=1):
             cell = ws.cell(row=i, column=col)
             put(cell, v)
-            cell.alignment = Alignment(vertical="top", wrap_text=col == 5)
+            cell.font = _font()
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+        ws.row_dimensions[i].height = sp.row_height((str(t), w, SIZE, False, 0) for t, w in zip(texts, widths))
         ws.cell(row=i, column=1).fill = PatternFill("solid", fgColor=FILLS.get(f.severity, FILLS["info"]))
         target = targets.get(f.indicator or "")
         if target:  # jump to the marked cell in this workbook
             link = ws.cell(row=i, column=3)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=target)
-            link.font = Font(color="0563C1", underline="single")
+            link.font = _font(color="0563C1", underline="single")
     ws.freeze_panes = ws.cell(row=header + 1, column=1)
     last = header + max(1, len(result.findings))
     ws.auto_filter.ref = f"A{header}:E{last}"
-    _page_setup(ws)
+    sp.page_setup(ws, title_rows=(header, header))
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -270,25 +324,6 @@ def _comment(text: str):
     text = clean(text)[:8000]
     lines = sum(max(1, math.ceil(len(line) / 55)) for line in text.split("\n"))
     return Comment(text, "cchc-engine", width=320, height=min(600, 24 + 15 * lines))
-
-
-def _row_height(name: str, name_width: int, note: str, note_width: int) -> Optional[float]:
-    """Excel does not grow rows for wrapped text written by openpyxl; estimate the lines."""
-
-    def lines(text: str, width: int) -> int:
-        width = max(10, int(width * 1.1))
-        return sum(max(1, math.ceil(len(part) / width)) for part in (text or "").split("\n"))
-
-    n = max(lines(name, name_width), lines(note, note_width))
-    return min(409.0, 15.0 * n + 2) if n > 1 else None
-
-
-def _page_setup(ws) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _sheet_name(text: str, taken: set[str]) -> str:
