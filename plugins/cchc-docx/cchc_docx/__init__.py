@@ -44,6 +44,13 @@ TEXTS = {
 }
 _ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 
+A4_WIDTH_CM = 21.0
+MARGINS_CM = (3.0, 1.5, 2.0, 2.0)  # left, right, top, bottom
+TABLE_PT = 11  # the table's font size; the body text stays 12
+CELL_PAD_CM = 0.19 * 2 + 0.05  # Word's default cell margins, plus the borders
+INDENT_CM = 0.3
+MIN_WORD_CM = 3.2  # a longer "word" (an URL, an id) may break rather than widen its column
+
 
 def period_title(period: Optional[str], lang: str) -> str:
     """'2023-Q3' → 'QUÝ III NĂM 2023'."""
@@ -123,8 +130,10 @@ class DocxWriter:
         section = doc.sections[0]
         section.orientation = WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = Cm(21), Cm(29.7)
-        for side in ("left_margin", "right_margin"):
-            setattr(section, side, Cm(2))
+        # The margins of Vietnamese administrative documents (Nghị định 30/2020/NĐ-CP).
+        section.left_margin, section.right_margin = Cm(MARGINS_CM[0]), Cm(MARGINS_CM[1])
+        section.top_margin, section.bottom_margin = Cm(MARGINS_CM[2]), Cm(MARGINS_CM[3])
+        _page_number_footer(section)
 
         def line(text: str, bold: bool = False, italic: bool = False, center: bool = True, size: int = 12) -> None:
             p = doc.add_paragraph()
@@ -148,30 +157,44 @@ class DocxWriter:
         for ind in result.indicators:
             by_form.setdefault(ind.form, []).append(ind)
         form_of = {ind.id: ind.form for ind in result.indicators}
-        widths = (Cm(1.5), Cm(8.5), Cm(2.6), Cm(2.4), Cm(2.0))
+        rows = {form_id: [_texts(ind, lang) for ind in inds] for form_id, inds in by_form.items()}
+        # One set of widths for every form, so the tables line up page after page.
+        widths = [Cm(w) for w in column_widths(HEADERS[lang], [r for form in rows.values() for r in form], by_form)]
         for form_id, inds in by_form.items():
-            doc.add_heading(titles.get(form_id, form_id), level=2)
+            heading = doc.add_paragraph()
+            heading.paragraph_format.keep_with_next = True  # never a form title alone at a page's foot
+            heading.paragraph_format.space_before = Pt(10)
+            run = heading.add_run(titles.get(form_id, form_id))
+            run.bold = True
             table = doc.add_table(rows=1, cols=5)
             table.style = "Table Grid"
+            table.autofit = False  # fixed layout: Word and LibreOffice keep the widths below
+            for column, width in zip(table.columns, widths):
+                column.width = width  # the grid LibreOffice lays the table out by
             header = table.rows[0]
             _repeat_as_header(header)
             for cell, text, width in zip(header.cells, HEADERS[lang], widths):
                 cell.width = width
                 run = cell.paragraphs[0].add_run(text)
                 run.bold = True
+                run.font.size = Pt(TABLE_PT)
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            for ind in inds:
-                cells = table.add_row().cells
-                texts = (ind.stt, ind.name, ind.unit, show_value(ind, lang), show_note(ind, lang))
-                for i, (cell, text, width) in enumerate(zip(cells, texts, widths)):
+            for ind, texts in zip(inds, rows[form_id]):
+                row = table.add_row()
+                _keep_row_on_one_page(row)
+                for i, (cell, text, width) in enumerate(zip(row.cells, texts, widths)):
                     cell.width = width
-                    run = cell.paragraphs[0].add_run(text)
+                    paragraph = cell.paragraphs[0]
+                    run = paragraph.add_run(text)
+                    run.font.size = Pt(TABLE_PT)
                     if ind.type == "group" or (ind.depth == 0 and i < 2):
                         run.bold = True
                     if i == 1 and ind.depth:
-                        cell.paragraphs[0].paragraph_format.left_indent = Cm(0.3 * ind.depth)
+                        paragraph.paragraph_format.left_indent = Cm(INDENT_CM * ind.depth)
+                    if i in (0, 2):
+                        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
                     if i == 3:
-                        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                         run.italic = ind.source == "computed"
             _findings(doc, [f for f in result.findings if f.indicator and form_of.get(f.indicator) == form_id], t["findings"], t)
         _findings(doc, [f for f in result.findings if not f.indicator or f.indicator not in form_of], t["other_findings"], t)
@@ -191,10 +214,117 @@ def _repeat_as_header(row: Any) -> None:
     tr_pr.append(el)
 
 
+def _keep_row_on_one_page(row: Any) -> None:
+    """A table row is short: split across two pages it would be read as two rows."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    el = OxmlElement("w:cantSplit")
+    el.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(el)
+
+
+def _page_number_footer(section: Any) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    paragraph._p.append(field)
+
+
+def _texts(ind: IndicatorResult, lang: str) -> tuple[str, str, str, str, str]:
+    return (ind.stt, ind.name, ind.unit, show_value(ind, lang), show_note(ind, lang))
+
+
+def text_cm(text: str, bold: bool = False, size: float = TABLE_PT) -> float:
+    """The printed width of one line of ``text`` in Times New Roman."""
+    from cchc_engine.writers.sheetprint import text_px
+
+    return text_px(text, size, bold) / 96 * 2.54
+
+
+def column_widths(headers: tuple[str, ...], rows: list[tuple[str, ...]], by_form: Optional[dict] = None) -> list[float]:
+    """Column widths (cm) that fit the text width and make the table as short as possible.
+
+    Each column starts at its longest word (so nothing breaks mid-word), then the
+    room left goes, a step at a time, to the column whose widening saves the most
+    printed lines; what no column can use goes to the widest content. The result
+    follows what the columns hold: a narrow STT, the names taking most of the page,
+    a unit or note column as wide as its texts need.
+    """
+    usable = A4_WIDTH_CM - MARGINS_CM[0] - MARGINS_CM[1]
+    ncols = len(headers)
+    cells = [[_word_widths(r[i]) for r in rows] for i in range(ncols)]
+    head = [_word_widths(h, bold=True) for h in headers]
+    widths = []
+    for i in range(ncols):
+        longest = max((w for cell in cells[i] + [head[i]] for w in cell), default=0.5)
+        widths.append(min(MIN_WORD_CM, longest) + CELL_PAD_CM + (INDENT_CM * 2 if i == 1 else 0.0))
+    if sum(widths) >= usable:
+        return [round(w * usable / sum(widths), 2) for w in widths]
+
+    def lines(i: int, width: float) -> list[int]:
+        return [_lines(cell, width - CELL_PAD_CM) for cell in cells[i]]
+
+    current = [lines(i, w) for i, w in enumerate(widths)]
+
+    def cost(per_col: list[list[int]]) -> float:
+        # Row heights first; the total of all cells' lines breaks ties so that widening
+        # one of two columns that both wrap a row still counts as progress.
+        return sum(max(col[r] for col in per_col) + 0.1 * sum(col[r] for col in per_col) for r in range(len(rows)))
+
+    step = 0.1
+    while usable - sum(widths) >= step:
+        base = cost(current)
+        best, gain, best_lines = None, 0.0, None
+        for i in range(ncols):
+            trial = lines(i, widths[i] + step)
+            saved = base - cost(current[:i] + [trial] + current[i + 1 :])
+            if saved > gain:
+                best, gain, best_lines = i, saved, trial
+        if best is None:
+            break
+        widths[best] += step
+        current[best] = best_lines
+    if rows:  # what no column needs goes to the longest texts (the names)
+        fullest = max(range(ncols), key=lambda i: sum(sum(cell) for cell in cells[i]))
+        widths[fullest] += usable - sum(widths)
+    else:
+        widths = [w * usable / sum(widths) for w in widths]
+    return [round(w, 2) for w in widths]
+
+
+def _word_widths(text: str, bold: bool = False) -> list[float]:
+    """The widths (cm) of a text's words, each with its following space."""
+    return [text_cm(word + " ", bold) for word in (text or "").split()]
+
+
+def _lines(words: list[float], room: float) -> int:
+    """Lines a greedy wrap of ``words`` takes in ``room`` cm (a too-long word breaks)."""
+    if not words:
+        return 1
+    n, used = 1, 0.0
+    for w in words:
+        if used and used + w > room + 0.12:  # the trailing space may hang past the edge
+            n, used = n + 1, 0.0
+        while w > room + 0.12:
+            n, w = n + 1, w - room
+        used += w
+    return n
+
+
 def _findings(doc: Any, findings: list, heading: str, t: dict) -> None:
     if not findings:
         return
+    from docx.shared import Pt
+
     p = doc.add_paragraph()
+    p.paragraph_format.keep_with_next = True  # the heading stays with its first finding
+    p.paragraph_format.space_before = Pt(6)
     p.add_run(heading + ":").bold = True
     for f in findings:
         where = str(f.location) if f.location else ""
