@@ -30,7 +30,7 @@ from typing import Any, Iterable, Optional
 from .findings import Finding, Location
 from .messages import render
 from .result import Result
-from .spec.compiler import CompiledSpec
+from .spec.runtime import CompiledSpec
 from .submission import Cell, Submission
 from .textnorm import name_key
 

@@ -27,7 +27,7 @@ from . import plugins
 from .aggregate import UnitResult
 from .findings import CchcError, Finding, Location
 from .result import Result
-from .spec.compiler import CompiledSpec
+from .spec.runtime import CompiledSpec
 
 MAX_RESULT_JSON = 20 * 1024 * 1024
 

@@ -17,8 +17,8 @@ from . import expr as ex
 from .findings import Finding, Location
 from .messages import fmt_number, render
 from .result import IndicatorResult, Result
-from .spec.compiler import CompiledSpec
-from .spec.model import Indicator
+from .spec.runtime import CompiledSpec
+from .spec.runtime import Indicator  # the runtime form: what the engine is given
 from .submission import Submission
 from .values import decimals_written, normalise
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .findings import Finding
-from .spec.compiler import CompiledSpec
-from .spec.model import Form, Indicator
+from .spec.runtime import CompiledSpec
+from .spec.runtime import Form, Indicator  # the runtime form: what the engine is given
 from .submission import Cell, RawRow, RawSubmission, Submission
 from .textnorm import name_key, stt_key
 

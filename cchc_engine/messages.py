@@ -31,6 +31,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Không tìm thấy bộ chỉ tiêu '{spec}'. Các bộ có sẵn: {available}.",
         "Spec '{spec}' not found. Available: {available}.",
     ),
+    "spec-cache-ignored": (
+        "Bỏ qua bộ nhớ đệm bộ chỉ tiêu ({path}): {error}",
+        "Spec cache ignored ({path}): {error}",
+    ),
     "spec-file-missing": ("Không đọc được tệp bộ chỉ tiêu: {error}", "Cannot read the spec file: {error}"),
     "spec-yaml-invalid": ("YAML không hợp lệ: {error}", "Invalid YAML: {error}"),
     "spec-yaml-too-large": (

@@ -14,7 +14,7 @@ from .findings import CchcError, Location
 from .grid import Grid
 from .mapping import map_submission
 from .result import Result
-from .spec.compiler import CompiledSpec
+from .spec.runtime import CompiledSpec
 from .submission import RawSubmission, Submission, normalise_period, require
 
 

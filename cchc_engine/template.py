@@ -29,8 +29,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .messages import render
-from .spec.compiler import CompiledSpec
-from .spec.model import Indicator
+from .spec.runtime import CompiledSpec
+from .spec.runtime import Indicator  # the runtime form: what the engine is given
 from .writers import sheetprint as sp
 
 SHEET = "Phụ lục"

@@ -7,8 +7,12 @@ regenerate). Tests build their own variants in tmp_path with the same script.
 
 from __future__ import annotations
 
+import atexit
 import csv
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,6 +24,12 @@ pytest_plugins = ["cchc_engine.testing"]
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 sys.path.insert(0, str(ROOT / "scripts"))
+
+# The suite never writes to the user's cache: compiled specs go to a throwaway
+# directory (inherited by the CLI processes the tests start).
+_CACHE_DIR = tempfile.mkdtemp(prefix="cchc-test-cache-")
+os.environ["CCHC_CACHE_DIR"] = _CACHE_DIR
+atexit.register(shutil.rmtree, _CACHE_DIR, True)
 
 
 @pytest.fixture(scope="session")

@@ -107,6 +107,10 @@ def cli(ctx: click.Context, debug: bool, lang: str, plugins_dirs: tuple[Path, ..
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    if debug:
+        from ..spec import cache
+
+        cache.debug_log = lambda line: click.echo(line, err=True)
     set_lang(lang)
     from ..plugins import get_host
 

@@ -9,40 +9,13 @@ methods that would average percentages.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from .. import expr as ex
 from ..findings import Finding, Location
 from .loader import yaml_path
-from .model import Indicator, Rule, Spec
-
-
-@dataclass
-class CompiledRule:
-    rule: Rule
-    expr: ex.Expr
-    indicator: Optional[str]
-
-
-@dataclass
-class CompiledSpec:
-    """A checked spec with its expressions parsed and formulas in evaluation order."""
-
-    spec: Spec
-    source: Optional[str] = None  # file path
-    provider: Optional[str] = None  # plugin that registered it
-    formulas: dict[str, ex.Expr] = field(default_factory=dict)
-    formula_order: list[str] = field(default_factory=list)
-    rules: list[CompiledRule] = field(default_factory=list)
-    warnings: list[Finding] = field(default_factory=list)
-
-    @property
-    def id(self) -> str:
-        return self.spec.id
-
-    def choice_set(self, ind: Indicator):
-        return self.spec.choices.get(ind.choices or "", [])
+from .model import Indicator, Spec
+from .runtime import CompiledRule, CompiledSpec  # noqa: F401  (their home is the runtime form)
 
 
 class _Checker:

@@ -12,7 +12,7 @@ from typing import Optional
 
 from ..findings import Finding, Location
 from ..textnorm import name_key
-from .compiler import CompiledSpec
+from .runtime import CompiledSpec
 
 
 def _warn(code: str, compiled: CompiledSpec, indicator: Optional[str] = None, **values) -> Finding:

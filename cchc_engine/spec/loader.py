@@ -18,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..findings import CchcError, Finding, Location
+from .cache import note_read
 from .model import Spec
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -218,6 +219,7 @@ def read_text(path: Path) -> str:
             raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         raise CchcError.make("spec-file-missing", location=Location(file=str(path)), error=exc.strerror or str(exc)) from None
+    note_read(path, raw)  # the compiled-spec cache checks these files are unchanged
     if len(raw) > MAX_BYTES:
         raise CchcError.make(
             "spec-yaml-too-large", location=Location(file=str(path)), what=f"lớn hơn {MAX_BYTES // (1024 * 1024)} MB"

@@ -9,8 +9,7 @@ from typing import Any, Optional, Union
 
 from ..findings import CchcError, Finding, Location
 from ..plugins import Registry, RegistryProxy
-from .compiler import CompiledSpec, compile_spec
-from .loader import load_spec_file
+from .runtime import CompiledSpec
 
 
 @dataclass
@@ -25,9 +24,22 @@ class SpecEntry:
 
 
 def check_file(path: Union[str, Path], provider: Optional[str] = None) -> tuple[CompiledSpec, list[Finding]]:
-    """Load, check and compile one file. Raises CchcError when it cannot even be loaded."""
-    spec, lines = load_spec_file(path)
-    return compile_spec(spec, source=str(path), lines=lines, provider=provider)
+    """Load, check and compile one file, through the compiled-spec cache (spec/cache.py).
+
+    The compiled spec is in its runtime form (spec/runtime.py). Raises CchcError
+    when the file cannot even be loaded."""
+    from .cache import load_or_compile
+
+    def compile_now() -> tuple[CompiledSpec, list[Finding]]:
+        from .compiler import compile_spec
+        from .loader import load_spec_file
+
+        spec, lines = load_spec_file(path)
+        return compile_spec(spec, source=str(path), lines=lines)
+
+    compiled, problems = load_or_compile(Path(path), compile_now)
+    compiled.provider = provider
+    return compiled, problems
 
 
 class SpecRegistry(Registry):

@@ -1,0 +1,179 @@
+"""The compiled-spec cache: a spec compiles once, then loads in a millisecond.
+
+An entry is the runtime form of a compiled spec (``spec/runtime.py``: plain
+objects, so loading it imports no pydantic) with the problems found, pickled to
+``<cache dir>/<key>.pickle``. The cache directory is ``$CCHC_CACHE_DIR``, else
+``$XDG_CACHE_HOME/cchc-engine``, else ``~/.cache/cchc-engine``; deleting it is
+always safe.
+
+Never stale: the key is the hash of the spec file's content, its path, the
+message language (problems are rendered text) and the engine's fingerprint
+(version, Python, and the size and time of the modules that shape a compiled
+spec, so an upgrade or an edited engine misses). The entry also lists every
+file read while compiling (parents through ``extends``) with the hash of its
+content; an entry whose files changed is a miss. A corrupt, unreadable or
+unwritable cache is ignored: the spec is compiled as if there were no cache,
+with one line on stderr only under ``--debug``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import stat
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from .runtime import CompiledSpec, from_compiled
+
+CACHE_FORMAT = 1  # bump when the entry's layout changes
+
+# Set by the CLI under --debug: receives the one line saying why the cache was ignored.
+debug_log: Optional[Callable[[str], None]] = None
+
+# (path, sha256 of the bytes parsed) of every spec file read while a compile is recorded.
+_reads: Optional[list[tuple[str, str]]] = None
+
+
+def note_read(path: Path, raw: bytes) -> None:
+    """Called by the spec loader for every file it parses."""
+    if _reads is not None:
+        _reads.append((str(Path(path).resolve()), hashlib.sha256(raw).hexdigest()))
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("CCHC_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "cchc-engine"
+
+
+_fingerprint: Optional[str] = None
+
+
+def engine_fingerprint() -> str:
+    """Version, Python, and the modules whose code decides what a compiled spec holds."""
+    global _fingerprint
+    if _fingerprint is None:
+        from .. import __version__
+
+        pkg = Path(__file__).resolve().parent.parent
+        files = sorted((pkg / "spec").glob("*.py")) + [pkg / n for n in ("expr.py", "findings.py", "messages.py", "textnorm.py")]
+        h = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{sys.implementation.cache_tag}".encode())
+        for f in files:
+            try:
+                st = f.stat()
+                h.update(f"|{f.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+            except OSError:
+                h.update(f"|{f.name}:-".encode())
+        _fingerprint = h.hexdigest()
+    return _fingerprint
+
+
+def _ignored(path: Any, error: BaseException) -> None:
+    if debug_log is not None:
+        from ..messages import render
+
+        debug_log(render("spec-cache-ignored", {"path": str(path), "error": f"{type(error).__name__}: {error}"}))
+
+
+# Larger files are not cached (the loader refuses them anyway): the key is read whole.
+MAX_KEY_BYTES = 64 * 1024 * 1024
+
+
+def _read_regular(path: Any) -> Optional[bytes]:
+    """A regular file's bytes, bounded; None for anything else (a FIFO, /dev/zero, a directory,
+    a missing file): the loader then says what is wrong with it, uncached."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_KEY_BYTES + 1)
+    except OSError:
+        return None
+    return raw if len(raw) <= MAX_KEY_BYTES else None
+
+
+def _sha(path: str) -> Optional[str]:
+    raw = _read_regular(path)
+    return None if raw is None else hashlib.sha256(raw).hexdigest()
+
+
+def load_or_compile(
+    path: Path, compile_fn: Callable[[], tuple[CompiledSpec, list[Any]]]
+) -> tuple[CompiledSpec, list[Any]]:
+    """``compile_fn()`` through the cache; the compiled spec comes back in its runtime form.
+
+    ``compile_fn`` raising (a spec that cannot even be loaded) is not cached."""
+    from ..messages import get_lang
+
+    raw = _read_regular(path)
+    if raw is None:
+        return _compile(compile_fn)[:2]  # the loader reports what is wrong with the file
+    key = hashlib.sha256(
+        "|".join((engine_fingerprint(), get_lang(), str(path), hashlib.sha256(raw).hexdigest())).encode()
+    ).hexdigest()
+    entry_path = cache_dir() / f"{key}.pickle"
+    hit = _load(entry_path)
+    if hit is not None:
+        return hit
+    compiled, problems, reads = _compile(compile_fn)
+    _store(entry_path, (CACHE_FORMAT, reads, compiled, problems))
+    return compiled, problems
+
+
+def _compile(compile_fn: Callable[[], tuple[CompiledSpec, list[Any]]]) -> tuple[CompiledSpec, list[Any], list]:
+    global _reads
+    outer, _reads = _reads, []
+    try:
+        compiled, problems = compile_fn()
+        reads = _reads
+    finally:
+        _reads = outer
+    return from_compiled(compiled), problems, reads
+
+
+def _load(entry_path: Path) -> Optional[tuple[CompiledSpec, list[Any]]]:
+    try:
+        with open(entry_path, "rb") as fh:
+            entry = pickle.load(fh)
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # corrupt, truncated, unreadable, from an incompatible engine: a miss
+        _ignored(entry_path, exc)
+        return None
+    try:
+        fmt, reads, compiled, problems = entry
+        if fmt != CACHE_FORMAT or not isinstance(compiled, CompiledSpec):
+            raise ValueError("unexpected entry")
+    except (TypeError, ValueError) as exc:
+        _ignored(entry_path, exc)
+        return None
+    for dep, digest in reads:
+        if _sha(dep) != digest:
+            return None  # a parent changed (or went away): compile again
+    return compiled, problems
+
+
+def _store(entry_path: Path, entry: tuple) -> None:
+    tmp = None
+    try:
+        entry_path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=entry_path.parent, prefix=".tmp-", suffix=".pickle")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(entry, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, entry_path)
+        tmp = None
+    except Exception as exc:  # read-only, full, not a directory: the run goes on without a cache
+        _ignored(entry_path.parent, exc)
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
