@@ -111,6 +111,7 @@ def cli(ctx: click.Context, debug: bool, lang: str, plugins_dirs: tuple[Path, ..
         from ..spec import cache
 
         cache.debug_log = lambda line: click.echo(line, err=True)
+        ctx.call_on_close(lambda: setattr(cache, "debug_log", None))  # in-process callers (tests) run on
     set_lang(lang)
     from ..plugins import get_host
 
