@@ -53,7 +53,7 @@ def layout(grid: Grid, spec: Any = None) -> RawSubmission:
             "file-unreadable", location=Location(file=grid.file), file=_name(grid.file), error=render("read-no-appendix", {})
         )
     lines = raw.title_lines
-    raw.unit = grid.unit or unit_from_title(lines) or unit_from_title(grid.text_lines)
+    raw.unit = grid.unit or unit_from_label(lines) or unit_from_title(lines) or unit_from_title(grid.text_lines)
     raw.period = grid.period or period_from_title(lines) or period_from_title(grid.text_lines)
     raw.level = grid.level or level_from_unit(raw.unit) or level_from_lines(lines + grid.text_lines)
     return raw
@@ -84,6 +84,30 @@ def form_of(text: str, markers: list[tuple[str, str]]) -> Optional[str]:
             return form
     m = _FORM_ROW.match(key)
     return m.group(1) if m else None
+
+
+_UNIT_LABEL, _PERIOD_LABEL = "đơn vị báo cáo", "kỳ báo cáo"
+
+
+def unit_from_label(lines: list[str]) -> Optional[str]:
+    """'Đơn vị báo cáo: xã A   Kỳ báo cáo: Quý III năm 2023' → 'xã A' (the line ``cchc template`` writes).
+
+    The unit ends where the period label starts, so it never swallows the period;
+    'UBND XÃ A' after the label is normalised as a title would be. Dots only (the
+    blank form) give nothing.
+    """
+    for line in lines:
+        line = line[:_MAX_HEADER_TEXT]
+        low = line.lower()
+        i = low.find(_UNIT_LABEL)
+        if i < 0:
+            continue
+        rest = line[i + len(_UNIT_LABEL) :]
+        j = rest.lower().find(_PERIOD_LABEL)
+        name = " ".join((rest[:j] if j >= 0 else rest).strip(" \t:;,.…-_").split())
+        if any(ch.isalpha() for ch in name):
+            return unit_from_title([name]) or name
+    return None
 
 
 def level_from_lines(lines: list[str]) -> Optional[str]:
@@ -163,6 +187,7 @@ class _SheetLayout:
         self.cols: Optional[dict[str, int]] = None
         self.merged: Optional[tuple[int, dict]] = None
         self.pre: list[list[str]] = []  # text rows above the first header
+        self._used: Optional[tuple[dict, set[int]]] = None
 
     def run(self) -> None:
         self._rows()
@@ -172,8 +197,11 @@ class _SheetLayout:
         """Title lines of this sheet: all of a short block; the head and the tail of a long one."""
         pre, self.pre = self.pre, []
         if len(pre) > TITLE_HEAD + TITLE_TAIL:
-            head = [t for t in pre[:TITLE_HEAD] if all(len(x) < TITLE_HEAD_CHARS for x in t)]
-            pre = pre[-TITLE_TAIL:] + head
+            # a title is a short line; a paragraph of the narrative is not
+            def short(t: list[str]) -> bool:
+                return all(len(x) < TITLE_HEAD_CHARS for x in t)
+
+            pre = [t for t in pre[-TITLE_TAIL:] if short(t)] + [t for t in pre[:TITLE_HEAD] if short(t)]
         for texts in pre:
             self.raw.title_lines.extend(texts)
 
@@ -228,6 +256,7 @@ class _SheetLayout:
             location = Location(file=self.raw.file, row=row_number)
         if value is None and not value_c.formula and (stt or name):
             self._note_merged(row_number, coord, location)
+        self._note_outside(cells, row_number)
         self.raw.rows.append(
             RawRow(
                 stt=stt,
@@ -241,6 +270,26 @@ class _SheetLayout:
                 formula_without_value=value_c.formula and value is None,
             )
         )
+
+    def _note_outside(self, cells: list[Cell], row_number: int) -> None:
+        """A cell with content in a column the header does not name: no place for it, so say so."""
+        used = self.used
+        for j, c in enumerate(cells):
+            if j not in used and (c.value is not None or c.formula) and cell_text(c.value):
+                coord = f"{column_letter(j + 1)}{row_number}"
+                where = Location(file=self.raw.file, sheet=self.sheet.name, cell=coord) if self.sheet.name else Location(
+                    file=self.raw.file, row=row_number)
+                raw = cell_text(c.value)
+                self.raw.findings.append(Finding.make(
+                    "cell-outside-table", "warning", location=where, cell=coord,
+                    raw=raw if len(raw) <= 60 else raw[:60] + "…"))
+
+    @property
+    def used(self) -> set[int]:
+        cols = self.cols or {}
+        if self._used is None or self._used[0] is not cols:
+            self._used = (cols, set(cols.values()))
+        return self._used[1]
 
     def _note_merged(self, row: int, coord: str, location: Location) -> None:
         """A value cell hidden under a merged range: its value is the range's first cell's, for one row only.

@@ -485,6 +485,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "unknown text encoding (byte {byte}); save it again as UTF-8",
     ),
     "tsv-too-large": ("tệp quá lớn ({size} MB > {max} MB)", "file too large ({size} MB > {max} MB)"),
+    "cell-outside-table": (
+        "Ô {cell} có nội dung '{raw}' nằm ngoài các cột của bảng phụ lục (STT, Chỉ tiêu, Đơn vị tính, Số liệu, Ghi chú) nên không được đọc.",
+        "Cell {cell} holds '{raw}' outside the appendix columns (STT, name, unit, value, note), so it was not read.",
+    ),
     "sheet-unresolvable": (
         "Trang tính '{sheet}' có trong danh sách của bảng tính nhưng không tìm thấy phần dữ liệu của nó ('{target}'); trang này không được đọc.",
         "Sheet '{sheet}' is listed in the workbook but its data part ('{target}') cannot be found; it was not read.",

@@ -1,0 +1,129 @@
+"""The layout stage on grids built in memory (any source gives such a grid), and on the engine's own blank form."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from cchc_engine.findings import CchcError
+from cchc_engine.grid import Cell, Grid
+from cchc_engine.layout import layout, unit_from_label
+from conftest import cli
+
+HEADER = ["STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu", "Ghi chú"]
+
+
+def _grid(rows, name="Phụ lục", merges=(), first=1) -> Grid:
+    grid = Grid(file="/x/bao-cao.xlsx")
+    sheet = grid.add_sheet(name)
+    for i, row in enumerate(rows):
+        sheet.append(row, first + i)
+    sheet.merges = list(merges)
+    return grid
+
+
+def _codes(raw, code):
+    return [(f.location.cell, f.values) for f in raw.findings if f.code == code]
+
+
+def test_blank_template_filled_by_hand_reads_back_clean(tmp_path):
+    """`cchc template` → fill the unit line and values → compute: no merged-cell warning, unit/level/period from the form."""
+    import openpyxl
+
+    blank = tmp_path / "mau.xlsx"
+    code, _, err = cli("template", "--spec", "2023", "--level", "xa", "-o", str(blank))
+    assert code == 0, err
+    wb = openpyxl.load_workbook(blank)
+    ws = wb.active
+    unit_row = next(r for r in range(1, 10) if str(ws.cell(row=r, column=1).value or "").startswith("Đơn vị báo cáo"))
+    ws.cell(row=unit_row, column=1).value = "Đơn vị báo cáo: xã A   Kỳ báo cáo: Quý III năm 2023"
+    filled = 0
+    for r in range(1, ws.max_row + 1):
+        d = ws.cell(row=r, column=4)
+        if d.protection.locked is False and ws.cell(row=r, column=3).value not in ("%",):
+            d.value = 1
+            filled += 1
+    assert filled > 20
+    path = tmp_path / "da-dien.xlsx"
+    wb.save(path)
+    code, out, err = cli("compute", "--spec", "2023", str(path), "-f", "json")
+    assert code in (0, 1), err
+    report = json.loads(out)
+    assert (report["unit"], report["level"], report["period"]) == ("xã A", "xa", "2023-Q3")
+    codes = {f["code"] for f in report["findings"]}
+    assert "merged-value-cell" not in codes and "cell-outside-table" not in codes and "unmapped-row" not in codes
+    assert report["stats"]["reported"] >= filled
+
+
+def test_merged_value_cell_is_flagged_but_a_merged_heading_is_not():
+    rows = [HEADER, ["1", "Số A", "Cái", 5], ["2", "Số B", "Cái"], ["3", "Số C", "Cái"], ["NHÓM II"], ["4", "Số D", "Cái", 1]]
+    raw = layout(_grid(rows, merges=[(2, 4, 3, 4), (5, 1, 5, 5)]))
+    assert _codes(raw, "merged-value-cell") == [("D3", {"cell": "D3", "range": "D2:D3"})]
+
+
+def test_a_value_outside_the_columns_is_a_finding_at_its_cell():
+    rows = [HEADER, ["1", "Số A", "Cái", 5, "", 17], ["2", "Số B", "Cái", 3]]
+    raw = layout(_grid(rows))
+    assert _codes(raw, "cell-outside-table") == [("F2", {"cell": "F2", "raw": "17"})]
+    assert [r.value for r in raw.rows] == [5, 3]
+
+
+def test_two_row_header_forms_and_trong_do():
+    rows = [
+        ["UBND HUYỆN LÂM THAO"], ["THỐNG KÊ QUÝ III NĂM 2023"], ["(Cấp huyện)"],
+        ["Biểu mẫu 2"],
+        ["THỨ TỰ", "Nội dung", "Kết quả thống kê", None, "Ghi chú"], [None, None, "Đơn vị tính", "Số lượng/ tỷ lệ"],
+        ["1", "Tổng", "Hồ sơ", 10], ["Trong đó", "Trực tuyến", "Hồ sơ", Cell(0.25, percent=True)],
+        ["STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu"],  # repeated at a page break
+        ["2", "Khác", "Cái", Cell(None, formula=True)],
+    ]
+    raw = layout(_grid(rows))
+    assert [(r.stt, r.name, r.value, r.form, r.location.cell) for r in raw.rows] == [
+        ("1", "Tổng", 10, "2", "D7"), ("", "Trực tuyến", 0.25, "2", "D8"), ("2", "Khác", None, "2", "D10"),
+    ]
+    assert raw.rows[1].percent_format and raw.rows[2].formula_without_value
+    assert (raw.unit, raw.level, raw.period) == ("huyện Lâm Thao", "huyện", "2023-Q3")
+
+
+def test_spec_declared_markers_start_forms():
+    spec = SimpleNamespace(spec=SimpleNamespace(forms=[SimpleNamespace(id="pa", markers=["Phần A"]), SimpleNamespace(id="pb", markers=["Phần B"])]))
+    rows = [["Phần A: Chỉ đạo"], HEADER, ["1", "Số A", "Cái", 5], ["Phần B"], ["1", "Số B", "Cái", 6]]
+    assert [r.form for r in layout(_grid(rows), spec).rows] == ["pa", "pb"]
+    # no spec, no markers: "Phần B" is just a row of the table
+    assert [(r.stt, r.form) for r in layout(_grid(rows)).rows] == [("1", None), ("Phần B", None), ("1", None)]
+
+
+def test_a_long_report_before_the_table_gives_titles_from_its_head_and_tail():
+    # the narrative in between mentions another unit and another year: it is not a title
+    narrative = [[f"Đoạn {i}: UBND xã Khác Xa đã triển khai kế hoạch năm 2020 " + "và nhiều việc khác " * 8] for i in range(40)]
+    tail = [["Phụ lục"], ["THỐNG KÊ SỐ LIỆU QUÝ III NĂM 2021"], ["(Kèm theo Báo cáo số 12/BC-UBND)"]]
+    rows = [["UBND XÃ THƯỢNG LONG"], *narrative, *tail, HEADER, ["1", "Số A", "Cái", 5]]
+    raw = layout(_grid(rows))
+    assert (raw.unit, raw.period) == ("xã Thượng Long", "2021-Q3")
+    assert len(raw.title_lines) <= 11
+
+
+def test_pasted_text_sheet_is_located_by_line():
+    raw = layout(_grid([HEADER, ["1", "Số A", "Cái", 5]], name="", first=40))
+    loc = raw.rows[0].location
+    assert (loc.sheet, loc.cell, loc.row) == (None, None, 41)
+
+
+def test_no_header_anywhere_is_one_clear_error():
+    with pytest.raises(CchcError) as exc:
+        layout(_grid([["Danh sách"], ["Họ tên", "Chức vụ"]]))
+    assert "không tìm thấy bảng phụ lục" in str(exc.value) and "bao-cao.xlsx" in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    "line,unit",
+    [
+        ("Đơn vị báo cáo: xã A   Kỳ báo cáo: Quý III năm 2023", "xã A"),
+        ("Đơn vị báo cáo: UBND XÃ THƯỢNG LONG  Kỳ báo cáo: Quý III", "xã Thượng Long"),
+        ("Đơn vị báo cáo: ........................................  Kỳ báo cáo: ....................", None),
+    ],
+)
+def test_unit_label(line, unit):
+    assert unit_from_label([line]) == unit
