@@ -103,11 +103,13 @@ def _matrix_sheet(ws, result: Result, options: dict, lang: str) -> None:
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     grey = PatternFill("solid", fgColor="D9D9D9")
-    wrap_top = Alignment(wrap_text=True, vertical="top")
 
     widths = _widths(units, rows, head)
     ncols = len(widths)
     landscape, fit, scale = _orientation(sum(widths), ncols)
+    # Shrunk to fit, the printer rounds the font size while the columns shrink exactly:
+    # text comes out a few percent wider than its column, so wrap estimates leave room.
+    wrap = 1.0 if scale >= 1.0 else 0.95
     spare = sp.printable_units(ncols, landscape) - sum(widths)
     if fit and spare > 0:  # room left on the page: fewer wrapped names
         widths[2] += min(spare, max(0.0, NAME_MAX - widths[2]))
@@ -121,7 +123,7 @@ def _matrix_sheet(ws, result: Result, options: dict, lang: str) -> None:
         cell.font = Font(name=sp.FONT, size=13 if k == 0 else size, bold=k == 0, italic=k > 0)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=title_span)
-        ws.row_dimensions[r].height = sp.merged_title_height(line, widths[:title_span], 13 if k == 0 else size, k == 0)
+        ws.row_dimensions[r].height = sp.merged_title_height(line, [w * wrap for w in widths[:title_span]], 13 if k == 0 else size, k == 0)
         r += 1
     ws.row_dimensions[r].height = 9.0
     r += 1
@@ -131,7 +133,7 @@ def _matrix_sheet(ws, result: Result, options: dict, lang: str) -> None:
         cell = ws.cell(row=r, column=col, value=safe_text(h))
         cell.font, cell.border, cell.fill = bold, border, grey
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-    ws.row_dimensions[r].height = sp.row_height((h, w, size, True, 0) for h, w in zip(head, widths))
+    ws.row_dimensions[r].height = sp.row_height((h, w * wrap, size, True, 0) for h, w in zip(head, widths))
 
     plan: list[tuple[int, float, bool]] = []  # (row, height, may start a page) for page breaks
     form, prev_group = None, False
@@ -145,7 +147,7 @@ def _matrix_sheet(ws, result: Result, options: dict, lang: str) -> None:
                 ws.cell(row=r, column=col).border = border
                 ws.cell(row=r, column=col).fill = PatternFill("solid", fgColor="F2F2F2")
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=LEAD)
-            ws.row_dimensions[r].height = sp.merged_title_height(str(cell.value), widths[:LEAD], size, True)
+            ws.row_dimensions[r].height = sp.merged_title_height(str(cell.value), [w * wrap for w in widths[:LEAD]], size, True)
             plan.append((r, ws.row_dimensions[r].height, True))
             r += 1
             prev_group = True
@@ -157,7 +159,7 @@ def _matrix_sheet(ws, result: Result, options: dict, lang: str) -> None:
             cell.font = bold if group or col == ncols else font
             if col <= LEAD or isinstance(v, str):
                 cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="center" if col in (2, 4) else None)
-                texts.append((None if v is None else str(v), widths[col - 1], size, group and col <= 3, 0))
+                texts.append((None if v is None else str(v), widths[col - 1] * wrap, size, group and col <= 3, 0))
             else:
                 cell.alignment = Alignment(vertical="top")
                 cell.number_format = _number_format(ind, v)
