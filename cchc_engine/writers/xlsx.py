@@ -251,7 +251,10 @@ def _number_format(ind: IndicatorResult, value: Any) -> str:
 
 
 def _findings_sheet(ws, result: Result, lang: str, targets: dict[str, str]) -> None:
-    from openpyxl.styles import Alignment, PatternFill
+    from openpyxl.styles import Alignment, Border, PatternFill, Side
+
+    thin = Side(style="thin", color="A6A6A6")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     # An indicator id has no place to break ("ty_le_hs_truc_tuyen"): LibreOffice cuts it
@@ -271,6 +274,7 @@ def _findings_sheet(ws, result: Result, lang: str, targets: dict[str, str]) -> N
         cell.font = _font(bold=True)
         cell.alignment = Alignment(vertical="top", wrap_text=True)
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        cell.border = border
     ws.row_dimensions[header].height = sp.row_height((h, w, SIZE, True, 0) for h, w in zip(heads, widths))
     if not result.findings:
         put(ws.cell(row=header + 1, column=1), c.text("no_findings", lang))
@@ -281,6 +285,7 @@ def _findings_sheet(ws, result: Result, lang: str, targets: dict[str, str]) -> N
             cell = ws.cell(row=i, column=col)
             put(cell, v)
             cell.font = _font()
+            cell.border = border
             cell.alignment = Alignment(vertical="top", wrap_text=True)
         ws.row_dimensions[i].height = sp.row_height((str(t), w, SIZE, False, 0) for t, w in zip(texts, widths))
         ws.cell(row=i, column=1).fill = PatternFill("solid", fgColor=FILLS.get(f.severity, FILLS["info"]))

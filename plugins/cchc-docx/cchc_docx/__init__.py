@@ -49,7 +49,8 @@ MARGINS_CM = (3.0, 1.5, 2.0, 2.0)  # left, right, top, bottom
 TABLE_PT = 11  # the table's font size; the body text stays 12
 CELL_PAD_CM = 0.19 * 2 + 0.05  # Word's default cell margins, plus the borders
 INDENT_CM = 0.3
-MIN_WORD_CM = 3.2  # a longer "word" (an URL, an id) may break rather than widen its column
+MIN_WORD_CM = 3.2
+MEASURE_CHARS = 1000  # a longer "word" (an URL, an id) may break rather than widen its column
 
 
 def period_title(period: Optional[str], lang: str) -> str:
@@ -299,8 +300,9 @@ def column_widths(headers: tuple[str, ...], rows: list[tuple[str, ...]], by_form
 
 
 def _word_widths(text: str, bold: bool = False) -> list[float]:
-    """The widths (cm) of a text's words, each with its following space."""
-    return [text_cm(word + " ", bold) for word in (text or "").split()]
+    """The widths (cm) of a text's words, each with its following space. A long text's
+    first few lines say all the widths need; the rest would only cost time."""
+    return [text_cm(word + " ", bold) for word in (text or "")[:MEASURE_CHARS].split()]
 
 
 def _lines(words: list[float], room: float) -> int:

@@ -79,3 +79,14 @@ def test_column_widths_follow_the_content_not_the_column_count():
     assert b[4] > a[4] and b[1] < a[1]  # a column that holds more text gets more of the page
     assert sum(a) == pytest.approx(sum(b), abs=0.05)
     assert Cm(sum(a)).cm <= A4_WIDTH_CM - MARGINS_CM[0] - MARGINS_CM[1] + 0.05
+
+
+def test_a_huge_cell_does_not_slow_the_widths_down():
+    import time
+
+    headers = ("STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu", "Ghi chú")
+    rows = [("1", "Số văn bản " * 5, "Văn bản", "3", "ghi chú dài " * 100_000)] + [("2", "Số nhiệm vụ", "Nhiệm vụ", "4", "")] * 500
+    start = time.perf_counter()
+    widths = column_widths(headers, rows)
+    assert time.perf_counter() - start < 2.0
+    assert sum(widths) == pytest.approx(A4_WIDTH_CM - MARGINS_CM[0] - MARGINS_CM[1], abs=0.05)
