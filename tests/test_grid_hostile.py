@@ -198,3 +198,17 @@ def test_rows_after_a_long_empty_gap_are_read(tmp_path):
     assert code == 0, err
     assert _value(out, "kt_van_de_da_xu_ly") == 0  # 1.2.3, the row below the gap (None if dropped)
     assert next(i for i in json.loads(out)["indicators"] if i["id"] == "kt_van_de_da_xu_ly")["stt"] == "1.2.3"
+
+
+def test_a_number_python_refuses_is_a_finding_not_a_broken_file(tmp_path):
+    """5,000 digits in a numeric cell (int() refuses 4,300+): the cell gets a finding; the file is read."""
+    data = _base()
+    sheet = _sheet(data).decode()
+    target = '<c r="D7" t="n"><v>6</v></c>'
+    assert target in sheet
+    p = tmp_path / "digits.xlsx"
+    p.write_bytes(rezip(data, {SHEET: sheet.replace(target, f'<c r="D7" t="n"><v>{"9" * 5000}</v></c>').encode()}))
+    code, out, err, _ = _run(p)
+    assert code == 1, err
+    found = [f for f in json.loads(out)["findings"] if f["location"].get("cell") == "D7"]
+    assert found and found[0]["severity"] == "error"

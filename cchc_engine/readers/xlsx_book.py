@@ -1,0 +1,146 @@
+"""The .xlsx package around the sheets, parsed with expat: rels, workbook, styles, shared strings.
+
+Parts are found the way Excel finds them (package rels → workbook → its rels), so
+a sheet stored under another name is found and counted like any other. Styles give
+each cell style's number format: percent (built-in 9/10 or a custom code with '%')
+and dates (built-in ids and codes with d/m/y/h/s outside literals, as openpyxl).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from pathlib import Path
+from typing import Callable
+
+from ..findings import Finding, Location
+from ..grid import Grid
+from ..textnorm import clean_cell_text
+from . import container as C
+
+_REL_DOC = "/officeDocument"
+_DATE_IDS = {*range(14, 23), 45, 46, 47}
+_STRIP = re.compile(r'"[^"]*"|\[(?!hh?\]|mm?\]|ss?\])[^\]]*\]')  # literals and [Red]/[$-409], as openpyxl
+_DATE_CHARS = re.compile(r"(?<![_\\])[dmhysDMHYS]")
+
+
+def _date_format(fmt_id: int, code: str) -> bool:
+    if fmt_id in _DATE_IDS:
+        return True
+    return bool(code) and _DATE_CHARS.search(_STRIP.sub("", code.split(";")[0])) is not None
+
+
+class Book:
+    """The package around the sheets: rels, workbook (sheet order, names, 1904 dates), styles, shared strings."""
+
+    def __init__(self, zf, path: Path, names: set[str]):
+        self.zf, self.path, self.names = zf, path, names
+        self.budget = C.Budget()
+        self.grid = Grid(file=str(path))
+        self.strings: list[str] = []
+        self.percent: list[bool] = []  # per cellXfs index
+        self.date: list[bool] = []
+        self.epoch = dt.datetime(1899, 12, 30)
+
+    def parse(self, part: str, start: Callable, end=None, text=None) -> None:
+        """Parse a small part (rels, workbook, styles, strings): handlers get local names, text is counted."""
+
+        def counted(s: str) -> None:
+            self.budget.add_text(len(s))
+            text(s)
+
+        C.parse_part(
+            self.zf, part, lambda tag, a: start(C.local(tag), a),
+            (lambda tag: end(C.local(tag))) if end else None, counted if text else None,
+        )
+
+    def rels(self, part: str) -> dict[str, tuple[str, str]]:
+        """Id → (type, resolved part name) from the rels of ``part``."""
+        folder, base = posixpath.split(part)
+        rels_part = posixpath.join(folder, "_rels", base + ".rels")
+        found: dict[str, tuple[str, str]] = {}
+        if rels_part not in self.names:
+            return found
+
+        def start(tag: str, a: dict) -> None:
+            if tag == "Relationship" and a.get("TargetMode") != "External":
+                target = a.get("Target", "")
+                full = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+                found[a.get("Id", "")] = (a.get("Type", ""), full)
+
+        self.parse(rels_part, start)
+        return found
+
+    def sheets(self) -> list[tuple[str, str]]:
+        """(sheet name, part) in the workbook's order, after reading styles and shared strings."""
+        book = next((t for ty, t in self.rels("").values() if ty.endswith(_REL_DOC)), "xl/workbook.xml")
+        if book not in self.names:
+            raise C.Refused("read-not-workbook")
+        sheets: list[tuple[str, str]] = []
+
+        def on_book(tag: str, a: dict) -> None:
+            if tag == "sheet":
+                sheets.append((clean_cell_text(a.get("name", "")), C.attr(a, "id", prefixed=True) or ""))
+            elif tag == "workbookPr" and a.get("date1904") in ("1", "true"):
+                self.epoch = dt.datetime(1904, 1, 1)
+
+        self.parse(book, on_book)
+        rels = self.rels(book)
+        parts = {ty.rpartition("/")[2]: t for ty, t in rels.values() if t in self.names}
+        # openpyxl finds these by content type: a workbook whose rels forget them is still read
+        for kind, default in (("styles", "xl/styles.xml"), ("sharedStrings", "xl/sharedStrings.xml")):
+            part = parts.get(kind) or (default if default in self.names else None)
+            if part:
+                (self._styles if kind == "styles" else self._strings)(part)
+        found = []
+        for name, rid in sheets:
+            ty, target = rels.get(rid, ("", ""))
+            if ty and not ty.endswith("/worksheet"):
+                continue  # a chart sheet or a macro sheet holds no cells
+            if target not in self.names:
+                self.grid.findings.append(Finding.make(
+                    "sheet-unresolvable", "warning", location=Location(file=str(self.path), sheet=name),
+                    sheet=name, target=target or rid))
+                continue
+            found.append((name, target))
+        return found
+
+    def _styles(self, part: str) -> None:
+        codes: dict[int, str] = {}
+        where: list[str] = []
+
+        def start(tag: str, a: dict) -> None:
+            if tag == "numFmt":
+                codes[int(a.get("numFmtId", "0") or 0)] = a.get("formatCode", "")
+            elif tag in ("cellXfs", "cellStyleXfs"):
+                where.append(tag)
+            elif tag == "xf" and where and where[-1] == "cellXfs":
+                fid = int(a.get("numFmtId", "0") or 0)
+                code = codes.get(fid, "")[:255]  # Excel's own limit; the date check is then cheap
+                self.percent.append(fid in (9, 10) or "%" in code)
+                self.date.append(_date_format(fid, code))
+
+        self.parse(part, start, lambda tag: where.pop() if tag in ("cellXfs", "cellStyleXfs") and where else None)
+
+    def _strings(self, part: str) -> None:
+        buf: list[str] = []
+        state = {"t": False, "skip": 0}
+
+        def start(tag: str, a: dict) -> None:
+            if tag == "si":
+                if len(self.strings) >= C.MAX_STRINGS:
+                    raise C.Refused("read-too-many-strings", max=C.MAX_STRINGS)
+                buf.clear()
+            elif tag == "rPh":
+                state["skip"] += 1  # phonetic guide text is not part of the value
+            state["t"] = tag == "t" and not state["skip"]
+
+        def end(tag: str) -> None:
+            if tag == "si":
+                self.strings.append(clean_cell_text("".join(buf)))
+            elif tag == "rPh":
+                state["skip"] -= 1
+            state["t"] = False
+
+        self.parse(part, start, end, lambda s: buf.append(s) if state["t"] else None)
