@@ -15,6 +15,10 @@ reads cached values (``data_only``), so the cell would read back blank at best â
 and a reported value would then be checked against itself. Keeping them empty
 means what the unit types is exactly what the engine reads.
 
+Printed, it is an A4 portrait form at 100 %: every row is as tall as its wrapped
+name, unit or note (``writers/sheetprint.py``), the header rows repeat on every
+page, and manual page breaks keep each form's title with its header and first rows.
+
 Pure: spec + level â†’ openpyxl Workbook (saving is the caller's job).
 """
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import math
 import re
-from typing import Any, BinaryIO, Callable, Optional
+from typing import Any, BinaryIO, Callable
 
 from ..findings import Finding
 from ..hookspecs import hookimpl

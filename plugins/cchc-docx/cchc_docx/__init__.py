@@ -160,7 +160,7 @@ class DocxWriter:
         form_of = {ind.id: ind.form for ind in result.indicators}
         rows = {form_id: [_texts(ind, lang) for ind in inds] for form_id, inds in by_form.items()}
         # One set of widths for every form, so the tables line up page after page.
-        widths = [Cm(w) for w in column_widths(HEADERS[lang], [r for form in rows.values() for r in form], by_form)]
+        widths = [Cm(w) for w in column_widths(HEADERS[lang], [r for form in rows.values() for r in form])]
         for form_id, inds in by_form.items():
             heading = doc.add_paragraph()
             heading.paragraph_format.keep_with_next = True  # never a form title alone at a page's foot
@@ -248,7 +248,7 @@ def text_cm(text: str, bold: bool = False, size: float = TABLE_PT) -> float:
     return text_px(text, size, bold) / 96 * 2.54
 
 
-def column_widths(headers: tuple[str, ...], rows: list[tuple[str, ...]], by_form: Optional[dict] = None) -> list[float]:
+def column_widths(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[float]:
     """Column widths (cm) that fit the text width and make the table as short as possible.
 
     Each column starts at its longest word (so nothing breaks mid-word), then the
