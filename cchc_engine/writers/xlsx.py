@@ -137,7 +137,7 @@ def _widths(forms, lang: str) -> dict[str, float]:
     # Only numbers count: a text value wraps, a number with its label ("1 (Phát phiếu)") cannot.
     shown = [c.display_value(ind, lang, mark=False) for _f, _t, inds in forms for ind in inds if c.is_number(ind.value)]
     need = max((sp.text_units(v) for v in shown), default=0.0)
-    value = min(VALUE_WIDTH[1], max(VALUE_WIDTH[0], math.ceil(need)))
+    value = min(VALUE_WIDTH[1], max(VALUE_WIDTH[0], math.ceil(need + sp.INDENT_PX / sp.PX_PER_UNIT)))
     fixed = {**FIXED_WIDTHS, "D": value}
     widths = sp.fit_widths(fixed, "B", sp.printable_units(5), 30)
     return {col: widths[col] for col in "ABCDE"}
@@ -229,7 +229,7 @@ def _value_cell(cell, ind: IndicatorResult) -> None:
     if c.is_number(value) and abs(value) <= EXCEL_MAX:
         cell.value = value
         cell.number_format = _number_format(ind, value)
-        cell.alignment = Alignment(horizontal="right", vertical="top")
+        cell.alignment = Alignment(horizontal="right", vertical="top", indent=1)  # off the border
     else:
         put(cell, value)
         cell.alignment = Alignment(vertical="top", wrap_text=True)
