@@ -100,9 +100,40 @@ def atomic_write(target: Path, binary: bool, protect: Iterable[Path] = ()) -> It
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
-            raise _write_failed(target, exc) from None
+        failed = exc if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError) else _io_error(exc)
+        if failed is not None:
+            _drop_quietly(exc)
+            raise _write_failed(target, failed) from None
         raise
+
+
+def _io_error(exc: BaseException) -> OSError | None:
+    """lxml (openpyxl's writer) reports a full disk as SerialisationError('IO_ENOSPC'): an OSError in disguise."""
+    import errno
+
+    text = str(exc)
+    if type(exc).__name__ == "SerialisationError" and text.startswith("IO_E"):
+        code = getattr(errno, text[3:], None)
+        return OSError(code, os.strerror(code) if code else text)
+    return None
+
+
+def _drop_quietly(exc: BaseException) -> None:
+    """Free the half-written writer now: a zip left open in the failed frames would
+    print "Exception ignored … Traceback" at exit when it tries to finish its file."""
+    import gc
+    import traceback
+
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda *_: None
+    try:
+        traceback.clear_frames(exc.__traceback__)
+        for chained in (exc.__context__, exc.__cause__):
+            if chained is not None:
+                traceback.clear_frames(chained.__traceback__)
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 @contextlib.contextmanager

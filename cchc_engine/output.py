@@ -113,10 +113,14 @@ def write_result(
 ) -> None:
     """Write with the named writer to ``out`` (atomically for a regular file), or to stdout."""
     from .atomic import atomic_write
+    from .sanitize import clean_output
 
     host = host or plugins.get_host()
     writer = get_writer(fmt)
     binary = bool(getattr(writer, "binary", False))
+    # Every writer (plugins' too) gets text it can write and a terminal cannot obey:
+    # no lone surrogates, control characters (ESC sequences) or U+FFFE/U+FFFF.
+    result = clean_output(result)
 
     def write(stream: Any) -> None:
         # A plugin writer that raises is "write failed" naming the plugin (exit 2), not an engine bug.

@@ -329,15 +329,25 @@ def heading_lines(result: Result, lang: str) -> list[str]:
 
 # -- spreadsheets ----------------------------------------------------------------------
 
-# What a spreadsheet takes as the start of a formula (OWASP "CSV injection"), plus LF.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+# What a spreadsheet takes as the start of a formula (OWASP "CSV injection"), plus
+# the line breaks and the full-width / small forms LibreOffice also accepts.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20", "\ufe66", "\ufe62", "\ufe63", "\ufe6b", "\u2212")
+# Invisible characters a spreadsheet skips before deciding what a cell starts with.
+_INVISIBLE_LEAD = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u180e")
 
 
 def safe_text(value: Any) -> Any:
     """Text that could run as a formula gets a leading "'"; anything else is returned as is.
 
-    Only strings are touched: a negative *number* stays a number.
+    The test looks past leading blanks (space, NBSP, ideographic space) and
+    invisible characters (zero-width space, BOM, bidi marks), which spreadsheets
+    skip too. Only strings are touched: a negative *number* stays a number.
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if not isinstance(value, str) or not value:
+        return value
+    i, n = 0, len(value)
+    while i < n and (value[i] in _INVISIBLE_LEAD or (value[i].isspace() and value[i] not in "\t\r\n")):
+        i += 1
+    if value.startswith(_FORMULA_START, i):
         return "'" + value
     return value

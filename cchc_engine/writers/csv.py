@@ -73,7 +73,12 @@ def _safe(row: list[Any]) -> list[Any]:
         elif isinstance(v, (int, bool)):
             out.append(str(int(v)))
         else:
-            out.append(c.safe_text(str(v)))
+            # A bare CR is a line break to LibreOffice but not a reason for csv to
+            # quote: as "\n" the field is quoted and stays one cell.
+            text = str(v)
+            if "\r" in text:
+                text = text.replace("\r\n", "\n").replace("\r", "\n")
+            out.append(c.safe_text(text))
     return out
 
 

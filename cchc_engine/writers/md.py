@@ -68,10 +68,14 @@ def code_span(value: str) -> str:
 
 
 def escape(value: Any) -> str:
-    """Text safe inside a pipe table: '|' and emphasis characters escaped, line breaks as <br>, no raw HTML."""
+    """Text safe inside a pipe table: '|', emphasis and link/image brackets escaped, line breaks as <br>, no raw HTML.
+
+    ``[x](javascript:…)`` and ``![x](http://…)`` stay text: with ``[`` and ``]``
+    escaped no link or image can form.
+    """
     s = "" if value is None else str(value)
     s = s.replace("\\", "\\\\")
-    for ch in "|*_`":
+    for ch in "|*_`[]":
         s = s.replace(ch, "\\" + ch)
     s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return s.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
