@@ -124,8 +124,20 @@ def write_result(
 
     def write(stream: Any) -> None:
         # A plugin writer that raises is "write failed" naming the plugin (exit 2), not an engine bug.
+        # A full disk or a closed pipe is nobody's bug: it passes the guard untouched, for
+        # atomic_write / write_stdout to report as "write-failed" (or end quietly).
+        from .atomic import _io_error
+
+        disk: Optional[BaseException] = None
         with host.guard(writer, host.writers, "plugin-write-failed", format=fmt, file=str(out) if out is not None else "-"):
-            writer.write(result, stream, options)
+            try:
+                writer.write(result, stream, options)
+            except Exception as exc:
+                if not isinstance(exc, OSError) and _io_error(exc) is None:
+                    raise
+                disk = exc
+        if disk is not None:
+            raise disk
 
     if out is None:
         if binary:
