@@ -85,6 +85,18 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Không tìm thấy bộ chỉ tiêu cha '{spec}' (extends): không có tệp hay mã bộ chỉ tiêu nào như vậy.",
         "Parent spec '{spec}' (extends) not found: no such file or spec id.",
     ),
+    "spec-extends-outside": (
+        "Bộ chỉ tiêu cha '{spec}' (extends) nằm ngoài thư mục của bộ chỉ tiêu này và ngoài đường tìm bộ chỉ tiêu; "
+        "hãy ghi mã bộ chỉ tiêu hoặc đường dẫn tới một tệp .yaml trong cùng thư mục.",
+        "Parent spec '{spec}' (extends) is outside this spec's directory and the spec search path; "
+        "give a spec id or the path of a .yaml file in the same directory tree.",
+    ),
+    "spec-id-clash": (
+        "Hai tệp cùng khai báo mã bộ chỉ tiêu '{id}': {first} ({first_origin}) và {second} ({second_origin}); "
+        "đổi 'id' của một tệp.",
+        "Two files declare the spec id '{id}': {first} ({first_origin}) and {second} ({second_origin}); "
+        "change the 'id' of one.",
+    ),
     "spec-extends-cycle": ("Kế thừa vòng tròn (extends): {cycle}.", "Circular inheritance (extends): {cycle}."),
     "spec-inherit-unknown-id": (
         "Thao tác '{op}': bộ chỉ tiêu cha không có chỉ tiêu hay biểu mẫu '{id}'.",

@@ -32,6 +32,13 @@ os.environ["CCHC_CACHE_DIR"] = _CACHE_DIR
 atexit.register(shutil.rmtree, _CACHE_DIR, True)
 
 
+@pytest.fixture(autouse=True)
+def _no_user_specs(tmp_path_factory, monkeypatch):
+    """Tests never see the machine's spec search path or the user's spec directory."""
+    monkeypatch.delenv("CCHC_SPECS_PATH", raising=False)
+    monkeypatch.setenv("CCHC_USER_SPECS", str(tmp_path_factory.mktemp("user-specs")))
+
+
 @pytest.fixture(scope="session")
 def _core_host():
     """One host for the core tests: built-ins only, whatever is installed (the repo's own

@@ -18,9 +18,11 @@ def register(cli: click.Group) -> None:
 @click.command("specs")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def specs_cmd(as_json: bool) -> None:
-    """List installed specs: id, year, title, indicator count, provider.
+    """List known specs: id, year, title, indicator count, origin, file.
 
-    Liệt kê các bộ chỉ tiêu đã cài.
+    \b
+    Liệt kê các bộ chỉ tiêu: của plugin (kể cả bộ có sẵn), trong các thư mục
+    CCHC_SPECS_PATH và trong thư mục người dùng (~/.config/cchc/specs).
     """
     from tabulate import tabulate
 
@@ -37,6 +39,7 @@ def specs_cmd(as_json: bool) -> None:
                 "indicators": spec.indicator_count(),
                 "levels": [lv.id for lv in spec.levels],
                 "plugin": reg.plugin,
+                "origin": reg.plugin,
                 "path": str(reg.item.path),
                 "problems": len(reg.item.problems),
             }
@@ -44,8 +47,8 @@ def specs_cmd(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    headers = ["Mã", "Năm", "Tên", "Số chỉ tiêu", "Cấp", "Plugin"]
-    table = [[r["id"], r["year"], r["title"], r["indicators"], ", ".join(r["levels"]), r["plugin"]] for r in rows]
+    headers = ["Mã", "Năm", "Tên", "Số chỉ tiêu", "Cấp", "Nguồn", "Tệp"]
+    table = [[r["id"], r["year"], r["title"], r["indicators"], ", ".join(r["levels"]), r["origin"], r["path"]] for r in rows]
     click.echo(tabulate(table, headers=headers, tablefmt="simple"))
 
 
@@ -146,9 +149,10 @@ def spec_check(spec: str) -> None:
         raise CchcError(exc.findings, exit_code=1) from None
     if problems:
         raise CchcError(problems, exit_code=1)
-    from ..spec.lint import lint_spec, previous_spec
+    from ..spec.lint import attribute_to_parents, lint_spec, previous_spec
 
-    for warning in lint_spec(compiled, previous_spec(compiled)):  # warnings only: exit code stays 0
+    warnings = attribute_to_parents(compiled, lint_spec(compiled, previous_spec(compiled)))
+    for warning in warnings:  # warnings only: exit code stays 0
         click.echo("Cảnh báo: " + warning.located(), err=True)
     s = compiled.spec
     click.echo(

@@ -269,16 +269,32 @@ def check_shape(child: dict, lines: dict[tuple, int], file: str) -> None:
     validate_data(child, lines, Location(file=file))
 
 
-def resolve_parent(name: str, base_dir: Path, find_by_id: Callable[[str], Optional[Path]]) -> Optional[Path]:
-    """A parent named by a path (relative to the child file, then the working directory) or an id."""
-    from .registry import looks_like_path
+class OutsideRoots(Exception):
+    """``extends:`` names a path outside the places a parent may live (never read)."""
 
-    if looks_like_path(name):
-        for cand in (base_dir / name, Path(name)):
-            if cand.is_file():
-                return cand.resolve()
-        return None
-    return find_by_id(name)
+
+def resolve_parent(
+    name: str,
+    base_dir: Path,
+    find_by_id: Callable[[str], Optional[Path]],
+    roots: Optional[list[Path]] = None,
+) -> Optional[Path]:
+    """A parent named by a registered id, or by a path relative to the child file.
+
+    A path must be a .yaml/.yml file inside the child's own directory tree or one
+    of ``roots`` (the spec search path and the bundled specs); anything else
+    raises ``OutsideRoots`` before a byte of it is read, so a spec cannot make an
+    error message quote ``/etc/shadow``.
+    """
+    from .registry import SPEC_SUFFIXES, looks_like_path
+
+    if not looks_like_path(name):
+        return find_by_id(name)
+    allowed = [base_dir.resolve(), *(r.resolve() for r in roots or [])]
+    cand = (base_dir / name).resolve()
+    if not cand.name.endswith(SPEC_SUFFIXES) or not any(cand.is_relative_to(r) for r in allowed):
+        raise OutsideRoots(name)
+    return cand if cand.is_file() else None
 
 
 def load_merged(
@@ -288,6 +304,7 @@ def load_merged(
     read: ReadFn,
     find_by_id: Callable[[str], Optional[Path]],
     chain: tuple[Path, ...] = (),
+    roots: Optional[list[Path]] = None,
 ) -> Any:
     """Resolve ``extends`` recursively; returns data ready for validation."""
     if not isinstance(data, dict) or data.get("extends") is None:
@@ -296,15 +313,18 @@ def load_merged(
     chain = chain + (here,)
     check_shape(data, lines, str(path))
     name = str(data["extends"])
-    parent_path = resolve_parent(name, path.parent, find_by_id)
     loc = Location(file=str(path), path="extends", row=lines.get(("extends",)))
+    try:
+        parent_path = resolve_parent(name, path.parent, find_by_id, roots)
+    except OutsideRoots:
+        raise CchcError.make("spec-extends-outside", location=loc, exit_code=1, spec=name) from None
     if parent_path is None:
         raise CchcError.make("spec-extends-not-found", location=loc, exit_code=1, spec=name)
     if parent_path in chain:
         cycle = " → ".join(p.name for p in chain[chain.index(parent_path):] + (parent_path,))
         raise CchcError.make("spec-extends-cycle", location=loc, exit_code=1, cycle=cycle)
     parent_data, parent_lines = read(parent_path)
-    parent_data = load_merged(parent_data, parent_lines, parent_path, read, find_by_id, chain)
+    parent_data = load_merged(parent_data, parent_lines, parent_path, read, find_by_id, chain, roots)
     if not isinstance(parent_data, dict):
         raise CchcError.make("spec-extends-not-found", location=loc, exit_code=1, spec=name)
     return merge(data, parent_data, lines, str(path))

@@ -63,13 +63,47 @@ def lint_spec(compiled: CompiledSpec, previous: Optional[CompiledSpec] = None) -
 
 
 def previous_spec(compiled: CompiledSpec) -> Optional[CompiledSpec]:
-    """The spec ``previous:`` refers to: the latest installed national spec (id = its year) of an earlier year."""
-    from .registry import specs
+    """The spec ``previous:`` refers to: the latest known national spec (id = its year)
+    of an earlier year, found through the index; only that one is compiled."""
+    from ..findings import CchcError
+    from .registry import compile_file, index
 
     year = compiled.spec.year
-    best = None
-    for reg in specs.all():
-        s = reg.item.compiled.spec
-        if s.year < year and s.id == str(s.year) and not reg.item.problems and (best is None or s.year > best.spec.year):
-            best = reg.item.compiled
-    return best
+    unique, _clashes = index()
+    years = sorted((src.year for src in unique.values() if src.year and src.year < year and src.id == str(src.year)), reverse=True)
+    for y in years:
+        try:
+            prev, problems = compile_file(unique[str(y)].path, provider=unique[str(y)].origin)
+        except CchcError:
+            continue
+        if not problems:
+            return prev
+    return None
+
+
+def _key(w: Finding) -> tuple:
+    return (w.code, w.indicator, repr(sorted(w.values.items())))
+
+
+def attribute_to_parents(compiled: CompiledSpec, warnings: list[Finding]) -> list[Finding]:
+    """Warnings a child spec only inherits are reported as its parent's (file and all).
+
+    A maintainer checking a provincial variant should not be told to fix, in their
+    file, what the national spec says; a warning the child's own changes cause
+    stays the child's.
+    """
+    if not compiled.spec.extends or not compiled.source:
+        return warnings
+    from .registry import compile_file, spec_chain
+
+    chain = spec_chain(compiled.source)
+    if len(chain) < 2:
+        return warnings
+    try:
+        parent, problems = compile_file(chain[1])
+    except Exception:  # the child compiled, so its parent loads; be safe anyway
+        return warnings
+    if problems:
+        return warnings
+    inherited = {_key(w): w for w in attribute_to_parents(parent, lint_spec(parent, previous_spec(parent)))}
+    return [inherited.get(_key(w), w) for w in warnings]

@@ -303,12 +303,12 @@ def load_spec_file(path: Union[str, Path]) -> tuple[Spec, dict[tuple, int]]:
     its line map is then empty, since the merged data is not the file's text.
     """
     from .inherit import load_merged
-    from .registry import path_for_id
+    from .registry import path_for_id, search_roots
 
     path = Path(path)
     loc = Location(file=str(path))
     data, lines = read_file(path)
     if isinstance(data, dict) and data.get("extends") is not None:
-        data = load_merged(data, lines, path, read_file, path_for_id)
+        data = load_merged(data, lines, path, read_file, path_for_id, roots=search_roots())
         lines = {}
     return validate_data(data, lines, loc), lines
