@@ -213,7 +213,7 @@ def _compile_values(
         if value is not None:
             cells[ind.id] = Cell(indicator=ind.id, value=value, raw_text=str(value), location=Location())
     sub = Submission(file="", unit=unit_name, level=level, period=period, cells=cells)
-    result = run(compiled, sub)
+    result = run(compiled, sub, compilation=True)
     result.file = None
     for row in result.indicators:
         if row.id in counts:

@@ -59,8 +59,10 @@ class _Env:
         return v
 
 
-def run(compiled: CompiledSpec, sub: Submission, *, call_plugins: bool = True, host: Any = None) -> Result:
-    """Validate and compute one submission."""
+def run(
+    compiled: CompiledSpec, sub: Submission, *, call_plugins: bool = True, host: Any = None, compilation: bool = False
+) -> Result:
+    """Validate and compute one submission (``compilation``: values summed from the units below)."""
     spec = compiled.spec
     level = sub.level
     lv = next((x for x in spec.levels if x.id == level), None)
@@ -86,7 +88,7 @@ def run(compiled: CompiledSpec, sub: Submission, *, call_plugins: bool = True, h
                 stt=ind.stt_for(level),
                 form=form.id,
                 name=ind.name_for(level),
-                unit=ind.unit,
+                unit=ind.shown_unit,
                 type=ind.type,
                 depth=depth,
                 formula=ind.formula,
@@ -150,10 +152,16 @@ def run(compiled: CompiledSpec, sub: Submission, *, call_plugins: bool = True, h
         cell = sub.cells.get(ind_id)
         _settle(ind, row, computed, policy, values, findings, cell.value if cell else None)
 
-    # 3. rules
+    # 3. a value against the sum of its rows (children_total), then the rules
+    for total in compiled.totals:
+        finding = _check_total(total, compiled, level, values, rows)
+        if finding is not None:
+            findings.append(finding)
     for crule in compiled.rules:
         rule = crule.rule
         if rule.levels and level not in rule.levels:
+            continue
+        if rule.applies_to == ("compilation" if not compilation else "report"):
             continue
         finding = _check_rule(crule, compiled, level, values, rows)
         if finding is not None:
@@ -233,6 +241,32 @@ def _settle(
     values[ind.id] = computed
     row.value = shown
     row.source = "computed"
+
+
+def _check_total(total, compiled: CompiledSpec, level: str, values: dict[str, Any], rows: dict[str, IndicatorResult]):
+    """A heading's value against its rows: blank rows count 0; nothing to say when all are blank."""
+    index = compiled.spec.index()
+    ind = index[total.indicator]
+    value = values.get(ind.id)
+    if value is None or not ind.applies_to(level):
+        return None
+    parts = [c for c in total.children if index[c].applies_to(level) and values.get(c) is not None]
+    if not parts:
+        return None
+    sum_ = sum(values[c] for c in parts)
+    ok = ex.close(value, sum_) if total.op == "equal" else (sum_ <= value or ex.close(sum_, value))
+    if ok:
+        return None
+    return Finding.make(
+        "children-total-mismatch" if total.op == "equal" else "children-total-exceeded",
+        "error",
+        indicator=ind.id,
+        location=rows[ind.id].location or Location(),
+        name=ind.name_for(level),
+        total=fmt_number(value),
+        sum=fmt_number(sum_),
+        parts=" + ".join(fmt_number(values[c]) for c in parts),
+    )
 
 
 def _policy_label(policy: str) -> str:

@@ -121,7 +121,12 @@ FUNCTIONS: dict[str, tuple[int, Optional[int]]] = {
     "abs": (1, 1),
     "round": (1, 2),
     "ratio": (2, 2),
+    # blank-aware functions: a blank operand is handled here instead of stopping the whole expression
+    "present": (1, 1),  # present(x): x has a value (bool)
+    "value_or": (2, 2),  # value_or(x, 0): x, or the default when x is blank
+    "sum_present": (1, None),  # sum of the operands that have a value; blank only when all are
 }
+BLANK_AWARE = ("present", "value_or", "sum_present")
 
 # --- tokens -----------------------------------------------------------------
 
@@ -428,6 +433,11 @@ def _kind(node: Node, kind_of: Callable[[str], str]) -> str:
                 raise ExprError(_arith_msg(side))
         return "num"
     # Call
+    if node.name == "present":
+        if not isinstance(node.args[0], Ref):
+            raise ExprError("hàm 'present' nhận đúng một mã chỉ tiêu, ví dụ present(tong_so)")
+        kind_of(node.args[0].id)  # must exist; any kind of answer may be present
+        return "bool"
     for arg in node.args:
         k = _kind(arg, kind_of)
         if k != "num":
@@ -493,6 +503,29 @@ def _eval(node: Node, lookup: Callable[[str], Value]) -> Value:
 
 def _call(node: Call, lookup: Callable[[str], Value]) -> Value:
     name = node.name
+    if name == "present":
+        try:
+            _eval(node.args[0], lookup)
+            return True
+        except (Missing, NotApplicable):
+            return False
+    if name == "value_or":
+        try:
+            return _eval(node.args[0], lookup)
+        except Missing:
+            return _eval(node.args[1], lookup)
+    if name == "sum_present":
+        total: Value = 0
+        seen = False
+        for arg in node.args:
+            try:
+                total += _eval(arg, lookup)
+                seen = True
+            except (Missing, NotApplicable):
+                continue
+        if not seen:
+            raise Missing(", ".join(_refs_of(node)))
+        return total
     if name in ("sum", "min", "max"):
         vals: list[Value] = []
         for arg in node.args:

@@ -56,14 +56,22 @@ class Mapper:
         spec = compiled.spec
         self.targets: list[_Target] = []
         self.by_stt: dict[tuple[str, str], _Target] = {}
+        # every target printing an STT in a form: more than one where the spec says the STT repeats
+        self.all_by_stt: dict[tuple[str, str], list[_Target]] = {}
+        # section markers the spec declares (an STT such as "I" on the row opening a form)
+        self.markers: dict[str, list[Form]] = {}
         self.by_name: dict[str, list[_Target]] = {}
         self.form_by_num: dict[str, Form] = {}
         for fi, form in enumerate(spec.forms):
             num = _FORM_NUM.search(form.label or form.id)
             self.form_by_num[num.group(1) if num else str(fi + 1)] = form
             self.form_by_num[form.id] = form
+            if form.marker:
+                self.markers.setdefault(stt_key(form.marker) or form.marker.strip().lower(), []).append(form)
         order = 0
         for form, ind in spec.indicators():
+            if not ind.printed:
+                continue  # no row of its own: derived, or read from another row's Ghi chú
             names = {ind.name_for(level), ind.name, *ind.aliases, *ind.name_at.values()}
             keys = tuple(sorted({name_key(n) for n in names if n}))
             target = _Target(ind, form, order, keys)
@@ -72,6 +80,7 @@ class Mapper:
             stt = stt_key(ind.stt_for(level))
             if stt and ind.applies_to(level):
                 self.by_stt.setdefault((form.id, stt), target)
+                self.all_by_stt.setdefault((form.id, stt), []).append(target)
             for k in keys:
                 self.by_name.setdefault(k, []).append(target)
 
@@ -88,15 +97,35 @@ class Mapper:
     def _score(self, target: _Target, key: str) -> float:
         return max((_similarity(key, k) for k in target.keys), default=0.0)
 
-    def match(self, row: RawRow, used: set[str], last_order: int) -> tuple[Optional[_Target], bool]:
-        """(target, matched_by_stt)."""
-        form = self.form_for(row.form)
+    def section_of(self, row: RawRow) -> Optional[Form]:
+        """The form a declared section marker row opens ("I  Công tác chỉ đạo…" with no value), if any."""
+        if not self.markers or not _blank(row.value):
+            return None
+        forms = self.markers.get(stt_key(row.stt) or row.stt.strip().lower())
+        if not forms:
+            return None
+        key = name_key(row.name)
+        if not key:
+            return forms[0] if len(forms) == 1 else None
+        scored = [(_similarity(key, name_key(f.title)), f) for f in forms]
+        best, form = max(scored, key=lambda t: t[0])
+        return form if best >= _CONFIRM_MIN else None
+
+    def match(
+        self, row: RawRow, used: set[str], last_order: int, section: Optional[Form] = None
+    ) -> tuple[Optional[_Target], bool]:
+        """(target, matched_by_stt); ``section`` is the form a marker row opened above."""
+        form = section or self.form_for(row.form)
         key = name_key(row.name)
         stt = stt_key(row.stt)
         if form is not None and stt:
-            t = self.by_stt.get((form.id, stt))
-            if t is not None and t.ind.id not in used and (not key or self._score(t, key) >= _CONFIRM_MIN):
-                return t, True
+            cands = [
+                t for t in self.all_by_stt.get((form.id, stt), [])
+                if t.ind.id not in used and (not key or self._score(t, key) >= _CONFIRM_MIN)
+            ]
+            if cands:
+                # a repeated STT: the best name wins, then template order
+                return max(cands, key=lambda t: (self._score(t, key) if key else 0.0, -t.order)), True
         if not key:
             return None, False
         in_form = lambda t: form is None or t.form.id == form.id  # noqa: E731
@@ -127,14 +156,19 @@ class Mapper:
         used: set[str] = set()
         first_at: dict[str, str] = {}
         last_order = -1
+        section: Optional[Form] = None
         for row in raw.rows:
             has_value = not _blank(row.value)
             if not row.name.strip() and not has_value:
                 continue
-            target, by_stt = self.match(row, used, last_order)
+            opened = self.section_of(row)
+            if opened is not None:
+                section = opened
+                continue
+            target, by_stt = self.match(row, used, last_order, section)
             if target is None:
                 # a second row with an already mapped name: say so instead of dropping it silently
-                dup = self._duplicate_of(row, used)
+                dup = self._duplicate_of(row, used, section)
                 if dup is not None and has_value:
                     sub.findings.append(
                         Finding.make(
@@ -194,8 +228,8 @@ class Mapper:
             )
         return sub
 
-    def _duplicate_of(self, row: RawRow, used: set[str]) -> Optional[str]:
-        form = self.form_for(row.form)
+    def _duplicate_of(self, row: RawRow, used: set[str], section: Optional[Form] = None) -> Optional[str]:
+        form = section or self.form_for(row.form)
         key = name_key(row.name)
         for t in self.by_name.get(key, []):
             if t.ind.id in used and (form is None or t.form.id == form.id):
@@ -261,6 +295,28 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+_NOTE_NUMBER = re.compile(r"\d{1,18}(?:[.,]\d{1,18}){0,6}(?:[ \t]{0,3}%)?")
+_NOTE_SCAN = 500  # characters of a Ghi chú searched for a figure
+
+
+def note_figure(note: str) -> Optional[str]:
+    """The first figure written in a Ghi chú ('Đạt 17%' → '17%'); the value parser reads it."""
+    m = _NOTE_NUMBER.search(note[:_NOTE_SCAN])
+    return m.group(0) if m else None
+
+
+def _cells_from_notes(sub: Submission, compiled: CompiledSpec) -> None:
+    """Indicators declared ``note_of: <row>`` take the figure written in that row's Ghi chú."""
+    for ind_id, src_id in compiled.note_of.items():
+        src = sub.cells.get(src_id)
+        if src is None or ind_id in sub.cells or not src.note:
+            continue
+        figure = note_figure(src.note)
+        if figure is None:
+            continue
+        sub.cells[ind_id] = Cell(indicator=ind_id, value=figure, raw_text=figure, location=src.location)
+
+
 def map_submission(raw: RawSubmission, compiled: CompiledSpec, level: str, mapper: Optional[Mapper] = None) -> Submission:
     """Rows or keyed values → a Submission of cells by indicator id."""
     mapper = mapper or Mapper(compiled, level)
@@ -270,5 +326,7 @@ def map_submission(raw: RawSubmission, compiled: CompiledSpec, level: str, mappe
         for k, v in extra.cells.items():
             sub.cells.setdefault(k, v)
         sub.findings.extend(extra.findings)
+    if compiled.note_of:
+        _cells_from_notes(sub, compiled)
     return sub
 

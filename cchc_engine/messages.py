@@ -97,6 +97,47 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Two files declare the spec id '{id}': {first} ({first_origin}) and {second} ({second_origin}); "
         "change the 'id' of one.",
     ),
+    "spec-children-total": (
+        "Chỉ tiêu '{id}' khai báo children_total: {detail}.",
+        "Indicator '{id}' declares children_total: {detail}.",
+    ),
+    "spec-note-of": (
+        "Chỉ tiêu '{id}' đọc số liệu từ Ghi chú của '{ref}' (note_of): {detail}.",
+        "Indicator '{id}' reads its figure from the Ghi chú of '{ref}' (note_of): {detail}.",
+    ),
+    "spec-form-marker": ("Biểu '{form}', dấu mở phần (marker): {detail}.", "Form '{form}', section marker: {detail}."),
+    "children-total-mismatch": (
+        "{name}: số liệu {total} khác tổng các dòng con {sum} ({parts}).",
+        "{name}: the value {total} differs from the sum of its rows {sum} ({parts}).",
+    ),
+    "children-total-exceeded": (
+        "{name}: tổng các dòng 'Trong đó' {sum} ({parts}) lớn hơn số liệu {total}.",
+        "{name}: its 'of which' rows add up to {sum} ({parts}), more than its value {total}.",
+    ),
+    "lint-rule-on-compiled-count": (
+        "Quy tắc '{rule}' đọc '{ref}'; khi tổng hợp ('{method}') câu trả lời này thành số đơn vị trả lời như vậy, "
+        "không còn là một câu trả lời, nên quy tắc bị bỏ qua trên mọi bản tổng hợp; "
+        "ghi 'applies_to: report' nếu quy tắc chỉ dành cho từng báo cáo.",
+        "Rule '{rule}' reads '{ref}'; compiled ('{method}') that answer becomes the number of units giving it, "
+        "not an answer, so the rule is skipped on every compilation; "
+        "write 'applies_to: report' if the rule is for single reports only.",
+    ),
+    "lint-rule-on-uncompiled": (
+        "Quy tắc '{rule}' đọc '{ref}', chỉ tiêu không được tổng hợp (aggregate: none), nên quy tắc bị bỏ qua "
+        "trên mọi bản tổng hợp; ghi 'applies_to: report' nếu quy tắc chỉ dành cho từng báo cáo.",
+        "Rule '{rule}' reads '{ref}', which is not compiled (aggregate: none), so the rule is skipped on every "
+        "compilation; write 'applies_to: report' if the rule is for single reports only.",
+    ),
+    "show-not-printed": ("không in", "not printed"),
+    "show-note-of": ("Ghi chú của {ref}", "in the Ghi chú of {ref}"),
+    "show-total-equal": ("= tổng dòng con", "= sum of its rows"),
+    "show-total-at-most": ("≥ tổng dòng con", "≥ sum of its rows"),
+    "show-item": ("dòng thường", "plain row"),
+    "show-stt-repeats": ("STT in lặp", "printed STT repeats"),
+    "show-meant-unit": ("{printed} (nghĩa là {meant})", "{printed} (meaning {meant})"),
+    "show-scope-all": ("báo cáo và tổng hợp", "reports and compilations"),
+    "show-scope-report": ("chỉ từng báo cáo", "single reports only"),
+    "show-scope-compilation": ("chỉ tổng hợp", "compilations only"),
     "spec-extends-cycle": ("Kế thừa vòng tròn (extends): {cycle}.", "Circular inheritance (extends): {cycle}."),
     "spec-inherit-unknown-id": (
         "Thao tác '{op}': bộ chỉ tiêu cha không có chỉ tiêu hay biểu mẫu '{id}'.",

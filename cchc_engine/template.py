@@ -66,12 +66,19 @@ class TemplateInfo:
 
 
 def _walk(inds: list[Indicator], depth: int = 0) -> Iterator[tuple[Indicator, int, bool]]:
-    """(indicator, depth, first of a run of STT-less siblings → 'Trong đó')."""
-    prev_blank = False
+    """(indicator, depth, first of a run of 'Trong đó' breakdown siblings → print 'Trong đó').
+
+    Only rows that are breakdowns (``row: breakdown``, or the old default: no STT)
+    start a 'Trong đó'; an un-numbered ordinary row (``row: item``) prints nothing
+    there, and a row the template does not print (``row: none``) is skipped.
+    """
+    prev_breakdown = False
     for ind in inds:
-        blank = not ind.stt
-        yield ind, depth, blank and not prev_blank
-        prev_blank = blank
+        if not ind.printed:
+            continue
+        breakdown = ind.row_kind == "breakdown"
+        yield ind, depth, breakdown and not prev_breakdown
+        prev_breakdown = breakdown
         yield from _walk(ind.children, depth + 1)
 
 
@@ -142,6 +149,16 @@ def _title(ws, r: int, text: str, size: float, bold: bool, merge: bool = True, c
         ws.row_dimensions[r].height = sp.merged_title_height(text, list(WIDTHS.values()), size, bold)
 
 
+def _header(ws, r: int) -> tuple[int, int]:
+    """The two-row header STT | Chỉ tiêu thống kê | Kết quả thống kê (Đơn vị tính, Số liệu) | Ghi chú."""
+    _row(ws, r, ("STT", "Chỉ tiêu thống kê", "Kết quả thống kê", None, "Ghi chú"), bold=True)
+    _row(ws, r + 1, (None, None, "Đơn vị tính", "Số liệu", None), bold=True)
+    ws.merge_cells(f"C{r}:D{r}")
+    for col in ("A", "B", "E"):
+        ws.merge_cells(f"{col}{r}:{col}{r + 1}")
+    return (r, r + 1)
+
+
 def build_template(compiled: CompiledSpec, level: str) -> tuple[Workbook, TemplateInfo]:
     """The blank appendix workbook for ``level`` (a level id of the spec)."""
     spec = compiled.spec
@@ -162,23 +179,28 @@ def build_template(compiled: CompiledSpec, level: str) -> tuple[Workbook, Templa
     header_rows: Optional[tuple[int, int]] = None
     validations: dict[str, tuple[DataValidation, list[str]]] = {}
     multi = len(spec.forms) > 1
+    sectioned = any(f.marker for f in spec.forms)
     for form in spec.forms:
         rows = [(ind, depth, trong_do) for ind, depth, trong_do in _walk(form.indicators) if ind.applies_to(level)]
         if not rows:
             continue
         info.forms += 1
-        if multi:
+        if sectioned:
+            # one table whose sections open with their own row ("I | CÔNG TÁC CHỈ ĐẠO…")
+            if header_rows is None:
+                header_rows = _header(ws, r)
+                r += 2
+            _row(ws, r, (form.marker or form.label or None, form.title.upper(), None, None, None), bold=True)
+            r += 1
+        elif multi:
             _title(ws, r, form.label or form.id, SIZE, bold=True, merge=False, center=False)
             r += 1
             _title(ws, r, form.title.upper(), SIZE, bold=True)
             r += 1
-        _row(ws, r, ("STT", "Chỉ tiêu thống kê", "Kết quả thống kê", None, "Ghi chú"), bold=True)
-        _row(ws, r + 1, (None, None, "Đơn vị tính", "Số liệu", None), bold=True)
-        ws.merge_cells(f"C{r}:D{r}")
-        for col in ("A", "B", "E"):
-            ws.merge_cells(f"{col}{r}:{col}{r + 1}")
-        header_rows = header_rows or (r, r + 1)
-        r += 2
+        if not sectioned:
+            first = _header(ws, r)
+            header_rows = header_rows or first
+            r += 2
         prev_group = False
         for k, (ind, depth, trong_do) in enumerate(rows):
             # A page may start here (the print titles repeat the header above it), but not

@@ -254,11 +254,12 @@ def _invalid(raw: str, ind: Indicator) -> Normalised:
 
 def _unit(ind: Indicator) -> str:
     # The unit the value contradicts; a count printed with "%" would make the message absurd.
-    return ind.unit if ind.unit and "%" not in ind.unit else ind.type
+    unit = ind.meant_unit or ind.unit
+    return unit if unit and "%" not in unit else ind.type
 
 
 def _takes_percent(ind: Indicator) -> bool:
-    return ind.type == "percent" or (ind.type == "number" and "%" in (ind.unit or ""))
+    return ind.type == "percent" or (ind.type == "number" and "%" in (ind.meant_unit or ind.unit or ""))
 
 
 def _finish(x: int | float, ind: Indicator, raw: str, info: Optional[Issue] = None) -> Normalised:

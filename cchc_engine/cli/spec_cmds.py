@@ -8,6 +8,7 @@ from typing import Optional
 import click
 
 from ..findings import CchcError
+from ..messages import render
 
 
 def register(cli: click.Group) -> None:
@@ -83,7 +84,8 @@ def spec_show(spec: str, form_id: Optional[str], level: Optional[str]) -> None:
         raise click.UsageError(f"Không có biểu '{form_id}'. Các biểu: {', '.join(f.id for f in s.forms)}")
     for form in forms:
         click.echo("")
-        click.echo(f"[{form.id}] {form.label + ': ' if form.label else ''}{form.title}")
+        heading = form.marker or form.label
+        click.echo(f"[{form.id}] {heading + ': ' if heading else ''}{form.title}")
         rows = []
         for ind, depth in _walk_depth(form.indicators):
             if not ind.applies_to(level_id):
@@ -92,8 +94,8 @@ def spec_show(spec: str, form_id: Optional[str], level: Optional[str]) -> None:
                 [
                     ind.stt_for(level_id),
                     "  " * depth + ind.name_for(level_id),
-                    ind.unit,
-                    ind.type + (f" ({ind.choices})" if ind.choices else ""),
+                    _unit_text(ind),
+                    _kind_text(ind),
                     ", ".join(ind.levels) if ind.levels else "tất cả",
                     ind.formula or "",
                     ind.id,
@@ -112,12 +114,34 @@ def spec_show(spec: str, form_id: Optional[str], level: Optional[str]) -> None:
         click.echo(f"Quy tắc kiểm tra ({len(s.rules)}):")
         click.echo(
             tabulate(
-                [[r.id, r.severity, r.expr] for r in s.rules],
-                headers=["Mã", "Mức", "Biểu thức"],
+                [[r.id, r.severity, render(f"show-scope-{r.applies_to}", {}), r.expr] for r in s.rule_list],
+                headers=["Mã", "Mức", "Áp dụng", "Biểu thức"],
                 tablefmt="simple",
                 disable_numparse=True,
             )
         )
+
+
+def _unit_text(ind) -> str:
+    if ind.meant_unit and ind.meant_unit != ind.unit:
+        return render("show-meant-unit", {"printed": ind.unit, "meant": ind.meant_unit})
+    return ind.unit
+
+
+def _kind_text(ind) -> str:
+    """The type, with the row constructs that change how the row is read or checked."""
+    parts = [ind.type + (f" ({ind.choices})" if ind.choices else "")]
+    if ind.note_of:
+        parts.append(render("show-note-of", {"ref": ind.note_of}))
+    elif not ind.printed:
+        parts.append(render("show-not-printed", {}))
+    elif ind.row == "item" and not ind.stt:
+        parts.append(render("show-item", {}))
+    if ind.children_total:
+        parts.append(render(f"show-total-{ind.children_total.replace('_', '-')}", {}))
+    if ind.stt_repeats:
+        parts.append(render("show-stt-repeats", {}))
+    return "; ".join(parts)
 
 
 def _walk_depth(inds, depth: int = 0):

@@ -15,7 +15,7 @@ from .. import expr as ex
 from ..findings import Finding, Location
 from .loader import yaml_path
 from .model import Indicator, Spec
-from .runtime import CompiledRule, CompiledSpec  # noqa: F401  (their home is the runtime form)
+from .runtime import CompiledRule, CompiledSpec, CompiledTotal  # noqa: F401  (their home is the runtime form)
 
 
 class _Checker:
@@ -88,6 +88,8 @@ class _Checker:
                         continue
                     if stt in seen and seen[stt] != ind.id:
                         other = seen[stt]
+                        if ind.stt_repeats and self.spec.index()[other].stt_repeats:
+                            continue  # declared: the template prints this STT twice; names tell them apart
                         # report each clashing pair once, at the first level where it clashes
                         key = (form.id, stt, other, ind.id)
                         if key not in self._stt_clashes:
@@ -218,6 +220,48 @@ class _Checker:
                 self.add("spec-unknown-reference", path + ("indicator",), ref=rule.indicator)
             out.rules.append(CompiledRule(rule, parsed, target))
 
+    def compile_rows(self, out: CompiledSpec) -> None:
+        """children_total, note_of and section markers."""
+        index = self.spec.index()
+        for form in self.spec.forms:
+            for ind in form.walk():
+                path = self.paths[ind.id]
+                if ind.children_total:
+                    parts = [c.id for c in ind.children if c.type in ("count", "number")]
+                    if ind.type not in ("count", "number"):
+                        self.add(
+                            "spec-children-total", path + ("children_total",), id=ind.id,
+                            detail=f"chỉ tiêu kiểu {ind.type} không so được với tổng các dòng con",
+                        )
+                    elif not parts:
+                        self.add(
+                            "spec-children-total", path + ("children_total",), id=ind.id,
+                            detail="không có dòng con kiểu count/number nào để cộng",
+                        )
+                    else:
+                        out.totals.append(CompiledTotal(ind.id, parts, ind.children_total))
+                if ind.note_of:
+                    src = index.get(ind.note_of)
+                    if src is None:
+                        self.add("spec-unknown-reference", path + ("note_of",), ref=ind.note_of)
+                    elif not src.printed:
+                        self.add(
+                            "spec-note-of", path + ("note_of",), id=ind.id, ref=ind.note_of,
+                            detail="dòng đó không được in (row: none)",
+                        )
+                    else:
+                        out.note_of[ind.id] = ind.note_of
+        markers: dict[str, str] = {}
+        for fi, form in enumerate(self.spec.forms):
+            if form.marker is None:
+                continue
+            if not form.marker.strip():
+                self.add("spec-form-marker", ("forms", fi, "marker"), form=form.id, detail="dấu mở phần không được để trống")
+            key = (form.marker.strip(), form.title)
+            if key in markers.values():
+                self.add("spec-form-marker", ("forms", fi, "marker"), form=form.id, detail="hai phần cùng dấu và cùng tên")
+            markers[form.id] = key
+
     def check_aggregates(self, out: CompiledSpec) -> None:
         for form in self.spec.forms:
             for ind in form.walk():
@@ -270,6 +314,7 @@ def compile_spec(
     checker.check_stt()
     checker.compile_formulas(out)
     checker.compile_rules(out)
+    checker.compile_rows(out)
     checker.check_aggregates(out)
     return out, checker.findings
 

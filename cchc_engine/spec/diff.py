@@ -99,7 +99,7 @@ def _sides(spec: Spec) -> dict[str, Side]:
                     name=ind.name,
                     form=form.id,
                     section=section,
-                    unit=ind.unit,
+                    unit=ind.shown_unit,  # what the value means: a re-printed unit is no change
                     type=ind.type,
                     levels=list(ind.levels) if ind.levels is not None else list(all_levels),
                     formula=ind.formula,
@@ -155,6 +155,10 @@ def _names(ind: Indicator) -> tuple[str, ...]:
     return (ind.name, *ind.aliases, *ind.name_at.values())
 
 
+def _levels_on(levels: list[str], common: set[str]) -> list[str]:
+    return sorted(set(levels) & common) if common else sorted(levels)
+
+
 def _norm_formula(f: Optional[str], rename: dict[str, str]) -> str:
     if not f:
         return ""
@@ -164,6 +168,9 @@ def _norm_formula(f: Optional[str], rename: dict[str, str]) -> str:
 def diff_specs(old: Spec, new: Spec) -> SpecDiff:
     pairs, how = match(old, new)
     so, sn = _sides(old), _sides(new)
+    # A template for one level of a multi-level system (only `huyen`) is not a level change
+    # on every row: compare levels on the levels both specs declare.
+    common = set(old.level_ids()) & set(new.level_ids())
     changes: list[Change] = []
     matched_new = set(pairs.values())
     order = list(sn)  # new spec's order, then removed ones in old order
@@ -188,7 +195,7 @@ def diff_specs(old: Spec, new: Spec) -> SpecDiff:
             kinds.append("unit")
         if o.type != n.type:
             kinds.append("type")
-        if sorted(o.levels) != sorted(n.levels):
+        if _levels_on(o.levels, common) != _levels_on(n.levels, common):
             kinds.append("levels")
         if _norm_formula(o.formula, pairs) != _norm_formula(n.formula, {}):
             kinds.append("formula")

@@ -25,8 +25,8 @@ def lint_spec(compiled: CompiledSpec, previous: Optional[CompiledSpec] = None) -
     rule_refs = [set(r.expr.refs) for r in compiled.rules]
     for _form, ind in spec.indicators():
         kids = [c for c in ind.children if c.type in ("count", "number")]
-        breakdown = [c for c in kids if not c.stt]
-        if breakdown and ind.type in ("count", "number") and not ind.formula:
+        breakdown = [c for c in kids if c.row_kind == "breakdown"]
+        if breakdown and ind.type in ("count", "number") and not ind.formula and not ind.children_total:
             ids = {ind.id} | {c.id for c in breakdown}
             if not any(ind.id in refs and len(refs & ids) > 1 for refs in rule_refs):
                 out.append(
@@ -38,6 +38,7 @@ def lint_spec(compiled: CompiledSpec, previous: Optional[CompiledSpec] = None) -
                 out.append(
                     _warn("lint-ratio-without-formula", compiled, ind.id, id=ind.id, children=", ".join(c.id for c in counts))
                 )
+    out.extend(_rules_on_compiled_values(compiled))
     used = {ind.choices for _f, ind in spec.indicators() if ind.choices}
     for key in spec.choices:
         if key not in used:
@@ -59,6 +60,40 @@ def lint_spec(compiled: CompiledSpec, previous: Optional[CompiledSpec] = None) -
                         id=ind.id, previous=old.id, old_spec=previous.spec.id, old=old.name, new=ind.name,
                     )
                 )
+    return out
+
+
+def _rules_on_compiled_values(compiled: CompiledSpec) -> list[Finding]:
+    """A rule that also applies to compilations but reads a value no compilation has.
+
+    Compiled, a count is the sum of the units' counts and a yes/no answer compiled
+    by ``count:1`` is a number of units, not an answer: a rule on it is skipped on
+    every compilation. Say so, so the maintainer writes ``applies_to: report`` (or a
+    rule for compilations) on purpose.
+    """
+    out: list[Finding] = []
+    index = compiled.spec.index()
+    for ri, crule in enumerate(compiled.rules):
+        if crule.rule.applies_to == "report":
+            continue
+        for ref in crule.expr.refs:
+            ind = index.get(ref)
+            if ind is None:
+                continue
+            method = ind.aggregate_method.method
+            if method in ("count", "none") and not (method == "none" and ind.formula):
+                out.append(
+                    Finding.make(
+                        "lint-rule-on-compiled-count" if method == "count" else "lint-rule-on-uncompiled",
+                        "warning",
+                        indicator=ref,
+                        location=Location(file=compiled.source, path=f"rules[{ri}]({crule.rule.id})"),
+                        rule=crule.rule.id,
+                        ref=ref,
+                        method=ind.aggregate.method if ind.aggregate else method,
+                    )
+                )
+                break
     return out
 
 

@@ -20,6 +20,11 @@ Severity = Literal["error", "warning", "info"]
 ZeroDenominator = Literal["blank", "100", "0"]
 AggregateMethod = Literal["sum", "formula", "min", "max", "count", "none"]
 MissingPolicy = Literal["skip", "zero", "warn"]
+# How a row is printed: an ordinary row (numbered or not), a "Trong đó" part of its
+# parent's total, or no row at all (a derived figure, or one read from a Ghi chú).
+RowKind = Literal["item", "breakdown", "none"]
+ChildrenTotal = Literal["equal", "at_most"]
+RuleScope = Literal["all", "report", "compilation"]
 
 
 class _Strict(BaseModel):
@@ -89,8 +94,34 @@ class Indicator(_Strict):
     name_at: dict[str, str] = Field(
         default_factory=dict, description="Name where one level's template words it differently: {level: name}."
     )
-    unit: str = Field(default="", description="Đơn vị tính as printed.")
+    unit: str = Field(default="", description="Đơn vị tính exactly as the template prints it.")
+    meant_unit: Optional[str] = Field(
+        default=None,
+        description="What the value really counts when the printed unit says otherwise "
+        "(a count printed with '%', dossiers printed 'TTHC'); shown in results, never printed.",
+    )
     type: IndicatorType
+    row: Optional[RowKind] = Field(
+        default=None,
+        description="How the template prints it: 'item' (a row, numbered or not), 'breakdown' "
+        "(a 'Trong đó' part of its parent), 'none' (no row: derived, or read from another row's Ghi chú). "
+        "Default: 'breakdown' when stt is empty, else 'item'.",
+    )
+    stt_repeats: bool = Field(
+        default=False,
+        description="The template prints this STT on another row of the same section too; "
+        "rows sharing it are told apart by name.",
+    )
+    children_total: Optional[ChildrenTotal] = Field(
+        default=None,
+        description="Its value against the sum of its children that carry values (blank ones count 0): "
+        "'equal' (a heading that states its total) or 'at_most' (a 'Trong đó' breakdown).",
+    )
+    note_of: Optional[str] = Field(
+        default=None,
+        description="Id of the row whose Ghi chú holds this figure (e.g. a ratio written '17%' beside its "
+        "numerator); implies row: none. With a formula the number read is compared with the computed one.",
+    )
     choices: Optional[str] = Field(default=None, description="Name of a choice set (type: choice).")
     levels: Optional[list[str]] = Field(default=None, description="Levels that report it; default all.")
     formula: Optional[str] = Field(default=None, description="Expression giving a derived value.")
@@ -113,7 +144,31 @@ class Indicator(_Strict):
             raise ValueError(f"chỉ tiêu '{self.id}' không phải kiểu choice nhưng có 'choices'")
         if self.type == "group" and self.formula:
             raise ValueError(f"chỉ tiêu '{self.id}' kiểu group không có công thức")
+        if self.type == "group" and (self.children_total or self.note_of):
+            raise ValueError(f"chỉ tiêu '{self.id}' kiểu group không mang số liệu (bỏ children_total/note_of hoặc đổi kiểu)")
+        if self.note_of and self.row not in (None, "none"):
+            raise ValueError(f"chỉ tiêu '{self.id}' đọc từ Ghi chú (note_of) nên không có dòng riêng: row phải là 'none'")
+        if self.row == "none" and self.children:
+            raise ValueError(f"chỉ tiêu '{self.id}' không có dòng in (row: none) thì không có chỉ tiêu con")
         return self
+
+    @property
+    def row_kind(self) -> str:
+        """'item', 'breakdown' or 'none' (the default keeps the old 'empty stt = Trong đó' convention)."""
+        if self.row is not None:
+            return self.row
+        if self.note_of:
+            return "none"
+        return "breakdown" if not self.stt else "item"
+
+    @property
+    def printed(self) -> bool:
+        return self.row_kind != "none"
+
+    @property
+    def shown_unit(self) -> str:
+        """The unit results show: what the value means, not what the template happens to print."""
+        return self.meant_unit or self.unit
 
     def stt_for(self, level: Optional[str]) -> str:
         return self.stt_at.get(level, self.stt) if level else self.stt
@@ -152,6 +207,11 @@ class Form(_Strict):
     id: str = Field(pattern=ID_PATTERN)
     title: str = Field(description="Form heading, e.g. 'Công tác chỉ đạo điều hành CCHC'.")
     label: str = Field(default="", description="How the template names it, e.g. 'Biểu mẫu 1'.")
+    marker: Optional[str] = Field(
+        default=None,
+        description="The STT printed on the row that opens this section when it is not a 'Biểu mẫu N' "
+        "title, e.g. 'I' (that row's name is the form's title); numbering restarts after it.",
+    )
     indicators: list[Indicator]
 
     def walk(self) -> Iterator[Indicator]:
@@ -172,6 +232,11 @@ class Rule(_Strict):
         description="Operand missing: skip the rule (default), treat blanks as 0, or warn.",
     )
     levels: Optional[list[str]] = None
+    applies_to: RuleScope = Field(
+        default="all",
+        description="'report': single reports only; 'compilation': compiled (summed) results only; 'all'. "
+        "On compiled values a count is a sum and a yes/no answer compiled by 'count:1' is a number of units.",
+    )
     indicator: Optional[str] = Field(default=None, description="Indicator the finding points at; default the first operand.")
 
 

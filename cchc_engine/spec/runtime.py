@@ -86,6 +86,22 @@ class Indicator(Record):
         return self.type != "group"
 
     @property
+    def row_kind(self) -> str:
+        if self.row is not None:
+            return self.row
+        if self.note_of:
+            return "none"
+        return "breakdown" if not self.stt else "item"
+
+    @property
+    def printed(self) -> bool:
+        return self.row_kind != "none"
+
+    @property
+    def shown_unit(self) -> str:
+        return self.meant_unit or self.unit
+
+    @property
     def aggregate_method(self) -> Aggregate:
         if self.aggregate is not None:
             return self.aggregate
@@ -171,6 +187,15 @@ class CompiledRule:
 
 
 @dataclass
+class CompiledTotal:
+    """``children_total``: an indicator's value against the sum of its children's (blanks count 0)."""
+
+    indicator: str
+    children: list[str]
+    op: str  # "equal" or "at_most"
+
+
+@dataclass
 class CompiledSpec:
     """A checked spec with its expressions parsed and formulas in evaluation order."""
 
@@ -180,6 +205,9 @@ class CompiledSpec:
     formulas: dict[str, "ex.Expr"] = field(default_factory=dict)
     formula_order: list[str] = field(default_factory=list)
     rules: list[CompiledRule] = field(default_factory=list)
+    totals: list[CompiledTotal] = field(default_factory=list)
+    # indicator id → id of the row whose Ghi chú holds its reported figure
+    note_of: dict[str, str] = field(default_factory=dict)
     warnings: list["Finding"] = field(default_factory=list)
 
     @property
@@ -199,5 +227,7 @@ def from_compiled(compiled: CompiledSpec) -> CompiledSpec:
         formulas=dict(compiled.formulas),
         formula_order=list(compiled.formula_order),
         rules=[CompiledRule(from_model(r.rule), r.expr, r.indicator) for r in compiled.rules],
+        totals=list(compiled.totals),
+        note_of=dict(compiled.note_of),
         warnings=list(compiled.warnings),
     )
