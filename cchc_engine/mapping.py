@@ -58,16 +58,12 @@ class Mapper:
         self.by_stt: dict[tuple[str, str], _Target] = {}
         # every target printing an STT in a form: more than one where the spec says the STT repeats
         self.all_by_stt: dict[tuple[str, str], list[_Target]] = {}
-        # section markers the spec declares (an STT such as "I" on the row opening a form)
-        self.markers: dict[str, list[Form]] = {}
         self.by_name: dict[str, list[_Target]] = {}
         self.form_by_num: dict[str, Form] = {}
         for fi, form in enumerate(spec.forms):
             num = _FORM_NUM.search(form.label or form.id)
             self.form_by_num[num.group(1) if num else str(fi + 1)] = form
             self.form_by_num[form.id] = form
-            if form.marker:
-                self.markers.setdefault(stt_key(form.marker) or form.marker.strip().lower(), []).append(form)
         order = 0
         for form, ind in spec.indicators():
             if not ind.printed:
@@ -97,25 +93,9 @@ class Mapper:
     def _score(self, target: _Target, key: str) -> float:
         return max((_similarity(key, k) for k in target.keys), default=0.0)
 
-    def section_of(self, row: RawRow) -> Optional[Form]:
-        """The form a declared section marker row opens ("I  Công tác chỉ đạo…" with no value), if any."""
-        if not self.markers or not _blank(row.value):
-            return None
-        forms = self.markers.get(stt_key(row.stt) or row.stt.strip().lower())
-        if not forms:
-            return None
-        key = name_key(row.name)
-        if not key:
-            return forms[0] if len(forms) == 1 else None
-        scored = [(_similarity(key, name_key(f.title)), f) for f in forms]
-        best, form = max(scored, key=lambda t: t[0])
-        return form if best >= _CONFIRM_MIN else None
-
-    def match(
-        self, row: RawRow, used: set[str], last_order: int, section: Optional[Form] = None
-    ) -> tuple[Optional[_Target], bool]:
-        """(target, matched_by_stt); ``section`` is the form a marker row opened above."""
-        form = section or self.form_for(row.form)
+    def match(self, row: RawRow, used: set[str], last_order: int) -> tuple[Optional[_Target], bool]:
+        """(target, matched_by_stt)."""
+        form = self.form_for(row.form)
         key = name_key(row.name)
         stt = stt_key(row.stt)
         if form is not None and stt:
@@ -156,19 +136,14 @@ class Mapper:
         used: set[str] = set()
         first_at: dict[str, str] = {}
         last_order = -1
-        section: Optional[Form] = None
         for row in raw.rows:
             has_value = not _blank(row.value)
             if not row.name.strip() and not has_value:
                 continue
-            opened = self.section_of(row)
-            if opened is not None:
-                section = opened
-                continue
-            target, by_stt = self.match(row, used, last_order, section)
+            target, by_stt = self.match(row, used, last_order)
             if target is None:
                 # a second row with an already mapped name: say so instead of dropping it silently
-                dup = self._duplicate_of(row, used, section)
+                dup = self._duplicate_of(row, used)
                 if dup is not None and has_value:
                     sub.findings.append(
                         Finding.make(
@@ -228,8 +203,8 @@ class Mapper:
             )
         return sub
 
-    def _duplicate_of(self, row: RawRow, used: set[str], section: Optional[Form] = None) -> Optional[str]:
-        form = section or self.form_for(row.form)
+    def _duplicate_of(self, row: RawRow, used: set[str]) -> Optional[str]:
+        form = self.form_for(row.form)
         key = name_key(row.name)
         for t in self.by_name.get(key, []):
             if t.ind.id in used and (form is None or t.form.id == form.id):

@@ -179,7 +179,7 @@ def build_template(compiled: CompiledSpec, level: str) -> tuple[Workbook, Templa
     header_rows: Optional[tuple[int, int]] = None
     validations: dict[str, tuple[DataValidation, list[str]]] = {}
     multi = len(spec.forms) > 1
-    sectioned = any(f.marker for f in spec.forms)
+    sectioned = any(f.markers for f in spec.forms)
     for form in spec.forms:
         rows = [(ind, depth, trong_do) for ind, depth, trong_do in _walk(form.indicators) if ind.applies_to(level)]
         if not rows:
@@ -190,7 +190,7 @@ def build_template(compiled: CompiledSpec, level: str) -> tuple[Workbook, Templa
             if header_rows is None:
                 header_rows = _header(ws, r)
                 r += 2
-            _row(ws, r, (form.marker or form.label or None, form.title.upper(), None, None, None), bold=True)
+            _row(ws, r, ((form.markers or [form.label])[0] or None, form.title.upper(), None, None, None), bold=True)
             r += 1
         elif multi:
             _title(ws, r, form.label or form.id, SIZE, bold=True, merge=False, center=False)

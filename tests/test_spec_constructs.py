@@ -27,7 +27,7 @@ title: Thống kê số liệu CCHC cấp huyện
 levels: [{id: huyen, name: Cấp huyện}]
 forms:
   - id: s1
-    marker: "I"
+    markers: ["I"]
     title: Công tác chỉ đạo điều hành
     indicators:
       - {id: kh, stt: "1", name: Số nhiệm vụ trong kế hoạch, unit: Nhiệm vụ, type: count}
@@ -51,7 +51,7 @@ forms:
         children:
           - {id: hs_tt, name: Tiếp nhận trực tuyến, unit: Hồ sơ, type: count}
   - id: s2
-    marker: "II"
+    markers: ["II"]
     title: Tổ chức bộ máy
     indicators:
       - id: kl
@@ -213,7 +213,7 @@ def test_ratio_read_from_ghi_chu_is_compared_with_the_computed_one(tmp_path):
 
 def test_without_the_section_markers_the_restarted_number_is_not_found(tmp_path):
     # the same workbook against the same spec minus `marker:`: the reworded "1" of section II is lost
-    text = SPEC.replace('    marker: "I"\n', "").replace('    marker: "II"\n', "")
+    text = SPEC.replace('    markers: ["I"]\n', "").replace('    markers: ["II"]\n', "")
     result = compute(tmp_path, text=text)
     assert result.get("kl").value is None
     assert "unmapped-row" in {f.code for f in result.findings}

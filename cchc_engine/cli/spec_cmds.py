@@ -84,7 +84,7 @@ def spec_show(spec: str, form_id: Optional[str], level: Optional[str]) -> None:
         raise click.UsageError(f"Không có biểu '{form_id}'. Các biểu: {', '.join(f.id for f in s.forms)}")
     for form in forms:
         click.echo("")
-        heading = form.marker or form.label
+        heading = form.markers[0] if form.markers else form.label
         click.echo(f"[{form.id}] {heading + ': ' if heading else ''}{form.title}")
         rows = []
         for ind, depth in _walk_depth(form.indicators):

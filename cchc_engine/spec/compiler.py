@@ -251,16 +251,19 @@ class _Checker:
                         )
                     else:
                         out.note_of[ind.id] = ind.note_of
-        markers: dict[str, str] = {}
+        from ..textnorm import name_key
+
+        seen: dict[str, str] = {}
         for fi, form in enumerate(self.spec.forms):
-            if form.marker is None:
-                continue
-            if not form.marker.strip():
-                self.add("spec-form-marker", ("forms", fi, "marker"), form=form.id, detail="dấu mở phần không được để trống")
-            key = (form.marker.strip(), form.title)
-            if key in markers.values():
-                self.add("spec-form-marker", ("forms", fi, "marker"), form=form.id, detail="hai phần cùng dấu và cùng tên")
-            markers[form.id] = key
+            for mi, marker in enumerate(form.markers):
+                key = name_key(marker)
+                path = ("forms", fi, "markers", mi)
+                if not key:
+                    self.add("spec-form-marker", path, form=form.id, detail="dấu mở phần không được để trống")
+                elif key in seen and seen[key] != form.id:
+                    self.add("spec-form-marker", path, form=form.id, detail=f"biểu '{seen[key]}' đã dùng dấu '{marker}'")
+                else:
+                    seen[key] = form.id
 
     def check_aggregates(self, out: CompiledSpec) -> None:
         for form in self.spec.forms:

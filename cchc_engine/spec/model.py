@@ -207,10 +207,10 @@ class Form(_Strict):
     id: str = Field(pattern=ID_PATTERN)
     title: str = Field(description="Form heading, e.g. 'Công tác chỉ đạo điều hành CCHC'.")
     label: str = Field(default="", description="How the template names it, e.g. 'Biểu mẫu 1'.")
-    marker: Optional[str] = Field(
-        default=None,
-        description="The STT printed on the row that opens this section when it is not a 'Biểu mẫu N' "
-        "title, e.g. 'I' (that row's name is the form's title); numbering restarts after it.",
+    markers: list[str] = Field(
+        default_factory=list,
+        description="How the row that opens this section begins when it is not a 'Biểu mẫu N' title: "
+        "its STT ('I', 'II', …) or its first words ('Phần A'); numbering restarts after it.",
     )
     indicators: list[Indicator]
 
