@@ -376,3 +376,62 @@ def test_package_data_recipe_in_new_year_builds_a_wheel_that_carries_and_registe
         [sys.executable, "-m", "cchc_engine", "spec", "check", "ha-tinh-2026"], capture_output=True, text=True, env=env
     )
     assert proc.returncode == 0 and "ha-tinh-2026" in proc.stdout, proc.stderr
+
+
+TWO_LEVELS = """\
+id: hai-cap
+year: 2026
+title: Hai cấp
+levels: [{id: tinh, name: Cấp tỉnh}, {id: xa, name: Cấp xã, aliases: [xã]}]
+choices:
+  ck: [{code: 0, label: Không}, {code: 1, label: Có}]
+forms:
+  - id: f
+    title: Một
+    indicators:
+      - {id: ks, stt: "1", name: Khảo sát sự hài lòng, unit: "Có = 1; Không = 0", type: choice, choices: ck, aggregate: "count:1"}
+      - {id: phieu, stt: "2", name: Số phiếu khảo sát, unit: Phiếu, type: count}
+rules:
+  - id: co_phieu_thi_co_khao_sat
+    expr: "phieu == 0 or ks == 1"
+    message: "Có {phieu} phiếu nhưng không khảo sát"
+    applies_to: report
+  - id: tinh_it_nhat_100_phieu
+    expr: "phieu >= 100"
+    severity: warning
+    message: "Cả tỉnh chỉ có {phieu} phiếu"
+    applies_to: compilation
+"""
+
+
+def test_rule_scopes_through_cchc_aggregate(tmp_path, monkeypatch):
+    import json
+
+    d = tmp_path / "specs"
+    d.mkdir()
+    (d / "hai-cap.yaml").write_text(TWO_LEVELS, encoding="utf-8")
+    monkeypatch.setenv("CCHC_SPECS_PATH", str(d))
+    units = tmp_path / "units"
+    units.mkdir()
+    for name, ks, phieu in (("xã A", 0, 20), ("xã B", 1, 30)):
+        (units / f"{name}.json").write_text(
+            json.dumps({"unit": name, "level": "xa", "period": "2026", "values": {"ks": ks, "phieu": phieu}}, ensure_ascii=False),
+            encoding="utf-8",
+        )
+    # a single report: the report-only rule fires on xã A, the compilation rule does not
+    code, out, _ = cli("compute", "--spec", "hai-cap", str(units / "xã A.json"), "-f", "json")
+    assert [f["values"]["rule"] for f in json.loads(out)["findings"]] == ["co_phieu_thi_co_khao_sat"]
+    # the compilation: ks is now a count of units (1), phieu a sum (50); only the compilation rule runs
+    code, out, err = cli("aggregate", "--spec", "hai-cap", "--level", "tinh", "--unit", "tỉnh Thử", str(units), "-f", "json", "--jobs", "1")
+    result = json.loads(out)
+    got = {i["id"]: i["value"] for i in result["indicators"]}
+    assert (got["ks"], got["phieu"]) == (1, 50)
+    # the units' own findings are carried with their file; the compilation's own have none
+    own = [f["values"].get("rule") for f in result["findings"] if f["code"] == "rule-failed" and not (f.get("location") or {}).get("file")]
+    carried = [f["values"].get("rule") for f in result["findings"] if f["code"] == "rule-failed" and (f.get("location") or {}).get("file")]
+    assert own == ["tinh_it_nhat_100_phieu"] and carried == ["co_phieu_thi_co_khao_sat"]
+    # spec check is quiet: the report-only rule reads the counted answer on purpose
+    assert cli("spec", "check", "hai-cap")[2] == ""
+    (d / "hai-cap.yaml").write_text(TWO_LEVELS.replace("    applies_to: report\n", ""), encoding="utf-8")
+    err = cli("spec", "check", "hai-cap")[2]
+    assert "'co_phieu_thi_co_khao_sat'" in err and "'ks'" in err and "applies_to: report" in err
