@@ -133,6 +133,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "show-total-equal": ("= tổng dòng con", "= sum of its rows"),
     "show-total-at-most": ("≥ tổng dòng con", "≥ sum of its rows"),
     "show-item": ("dòng thường", "plain row"),
+    "show-breakdown": ("Trong đó", "of which"),
     "show-stt-repeats": ("STT in lặp", "printed STT repeats"),
     "show-meant-unit": ("{printed} (nghĩa là {meant})", "{printed} (meaning {meant})"),
     "show-scope-all": ("báo cáo và tổng hợp", "reports and compilations"),

@@ -258,6 +258,11 @@ def _unit(ind: Indicator) -> str:
     return unit if unit and "%" not in unit else ind.type
 
 
+def _percent_only_printed(ind: Indicator) -> bool:
+    """The template prints "%" but the spec says the value means something else (``meant_unit``)."""
+    return "%" in (ind.unit or "") and bool(ind.meant_unit) and "%" not in (ind.meant_unit or "")
+
+
 def _takes_percent(ind: Indicator) -> bool:
     return ind.type == "percent" or (ind.type == "number" and "%" in (ind.meant_unit or ind.unit or ""))
 
@@ -335,8 +340,10 @@ def _from_real(raw: object, ind: Indicator, choices: Optional[Sequence[Choice]],
         # Excel stores 76,74 % as 0.7674; the round drops the float noise of * 100.
         # (A zero is zero in any format: templates that print "%" on a count row
         # leave their cells percent-formatted.)
-        if not _takes_percent(ind):
+        if not _takes_percent(ind) and not _percent_only_printed(ind):
             return _rejected(text, "percent-in-count", unit=_unit(ind))
+        # (a "%" the template prints on a count row, `meant_unit` says: the officer typed
+        # 3 into a cell the template formats as a percent; 3 is what they mean)
         x = x * 100 if isinstance(x, int) else round(x * 100, 10)
         if isinstance(x, float) and not math.isfinite(x):
             return _invalid(text, ind)
@@ -374,7 +381,7 @@ def _from_text(text: str, ind: Indicator) -> Normalised:
             if _FRACTION.fullmatch(clean):
                 return _rejected(text, "fraction-in-count") if ind.type == "count" else _invalid(text, ind)
         return _invalid(text, ind)
-    if parsed.percent and not _takes_percent(ind):
+    if parsed.percent and not _takes_percent(ind) and not _percent_only_printed(ind):
         return _rejected(text, "percent-in-count", unit=_unit(ind))
     value, english = parsed.value, parsed.english
     if ind.type == "percent" and parsed.alt is not None:

@@ -435,3 +435,22 @@ def test_rule_scopes_through_cchc_aggregate(tmp_path, monkeypatch):
     (d / "hai-cap.yaml").write_text(TWO_LEVELS.replace("    applies_to: report\n", ""), encoding="utf-8")
     err = cli("spec", "check", "hai-cap")[2]
     assert "'co_phieu_thi_co_khao_sat'" in err and "'ks'" in err and "applies_to: report" in err
+
+
+def test_a_count_the_template_prints_with_percent_reads_as_typed(tmp_path):
+    # the officer types 7 into the template's "%" cell: Excel stores 0.07 formatted as a percent
+    path = workbook(tmp_path, changed(ROWS, "Số đơn vị được kiểm tra", value=0.07))
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    row = next(r for r in ws.iter_rows() if r[1].value == "Số đơn vị được kiểm tra")
+    row[3].number_format = "0%"
+    wb.save(path)
+    compiled = compiled_spec(tmp_path)
+    result = compute_file(compiled, path, level="huyen", period="2026")
+    assert result.findings == [] and result.get("dv_kt").value == 7
+    result = compute(tmp_path, changed(ROWS, "Số đơn vị được kiểm tra", value="7%"))
+    assert result.findings == [] and result.get("dv_kt").value == 7
+    # without meant_unit the same cell is a percent in a count, as before
+    text = SPEC.replace(', meant_unit: Đơn vị', '')
+    result = compute(tmp_path, changed(ROWS, "Số đơn vị được kiểm tra", value="7%"), text=text)
+    assert result.flatten(["indicator", "code"]) == [["dv_kt", "percent-in-count"]]

@@ -137,6 +137,8 @@ def _kind_text(ind) -> str:
         parts.append(render("show-not-printed", {}))
     elif ind.row == "item" and not ind.stt:
         parts.append(render("show-item", {}))
+    elif ind.row_kind == "breakdown" and ind.type != "group":
+        parts.append(render("show-breakdown", {}))
     if ind.children_total:
         parts.append(render(f"show-total-{ind.children_total.replace('_', '-')}", {}))
     if ind.stt_repeats:
