@@ -193,3 +193,35 @@ def test_extends_a_path_in_the_same_tree_still_works(tmp_path, monkeypatch):
     monkeypatch.setenv("CCHC_SPECS_PATH", str(tmp_path / "tree"))
     assert compile_file(child)[1] == []
     assert spec_chain(child) == [child.resolve(), base.resolve()]
+
+
+def test_errors_in_an_inherited_spec_point_at_the_file_and_line_that_wrote_them(tmp_path):
+    tree = tmp_path / "tree"
+    drop(tree, "base.yaml", SMALL.format(id="b"))
+    child = drop(
+        tree,
+        "child.yaml",
+        "id: ch\n"
+        "extends: base.yaml\n"
+        "add:\n"
+        "  - after: b\n"
+        "    indicators:\n"
+        "      - {id: c, stt: \"2a\", name: Mới, unit: Người, type: count}\n"
+        "      - {id: d, stt: \"2b\", name: Mới hơn, unit: \"%\", type: percent, formula: \"ratio(c, khong_co)\"}\n"
+        "replace:\n"
+        "  - id: r\n"
+        "    with:\n"
+        "      formula: \"ratio(b, cung_khong_co)\"\n",
+    )
+    _, problems = compile_file(child)
+    got = sorted((Path(p.location.file).name, p.location.row, p.location.path, p.values.get("ref")) for p in problems)
+    assert got == [
+        ("child.yaml", 7, "add[0].indicators[1](d).formula", "khong_co"),
+        ("child.yaml", 11, "replace[0](r).with.formula", "cung_khong_co"),
+    ]
+    # a problem the parent's own text causes (a rule on an indicator the child removed) points at the parent
+    drop(tree, "child2.yaml", "id: ch2\nextends: base.yaml\nremove: [a]\nreplace: [{id: r, with: {formula: \"ratio(b, b)\"}}]\n")
+    _, problems = compile_file(tree / "child2.yaml")
+    assert [(Path(p.location.file).name, p.location.row, p.values.get("ref")) for p in problems] == [
+        ("base.yaml", 14, "a")
+    ]

@@ -19,10 +19,11 @@ from .runtime import CompiledRule, CompiledSpec, CompiledTotal  # noqa: F401  (t
 
 
 class _Checker:
-    def __init__(self, spec: Spec, source: Optional[str], lines: Optional[dict[tuple, int]]):
+    def __init__(self, spec: Spec, source: Optional[str], lines: Optional[dict[tuple, int]], origins: Optional[dict] = None):
         self.spec = spec
         self.source = source
         self.lines = lines or {}
+        self.origins = origins or {}
         self.data: Any = spec.model_dump(by_alias=True)
         self.findings: list[Finding] = []
         # indicator id -> YAML path tuple
@@ -30,12 +31,48 @@ class _Checker:
         self._stt_clashes: set[tuple] = set()
 
     def loc(self, path: tuple) -> Location:
+        if self.origins:
+            found = self._origin(path)
+            if found is not None:
+                return found
         line = None
         p = path
         while p and line is None:
             line = self.lines.get(p)
             p = p[:-1]
         return Location(file=self.source, path=yaml_path(path, self.data), row=line)
+
+    def _origin(self, path: tuple) -> Optional[Location]:
+        """For a merged spec: the file, line and YAML path that wrote what ``path`` points at."""
+        from .loader import _nearest_line
+
+        cur: Any = self.data
+        owner: Optional[tuple[str, str, int]] = None  # (kind, id, index in path after it)
+        for i, part in enumerate(path):
+            try:
+                cur = cur[part]
+            except (KeyError, IndexError, TypeError):
+                break
+            if isinstance(cur, dict) and cur.get("id") is not None and i >= 1:
+                kind = "rule" if path[0] == "rules" else "ind" if path[i - 1] in ("indicators", "children") else None
+                if kind:
+                    owner = (kind, str(cur["id"]), i + 1)
+        if owner is None:
+            return None
+        kind, oid, cut = owner
+        rest = path[cut:]
+        origin = None
+        if rest:
+            origin = self.origins.get("field", {}).get(((("rule:" if kind == "rule" else "") + oid), rest[0]))
+            if origin is not None:
+                rest = rest[1:]
+        if origin is None:
+            origin = self.origins.get(kind, {}).get(oid)
+        if origin is None:
+            return None
+        file, lines, base, data = origin
+        full = base + rest
+        return Location(file=file, path=yaml_path(full, data), row=_nearest_line(lines, full))
 
     def add(self, code: str, path: tuple, **values: Any) -> None:
         self.findings.append(Finding.make(code, "error", location=self.loc(path), **values))
@@ -308,9 +345,14 @@ def compile_spec(
     source: Optional[str] = None,
     lines: Optional[dict[tuple, int]] = None,
     provider: Optional[str] = None,
+    origins: Optional[dict] = None,
 ) -> tuple[CompiledSpec, list[Finding]]:
-    """Check ``spec`` and parse its expressions. Returns the compiled spec and the errors found."""
-    checker = _Checker(spec, source, lines)
+    """Check ``spec`` and parse its expressions. Returns the compiled spec and the errors found.
+
+    ``origins`` (an inherited spec: spec/inherit.py) locates each problem in the file
+    and line that wrote the indicator, rule or field, parent or child.
+    """
+    checker = _Checker(spec, source, lines, origins)
     out = CompiledSpec(spec=spec, source=source, provider=provider)
     checker.collect()
     checker.check_levels_and_choices()

@@ -297,6 +297,52 @@ def resolve_parent(
     return cand if cand.is_file() else None
 
 
+# Where each piece of a merged spec was written, so a check of the merged result can
+# point at the file and line that says it: {"ind": {id: origin}, "rule": {id: origin},
+# "field": {(id, field): origin}}, origin = (file, lines, path in that file, that file's data).
+Origins = dict[str, dict]
+
+
+def record_origins(data: Any, lines: dict[tuple, int], file: str, out: Origins) -> None:
+    """Note where ``data`` (a base spec or a child's operations) defines indicators, rules and fields."""
+    if not isinstance(data, dict):
+        return
+    inds, rules, fields = out.setdefault("ind", {}), out.setdefault("rule", {}), out.setdefault("field", {})
+
+    def walk(items: Any, base: tuple) -> None:
+        stack = [(items, base)]
+        while stack:
+            cur, at = stack.pop()
+            for i, ind in enumerate(cur if isinstance(cur, list) else []):
+                if isinstance(ind, dict) and ind.get("id") is not None:
+                    inds[str(ind["id"])] = (file, lines, at + (i,), data)
+                    stack.append((ind.get("children"), at + (i, "children")))
+
+    for fi, form in enumerate(data.get("forms") or []):
+        if isinstance(form, dict):
+            walk(form.get("indicators"), ("forms", fi, "indicators"))
+    for k, op in enumerate(data.get("add") or []):
+        if isinstance(op, dict):
+            walk(op.get("indicators"), ("add", k, "indicators"))
+    for k, op in enumerate(data.get("replace") or []):
+        if isinstance(op, dict) and isinstance(op.get("with"), dict):
+            for key in op["with"]:
+                fields[(str(op.get("id")), key)] = (file, lines, ("replace", k, "with", key), data)
+    rule_data = data.get("rules")
+    if isinstance(rule_data, list):
+        for ri, rule in enumerate(rule_data):
+            if isinstance(rule, dict):
+                rules[str(rule.get("id"))] = (file, lines, ("rules", ri), data)
+    elif isinstance(rule_data, dict):
+        for k, rule in enumerate(rule_data.get("add") or []):
+            if isinstance(rule, dict):
+                rules[str(rule.get("id"))] = (file, lines, ("rules", "add", k), data)
+        for k, op in enumerate(rule_data.get("replace") or []):
+            if isinstance(op, dict) and isinstance(op.get("with"), dict):
+                for key in op["with"]:
+                    fields[("rule:" + str(op.get("id")), key)] = (file, lines, ("rules", "replace", k, "with", key), data)
+
+
 def load_merged(
     data: Any,
     lines: dict[tuple, int],
@@ -305,9 +351,16 @@ def load_merged(
     find_by_id: Callable[[str], Optional[Path]],
     chain: tuple[Path, ...] = (),
     roots: Optional[list[Path]] = None,
+    origins: Optional[Origins] = None,
 ) -> Any:
-    """Resolve ``extends`` recursively; returns data ready for validation."""
+    """Resolve ``extends`` recursively; returns data ready for validation.
+
+    ``origins``, when given, is filled with where each indicator, rule and replaced
+    field was written (the base spec first, then each child over it).
+    """
     if not isinstance(data, dict) or data.get("extends") is None:
+        if origins is not None:
+            record_origins(data, lines, str(path), origins)
         return data
     here = path.resolve()
     chain = chain + (here,)
@@ -324,7 +377,9 @@ def load_merged(
         cycle = " → ".join(p.name for p in chain[chain.index(parent_path):] + (parent_path,))
         raise CchcError.make("spec-extends-cycle", location=loc, exit_code=1, cycle=cycle)
     parent_data, parent_lines = read(parent_path)
-    parent_data = load_merged(parent_data, parent_lines, parent_path, read, find_by_id, chain, roots)
+    parent_data = load_merged(parent_data, parent_lines, parent_path, read, find_by_id, chain, roots, origins)
     if not isinstance(parent_data, dict):
         raise CchcError.make("spec-extends-not-found", location=loc, exit_code=1, spec=name)
+    if origins is not None:
+        record_origins(data, lines, str(path), origins)
     return merge(data, parent_data, lines, str(path))

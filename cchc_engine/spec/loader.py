@@ -296,11 +296,12 @@ def read_file(path: Path) -> tuple[Any, dict[tuple, int]]:
     return read_yaml(read_text(path), Location(file=str(path)))
 
 
-def load_spec_file(path: Union[str, Path]) -> tuple[Spec, dict[tuple, int]]:
+def load_spec_file(path: Union[str, Path], origins: Optional[dict] = None) -> tuple[Spec, dict[tuple, int]]:
     """Read and validate one spec file (no semantic checks; see spec.compiler).
 
     A spec that ``extends`` another is merged with its parent first (spec/inherit.py);
-    its line map is then empty, since the merged data is not the file's text.
+    its line map is then empty, since the merged data is not the file's text, and
+    ``origins`` (when given) says which file and line wrote each piece.
     """
     from .inherit import load_merged
     from .registry import path_for_id, search_roots
@@ -309,6 +310,6 @@ def load_spec_file(path: Union[str, Path]) -> tuple[Spec, dict[tuple, int]]:
     loc = Location(file=str(path))
     data, lines = read_file(path)
     if isinstance(data, dict) and data.get("extends") is not None:
-        data = load_merged(data, lines, path, read_file, path_for_id, roots=search_roots())
+        data = load_merged(data, lines, path, read_file, path_for_id, roots=search_roots(), origins=origins)
         lines = {}
     return validate_data(data, lines, loc), lines

@@ -57,8 +57,9 @@ def compile_file(path: Union[str, Path], provider: Optional[str] = None) -> tupl
         from .compiler import compile_spec
         from .loader import load_spec_file
 
-        spec, lines = load_spec_file(path)
-        return compile_spec(spec, source=str(path), lines=lines)
+        origins: dict = {}  # an inherited spec: where each piece was written, for located errors
+        spec, lines = load_spec_file(path, origins)
+        return compile_spec(spec, source=str(path), lines=lines, origins=origins or None)
 
     compiled, problems = load_or_compile(Path(path), compile_now)
     compiled.provider = provider
