@@ -464,6 +464,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "not {what_en} but a text file (a renamed CSV/TXT?); use the right suffix (.csv, .json)",
     ),
     "read-not-zip": ("không phải {what}", "not {what_en}"),
+    "read-too-large": (
+        "tệp quá lớn ({size} MB > {max} MB; một phụ lục thật nhỏ hơn 1 MB); tệp bị từ chối",
+        "file too large ({size} MB > {max} MB; a real appendix is under 1 MB); refused",
+    ),
     "read-too-many-parts": (
         "tệp nén có quá nhiều thành phần ({count} > {max})",
         "the zip holds too many parts ({count} > {max})",

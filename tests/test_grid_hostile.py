@@ -212,3 +212,25 @@ def test_a_number_python_refuses_is_a_finding_not_a_broken_file(tmp_path):
     assert code == 1, err
     found = [f for f in json.loads(out)["findings"] if f["location"].get("cell") == "D7"]
     assert found and found[0]["severity"] == "error"
+
+
+def test_malformed_typed_cells_are_kept_as_text(tmp_path):
+    """A bad ISO date, a bad boolean, a 5,000-digit serial under a date style: the file is still read."""
+    from cchc_engine.readers.xlsx import XlsxReader
+
+    data = _base()
+    sheet = _sheet(data).decode()
+    for ref, repl in (
+        ('<c r="D7" t="n"><v>6</v></c>', '<c r="D7" t="d"><v>2023-13-45T99:00</v></c>'),
+        ('<c r="D8" t="n"><v>6</v></c>', '<c r="D8" t="b"><v>maybe</v></c>'),
+        ('<c r="D9" t="n"><v>0</v></c>', f'<c r="D9" s="1" t="n"><v>{"9" * 5000}</v></c>'),
+    ):
+        assert ref in sheet
+        sheet = sheet.replace(ref, repl)
+    styles = zipfile.ZipFile(io.BytesIO(data)).read("xl/styles.xml").decode()
+    styles = styles.replace('<cellXfs count="1">', '<cellXfs count="2">').replace("</cellXfs>", '<xf numFmtId="14"/></cellXfs>')
+    p = tmp_path / "typed.xlsx"
+    p.write_bytes(rezip(data, {SHEET: sheet.encode(), "xl/styles.xml": styles.encode()}))
+    [s] = XlsxReader().read(p).sheets
+    at = {s.address(i, j): c.value for i, row in enumerate(s.rows) for j, c in enumerate(row)}
+    assert at["D7"] == "2023-13-45T99:00" and at["D8"] is False and at["D9"] == "9" * 5000

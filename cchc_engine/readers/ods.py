@@ -45,7 +45,10 @@ class OdsReader:
                     from .xlsx import XlsxReader
 
                     return XlsxReader().read(path, options)
-                mimetype = zf.read("mimetype")[:200].decode("ascii", "replace").strip() if "mimetype" in names else ""
+                mimetype = ""
+                if "mimetype" in names:
+                    with zf.open("mimetype") as fh:
+                        mimetype = fh.read(200).decode("ascii", "replace").strip()
                 if "content.xml" not in names or (mimetype and mimetype != MIMETYPE):
                     raise C.Refused("read-not-ods", mimetype=mimetype or "—")
                 grid = _Content(path).parse(zf)

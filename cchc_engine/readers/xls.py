@@ -44,7 +44,7 @@ class XlsReader:
             raise C.unreadable(path, "read-is-text" if C.looks_like_text(head) else "read-not-zip", **WHAT)
         C.refuse_ole(path, head, xls_ok=True)  # a password-protected file or a Word .doc: say so
         if path.stat().st_size > MAX_BYTES:
-            raise C.unreadable(path, "read-zip-bomb", size=path.stat().st_size // 2**20, max=MAX_BYTES // 2**20)
+            raise C.unreadable(path, "read-too-large", size=path.stat().st_size // 2**20, max=MAX_BYTES // 2**20)
         try:
             return _read(path)
         except C.Refused as exc:

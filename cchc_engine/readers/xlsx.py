@@ -155,12 +155,15 @@ class _SheetParser:
             elif t in ("str", "e"):
                 value = clean_cell_text(v)
             elif t == "b":
-                value = bool(int(v))
+                value = v.strip() in ("1", "true")
             elif t == "d":
-                value = dt.datetime.fromisoformat(v.replace("Z", "+00:00")) if "T" in v else dt.datetime.fromisoformat(v)
+                try:
+                    value = dt.datetime.fromisoformat(v.replace("Z", "+00:00"))
+                except ValueError:
+                    value = clean_cell_text(v)  # kept as text: values.py says what is wrong with it
             else:
                 value = _number(v)
-                if style < len(self.book.date) and self.book.date[style]:
+                if isinstance(value, (int, float)) and style < len(self.book.date) and self.book.date[style]:
                     try:
                         value = _from_excel(value, self.book.epoch)
                     except (OverflowError, ValueError):
