@@ -30,7 +30,7 @@ _FORM_ROW = re.compile(r"^bieu mau (\d+)\b")
 _LEVEL_LINE = re.compile(r"^(?:bieu |ap dung |danh )?(?:cho |dung cho )?cap (xa|huyen|tinh)$")
 _LEVELS = {"xa": "xã", "huyen": "huyện", "tinh": "tỉnh"}
 _COLUMN_KEYS: dict[str, tuple[str, ...]] = {
-    "stt": ("stt", "thu tu", "so thu tu", "tt"),
+    "stt": ("stt", "thu tu", "so thu tu", "tt", "so tt"),
     "name": ("chi tieu thong ke", "ten chi tieu", "chi tieu", "noi dung", "noi dung chi tieu"),
     "unit": ("don vi tinh", "dvt", "don vi"),
     "value": ("so lieu", "so luong ty le", "so luong", "ket qua", "gia tri", "so lieu bao cao", "ket qua thuc hien"),
@@ -175,6 +175,10 @@ def _is_subheader(texts: list[str]) -> bool:
     return bool(texts) and all(col_kind(t) in ("unit", "value", "group") for t in texts)
 
 
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
 def _name(file: str) -> str:
     return re.split(r"[\\/]", file)[-1]
 
@@ -188,10 +192,27 @@ class _SheetLayout:
         self.merged: Optional[tuple[int, dict]] = None
         self.pre: list[list[str]] = []  # text rows above the first header
         self._used: Optional[tuple[dict, set[int]]] = None
+        self.pre_numbers: list[tuple[int, int]] = []  # (row index, column) of numbers above the header
 
     def run(self) -> None:
         self._rows()
         self._flush_titles()
+        self._note_numbers_above()
+
+    def _note_numbers_above(self) -> None:
+        """Numbers above the first header (or on a sheet with none) have no indicator: never drop them silently."""
+        if not self.pre_numbers:
+            return
+        sheet, (i, j) = self.sheet, self.pre_numbers[0]
+        first = f"{column_letter(j + 1)}{sheet.row_numbers[i]}"
+        loc = Location(file=self.raw.file, sheet=sheet.name or None, cell=first if sheet.name else None,
+                       row=None if sheet.name else sheet.row_numbers[i])
+        if self.cols is None:
+            self.raw.findings.append(Finding.make(
+                "sheet-without-header", "warning", location=loc, sheet=sheet.name, count=len(self.pre_numbers), cell=first))
+            return
+        for i, j in self.pre_numbers:
+            self._outside(sheet.rows[i][j], i, j)
 
     def _flush_titles(self) -> None:
         """Title lines of this sheet: all of a short block; the head and the tail of a long one."""
@@ -233,6 +254,7 @@ class _SheetLayout:
             pending = None
             if self.cols is None:
                 self.pre.append(texts)
+                self.pre_numbers += [(i, j) for j, c in enumerate(cells) if _is_number(c.value)]
                 continue
             self._add_row(i, cells)
 
@@ -256,7 +278,7 @@ class _SheetLayout:
             location = Location(file=self.raw.file, row=row_number)
         if value is None and not value_c.formula and (stt or name):
             self._note_merged(row_number, coord, location)
-        self._note_outside(cells, row_number)
+        self._note_outside(cells, i)
         self.raw.rows.append(
             RawRow(
                 stt=stt,
@@ -271,18 +293,21 @@ class _SheetLayout:
             )
         )
 
-    def _note_outside(self, cells: list[Cell], row_number: int) -> None:
+    def _note_outside(self, cells: list[Cell], i: int) -> None:
         """A cell with content in a column the header does not name: no place for it, so say so."""
         used = self.used
         for j, c in enumerate(cells):
-            if j not in used and (c.value is not None or c.formula) and cell_text(c.value):
-                coord = f"{column_letter(j + 1)}{row_number}"
-                where = Location(file=self.raw.file, sheet=self.sheet.name, cell=coord) if self.sheet.name else Location(
-                    file=self.raw.file, row=row_number)
-                raw = cell_text(c.value)
-                self.raw.findings.append(Finding.make(
-                    "cell-outside-table", "warning", location=where, cell=coord,
-                    raw=raw if len(raw) <= 60 else raw[:60] + "…"))
+            if j not in used and cell_text(c.value):
+                self._outside(c, i, j)
+
+    def _outside(self, c: Cell, i: int, j: int) -> None:
+        row_number = self.sheet.row_numbers[i]
+        coord = f"{column_letter(j + 1)}{row_number}"
+        where = Location(file=self.raw.file, sheet=self.sheet.name, cell=coord) if self.sheet.name else Location(
+            file=self.raw.file, row=row_number)
+        raw = cell_text(c.value)
+        self.raw.findings.append(Finding.make(
+            "cell-outside-table", "warning", location=where, cell=coord, raw=raw if len(raw) <= 60 else raw[:60] + "…"))
 
     @property
     def used(self) -> set[int]:

@@ -547,6 +547,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Ô {cell} có nội dung '{raw}' nằm ngoài các cột của bảng phụ lục (STT, Chỉ tiêu, Đơn vị tính, Số liệu, Ghi chú) nên không được đọc.",
         "Cell {cell} holds '{raw}' outside the appendix columns (STT, name, unit, value, note), so it was not read.",
     ),
+    "sheet-without-header": (
+        "Trang tính '{sheet}' có {count} ô số (ô đầu tiên: {cell}) nhưng không có dòng tiêu đề STT / Chỉ tiêu thống kê / Số liệu nên không được đọc.",
+        "Sheet '{sheet}' holds {count} number cell(s) (first: {cell}) but no header row STT / Chỉ tiêu thống kê / Số liệu, so it was not read.",
+    ),
     "sheet-unresolvable": (
         "Trang tính '{sheet}' có trong danh sách của bảng tính nhưng không tìm thấy phần dữ liệu của nó ('{target}'); trang này không được đọc.",
         "Sheet '{sheet}' is listed in the workbook but its data part ('{target}') cannot be found; it was not read.",

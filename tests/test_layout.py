@@ -127,3 +127,21 @@ def test_no_header_anywhere_is_one_clear_error():
 )
 def test_unit_label(line, unit):
     assert unit_from_label([line]) == unit
+
+
+def test_numbers_above_the_header_or_on_a_sheet_without_one_are_reported():
+    grid = _grid([["THỐNG KÊ QUÝ III NĂM 2023"], ["Tổng số", 42], HEADER, ["1", "Số A", "Cái", 5]])
+    other = grid.add_sheet("Tổng hợp")
+    other.append(["Đơn vị", "Số hồ sơ"])
+    other.append(["xã A", 12])
+    other.append(["xã B", 30])
+    raw = layout(grid)
+    assert _codes(raw, "cell-outside-table") == [("B2", {"cell": "B2", "raw": "42"})]
+    [(cell, values)] = _codes(raw, "sheet-without-header")
+    assert cell == "B2" and values == {"sheet": "Tổng hợp", "count": 2, "cell": "B2"}
+    assert [r.value for r in raw.rows] == [5]
+
+
+def test_so_tt_header():
+    raw = layout(_grid([["Số TT", "Tên chỉ tiêu", "ĐVT", "Kết quả"], ["1", "Số A", "Cái", 5]]))
+    assert [(r.stt, r.name, r.unit, r.value) for r in raw.rows] == [("1", "Số A", "Cái", 5)]
