@@ -222,10 +222,12 @@ def assert_same_result(
     level: Optional[str] = None,
     period: Optional[str] = None,
     unit: Optional[str] = None,
+    locations: bool = True,
 ) -> Any:
     """Assert that ``path`` (read by your reader) gives the same report as ``xlsx`` (read by
     the built-in xlsx reader): every indicator's value and source, and every finding's
-    code, severity and indicator. Returns the Result of ``path``."""
+    code, severity and indicator — and, with ``locations`` (a grid reader), the sheet and
+    cell each finding points at. Returns the Result of ``path``."""
     from .pipeline import compute_file
 
     compiled = _compiled(spec)
@@ -235,8 +237,11 @@ def assert_same_result(
     def values(result: Any) -> list[tuple[str, Any, str]]:
         return [(i.id, i.value, i.source) for i in result.indicators]
 
-    def findings(result: Any) -> list[tuple[str, str, str]]:
-        return sorted((f.code, f.severity, f.indicator or "") for f in result.findings)
+    def findings(result: Any) -> list[tuple[str, ...]]:
+        def where(f: Any) -> tuple[str, ...]:
+            return (f.location.sheet or "", f.location.cell or "") if locations else ()
+
+        return sorted((f.code, f.severity, f.indicator or "", *where(f)) for f in result.findings)
 
     diff = [(a, b) for a, b in zip(values(got), values(want)) if a != b]
     assert not diff and len(got.indicators) == len(want.indicators), (

@@ -1,14 +1,10 @@
-"""Docs that cannot drift: every hook documented with its exact arguments and tested;
-the plugin tutorial works as written."""
+"""Docs that cannot drift: every hook documented with its exact arguments, tested, and
+its reference example run as written (the tutorials: tests/test_tutorials.py)."""
 
 from __future__ import annotations
 
 import inspect
-import os
 import re
-import subprocess
-import sys
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -59,63 +55,108 @@ def test_every_hook_has_a_test(hook):
     )
 
 
-# --- the tutorial, followed literally ---------------------------------------------------
-
-MARKER = re.compile(r"<!-- tutorial-file: (\S+) -->\s*```\w*\n(.*?)```", re.DOTALL)
+# --- the hook reference's examples, run as written -------------------------------------------
 
 
-def tutorial_files() -> dict[str, str]:
-    return dict(MARKER.findall((DOCS / "plugins.md").read_text(encoding="utf-8")))
+def hook_example(hook: str) -> str:
+    text = (DOCS / "plugin_hooks.md").read_text(encoding="utf-8")
+    section = re.split(r"^## ", text, flags=re.MULTILINE)
+    [body] = [s for s in section if s.startswith(f"{hook}(")]
+    [code] = re.findall(r"```python\n(.*?)```", body, re.DOTALL)
+    return code
 
 
-def install_like_pip(project: Path, site: Path) -> None:
-    """What `pip install ./cchc-hello` leaves for importlib.metadata: the module and a
-    dist-info with the entry points of pyproject.toml. (A real pip install into the
-    environment is slower and would outlive the test; CCHC_TEST_PIP=1 does one into
-    a --target folder instead.)"""
-    meta = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    if os.environ.get("CCHC_TEST_PIP"):
-        subprocess.run(
-            [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site), str(project)], check=True
-        )
-        return
-    for module in tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["py-modules"]:
-        (site / f"{module}.py").write_text((project / f"{module}.py").read_text(encoding="utf-8"), encoding="utf-8")
-    info = site / f"{meta['name'].replace('-', '_')}-{meta['version']}.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {meta['name']}\nVersion: {meta['version']}\n", encoding="utf-8")
-    eps = "".join(f"{k} = {v}\n" for k, v in meta["entry-points"]["cchc"].items())
-    (info / "entry_points.txt").write_text(f"[cchc]\n{eps}", encoding="utf-8")
+def load_example(hook: str, folder: Path):
+    """The example as a module file (so ``__file__`` works), imported like a plugin."""
+    import importlib.util
+
+    path = folder / f"example_{hook}.py"
+    path.write_text(hook_example(hook), encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(f"cchc_doc_example_{hook}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def test_tutorial_works_as_written(tmp_path):
-    files = tutorial_files()
-    assert sorted(files) == ["cchc-hello/cchc_hello.py", "cchc-hello/pyproject.toml", "cchc-hello/tests/test_hello.py"]
-    for rel, text in files.items():
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text(text, encoding="utf-8")
-    site = tmp_path / "site"
-    site.mkdir()
-    install_like_pip(tmp_path / "cchc-hello", site)
-    env = {k: v for k, v in os.environ.items() if k != "CCHC_LOAD_PLUGINS"}
-    env["PYTHONPATH"] = os.pathsep.join([str(site), str(ROOT)])
+def test_hook_register_specs_example(tmp_path):
+    from cchc_engine.testing import register_plugin, run_cli, run_compute
 
-    listed = subprocess.run([sys.executable, "-m", "cchc_engine", "plugins"], capture_output=True, text=True, env=env)
-    assert re.search(r"^hello\s+cchc-hello\s+0\.1\.0\s+register_writers\s+định dạng: hello\s*$", listed.stdout, re.MULTILINE), listed
+    yaml = re.search(r"<!-- tutorial-file: cchc-phu-tho/cchc_phu_tho/specs/2023-phu-tho.yaml -->\s*```yaml\n(.*?)```",
+                     (DOCS / "plugins.md").read_text(encoding="utf-8"), re.DOTALL).group(1)
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "2023-phu-tho.yaml").write_text(yaml, encoding="utf-8")
+    with register_plugin(load_example("register_specs", tmp_path), "example-specs"):
+        code, out, err = run_cli("specs")
+        assert code == 0 and re.search(r"^2023-phu-tho\s+2023\s.*example-specs$", out, re.MULTILINE), out + err
+        code, out, err = run_compute(ROOT / "examples" / "lam-thao-2023-q3.xlsx", spec="2023-phu-tho", fmt="json")
+    assert code == 1 and '"spec": "2023-phu-tho"' in out  # the example's one ratio error
 
-    # the tutorial's own tests, run the way its reader runs them
-    tests = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(tmp_path / "cchc-hello"),
-         str(tmp_path / "cchc-hello" / "tests")],
-        capture_output=True, text=True, env=env, cwd=tmp_path,
+
+def test_hook_register_readers_example(tmp_path):
+    import json
+
+    from cchc_engine.testing import SAMPLE_SPEC, register_plugin, run_compute
+
+    path = tmp_path / "bao-cao.pipe"
+    path.write_text(
+        "UBND XÃ THƯỢNG LONG\nTHỐNG KÊ SỐ LIỆU BÁO CÁO CẢI CÁCH HÀNH CHÍNH QUÝ III NĂM 2023\n"
+        "STT | Chỉ tiêu thống kê | Đơn vị tính | Số liệu\n"
+        "2.1 | Số nhiệm vụ đề ra trong kế hoạch | Nhiệm vụ | 8\n2.2 | Số nhiệm vụ đã hoàn thành | Nhiệm vụ | 6\n",
+        encoding="utf-8",
     )
-    assert tests.returncode == 0, tests.stdout + tests.stderr
-    assert "2 passed" in tests.stdout
+    with register_plugin(load_example("register_readers", tmp_path), "example-readers"):
+        code, out, err = run_compute(path, spec=SAMPLE_SPEC, fmt="json")
+    report = json.loads(out)
+    assert code == 0, err
+    assert (report["unit"], report["period"]) == ("xã Thượng Long", "2023-Q3")
+    assert report["indicators"][1]["value"] == 75.0
+    assert report["indicators"][2]["location"]["cell"] == "D4"
 
-    example = ROOT / "examples" / "lam-thao-2023-q3.xlsx"
-    run = subprocess.run(
-        [sys.executable, "-m", "cchc_engine", "compute", "--spec", "2023", str(example), "-f", "hello"],
-        capture_output=True, text=True, env=env,
-    )
-    assert run.returncode == 1  # the example has one error; the format still writes
-    assert "6.7  Tỷ lệ hồ sơ TTHC được tiếp nhận trực tuyến mức độ 3 và 4" in run.stdout and "72,75 *" in run.stdout
+
+def test_hook_register_writers_example(tmp_path):
+    from cchc_engine.testing import register_plugin, run_compute, write_sample_submission
+
+    with register_plugin(load_example("register_writers", tmp_path), "example-writers"):
+        code, out, err = run_compute(write_sample_submission(tmp_path), fmt="upper")
+    assert code == 0, err
+    assert "2\tTỶ LỆ HOÀN THÀNH KẾ HOẠCH CCHC NĂM\t75,86 *" in out.splitlines()
+
+
+def test_hook_register_commands_example(tmp_path):
+    from cchc_engine.testing import register_plugin, run_cli
+
+    with register_plugin(load_example("register_commands", tmp_path), "example-commands"):
+        assert run_cli("hello", "Lâm Thao") == (0, "Xin chào Lâm Thao\n", "")
+
+
+def test_hook_check_result_example(tmp_path):
+    import json
+
+    from cchc_engine.testing import register_plugin, run_compute, write_sample_submission
+
+    sample = write_sample_submission(tmp_path)
+    blank = write_sample_submission(tmp_path, values={"3.1": None}, name="blank.xlsx")
+    with register_plugin(load_example("check_result", tmp_path), "example-checks"):
+        _, out, _ = run_compute(sample, fmt="json")
+        _, out_en, _ = run_compute(sample, fmt="json", extra=["--lang", "en"])
+        code, out_blank, err = run_compute(blank, fmt="json")
+
+    def found(text):
+        return [(f["indicator"], f["message"]) for f in json.loads(text)["findings"] if f["code"] == "few-survey-forms"]
+
+    assert found(out) == [("so_phieu", "Chỉ có 50 phiếu khảo sát (tỉnh yêu cầu ít nhất 100).")]
+    assert found(out_en) == [("so_phieu", "Only 50 survey forms (the province asks for 100).")]
+    assert found(out_blank) == [] and "plugin-failed" not in out_blank and code == 0, err
+
+
+def test_hook_choose_reader_example(tmp_path):
+    import json
+
+    from cchc_engine.testing import register_plugin, run_compute
+
+    path = tmp_path / "export.dat"
+    path.write_text(json.dumps({"level": "xa", "period": "2023", "values": {"2.1": 4, "2.2": 2}}), encoding="utf-8")
+    with register_plugin(load_example("choose_reader", tmp_path), "example-chooser"):
+        code, out, err = run_compute(path, fmt="json")
+    assert code == 0, err
+    assert json.loads(out)["indicators"][1]["value"] == 50.0

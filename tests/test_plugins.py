@@ -4,7 +4,6 @@ core down."""
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
@@ -17,7 +16,7 @@ import pytest
 
 from cchc_engine import hookimpl
 from cchc_engine.findings import CchcError, Finding
-from cchc_engine.plugins import get_host, get_plugins, readers, reset_registries, writers
+from cchc_engine.plugins import get_plugins, readers, reset_registries, writers
 from cchc_engine.protocols import Reader, Writer
 from cchc_engine.submission import RawRow, RawSubmission
 from cchc_engine.testing import SAMPLE_SPEC, register_plugin, run_cli, run_compute, write_sample_submission
