@@ -22,9 +22,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
-import hashlib
 import importlib
-import importlib.metadata
 import importlib.util
 import os
 import sys
@@ -264,6 +262,8 @@ class PluginHost:
         return self
 
     def _load_entry_points(self) -> None:
+        import importlib.metadata  # ~100 ms: only when entry points are wanted
+
         try:
             eps = list(importlib.metadata.entry_points(group="cchc"))
         except Exception as exc:  # a broken distribution's metadata must not stop the core
@@ -302,6 +302,8 @@ class PluginHost:
             name = path.name
             if self.pm.has_plugin(name):
                 continue
+            import hashlib
+
             digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]
             module_name = f"cchc_plugins_dir_{digest}_{path.stem}"
             self.info[name] = PluginInfo(None, None, "plugins-dir")
