@@ -437,6 +437,18 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Plugin muốn thêm thông điệp '{message_code}' nhưng mã này đã có trong danh mục với nội dung khác.",
         "A plugin tried to add message '{message_code}', but the catalogue already has that code with another text.",
     ),
+    "scaffold-bad-name": (
+        "Tên plugin '{name}' không hợp lệ: dùng chữ thường, số và dấu gạch ngang, ví dụ cchc-html.",
+        "Plugin name '{name}' is not valid: use lower-case letters, digits and hyphens, e.g. cchc-html.",
+    ),
+    "scaffold-exists": (
+        "'{folder}' đã tồn tại; chọn tên khác để không ghi đè.",
+        "'{folder}' already exists; choose another name so nothing is overwritten.",
+    ),
+    "scaffold-written": (
+        "Đã tạo plugin ({kind}) trong {folder}: {files} tệp. Tiếp theo: cchc install -e {folder} && python -m pytest {folder}/tests",
+        "Created a {kind} plugin in {folder}: {files} files. Next: cchc install -e {folder} && python -m pytest {folder}/tests",
+    ),
     "plugin-install-failed": (
         "pip không cài/gỡ được ({packages}); mã thoát {code}. Xem thông báo của pip ở trên.",
         "pip could not install/uninstall ({packages}); exit code {code}. See pip's messages above.",

@@ -27,6 +27,7 @@ EXAMPLE = ROOT / "examples" / "lam-thao-2023-q3.xlsx"
 FODS = ROOT / "tests" / "fixtures" / "tutorials" / "lam-thao-2023-q3.fods"
 MARKER = re.compile(r"<!-- tutorial-file: (\S+) -->\s*```\w*\n(.*?)```", re.DOTALL)
 PACKAGES = ("cchc-html", "cchc-fods", "cchc-phu-tho")
+SCAFFOLDS = {"cchc-demo-writer": "writer", "cchc-demo-reader": "reader", "cchc-demo-checks": "checks"}
 
 
 def tutorial_files() -> dict[str, str]:
@@ -58,10 +59,15 @@ def installed(tmp_path_factory):
     shutil.copy(EXAMPLE, work / "cchc-fods" / "tests" / EXAMPLE.name)
     shutil.copy(FODS, work / "cchc-fods" / "tests" / FODS.name)
 
+    # and the projects `cchc new-plugin` starts, one per kind
+    for name, kind in SCAFFOLDS.items():
+        subprocess.run([sys.executable, "-m", "cchc_engine", "new-plugin", str(work / name), "--kind", kind],
+                       check=True, capture_output=True, text=True)
+
     dist = work / "dist"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(dist),
-         *(str(work / p) for p in PACKAGES)],
+         *(str(work / p) for p in (*PACKAGES, *SCAFFOLDS))],
         check=True, capture_output=True, text=True,
     )
     python = make_venv(work / "venv")
@@ -153,3 +159,28 @@ def test_uninstall_by_distribution_name(installed):
     assert proc.returncode == 0, proc.stderr
     listed = {p["distribution"] for p in json.loads(cchc(installed, "plugins", "--json").stdout)}
     assert "cchc-html" not in listed and "cchc-fods" in listed
+
+
+def test_new_plugin_projects_install_and_pass_their_own_tests(installed):
+    work = installed["work"]
+    listed = {p["distribution"]: p for p in json.loads(cchc(installed, "plugins", "--json").stdout)}
+    assert listed["cchc-demo-writer"]["registered"]["formats"] == ["demo-writer"]
+    assert listed["cchc-demo-reader"]["registered"]["readers"] == ["demo-reader"]
+    assert listed["cchc-demo-checks"]["hooks"] == ["check_result"]
+    for name in SCAFFOLDS:
+        module = (work / name / name.replace("-", "_") / "__init__.py").read_text(encoding="utf-8")
+        assert set(re.findall(r"^from (cchc_engine[\w.]*)", module, re.MULTILINE)) == {"cchc_engine.api"}
+    proc = subprocess.run(
+        [str(installed["python"]), "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         *(str(work / name / "tests") for name in SCAFFOLDS)],
+        capture_output=True, text=True, env=installed["env"], cwd=work, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    assert "3 passed" in proc.stdout
+
+
+def test_new_plugin_refuses_a_bad_name_or_an_existing_folder(installed):
+    bad = cchc(installed, "new-plugin", str(installed["work"] / "Bad_Name"))
+    assert bad.returncode == 2 and "Bad_Name" in bad.stderr and not (installed["work"] / "Bad_Name").exists()
+    again = cchc(installed, "new-plugin", str(installed["work"] / "cchc-demo-writer"))
+    assert again.returncode == 2 and again.stderr.startswith("Lỗi: ") and "đã tồn tại" in again.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 
@@ -15,6 +16,7 @@ def register(cli: click.Group) -> None:
     cli.add_command(plugins_command)
     cli.add_command(install_command)
     cli.add_command(uninstall_command)
+    cli.add_command(new_plugin_command)
 
 
 @click.command(name="plugins")
@@ -95,3 +97,28 @@ def uninstall_command(packages: tuple[str, ...], yes: bool) -> None:
     Example: cchc uninstall cchc-docx -y
     """
     _pip(["uninstall", *(["-y"] if yes else []), *packages], packages)
+
+
+@click.command(name="new-plugin")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--kind", type=click.Choice(["writer", "reader", "checks"]), default="writer", show_default=True,
+              help="What the plugin adds: an output format, an input reader, or a province's checks.")
+def new_plugin_command(folder: Path, kind: str) -> None:
+    """Start a plugin project in FOLDER (named like cchc-NAME) that installs, runs and
+    passes its tests as written.
+
+    \b
+    Tạo khung một plugin mới (định dạng xuất, bộ đọc, hoặc kiểm tra riêng của địa phương).
+    Example:
+      cchc new-plugin cchc-html --kind writer && cchc install -e ./cchc-html
+    """
+    from ..findings import CchcError
+    from ..messages import render
+    from ..scaffold import valid_name, write_project
+
+    if not valid_name(folder.name):
+        raise CchcError.make("scaffold-bad-name", name=folder.name)
+    if folder.exists():
+        raise CchcError.make("scaffold-exists", folder=str(folder))
+    files = write_project(folder, kind)
+    click.echo(render("scaffold-written", {"folder": str(folder), "files": len(files), "kind": kind}), err=True)
