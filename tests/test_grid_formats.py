@@ -131,3 +131,19 @@ def test_xls_broken_and_doc(tmp_path):
         code, out, err = cli("compute", "--spec", "2023", "--level", "xa", "--period", "2023-Q3", str(p), "-f", "json")
         assert code == 2 and fragment in err, (name, err)
         assert len(err.strip().splitlines()) == 1 and name in err
+
+
+def test_xlsx_sniffs_workbooks_and_old_office_files_only(tmp_path):
+    docx = tmp_path / "bao-cao.dat"
+    with zipfile.ZipFile(docx, "w") as z:
+        z.writestr("word/document.xml", "<w:document/>")
+    book = tmp_path / "bang.dat"
+    book.write_bytes((GRID / "rich.xlsx").read_bytes())
+    old = tmp_path / "cu.dat"
+    old.write_bytes((GRID / "rich.xls").read_bytes())
+    broken = tmp_path / "hong.dat"
+    broken.write_bytes((GRID / "rich.xlsx").read_bytes()[:3000])
+    reader = XlsxReader()
+    assert [reader.sniff(p) for p in (docx, book, old, broken)] == [False, True, True, True]
+    assert XlsReader().sniff(old) and not XlsReader().sniff(book)
+    assert OdsReader().sniff(GRID / "rich.ods") and not OdsReader().sniff(book)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zipfile
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -30,14 +31,22 @@ class XlsxReader:
     description = "Bảng phụ lục Excel (.xlsx) theo mẫu của Bộ Nội vụ"
 
     def sniff(self, path: Path) -> bool:
-        # An OLE2 file (.xls, or an .xlsx with a password) is claimed too, so it is read as
-        # .xls or the user is told what it is instead of "no reader".
+        # An OLE2 file (.xls, or an .xlsx with a password) is claimed, so it is read as .xls
+        # or the user is told what it is instead of "no reader"; a zip only when it holds a
+        # workbook (a Word report or another zip is left to the readers that know it).
         try:
             with open(path, "rb") as fh:
                 head = fh.read(4)
+            if head == C.OLE_MAGIC[:4]:
+                return True
+            if head != b"PK\x03\x04":
+                return False
+            with zipfile.ZipFile(path) as zf:
+                return "xl/workbook.xml" in zf.namelist()
+        except zipfile.BadZipFile:
+            return True  # a damaged zip: say so ("bị hỏng") rather than "no reader"
         except OSError:
             return False
-        return head == b"PK\x03\x04" or head == C.OLE_MAGIC[:4]
 
     def read(self, path: Path, options: Optional[dict] = None) -> Grid:
         with open(path, "rb") as fh:
