@@ -105,6 +105,11 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Chỉ tiêu '{id}' đọc số liệu từ Ghi chú của '{ref}' (note_of): {detail}.",
         "Indicator '{id}' reads its figure from the Ghi chú of '{ref}' (note_of): {detail}.",
     ),
+    "spec-detail-total-type": ("chỉ tiêu kiểu {type} không so được với tổng các dòng con", "a {type} indicator cannot be compared with the sum of its rows"),
+    "spec-detail-total-no-rows": ("không có dòng con kiểu count/number nào để cộng", "it has no count/number child rows to add up"),
+    "spec-detail-note-of-unprinted": ("dòng đó không được in (row: none)", "that row is not printed (row: none)"),
+    "spec-detail-marker-empty": ("dấu mở phần không được để trống", "a section marker cannot be empty"),
+    "spec-detail-marker-taken": ("biểu '{other}' đã dùng dấu '{marker}'", "form '{other}' already uses the marker '{marker}'"),
     "spec-form-marker": ("Biểu '{form}', dấu mở phần (marker): {detail}.", "Form '{form}', section marker: {detail}."),
     "children-total-mismatch": (
         "{name}: số liệu {total} khác tổng các dòng con {sum} ({parts}).",

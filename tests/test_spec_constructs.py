@@ -454,3 +454,25 @@ def test_a_count_the_template_prints_with_percent_reads_as_typed(tmp_path):
     text = SPEC.replace(', meant_unit: Đơn vị', '')
     result = compute(tmp_path, changed(ROWS, "Số đơn vị được kiểm tra", value="7%"), text=text)
     assert result.flatten(["indicator", "code"]) == [["dv_kt", "percent-in-count"]]
+
+
+def test_construct_misuse_is_a_located_error_in_both_languages(tmp_path):
+    text = SPEC.replace('    markers: ["II"]\n', '    markers: ["i"]\n').replace(
+        "          - {id: cc_b, name: Loại B, unit: Người, type: count}\n",
+        "          - {id: cc_b, name: Loại B, unit: Người, type: count}\n"
+        "      - {id: nhom, stt: \"5\", name: Nhóm, unit: Người, type: count, children_total: equal,\n"
+        "         children: [{id: nhom_ty_le, name: Tỷ lệ, unit: \"%\", type: percent}]}\n",
+    )
+    path = spec_file(tmp_path, text)
+    code, _out, err = cli("spec", "check", str(path))
+    assert code == 1
+    lines = err.strip().splitlines()
+    assert len(lines) == 2
+    marker = next(ln for ln in lines if "markers" in ln)
+    total = next(ln for ln in lines if "children_total" in ln)
+    assert "forms[1](s2).markers[0]" in marker and "'s1'" in marker
+    line = 1 + text.splitlines().index('    markers: ["i"]')
+    assert f"dòng {line}:" in marker
+    assert "forms[1](s2).indicators[5](nhom).children_total" in total and "count/number" in total
+    code, _out, err = cli("--lang", "en", "spec", "check", str(path))
+    assert code == 1 and "already uses the marker 'i'" in err and "no count/number child rows" in err

@@ -13,6 +13,7 @@ from typing import Any, Optional
 
 from .. import expr as ex
 from ..findings import Finding, Location
+from ..messages import render
 from .loader import yaml_path
 from .model import Indicator, Spec
 from .runtime import CompiledRule, CompiledSpec, CompiledTotal  # noqa: F401  (their home is the runtime form)
@@ -268,12 +269,12 @@ class _Checker:
                     if ind.type not in ("count", "number"):
                         self.add(
                             "spec-children-total", path + ("children_total",), id=ind.id,
-                            detail=f"chỉ tiêu kiểu {ind.type} không so được với tổng các dòng con",
+                            detail=render("spec-detail-total-type", {"type": ind.type}),
                         )
                     elif not parts:
                         self.add(
                             "spec-children-total", path + ("children_total",), id=ind.id,
-                            detail="không có dòng con kiểu count/number nào để cộng",
+                            detail=render("spec-detail-total-no-rows", {}),
                         )
                     else:
                         out.totals.append(CompiledTotal(ind.id, parts, ind.children_total))
@@ -284,7 +285,7 @@ class _Checker:
                     elif not src.printed:
                         self.add(
                             "spec-note-of", path + ("note_of",), id=ind.id, ref=ind.note_of,
-                            detail="dòng đó không được in (row: none)",
+                            detail=render("spec-detail-note-of-unprinted", {}),
                         )
                     else:
                         out.note_of[ind.id] = ind.note_of
@@ -296,9 +297,9 @@ class _Checker:
                 key = name_key(marker)
                 path = ("forms", fi, "markers", mi)
                 if not key:
-                    self.add("spec-form-marker", path, form=form.id, detail="dấu mở phần không được để trống")
+                    self.add("spec-form-marker", path, form=form.id, detail=render("spec-detail-marker-empty", {}))
                 elif key in seen and seen[key] != form.id:
-                    self.add("spec-form-marker", path, form=form.id, detail=f"biểu '{seen[key]}' đã dùng dấu '{marker}'")
+                    self.add("spec-form-marker", path, form=form.id, detail=render("spec-detail-marker-taken", {"other": seen[key], "marker": marker}))
                 else:
                     seen[key] = form.id
 
