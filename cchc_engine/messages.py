@@ -194,6 +194,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "previous: '{previous}' is not in the previous spec {old_spec}.",
     ),
     "template-auto": ("Tự động tính", "Computed automatically"),
+    "template-note-figure": ("Ghi ở đây: {name} ({unit})", "Write here: {name} ({unit})"),
     "template-unit-line": (
         "Đơn vị báo cáo: ........................................  Kỳ báo cáo: ....................",
         "Reporting unit: ........................................  Period: ....................",

@@ -63,6 +63,7 @@ class TemplateInfo:
     rows: int = 0
     inputs: dict[str, str] = field(default_factory=dict)  # indicator id → "D14"
     derived: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)  # note_of indicator id → the Ghi chú cell it is read from
 
 
 def _walk(inds: list[Indicator], depth: int = 0) -> Iterator[tuple[Indicator, int, bool]]:
@@ -180,6 +181,10 @@ def build_template(compiled: CompiledSpec, level: str) -> tuple[Workbook, Templa
     validations: dict[str, tuple[DataValidation, list[str]]] = {}
     multi = len(spec.forms) > 1
     sectioned = any(f.markers for f in spec.forms)
+    note_figures: dict[str, list] = {}  # row id → indicators whose figure is written in its Ghi chú
+    for _form, ind in spec.indicators():
+        if ind.note_of and ind.applies_to(level):
+            note_figures.setdefault(ind.note_of, []).append(ind)
     for form in spec.forms:
         rows = [(ind, depth, trong_do) for ind, depth, trong_do in _walk(form.indicators) if ind.applies_to(level)]
         if not rows:
@@ -232,6 +237,13 @@ def build_template(compiled: CompiledSpec, level: str) -> tuple[Workbook, Templa
                     validations[key] = (_validation(compiled, ind), [])
                 validations[key][1].append(f"D{r}")
                 info.inputs[ind.id] = f"D{r}"
+            for figure in note_figures.get(ind.id, []):
+                # the template asks for this figure in the row's Ghi chú (note_of): that cell is an input
+                note_cell = ws[f"E{r}"]
+                note_cell.protection = Protection(locked=False)
+                note_cell.fill = INPUT
+                note_cell.comment = Comment(render("template-note-figure", {"name": figure.name, "unit": figure.unit}), "cchc")
+                info.notes[figure.id] = f"E{r}"
             info.rows += 1
             r += 1
         ws.row_dimensions[r].height = GAP

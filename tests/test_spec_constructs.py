@@ -476,3 +476,26 @@ def test_construct_misuse_is_a_located_error_in_both_languages(tmp_path):
     assert "forms[1](s2).indicators[5](nhom).children_total" in total and "count/number" in total
     code, _out, err = cli("--lang", "en", "spec", "check", str(path))
     assert code == 1 and "already uses the marker 'i'" in err and "no count/number child rows" in err
+
+
+def test_template_opens_the_ghi_chu_cell_a_figure_is_read_from(tmp_path):
+    from cchc_engine.template import build_template
+
+    compiled = compiled_spec(tmp_path)
+    wb, info = build_template(compiled, "huyen")
+    ws = wb.active
+    cell = ws[info.notes["kh_ty_le"]]
+    assert info.notes["kh_ty_le"] == "E" + info.inputs["kh_xong"][1:]
+    assert cell.protection.locked is False and "Tỷ lệ hoàn thành kế hoạch" in cell.comment.text
+    for ind_id, ref in info.inputs.items():
+        ws[ref] = 0
+    ws[info.inputs["kh"]], ws[info.inputs["kh_xong"]] = 9375, 1535
+    cell.value = "16,37%"
+    path = tmp_path / "filled.xlsx"
+    wb.save(path)
+    result = compute_file(compiled, path, level="huyen", period="2026")
+    assert result.findings == [] and result.get("kh_ty_le").value == 16.37
+    cell.value = "20%"
+    wb.save(path)
+    result = compute_file(compiled, path, level="huyen", period="2026")
+    assert result.flatten(["indicator", "code"]) == [["kh_ty_le", "ratio-mismatch"]]
