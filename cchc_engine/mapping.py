@@ -292,10 +292,49 @@ def _cells_from_notes(sub: Submission, compiled: CompiledSpec) -> None:
         sub.cells[ind_id] = Cell(indicator=ind_id, value=figure, raw_text=figure, location=src.location)
 
 
+_MOSTLY_UNMAPPED_MIN = 3  # fewer unmapped rows than this is a typo, not a wrong file
+
+
+def _judge_unmapped(raw: RawSubmission, sub: Submission) -> None:
+    """A file whose rows mostly match nothing is not a report to call valid; say why when we can.
+
+    Names typed in a legacy font (TCVN3/VNI) match nothing: the font is named,
+    an error when most rows failed, a warning when the STTs saved the mapping.
+    """
+    from .textnorm import legacy_font
+
+    unmapped = [f for f in sub.findings[len(raw.findings) :] if f.code == "unmapped-row"]
+    mostly = len(unmapped) >= _MOSTLY_UNMAPPED_MIN and len(unmapped) > len(sub.cells)
+    font = legacy_font(row.name for row in raw.rows)
+    if font is not None:
+        sample = next((r for r in raw.rows if legacy_font([r.name]) is not None), raw.rows[0])
+        sub.findings.append(
+            Finding.make(
+                "legacy-font",
+                "error" if mostly else "warning",
+                location=sample.location,
+                font=font,
+                sample=sample.name.strip()[:60],
+            )
+        )
+    if mostly:
+        sub.findings.append(
+            Finding.make(
+                "most-rows-unmapped",
+                "error",
+                location=unmapped[0].location,
+                unmapped=len(unmapped),
+                mapped=len(sub.cells),
+            )
+        )
+
+
 def map_submission(raw: RawSubmission, compiled: CompiledSpec, level: str, mapper: Optional[Mapper] = None) -> Submission:
     """Rows or keyed values → a Submission of cells by indicator id."""
     mapper = mapper or Mapper(compiled, level)
     sub = mapper.map(raw, level) if raw.rows else mapper.map_values(raw, level)
+    if raw.rows:
+        _judge_unmapped(raw, sub)
     if raw.rows and raw.values:
         extra = mapper.map_values(RawSubmission(file=raw.file, values=raw.values), level)
         for k, v in extra.cells.items():

@@ -245,6 +245,18 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Câu trả lời '{raw}' không thuộc bộ mã: {allowed}.",
         "Answer '{raw}' is not one of: {allowed}.",
     ),
+    "legacy-font": (
+        "Tệp dùng phông {font} (chữ Việt kiểu cũ, không phải Unicode), ví dụ '{sample}'; tên chỉ tiêu không đọc được. "
+        "Hãy chuyển mã sang Unicode (Unikey: Công cụ chuyển mã, {font} → Unicode) rồi đọc lại.",
+        "The file uses the {font} font (legacy Vietnamese, not Unicode), e.g. '{sample}'; indicator names cannot be read. "
+        "Convert it to Unicode (Unikey: conversion tool, {font} → Unicode) and read it again.",
+    ),
+    "most-rows-unmapped": (
+        "{unmapped} dòng không khớp chỉ tiêu nào của bộ chỉ tiêu (chỉ {mapped} ô được nhận); tệp không phải báo cáo theo mẫu này "
+        "hoặc sai bộ chỉ tiêu (--spec).",
+        "{unmapped} rows match no indicator of the spec (only {mapped} cells were taken); the file does not follow this template "
+        "or the spec (--spec) is wrong.",
+    ),
     "values-truncated": (
         "Tệp có hơn {limit} dòng/giá trị: từ mục thứ {at} trở đi không được đọc; hãy tách tệp.",
         "The file holds more than {limit} lines/values: nothing from item {at} on was read; split the file.",

@@ -52,6 +52,11 @@ class Case:
     bad: bool = True  # a bad input: exit 1 or 2; a tolerated one: 0 or 1
     absent: tuple[str, ...] = field(default_factory=tuple)  # fragments that must not appear
     what: str = ""
+    family: str = "issue-7"
+    # Run in-process by tests/test_hostile.py too. The issue-15 families have their own
+    # tests in tests/hostile/ (some need a subprocess: a FIFO, an abort); run_catalogue.py
+    # runs every case.
+    in_suite: bool = True
 
 
 # -- helpers ---------------------------------------------------------------------------
@@ -485,7 +490,7 @@ CASES: list[Case] = [
     Case("merged-value", merged_value, "vùng ô gộp", what="C8:D8 và D10:D12 gộp", **_TOLERATED),
     Case("date-for-number", date_for_number, "ngày tháng", exits=(1,), what="ô ngày tháng ở chỉ tiêu số đếm"),
     Case("laughs-sharedstrings", laughs_shared_strings, "DOCTYPE/ENTITY", what="billion laughs trong sharedStrings.xml"),
-    Case("laughs-sheet-hidden", laughs_sheet_hidden, "DOCTYPE/ENTITY", what="billion laughs sau 8 KB chú thích (defusedxml)"),
+    Case("laughs-sheet-hidden", laughs_sheet_hidden, "DOCTYPE/ENTITY", what="billion laughs sau 8 KB chú thích"),
     Case("zip-bomb", zip_bomb, "zip bomb", what="sheet1.xml 300 MB khoảng trắng"),
     Case("spec-anchor-bomb", spec_anchor_bomb, "hơn 200.000 nút sau khi mở rộng alias", what="YAML anchor 9^10"),
     Case("spec-deep-nesting", spec_deep_nesting, "lồng quá 64 mức", what="YAML lồng 10.000 mức"),
@@ -499,6 +504,293 @@ CASES: list[Case] = [
     Case("json-deep", json_deep, "lồng nhau quá sâu", what="JSON lồng 100.000 mức"),
     Case("json-broken", json_broken, "JSON không hợp lệ", what="JSON bị cắt"),
     Case("csv-huge-field", csv_huge_field, "CSV không hợp lệ", what="một ô 300.000 ký tự"),
+]
+
+
+# -- issue 15: the second sweep -------------------------------------------------------------
+
+META_2023 = ("--spec", "2023", "--level", "huyen", "--period", "2023-Q3", "--unit", "huyện Lâm Thao")
+
+
+def _json_values(d: Path, name: str, values: dict, raw_text: Optional[str] = None) -> Path:
+    import json
+
+    text = raw_text if raw_text is not None else json.dumps({"values": values}, ensure_ascii=True)
+    return _write(d, name, text.encode("utf-8"))
+
+
+def _workbook_with(d: Path, name: str, rows) -> Path:
+    return _write(d, name, workbook_bytes(appendix_workbook(rows)))
+
+
+# linear-time text
+def lt_cell(d: Path) -> list[str]:
+    rows = list(ROWS_2021)
+    rows[4] = ("1.1.3.", "<" * 300_000, "Văn bản", 0, "")
+    return _out(_workbook_with(d, "lt-cell.xlsx", rows))
+
+
+def json_lt_key(d: Path) -> list[str]:
+    return _out(_json_values(d, "lt-key.json", {"1.1.1": "6", "<" * 300_000: "1"}), meta=META[:6])
+
+
+def percent_spaces(d: Path) -> list[str]:
+    values = {"nv_de_ra": "7.725", "nv_hoan_thanh": "5.620", "ty_le_hoan_thanh_ke_hoach": "76,74" + " " * 150_000 + "\uff05"}
+    return _out(_json_values(d, "percent-spaces.json", values), meta=META_2023)
+
+
+def tsv_lt(d: Path) -> list[str]:
+    lines = ["\t".join(HEADER), "1.1.1.\tSố nhiệm vụ đề ra trong kế hoạch\tNhiệm vụ\t6\t" + "<" * 300_000]
+    return _out(_write(d, "lt.tsv", ("\n".join(lines) + "\n").encode("utf-8")))
+
+
+# limits that count what costs
+def fifo_input(d: Path) -> list[str]:
+    import os
+
+    p = d / "fifo.json"
+    os.mkfifo(p)
+    return _out(p)
+
+
+def spec_dev_zero(d: Path) -> list[str]:
+    return ["--spec", "/dev/zero", *META[2:6], str(_good_input(d)), "-f", "json"]
+
+
+def yaml_values_recursive(d: Path) -> list[str]:
+    return _out(_write(d, "recursive.yaml", b"values: &a {k: *a}\n"), meta=META[:6])
+
+
+def _spec_run(d: Path, name: str, text: str) -> list[str]:
+    spec = _write(d, name, text.encode("utf-8"))
+    return ["--spec", str(spec), *META[2:6], str(_good_input(d)), "-f", "json"]
+
+
+def spec_recursive(d: Path) -> list[str]:
+    return _spec_run(d, "recursive-spec.yaml", 'id: "vong"\ndocuments: &a [*a]\n')
+
+
+def spec_big_aliases(d: Path) -> list[str]:
+    big = "x" * (4 * 2**20)
+    return _spec_run(d, "big-aliases.yaml", f'id: "big"\nbig: &b "{big}"\nmore: [' + ", ".join(["*b"] * 200) + "]\n")
+
+
+def _extending(rule_or_formula: str) -> str:
+    return 'id: "2021-hostile"\nextends: "2021"\ntitle: "Thử"\n' + rule_or_formula
+
+
+def rule_huge_width(d: Path) -> list[str]:
+    return _spec_run(d, "wide.yaml", _extending(
+        'rules:\n  add:\n    - id: rong_qua\n      expr: "kh_nhiem_vu_hoan_thanh < kh_nhiem_vu_de_ra"\n      severity: error\n'
+        '      message: "Hoàn thành {kh_nhiem_vu_hoan_thanh:>3000000000} / {kh_nhiem_vu_de_ra}"\n'))
+
+
+def _formula_spec(d: Path, name: str, formula: str) -> list[str]:
+    return _spec_run(d, name, _extending(
+        "add:\n  - after: tthc_md34_tich_hop_dvcqg\n    indicators:\n"
+        f'      - {{id: thu_cong_thuc, stt: "3.9.9", name: "Chỉ tiêu thử", unit: "Nhiệm vụ", type: number, formula: "{formula}"}}\n'))
+
+
+def spec_chain_995(d: Path) -> list[str]:
+    return _formula_spec(d, "chain.yaml", "+".join(["1"] * 995))
+
+
+def spec_formula_1997(d: Path) -> list[str]:
+    formula = "+".join(["a"] * 999)
+    assert len(formula) == 1997
+    return _formula_spec(d, "a-plus.yaml", formula)
+
+
+def spec_constant_400(d: Path) -> list[str]:
+    return _formula_spec(d, "constant.yaml", "kh_nhiem_vu_de_ra * " + "9" * 400)
+
+
+# crashes on valid-looking text
+def _notes_json(d: Path, name: str, note: str, unit: str = "xã Thượng Long") -> Path:
+    import json
+
+    data = {"unit": unit, "values": {"1.1.1": {"value": "6", "note": note}, "1.1.2": "6", "1.1.3": "0"}}
+    return _write(d, name, json.dumps(data, ensure_ascii=True).encode("utf-8"))
+
+
+HOSTILE_NOTE = "ghi\ud800chú \x00\x07\x1b[2J \x9b31m \ufffe\uffff"
+
+
+def _writer_case(fmt: str) -> Callable[[Path], list[str]]:
+    def build(d: Path) -> list[str]:
+        src = _notes_json(d, "notes.json", HOSTILE_NOTE, unit="xã \x1b[31mThượng\ud800 Long")
+        if fmt in ("xlsx", "docx"):
+            return [*META[:6], str(src), "-f", fmt, "-o", str(d / f"out.{fmt}")]
+        return [*META[:6], str(src), "-f", fmt]
+
+    return build
+
+
+def count_400_digits(d: Path) -> list[str]:
+    return _out(_json_values(d, "digits.json", {}, raw_text='{"values": {"1.1.1": ' + "9" * 400 + ', "1.1.2": 6}}'), meta=META[:6])
+
+
+def percent_4299_digits(d: Path) -> list[str]:
+    data = workbook_bytes(appendix_workbook())
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    # 1.1.1's value cell holds 6: make it a number of 4,299 digits, percent formatted or not
+    sheet = sheet.replace(b"<v>6</v>", b"<v>" + b"7" * 4299 + b"</v>", 1)
+    return _out(_write(d, "digits.xlsx", rezip(data, {"xl/worksheets/sheet1.xml": sheet})))
+
+
+# injection
+def _csv_note(note: str) -> Callable[[Path], list[str]]:
+    def build(d: Path) -> list[str]:
+        return [*META[:6], str(_notes_json(d, "note.json", note)), "-f", "csv"]
+
+    return build
+
+
+def md_link(d: Path) -> list[str]:
+    return [*META[:6], str(_notes_json(d, "link.json", "[bấm](javascript:alert(1)) ![a](http://x/y.png)")), "-f", "md"]
+
+
+def table_escape(d: Path) -> list[str]:
+    return [*META[:6], str(_notes_json(d, "esc.json", "\x1b]0;pwned\x07\x1b[2Jxoá màn hình")), "-f", "table"]
+
+
+# confident wrong answers
+def footnote_superscript(d: Path) -> list[str]:
+    rows = list(ROWS_2021)
+    rows[2] = ("1.1.1.", "Số nhiệm vụ đề ra trong kế hoạch", "Nhiệm vụ", "6\u00b9", "")
+    return _out(_workbook_with(d, "footnote.xlsx", rows))
+
+
+_TCVN3 = dict(zip(
+    "ăâêôơưđàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵĐ",
+    "¨©ª«¬\u00ad®µ¶·¸¹»¼½¾ÆÇÈÉÊËÌÎÏÐÑÒÓÔÕÖ×ØÜÝÞßáâãäåæçèéêëìíîïñòóôõö÷øùúûüýþ§",
+))
+_VNI_TONES = {"\u0301": "ù", "\u0300": "ø", "\u0309": "û", "\u0303": "õ", "\u0323": "ï"}
+_VNI_HAT = {None: "â", "\u0301": "á", "\u0300": "à", "\u0309": "å", "\u0303": "ã", "\u0323": "ä"}
+_VNI_BREVE = {None: "ê", "\u0301": "é", "\u0300": "è", "\u0309": "ú", "\u0303": "ü", "\u0323": "ë"}
+_VNI_I = {"\u0301": "í", "\u0300": "ì", "\u0309": "æ", "\u0303": "ó", "\u0323": "ò"}
+
+
+def to_tcvn3(text: str) -> str:
+    """Unicode → what a .VnTime document shows when read as Unicode (lower-case table)."""
+    return "".join(_TCVN3.get(ch, _TCVN3.get(ch.lower(), ch)) for ch in text)
+
+
+def to_vni(text: str) -> str:
+    """Unicode → what a VNI-Times document shows when read as Unicode."""
+    import unicodedata
+
+    out = []
+    for ch in text:
+        if ch in "đĐ":
+            out.append("ñ" if ch == "đ" else "Ñ")
+            continue
+        parts = unicodedata.normalize("NFD", ch)
+        base, marks = parts[0], parts[1:]
+        if not marks:
+            out.append(ch)
+            continue
+        tone = next((m for m in marks if m in _VNI_TONES), None)
+        if base in "iI":
+            out.append(_VNI_I.get(tone, base))
+        elif "\u031b" in marks:  # horn: ơ ư
+            out.append(("ô" if base in "oO" else "ö") + (_VNI_TONES[tone] if tone else ""))
+        elif "\u0302" in marks:
+            out.append(base + _VNI_HAT[tone])
+        elif "\u0306" in marks:
+            out.append(base + _VNI_BREVE[tone])
+        elif base in "yY" and tone == "\u0323":
+            out.append("î")
+        else:
+            out.append(base + (_VNI_TONES[tone] if tone else ""))
+    return "".join(out)
+
+
+def _legacy(convert: Callable[[str], str], name: str) -> Callable[[Path], list[str]]:
+    def build(d: Path) -> list[str]:
+        rows = [(stt.replace("1.", "9.", 1) if stt else stt, convert(n), convert(u), v, nt) for stt, n, u, v, nt in ROWS_2021]
+        return _out(_workbook_with(d, name, rows))
+
+    return build
+
+
+def nfd_title(d: Path) -> list[str]:
+    import unicodedata
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Phụ lục"
+    for t in TITLE:
+        ws.append([unicodedata.normalize("NFD", t)])
+    ws.append([])
+    ws.append(list(HEADER))
+    for r in ROWS_2021:
+        ws.append(list(r))
+    return _out(_write(d, "nfd-title.xlsx", workbook_bytes(wb)), meta=META[:6])
+
+
+def json_duplicate_key(d: Path) -> list[str]:
+    text = '{"values": {"1.1.1": 6, "1.1.2": 6, "1.1.1": 9}}'
+    return _out(_json_values(d, "dup.json", {}, raw_text=text), meta=META[:6])
+
+
+def yaml_typing(d: Path) -> list[str]:
+    return _out(_write(d, "typing.yaml", b"values:\n  1.1.1: 268.358\n  1.1.2: 017\n  1.1.3: 1:30\n"), meta=META[:6])
+
+
+def csv_50001_lines(d: Path) -> list[str]:
+    lines = ["key,value", "1.1.1,6", "1.1.2,6"] + [f"x.{i},0" for i in range(50_000)] + ["1.1.3,5"]
+    return _out(_write(d, "long.csv", ("\n".join(lines) + "\n").encode()), meta=META[:6])
+
+
+def zwsp_name(d: Path) -> list[str]:
+    rows = list(ROWS_2021)
+    # a wrong STT: only the name can map the row, and it carries a zero-width space and a soft hyphen
+    rows[4] = ("9.9.9.", "Số văn bản chỉ đạo CC\u200bHC đã ban hà\u00adnh", "Văn bản", 3, "")
+    return _out(_workbook_with(d, "zwsp.xlsx", rows))
+
+
+_ISSUE15 = dict(family="issue-15", in_suite=False)
+
+CASES += [
+    Case("lt-cell", lt_cell, '"valid"', what="ô tên 300.000 ký tự '<'", **_TOLERATED, **_ISSUE15),
+    Case("json-lt-key", json_lt_key, "unmapped-row", what="khóa JSON 300.000 ký tự '<'", **_TOLERATED, **_ISSUE15),
+    Case("percent-spaces", percent_spaces, "ratio-mismatch", exits=(1,), what="76,74 + 150.000 dấu cách + ％", **_ISSUE15),
+    Case("tsv-lt", tsv_lt, '"valid"', what="tsv, ghi chú 300.000 ký tự '<'", **_TOLERATED, **_ISSUE15),
+    Case("fifo-input", fifo_input, "không phải là tệp thông thường", what="FIFO làm tệp đầu vào", **_ISSUE15),
+    Case("spec-dev-zero", spec_dev_zero, "không phải là tệp thông thường", what="--spec /dev/zero", **_ISSUE15),
+    Case("yaml-values-recursive", yaml_values_recursive, "tự tham chiếu", what="values: &a {k: *a} (33 byte)", **_ISSUE15),
+    Case("spec-recursive-alias", spec_recursive, "tự tham chiếu", what="documents: &a [*a]", **_ISSUE15),
+    Case("spec-big-aliases", spec_big_aliases, "sau khi mở rộng alias", what="200 alias của một chuỗi 4 MB", **_ISSUE15),
+    Case("rule-huge-width", rule_huge_width, "Hoàn thành 6 / 6", exits=(1,), what="thông báo {x:>3000000000}", **_ISSUE15),
+    Case("spec-chain-995", spec_chain_995, "chuỗi phép tính quá dài", exits=(1, 2), what="1+1+… 995 số hạng", **_ISSUE15),
+    Case("spec-formula-1997", spec_formula_1997, "chuỗi phép tính quá dài", exits=(1, 2), what="a+a+… 1.997 ký tự", **_ISSUE15),
+    Case("spec-constant-400", spec_constant_400, "hằng số quá lớn", exits=(1, 2), what="hằng số 400 chữ số", **_ISSUE15),
+    *[
+        Case(f"writer-{fmt}-hostile-text", _writer_case(fmt), "ghi\ufffdchú" if fmt not in ("xlsx", "docx") else "",
+             absent=("\x1b", "\x00", "\x9b"), what=f"-f {fmt}: surrogate, C0/C1, U+FFFF", **_TOLERATED, **_ISSUE15)
+        for fmt in ("table", "json", "csv", "md", "xlsx", "docx")
+    ],
+    Case("count-400-digits", count_400_digits, "invalid-number", exits=(1,), what="số đếm 400 chữ số (JSON)", **_ISSUE15),
+    Case("xlsx-4299-digits", percent_4299_digits, "invalid-number", exits=(1,), what="ô số 4.299 chữ số (xlsx)", **_ISSUE15),
+    Case("csv-cr-injection", _csv_note("x\r=cmd|' /C calc'!A0"), "\"x\n=cmd|", what="ghi chú x\\r=cmd", **_TOLERATED, **_ISSUE15),
+    Case("csv-nbsp-injection", _csv_note("\u00a0=cmd|' /C calc'!A0"), "'\u00a0=cmd", what="NBSP rồi =cmd", **_TOLERATED, **_ISSUE15),
+    Case("csv-zwsp-injection", _csv_note("\u200b=cmd|' /C calc'!A0"), "'\u200b=cmd", what="ZWSP rồi =cmd", **_TOLERATED, **_ISSUE15),
+    Case("csv-fullwidth-injection", _csv_note("\uff1dcmd|' /C calc'!A0"), "'\uff1dcmd", what="＝cmd", **_TOLERATED, **_ISSUE15),
+    Case("md-link", md_link, "\\[bấm\\](javascript:", absent=("[bấm](",), what="liên kết javascript:", **_TOLERATED, **_ISSUE15),
+    Case("table-escape", table_escape, "xoá màn hình", absent=("\x1b",), what="chuỗi ESC trong ghi chú", **_TOLERATED, **_ISSUE15),
+    Case("footnote-superscript", footnote_superscript, "footnote-mark", absent=("61",), what="6¹ ở ô số đếm", **_TOLERATED, **_ISSUE15),
+    Case("legacy-tcvn3", _legacy(to_tcvn3, "tcvn3.xlsx"), "phông TCVN3", exits=(1,), what="tên chỉ tiêu phông .VnTime", **_ISSUE15),
+    Case("legacy-vni", _legacy(to_vni, "vni.xlsx"), "phông VNI", exits=(1,), what="tên chỉ tiêu phông VNI-Times", **_ISSUE15),
+    Case("nfd-title", nfd_title, '"unit": "xã Thượng Long"', what="tiêu đề dạng NFD", **_TOLERATED, **_ISSUE15),
+    Case("json-duplicate-key", json_duplicate_key, "duplicate-key", exits=(1,), what="khóa JSON lặp", **_ISSUE15),
+    Case("yaml-typing", yaml_typing, '"value": 268358', absent=('"value": 15', '"value": 90'), what="268.358, 017, 1:30",
+         **_TOLERATED, **_ISSUE15),
+    Case("csv-50001-lines", csv_50001_lines, "values-truncated", exits=(1,), what="CSV 50.003 dòng, lỗi ở dòng cuối", **_ISSUE15),
+    Case("zwsp-in-name", zwsp_name, '"value": 3', absent=("unmapped-row",), what="ZWSP và soft hyphen trong tên", **_TOLERATED,
+         **_ISSUE15),
 ]
 
 
