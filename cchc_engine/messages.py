@@ -468,8 +468,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Created a {kind} plugin in {folder}: {files} files. Next: cchc install -e {folder} && python -m pytest {folder}/tests",
     ),
     "plugin-install-failed": (
-        "pip không cài/gỡ được ({packages}); mã thoát {code}. Xem thông báo của pip ở trên.",
-        "pip could not install/uninstall ({packages}); exit code {code}. See pip's messages above.",
+        "pip không cài/gỡ được ({packages}); mã thoát {status}. Xem thông báo của pip ở trên.",
+        "pip could not install/uninstall ({packages}); exit code {status}. See pip's messages above.",
     ),
     # --- reading: why a file cannot be read (the {error} of file-unreadable) ------------
     "read-empty": ("tệp rỗng (0 byte), không phải {what}", "empty file (0 bytes), not {what_en}"),

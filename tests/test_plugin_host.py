@@ -303,7 +303,7 @@ def test_each_host_has_its_own_plugins_and_problems():
 
 
 def test_core_tests_see_no_installed_plugins():
-    host = get_host()
+    host = get_host().load()
     names = {host.pm.get_name(p) for p in host.pm.get_plugins()}
     assert names and all(n.startswith("cchc_engine.") for n in names)
 
@@ -360,3 +360,10 @@ def test_duplicate_plugin_name_is_one_clear_error():
     host.register(Wrapper(), "same")
     with pytest.raises(CchcError, match="Plugin 'same'"):
         host.register(DropMe(), "same")
+
+
+def test_install_failure_is_one_line_and_exit_2(tmp_path):
+    missing = tmp_path / "cchc_nothing-0.1.0-py3-none-any.whl"
+    code, _out, err = run_cli("install", str(missing))
+    assert code == 2
+    assert err.strip().splitlines()[-1].startswith(f"Lỗi: pip không cài/gỡ được ({missing}); mã thoát ")

@@ -61,7 +61,7 @@ def _pip(args: list[str], packages: tuple[str, ...]) -> None:
 
     code = subprocess.run([sys.executable, "-m", "pip", *args]).returncode
     if code != 0:
-        raise CchcError.make("plugin-install-failed", packages=" ".join(packages), code=code)
+        raise CchcError.make("plugin-install-failed", packages=" ".join(packages), status=code)
 
 
 @click.command(name="install")
