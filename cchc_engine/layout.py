@@ -175,6 +175,14 @@ def _is_subheader(texts: list[str]) -> bool:
     return bool(texts) and all(col_kind(t) in ("unit", "value", "group") for t in texts)
 
 
+def _normalise(sheet: Sheet) -> None:
+    """A plugin may fill ``rows`` directly: plain values become Cells, missing row numbers count from 1."""
+    if any(type(c) is not Cell for row in sheet.rows for c in row):
+        sheet.rows = [[c if isinstance(c, Cell) else Cell(c) for c in row] for row in sheet.rows]
+    if len(sheet.row_numbers) != len(sheet.rows):
+        sheet.row_numbers = list(range(1, len(sheet.rows) + 1))
+
+
 def _is_number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
@@ -185,6 +193,7 @@ def _name(file: str) -> str:
 
 class _SheetLayout:
     def __init__(self, sheet: Sheet, raw: RawSubmission, markers: list[tuple[str, str]]):
+        _normalise(sheet)
         self.sheet, self.raw, self.markers = sheet, raw, markers
         m = _FORM_ROW.match(name_key(sheet.name))
         self.form: Optional[str] = m.group(1) if m else form_of(sheet.name, markers) if markers else None

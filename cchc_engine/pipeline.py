@@ -53,10 +53,13 @@ def read_raw(
     with host.guard(reader, host.readers, "plugin-read-failed", location=Location(file=str(path)),
                     file=path.name, reader=getattr(reader, "name", "?")):
         got = reader.read(path, options or {})
-    if isinstance(got, Grid):
-        from .layout import layout
+        # inside the guard: a plugin's malformed grid or wrong return type is that plugin's failure
+        if isinstance(got, Grid):
+            from .layout import layout
 
-        return layout(got, spec)
+            return layout(got, spec)
+        if not isinstance(got, RawSubmission):
+            raise TypeError(f"read() returned {type(got).__name__}, not Grid or RawSubmission")
     return got
 
 

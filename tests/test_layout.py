@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from cchc_engine import hookimpl
 from cchc_engine.findings import CchcError
 from cchc_engine.grid import Cell, Grid
 from cchc_engine.layout import layout, unit_from_label
@@ -145,3 +146,57 @@ def test_numbers_above_the_header_or_on_a_sheet_without_one_are_reported():
 def test_so_tt_header():
     raw = layout(_grid([["Số TT", "Tên chỉ tiêu", "ĐVT", "Kết quả"], ["1", "Số A", "Cái", 5]]))
     assert [(r.stt, r.name, r.unit, r.value) for r in raw.rows] == [("1", "Số A", "Cái", 5)]
+
+
+def test_plugin_grid_with_plain_values_and_no_row_numbers():
+    grid = Grid(file="p.xyz")
+    sheet = grid.add_sheet("Bảng 1")
+    sheet.rows = [HEADER, ["1", "Số A", "Cái", 5]]  # filled directly, not through append
+    raw = layout(grid)
+    assert [(r.value, r.location.cell) for r in raw.rows] == [(5, "D2")]
+
+
+class _GridReader:
+    suffixes = (".grid",)
+    description = "test"
+
+    def __init__(self, name, result):
+        self.name, self.result = name, result
+
+    def sniff(self, path):
+        return False
+
+    def read(self, path, options):
+        return self.result(path) if callable(self.result) else self.result
+
+
+class _Plugin:
+    def __init__(self, reader):
+        self.reader = reader
+
+    @hookimpl
+    def register_readers(self, register):
+        register(self.reader)
+
+
+def test_plugin_grid_reader_goes_through_layout_and_a_wrong_result_names_the_plugin(tmp_path):
+    from cchc_engine.testing import register_plugin, run_compute
+
+    def grid(path):
+        g = Grid(file=str(path))
+        s = g.add_sheet("Bảng 1")
+        for row in (["UBND XÃ THƯỢNG LONG"], ["QUÝ III NĂM 2021"], HEADER, ["1.1.1.", "Số nhiệm vụ đề ra trong kế hoạch", "Nhiệm vụ", 6]):
+            s.append(row)
+        return g
+
+    path = tmp_path / "a.grid"
+    path.write_text("x", encoding="utf-8")
+    with register_plugin(_Plugin(_GridReader("grid", grid)), "test-grid"):
+        code, out, err = run_compute(path, spec="2021", fmt="json")
+    assert code in (0, 1), err
+    report = json.loads(out)
+    assert (report["unit"], report["period"], report["level"]) == ("xã Thượng Long", "2021-Q3", "xa")
+    assert next(i["value"] for i in report["indicators"] if i["id"] == "kh_nhiem_vu_de_ra") == 6
+    with register_plugin(_Plugin(_GridReader("none", None)), "test-none"):
+        code, out, err = run_compute(path, spec="2021", fmt="json")
+    assert code == 2 and "test-none" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
