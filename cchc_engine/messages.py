@@ -506,6 +506,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "tệp nén có hai thành phần cùng tên '{part}' (không biết bản nào là thật: tệp bị sửa hoặc độc hại); tệp bị từ chối",
         "the zip holds two parts named '{part}' (which one is real cannot be told: edited or malicious); refused",
     ),
+    "read-duplicate-cell": (
+        "trang tính '{sheet}' ghi ô {cell} hai lần (Excel không bao giờ ghi như vậy: tệp bị sửa hoặc độc hại); tệp bị từ chối",
+        "sheet '{sheet}' writes cell {cell} twice (Excel never does: edited or malicious file); refused",
+    ),
     "read-zip-bomb": (
         "nội dung giải nén quá lớn ({size} MB > {max} MB; có thể là tệp 'zip bomb'); tệp bị từ chối",
         "uncompressed content too large ({size} MB > {max} MB; possibly a 'zip bomb'); refused",

@@ -234,3 +234,14 @@ def test_malformed_typed_cells_are_kept_as_text(tmp_path):
     [s] = XlsxReader().read(p).sheets
     at = {s.address(i, j): c.value for i, row in enumerate(s.rows) for j, c in enumerate(row)}
     assert at["D7"] == "2023-13-45T99:00" and at["D8"] is False and at["D9"] == "9" * 5000
+
+
+def test_a_cell_written_twice_is_refused(tmp_path):
+    """Like duplicate zip parts: a second <c r="D8"> must not silently replace the value the officer sees."""
+    data = _base()
+    sheet = _sheet(data).decode()
+    target = '<c r="D8" t="n"><v>6</v></c>'
+    assert target in sheet
+    p = tmp_path / "twice.xlsx"
+    p.write_bytes(rezip(data, {SHEET: sheet.replace(target, target + '<c r="D8" t="n"><v>60</v></c>').encode()}))
+    _refused(p, "ô D8 hai lần")

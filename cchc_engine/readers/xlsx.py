@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 from typing import Callable, Optional
 
-from ..grid import Cell, Grid
+from ..grid import Cell, Grid, column_letter
 from ..hookspecs import hookimpl
 from ..textnorm import clean_cell_text
 from . import container as C
@@ -178,6 +178,9 @@ class _SheetParser:
                     except (OverflowError, ValueError):
                         value = "#VALUE!"  # a date format on a serial no date can have, as openpyxl reads it
         formula = c["f"] and value is None
+        if self.col in self.rows.get(self.row, ()):
+            # Excel never writes a cell twice; a second copy would silently replace the first
+            raise C.Refused("read-duplicate-cell", sheet=self.sheet.name, cell=f"{column_letter(self.col)}{self.row}")
         if (value is None or value == "") and not formula:
             return
         if self.col > C.MAX_COLS:
