@@ -21,8 +21,12 @@ from ..messages import render, set_lang
 
 def error_line(finding) -> str:
     """'Lỗi: where: message' for errors, 'Cảnh báo: …' for warnings, the plain line for infos."""
+    from ..textnorm import clean_cell_text
+
     prefix = {"error": "cli-error-prefix", "warning": "cli-warning-prefix"}.get(finding.severity)
-    return render(prefix, {"text": finding.located()}) if prefix else finding.located()
+    line = render(prefix, {"text": finding.located()}) if prefix else finding.located()
+    # A file name or cell text may carry ESC sequences or line breaks: one plain line, always.
+    return clean_cell_text(line).replace("\n", " ").replace("\t", " ")
 
 
 class CchcGroup(click.Group):

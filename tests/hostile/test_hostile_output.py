@@ -138,3 +138,13 @@ def test_a_full_disk_is_one_write_failed_line(tmp_path: Path, fmt: str) -> None:
     assert len(lines) == 1 and lines[0].startswith("Lỗi: ") and "Không ghi được tệp" in lines[0], proc.stderr
     assert "bao-cao" in lines[0]
     assert not out.exists() and [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []
+
+
+def test_error_lines_on_stderr_carry_no_control_sequences(tmp_path: Path) -> None:
+    bad = tmp_path / "bao\x1b[2Jcao\nthu.json"
+    bad.write_text("{", encoding="utf-8")  # broken JSON: an error line naming the file
+    code, _, err = cli("compute", *META, str(bad), "-f", "json")
+    assert code == 2
+    assert "\x1b" not in err
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Lỗi: ") and "bao[2Jcao thu.json" in lines[0], err
