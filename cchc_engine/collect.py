@@ -49,12 +49,15 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 _state: dict[str, Any] = {}
 
 
-def init_worker(spec_name: str, lang: str) -> None:
+def init_worker(spec_name: str, lang: str, host_settings: Optional[dict] = None) -> None:
     """Per process: resolve the spec once, keep one Mapper per level."""
     from .messages import set_lang
     from .spec.registry import resolve
 
     set_lang(lang)
+    if host_settings is not None and not plugins.has_host():
+        # A spawned worker (Windows, macOS) gets the parent's plugins: --plugins-dir, --strict-plugins.
+        plugins.set_host(plugins.PluginHost(**host_settings))
     _state.clear()
     _state["compiled"] = resolve(spec_name)
     _state["mappers"] = {}
@@ -173,7 +176,8 @@ def read_units(
         return
     chunk = max(1, min(chunk, len(paths) // (jobs * 2) or 1))
     chunks = [[str(p) for p in paths[i : i + chunk]] for i in range(0, len(paths), chunk)]
-    with ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(spec_name, lang)) as pool:
+    settings = plugins.get_host().settings()
+    with ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(spec_name, lang, settings)) as pool:
         pending: deque[Future] = deque()
         it = iter(chunks)
         for c in it:

@@ -212,6 +212,14 @@ class PluginHost:
         self._loaded = False
         self._generation = 0  # bumped when the set of plugins changes (CLI re-adds commands)
 
+    def settings(self) -> dict[str, Any]:
+        """What makes this host, for a worker process to make the same one (spawn start)."""
+        return {
+            "entry_points": self.entry_points, "load_only": self.load_only,
+            "plugins_dirs": [str(d) for d in self.plugins_dirs], "defaults": self.defaults,
+            "strict": self.strict, "trace": self.trace,
+        }
+
     # -- the registries ---------------------------------------------------------------
 
     @property
@@ -628,6 +636,11 @@ def get_host() -> PluginHost:
     if _default_host is None:
         _default_host = PluginHost()
     return _default_host
+
+
+def has_host() -> bool:
+    """Whether this process already has its host (a forked worker inherits the parent's)."""
+    return _default_host is not None
 
 
 def set_host(host: Optional[PluginHost]) -> Optional[PluginHost]:

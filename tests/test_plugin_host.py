@@ -367,3 +367,41 @@ def test_install_failure_is_one_line_and_exit_2(tmp_path):
     code, _out, err = run_cli("install", str(missing))
     assert code == 2
     assert err.strip().splitlines()[-1].startswith(f"Lỗi: pip không cài/gỡ được ({missing}); mã thoát ")
+
+
+STRICT_CHECK = '''
+from cchc_engine.api import Finding, hookimpl
+
+@hookimpl
+def check_result(result, spec):
+    return [Finding.make("from-plugins-dir", "error", template="seen in the worker")]
+'''
+
+SPAWNED = '''
+import multiprocessing, sys
+from pathlib import Path
+from cchc_engine.collect import read_units
+from cchc_engine.plugins import PluginHost, set_host
+
+if __name__ == "__main__":
+    multiprocessing.set_start_method("spawn")
+    set_host(PluginHost(entry_points=False, load_only=None, plugins_dirs=[sys.argv[1]]))
+    units = list(read_units([Path(p) for p in sys.argv[3:]], sys.argv[2], "vi", jobs=2, chunk=1))
+    print(sorted({e["code"] for u in units for e in u.errors}), len(units))
+'''
+
+
+def test_spawned_aggregate_workers_get_the_parents_plugins(tmp_path):
+    plugins_dir = tmp_path / "plugins"
+    plugins_dir.mkdir()
+    (plugins_dir / "strict_check.py").write_text(STRICT_CHECK, encoding="utf-8")
+    script = tmp_path / "spawned.py"
+    script.write_text(SPAWNED, encoding="utf-8")
+    from cchc_engine.testing import SAMPLE_SPEC, write_sample_submission
+
+    files = [write_sample_submission(tmp_path, name=f"unit{i}.xlsx") for i in range(2)]
+    env = {k: v for k, v in os.environ.items() if k not in ("CCHC_LOAD_PLUGINS", "CCHC_PLUGINS_DIR")}
+    proc = subprocess.run([sys.executable, str(script), str(plugins_dir), str(SAMPLE_SPEC), *map(str, files)],
+                          capture_output=True, text=True, env=env, timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "['from-plugins-dir'] 2"
