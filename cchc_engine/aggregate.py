@@ -166,7 +166,7 @@ def _provenance(u: UnitResult) -> dict:
 
 def _carried(u: UnitResult, data: dict) -> Finding:
     """A unit's own finding, carried up: the unit's name in the message, its file in the location."""
-    f = Finding.from_dict(data)
+    f = Finding.from_plain(data)
     loc = f.location.replace(file=f.location.file or u.file)
     message = render("aggregate-unit-finding", {"unit": u.name, "message": f.message})
     return f.replace(location=loc, message=message, values={**f.values, "unit": u.name})

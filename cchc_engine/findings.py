@@ -47,9 +47,7 @@ class _Data:
     @classmethod
     def from_dict(cls, data: Any) -> Any:
         """Validate untrusted data (a JSON input) into this class; imports pydantic, lazily."""
-        from pydantic import TypeAdapter
-
-        return TypeAdapter(cls).validate_python(data)
+        return _adapter(cls).validate_python(data)
 
     def model_dump(self, **_: Any) -> dict[str, Any]:
         return self.to_dict()
@@ -60,6 +58,18 @@ class _Data:
     @classmethod
     def model_validate(cls, data: Any) -> Any:
         return cls.from_dict(data)
+
+
+_adapters: dict[type, Any] = {}
+
+
+def _adapter(cls: type) -> Any:
+    """One pydantic TypeAdapter per class (building one costs milliseconds)."""
+    if cls not in _adapters:
+        from pydantic import TypeAdapter
+
+        _adapters[cls] = TypeAdapter(cls)
+    return _adapters[cls]
 
 
 def _plain(obj: Any) -> Any:
@@ -137,6 +147,18 @@ class Finding(_Data):
             location=location or Location(),
             values={k: v for k, v in values.items() if _jsonable(v)},
             message=message,
+        )
+
+    @classmethod
+    def from_plain(cls, data: dict[str, Any]) -> "Finding":
+        """Back from ``to_dict()`` of a finding this engine made (a worker's); no validation."""
+        return cls(
+            code=data["code"],
+            severity=data["severity"],
+            indicator=data.get("indicator"),
+            location=Location(**(data.get("location") or {})),
+            values=dict(data.get("values") or {}),
+            message=data.get("message", ""),
         )
 
     def located(self) -> str:

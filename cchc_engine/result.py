@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal, Optional, Union
 
-from .findings import _STRICT, SEVERITY_ORDER, Finding, Location, _Data
+from .findings import _STRICT, SEVERITY_ORDER, Finding, Location, _adapter, _Data
 
 Source = Literal["reported", "computed", "missing", "not-applicable"]
 JSON_VERSION = 1
@@ -134,9 +134,7 @@ class Result(_Data):
         """The JSON contract, byte for byte what pydantic wrote when these were models."""
         data = self.to_dict()
         if _plain_json_differs(data):
-            from pydantic import TypeAdapter
-
-            return TypeAdapter(Result).dump_json(self, indent=indent).decode("utf-8")
+            return _adapter(Result).dump_json(self, indent=indent).decode("utf-8")
         if indent is None:
             return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         return json.dumps(data, ensure_ascii=False, indent=indent)
@@ -159,6 +157,4 @@ def _plain_json_differs(obj: Any) -> bool:
 
 def result_schema() -> dict[str, Any]:
     """The JSON Schema of a Result (cchc_engine/schema/result.schema.json); imports pydantic."""
-    from pydantic import TypeAdapter
-
-    return TypeAdapter(Result).json_schema()
+    return _adapter(Result).json_schema()

@@ -16,6 +16,7 @@ and footnotes are found by forward searches, never by ``.*?`` across the text.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Iterable, Optional
@@ -119,7 +120,14 @@ def name_key(text: str) -> str:
     Invisible characters (zero-width space, soft hyphen, …) are deleted, not
     turned into spaces: Word leaves them inside words ("nhi\u00adệm" is "nhiem").
     """
-    text = str(text)[:MAX_KEY_CHARS].translate(_INVISIBLE)
+    return _name_key(str(text)[:MAX_KEY_CHARS])
+
+
+# Every workbook of a year prints the same names: `cchc aggregate` keys them once per
+# worker, not once per file (bounded: 4,096 keys of at most MAX_KEY_CHARS characters).
+@functools.lru_cache(maxsize=4096)
+def _name_key(text: str) -> str:
+    text = text.translate(_INVISIBLE)
     text = strip_markup(text)
     return _NON_WORD.sub(" ", fold(text)).strip()
 

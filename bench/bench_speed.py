@@ -1,0 +1,127 @@
+"""The figures of issue 12 in one run, each against a floor measured in the same run.
+
+    python bench/bench_speed.py [--data /tmp/cchc-bench] [--n 100 1000 3300] [--jobs 1 2] [--pairs 7]
+
+1. ``cchc compute --spec 2023 examples/lam-thao-2023-q3.xlsx -f json`` wall time
+   against ``python -c "import openpyxl; openpyxl.load_workbook(f)"`` on the same
+   file: median of ``--pairs`` pairs run back to back (target ≤ 1.0×).
+2. ``cchc --help`` against ``python -c "import click"`` (target ≤ 1.5×).
+3. ``cchc aggregate`` (read, map, validate, compute and compile, in a fresh child
+   process per run) of N generated communes for each N and ``--jobs``: files per
+   second (target ≥ 300 on 2 cores) and peak RSS of the parent and of the largest
+   worker (target: flat within 10 % from 1,000 to 3,300).
+
+Every run is a child process with bytecode available (as an installed package has
+it; ``PYTHONDONTWRITEBYTECODE`` is dropped and ``PYTHONPYCACHEPREFIX`` points into
+``--data``) and a warm compiled-spec cache in ``--data``. The communes are generated
+once into ``--data`` (outside the checkout); N < max uses the first N files. The
+machine's load (``uptime``) is printed before and after: on a shared machine every
+figure is relative to the floor measured alongside it, never absolute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+EXAMPLE = ROOT / "examples" / "lam-thao-2023-q3.xlsx"
+
+
+def load() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def child_env(data: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(data / "pycache")
+    env["CCHC_CACHE_DIR"] = str(data / "spec-cache")
+    return env
+
+
+def wall(args: list[str], env: dict[str, str]) -> float:
+    t = time.perf_counter()
+    subprocess.run(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - t
+
+
+def pairs(a: list[str], b: list[str], env: dict[str, str], n: int) -> tuple[float, float, float]:
+    """Median wall of a, of b, and the median of the per-pair ratios a/b (run alternately)."""
+    wall(a, env), wall(b, env)  # warm: bytecode, compiled spec, page cache
+    wa, wb, ratios = [], [], []
+    for _ in range(n):
+        x, y = wall(a, env), wall(b, env)
+        wa.append(x), wb.append(y), ratios.append(x / y)
+    return statistics.median(wa), statistics.median(wb), statistics.median(ratios)
+
+
+def communes(data: Path, n_max: int, n: int, env: dict[str, str]) -> Path:
+    full = data / f"communes-{n_max}"
+    if len(list(full.glob("*.xlsx"))) != n_max:
+        t = time.perf_counter()
+        subprocess.run(
+            [sys.executable, str(HERE / "make_communes.py"), str(full), "--n", str(n_max), "--templates", "200"],
+            env=env, check=True, stdout=subprocess.DEVNULL,
+        )
+        print(f"  (generated {n_max} communes in {time.perf_counter() - t:.0f} s)")
+    if n == n_max:
+        return full
+    sub = data / f"communes-first-{n}"
+    if len(list(sub.glob("*.xlsx"))) != n:
+        sub.mkdir(parents=True, exist_ok=True)
+        for f in sorted(full.glob("*.xlsx"))[:n]:
+            link = sub / f.name
+            if not link.exists():
+                link.symlink_to(f)
+    return sub
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, default=Path("/tmp/cchc-bench"))
+    ap.add_argument("--n", type=int, nargs="+", default=[100, 1000, 3300])
+    ap.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--pairs", type=int, default=7)
+    args = ap.parse_args(argv)
+    args.data.mkdir(parents=True, exist_ok=True)
+    env = child_env(args.data)
+    py = sys.executable
+    print(f"load average before: {load()}  (2 cores shared: figures are ratios to a same-run floor)")
+
+    c, o, r = pairs([py, "-m", "cchc_engine", "compute", "--spec", "2023", str(EXAMPLE), "-f", "json"],
+                    [py, "-c", f"import openpyxl; openpyxl.load_workbook({str(EXAMPLE)!r})"], env, args.pairs)
+    print(f"compute / openpyxl load : {r:5.2f}x   (median of {args.pairs} pairs; {c * 1000:.0f} ms vs {o * 1000:.0f} ms)")
+    h, k, r = pairs([py, "-m", "cchc_engine", "--help"], [py, "-c", "import click"], env, args.pairs)
+    print(f"--help / import click   : {r:5.2f}x   (median of {args.pairs} pairs; {h * 1000:.0f} ms vs {k * 1000:.0f} ms)")
+
+    n_max = max(args.n)
+    for n in sorted(args.n):
+        data = communes(args.data, n_max, n, env)
+        for jobs in args.jobs:
+            out = subprocess.run(
+                [py, str(HERE / "bench_aggregate.py"), "--child", str(data), "--jobs", str(jobs)],
+                env=env, check=True, capture_output=True, text=True,
+            )
+            res = json.loads(out.stdout.strip().splitlines()[-1])
+            print(
+                f"aggregate N={n:5d} --jobs {jobs}: {res['files'] / res['wall']:6.1f} files/s ({res['wall']:6.2f} s), "
+                f"peak RSS parent {res['maxrss_self_mb']:5.1f} MB, largest worker {res['maxrss_children_mb']:5.1f} MB, "
+                f"{res['included']} compiled, {res['excluded']} excluded"
+            )
+    print(f"load average after: {load()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
