@@ -47,8 +47,9 @@ def run_once(data: Path, jobs: int) -> dict:
     result = compile_units(compiled, "huyen", "huyện Thử Nghiệm", None, units)
     t2 = time.perf_counter()
     info = result.extra["aggregate"]
-    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    me_usage = resource.getrusage(resource.RUSAGE_SELF)
+    kids_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    me, kids = me_usage.ru_maxrss, kids_usage.ru_maxrss
     return {
         "files": len(files),
         "included": len(info["included"]),
@@ -60,6 +61,8 @@ def run_once(data: Path, jobs: int) -> dict:
         "compile": t2 - t1,
         "maxrss_self_mb": me / 1024,
         "maxrss_children_mb": kids / 1024,
+        "cpu_self": me_usage.ru_utime + me_usage.ru_stime,
+        "cpu_children": kids_usage.ru_utime + kids_usage.ru_stime,
     }
 
 

@@ -8,8 +8,10 @@
 2. ``cchc --help`` against ``python -c "import click"`` (target ≤ 1.5×).
 3. ``cchc aggregate`` (read, map, validate, compute and compile, in a fresh child
    process per run) of N generated communes for each N and ``--jobs``: files per
-   second (target ≥ 300 on 2 cores) and peak RSS of the parent and of the largest
-   worker (target: flat within 10 % from 1,000 to 3,300).
+   second (target ≥ 300 on 2 cores), peak RSS of the parent and of the largest
+   worker (target: flat within 10 % from 1,000 to 3,300), and the CPU time per file
+   of the whole run (parent + workers: files/s on an idle machine is about
+   cores / CPU per file, whatever the load when this ran).
 
 Every run is a child process with bytecode available (as an installed package has
 it; ``PYTHONDONTWRITEBYTECODE`` is dropped and ``PYTHONPYCACHEPREFIX`` points into
@@ -114,10 +116,12 @@ def main(argv: list[str] | None = None) -> int:
                 env=env, check=True, capture_output=True, text=True,
             )
             res = json.loads(out.stdout.strip().splitlines()[-1])
+            cpu = (res["cpu_self"] + res["cpu_children"]) / res["files"] * 1000
             print(
                 f"aggregate N={n:5d} --jobs {jobs}: {res['files'] / res['wall']:6.1f} files/s ({res['wall']:6.2f} s), "
-                f"peak RSS parent {res['maxrss_self_mb']:5.1f} MB, largest worker {res['maxrss_children_mb']:5.1f} MB, "
-                f"{res['included']} compiled, {res['excluded']} excluded"
+                f"peak RSS parent {res['maxrss_self_mb']:5.1f} MB, largest worker {res['maxrss_children_mb']:5.1f} MB; "
+                f"CPU {cpu:.1f} ms/file in all (worker read {res['read'] / res['files'] * 1000:.1f} + compute "
+                f"{res['compute'] / res['files'] * 1000:.1f}); {res['included']} compiled, {res['excluded']} excluded"
             )
     print(f"load average after: {load()}")
     return 0

@@ -165,15 +165,28 @@ def read_units(
     on_done: Optional[Callable[[int], None]] = None,
 ) -> Iterator[UnitResult]:
     """UnitResults in file order. ``jobs`` 1 reads in this process; more use a process pool
-    with at most ``4 × jobs`` chunks of ``chunk`` files pending at a time."""
+    with at most ``4 × jobs`` chunks of ``chunk`` files pending at a time. Each unit's
+    values arrive packed (aggregate.PackedValues): the caller holds thousands of them."""
+    from .aggregate import PackedValues, value_positions
+
     jobs = max(1, jobs or os.cpu_count() or 1)
+    positions: dict[str, int] = {}
+
+    def packed(u: UnitResult) -> UnitResult:
+        u.values = PackedValues.pack(u.values, positions)
+        return u
+
     if jobs == 1 or len(paths) <= 1:
         init_worker(spec_name, lang)
+        positions.update(value_positions(_state["compiled"]))
         for p in paths:
-            yield read_unit(p)
+            yield packed(read_unit(p))
             if on_done:
                 on_done(1)
         return
+    from .spec.registry import resolve
+
+    positions.update(value_positions(resolve(spec_name)))
     chunk = max(1, min(chunk, len(paths) // (jobs * 2) or 1))
     chunks = [[str(p) for p in paths[i : i + chunk]] for i in range(0, len(paths), chunk)]
     settings = plugins.get_host().settings()
@@ -190,6 +203,6 @@ def read_units(
             if nxt is not None:
                 pending.append(pool.submit(_read_chunk, nxt))
             for u in done:
-                yield u
+                yield packed(u)
             if on_done:
                 on_done(len(done))

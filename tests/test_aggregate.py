@@ -278,3 +278,50 @@ def test_matrix_xlsx_and_formula_text_is_neutralised(units, spec2023, tmp_path):
     get_writer("matrix-csv").write(result, buf, {"lang": "en"})
     assert "'=HYPERLINK" in buf.getvalue().splitlines()[0]
     assert buf.getvalue().splitlines()[0].endswith("Total")
+
+
+# -- packed unit values (the parent holds thousands) ------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from cchc_engine.aggregate import PackedValues  # noqa: E402
+
+_KEYS = [f"i{n}" for n in range(12)]
+_POS = {k: i for i, k in enumerate(_KEYS)}
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.dictionaries(st.sampled_from(_KEYS), st.one_of(st.integers(-(2**60), 2**60), st.floats(allow_nan=False), st.booleans(), st.text(max_size=3))))
+def test_packed_values_give_back_exactly_what_was_packed(values):
+    packed = PackedValues.pack(values, _POS)
+    assert dict(packed) == values
+    assert {k: type(v) for k, v in packed.items()} == {k: type(v) for k, v in values.items()}
+    assert len(packed) == len(values) and set(packed) == set(values)
+    for k in _KEYS:
+        assert (k in packed) == (k in values) and packed.get(k) == values.get(k)
+    assert packed.get("not-a-key", "d") == "d"
+
+
+def test_only_plain_numbers_of_the_spec_are_packed():
+    assert isinstance(PackedValues.pack({"i0": 1, "i1": 2.5}, _POS), PackedValues)
+    for odd in ({"i0": True}, {"i0": "Có"}, {"other": 1}, {"i0": 2**53 + 1}):
+        assert PackedValues.pack(odd, _POS) is odd
+
+
+def test_compiling_packed_units_gives_the_same_result(spec2023, tmp_path):
+    from cchc_engine.aggregate import compile_units, value_positions
+    from cchc_engine.collect import read_unit, init_worker
+
+    from make_communes import make_communes
+
+    made = make_communes(tmp_path, 12, seed=7, compiled=spec2023)
+    init_worker("2023", "vi")
+    plain = [read_unit(Path(m["file"])) for m in made]
+    assert all(type(u.values) is dict for u in plain)
+    pos = value_positions(spec2023)
+    packed = [UnitResult(**{**u.__dict__, "values": PackedValues.pack(u.values, pos)}) for u in plain]
+    assert all(isinstance(u.values, PackedValues) for u in packed)
+    a = compile_units(spec2023, "huyen", "huyện Thử", None, plain)
+    b = compile_units(spec2023, "huyen", "huyện Thử", None, packed)
+    assert a.to_json() == b.to_json()
