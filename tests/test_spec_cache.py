@@ -334,3 +334,16 @@ def test_the_engine_gives_the_same_result_from_the_model_and_from_the_cache(cach
     from_cache, _ = check_file(path)
     assert isinstance(from_cache.spec, runtime.Spec)
     assert compute_file(as_model, example).to_json() == compute_file(from_cache, example).to_json()
+
+
+def test_the_cache_keeps_only_the_newest_entries(cache_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 3)
+    path = tmp_path / "national.yaml"
+    text = NATIONAL_2021.read_text(encoding="utf-8")
+    for n in range(5):
+        path.write_text(text.replace('title: "', f'title: "{n} ', 1), encoding="utf-8")
+        cache.load_or_compile(path, Counting(path))
+    assert len(list(cache_dir.glob("*.pickle"))) == 3
+    latest = Counting(path)
+    cache.load_or_compile(path, latest)
+    assert latest.calls == 0  # the newest survived

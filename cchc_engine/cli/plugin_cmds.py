@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -58,6 +57,8 @@ def plugins_command(as_json: bool, show_all: bool) -> None:
 def _pip(args: list[str], packages: tuple[str, ...]) -> None:
     """pip of the interpreter running cchc, so plugins land where cchc finds them."""
     from ..findings import CchcError
+
+    import subprocess
 
     code = subprocess.run([sys.executable, "-m", "pip", *args]).returncode
     if code != 0:

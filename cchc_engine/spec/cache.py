@@ -4,7 +4,7 @@ An entry is the runtime form of a compiled spec (``spec/runtime.py``: plain
 objects, so loading it imports no pydantic) with the problems found, pickled to
 ``<cache dir>/<key>.pickle``. The cache directory is ``$CCHC_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/cchc-engine``, else ``~/.cache/cchc-engine``; deleting it is
-always safe.
+always safe, and it never holds more than MAX_ENTRIES entries.
 
 Never stale: the key is the hash of the spec file's content, its path, the
 message language (problems are rendered text) and the engine's fingerprint
@@ -30,6 +30,7 @@ from typing import Any, Callable, Optional
 from .runtime import CompiledSpec, from_compiled
 
 CACHE_FORMAT = 1  # bump when the entry's layout changes
+MAX_ENTRIES = 200  # a store beyond this removes the oldest entries (edits leave old ones behind)
 
 # Set by the CLI under --debug: receives the one line saying why the cache was ignored.
 debug_log: Optional[Callable[[str], None]] = None
@@ -169,6 +170,7 @@ def _store(entry_path: Path, entry: tuple) -> None:
             pickle.dump(entry, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, entry_path)
         tmp = None
+        _prune(entry_path.parent)
     except Exception as exc:  # read-only, full, not a directory: the run goes on without a cache
         _ignored(entry_path.parent, exc)
     finally:
@@ -177,3 +179,13 @@ def _store(entry_path: Path, entry: tuple) -> None:
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+def _prune(directory: Path) -> None:
+    """Keep the newest MAX_ENTRIES entries (only on a store, i.e. after a compile)."""
+    entries = list(directory.glob("*.pickle"))
+    if len(entries) <= MAX_ENTRIES:
+        return
+    entries.sort(key=lambda p: p.stat().st_mtime_ns)
+    for old in entries[: len(entries) - MAX_ENTRIES]:
+        old.unlink(missing_ok=True)
