@@ -347,3 +347,25 @@ def test_the_cache_keeps_only_the_newest_entries(cache_dir, tmp_path, monkeypatc
     latest = Counting(path)
     cache.load_or_compile(path, latest)
     assert latest.calls == 0  # the newest survived
+
+
+def test_a_parent_id_that_now_names_two_files_is_not_served_from_the_cache(cache_dir, tmp_path, monkeypatch):
+    """The parent's bytes are unchanged, but its id became ambiguous: compiling must say so."""
+    from cchc_engine.findings import CchcError
+    from cchc_engine.spec.registry import compile_file
+
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir(), second.mkdir()
+    text = NATIONAL_2021.read_text(encoding="utf-8").replace('id: "2021"', 'id: "cha"', 1)
+    (first / "cha.yaml").write_text(text, encoding="utf-8")
+    child = first / "con.yaml"
+    child.write_text('id: "con"\nextends: "cha"\ntitle: "Bộ con"\n', encoding="utf-8")
+    monkeypatch.setenv("CCHC_SPECS_PATH", str(first))
+    compiled, problems = compile_file(child)
+    assert problems == [] and compiled.spec.title == "Bộ con"
+    assert compile_file(child)[0].spec == compiled.spec  # a hit
+    (second / "cha-2.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("CCHC_SPECS_PATH", os.pathsep.join([str(first), str(second)]))
+    with pytest.raises(CchcError) as err:
+        compile_file(child)
+    assert "cha" in str(err.value)

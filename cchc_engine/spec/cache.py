@@ -29,7 +29,7 @@ from typing import Any, Callable, Optional
 
 from .runtime import CompiledSpec, from_compiled
 
-CACHE_FORMAT = 1  # bump when the entry's layout changes
+CACHE_FORMAT = 2  # bump when the entry's layout changes
 MAX_ENTRIES = 200  # a store beyond this removes the oldest entries (edits leave old ones behind)
 
 # Set by the CLI under --debug: receives the one line saying why the cache was ignored.
@@ -106,11 +106,16 @@ def _sha(path: str) -> Optional[str]:
 
 
 def load_or_compile(
-    path: Path, compile_fn: Callable[[], tuple[CompiledSpec, list[Any]]]
+    path: Path,
+    compile_fn: Callable[[], tuple[CompiledSpec, list[Any]]],
+    chain_fn: Optional[Callable[[], list[Path]]] = None,
 ) -> tuple[CompiledSpec, list[Any]]:
     """``compile_fn()`` through the cache; the compiled spec comes back in its runtime form.
 
-    ``compile_fn`` raising (a spec that cannot even be loaded) is not cached."""
+    ``chain_fn`` gives the file and the parents it resolves to now (registry.spec_chain):
+    an entry with parents is used only while they resolve to the same files (an id
+    that now names another file, or two, is a miss), not only while their bytes are
+    the same. ``compile_fn`` raising (a spec that cannot even be loaded) is not cached."""
     from ..messages import get_lang
 
     raw = _read_regular(path)
@@ -120,12 +125,22 @@ def load_or_compile(
         "|".join((engine_fingerprint(), get_lang(), str(path), hashlib.sha256(raw).hexdigest())).encode()
     ).hexdigest()
     entry_path = cache_dir() / f"{key}.pickle"
-    hit = _load(entry_path)
+    hit = _load(entry_path, chain_fn)
     if hit is not None:
         return hit
     compiled, problems, reads = _compile(compile_fn)
-    _store(entry_path, (CACHE_FORMAT, reads, compiled, problems))
+    chain = _chain(chain_fn) if len(reads) > 1 else None
+    _store(entry_path, (CACHE_FORMAT, reads, chain, compiled, problems))
     return compiled, problems
+
+
+def _chain(chain_fn: Optional[Callable[[], list[Path]]]) -> Optional[list[str]]:
+    if chain_fn is None:
+        return None
+    try:
+        return [str(p) for p in chain_fn()]
+    except Exception:  # unresolvable now: compiling says why
+        return ["?"]
 
 
 def _compile(compile_fn: Callable[[], tuple[CompiledSpec, list[Any]]]) -> tuple[CompiledSpec, list[Any], list]:
@@ -139,7 +154,7 @@ def _compile(compile_fn: Callable[[], tuple[CompiledSpec, list[Any]]]) -> tuple[
     return from_compiled(compiled), problems, reads
 
 
-def _load(entry_path: Path) -> Optional[tuple[CompiledSpec, list[Any]]]:
+def _load(entry_path: Path, chain_fn: Optional[Callable[[], list[Path]]]) -> Optional[tuple[CompiledSpec, list[Any]]]:
     try:
         with open(entry_path, "rb") as fh:
             entry = pickle.load(fh)
@@ -149,7 +164,7 @@ def _load(entry_path: Path) -> Optional[tuple[CompiledSpec, list[Any]]]:
         _ignored(entry_path, exc)
         return None
     try:
-        fmt, reads, compiled, problems = entry
+        fmt, reads, chain, compiled, problems = entry
         if fmt != CACHE_FORMAT or not isinstance(compiled, CompiledSpec):
             raise ValueError("unexpected entry")
     except (TypeError, ValueError) as exc:
@@ -158,6 +173,8 @@ def _load(entry_path: Path) -> Optional[tuple[CompiledSpec, list[Any]]]:
     for dep, digest in reads:
         if _sha(dep) != digest:
             return None  # a parent changed (or went away): compile again
+    if chain is not None and _chain(chain_fn) != chain:
+        return None  # a parent's id now names another file (or two)
     return compiled, problems
 
 

@@ -61,7 +61,7 @@ def compile_file(path: Union[str, Path], provider: Optional[str] = None) -> tupl
         spec, lines = load_spec_file(path, origins)
         return compile_spec(spec, source=str(path), lines=lines, origins=origins or None)
 
-    compiled, problems = load_or_compile(Path(path), compile_now)
+    compiled, problems = load_or_compile(Path(path), compile_now, lambda: spec_chain(path))
     compiled.provider = provider
     return compiled, problems
 
