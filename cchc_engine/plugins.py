@@ -273,8 +273,6 @@ class PluginHost:
         import importlib.metadata  # ~100 ms: only when entry points are wanted
 
         try:
-            import importlib.metadata  # only when entry points are wanted (a test host skips them)
-
             eps = list(importlib.metadata.entry_points(group="cchc"))
         except Exception as exc:  # a broken distribution's metadata must not stop the core
             self.fail("entry-points", exc)
