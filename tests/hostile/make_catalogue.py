@@ -741,7 +741,7 @@ def yaml_typing(d: Path) -> list[str]:
 
 
 def csv_50001_lines(d: Path) -> list[str]:
-    lines = ["key,value", "1.1.1,6", "1.1.2,6"] + [f"x.{i},0" for i in range(50_000)] + ["1.1.3,5"]
+    lines = ["key,value", "1.1.1,6", "1.1.2,6"] + [","] * 50_000 + ["1.1.3,5"]
     return _out(_write(d, "long.csv", ("\n".join(lines) + "\n").encode()), meta=META[:6])
 
 

@@ -65,7 +65,8 @@ def test_duplicate_json_keys_are_a_finding(tmp_path: Path) -> None:
 def test_csv_lines_after_the_limit_are_a_finding_where_it_stopped(tmp_path: Path) -> None:
     from cchc_engine.readers.plain import MAX_VALUES
 
-    lines = ["key,value", "1.1.1,6", "1.1.2,6"] + [f"x.{i},0" for i in range(MAX_VALUES)] + ["1.1.3,5"]
+    # empty records as filler: cheap to read, and they count as lines all the same
+    lines = ["key,value", "1.1.1,6", "1.1.2,6"] + [","] * MAX_VALUES + ["1.1.3,5"]
     p = tmp_path / "dai.csv"
     p.write_text("\n".join(lines) + "\n", encoding="utf-8")
     code, result, _ = compute(p)
