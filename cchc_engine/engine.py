@@ -75,6 +75,10 @@ def run(
         unit=sub.unit,
         file=sub.file,
     )
+    cov = sub.coverage
+    st = result.stats
+    st.rows_with_value, st.rows_placed, st.rows_dropped = cov.values, cov.placed, cov.dropped
+    st.dropped_by = dict(cov.dropped_by)
     findings: list[Finding] = list(sub.findings)
     values: dict[str, Any] = {}
     rows: dict[str, IndicatorResult] = {}

@@ -133,6 +133,7 @@ class Mapper:
 
     def map(self, raw: RawSubmission, level: str) -> Submission:
         sub = Submission(file=raw.file, unit=raw.unit, level=level, period=raw.period, findings=list(raw.findings))
+        cov = sub.coverage
         used: set[str] = set()
         first_at: dict[str, str] = {}
         last_order = -1
@@ -140,15 +141,17 @@ class Mapper:
             has_value = not _blank(row.value)
             if not row.name.strip() and not has_value:
                 continue
+            cov.values += has_value
             target, by_stt = self.match(row, used, last_order)
             if target is None:
                 # a second row with an already mapped name: say so instead of dropping it silently
                 dup = self._duplicate_of(row, used)
                 if dup is not None and has_value:
+                    cov.drop("duplicate-row")
                     sub.findings.append(
                         Finding.make(
                             "duplicate-row",
-                            "warning",
+                            _duplicate_severity(sub, dup, row.value),
                             indicator=dup,
                             location=row.location,
                             name=row.name,
@@ -157,10 +160,12 @@ class Mapper:
                         )
                     )
                 elif has_value or (row.stt.strip() and not self._is_heading(row)):
+                    if has_value:
+                        cov.drop("unmapped-row")
                     sub.findings.append(
                         Finding.make(
                             "unmapped-row",
-                            "warning",
+                            "error" if has_value else "warning",  # a value that reached no indicator
                             location=row.location,
                             stt=row.stt.strip(),
                             name=row.name.strip(),
@@ -170,6 +175,7 @@ class Mapper:
                 continue
             ind = target.ind
             used.add(ind.id)
+            cov.matched += 1
             last_order = target.order
             first_at[ind.id] = str(row.location)
             if not by_stt and stt_key(row.stt) and stt_key(row.stt) != stt_key(ind.stt_for(level)):
@@ -186,6 +192,7 @@ class Mapper:
                 )
             if ind.type == "group":
                 if has_value:
+                    cov.drop("value-on-group")
                     sub.findings.append(
                         Finding.make(
                             "value-on-group", "info", indicator=ind.id, location=row.location, name=row.name, raw=_text(row.value)
@@ -201,6 +208,7 @@ class Mapper:
                 percent_format=row.percent_format,
                 formula_without_value=row.formula_without_value,
             )
+            cov.placed += has_value
         return sub
 
     def _duplicate_of(self, row: RawRow, used: set[str]) -> Optional[str]:
@@ -223,7 +231,10 @@ class Mapper:
         """Plain submissions: values keyed by indicator id or by STT (within a form when given)."""
         sub = Submission(file=raw.file, unit=raw.unit, level=level, period=raw.period, findings=list(raw.findings))
         index = self.compiled.spec.index()
+        cov = sub.coverage
         for rv in raw.values:
+            has_value = not _blank(rv.value)
+            cov.values += has_value
             ind = index.get(rv.key)
             if ind is None:
                 form = self.form_for(rv.form)
@@ -235,15 +246,23 @@ class Mapper:
                 t = self.by_stt.get((form.id, stt_key(stt))) if form is not None else None
                 ind = t.ind if t is not None else None
             if ind is None:
+                if has_value:
+                    cov.drop("unmapped-row")
                 sub.findings.append(
-                    Finding.make("unmapped-row", "warning", location=rv.location, stt=rv.key, name="", raw=_text(rv.value))
+                    Finding.make(
+                        "unmapped-row", "error" if has_value else "warning", location=rv.location, stt=rv.key, name="",
+                        raw=_text(rv.value),
+                    )
                 )
                 continue
+            cov.matched += 1
             if ind.id in sub.cells:
+                if has_value:
+                    cov.drop("duplicate-row")
                 sub.findings.append(
                     Finding.make(
                         "duplicate-row",
-                        "warning",
+                        _duplicate_severity(sub, ind.id, rv.value),
                         indicator=ind.id,
                         location=rv.location,
                         name=ind.name,
@@ -253,9 +272,25 @@ class Mapper:
                 )
                 continue
             if ind.type == "group":
+                if has_value:
+                    cov.drop("value-on-group")
+                    sub.findings.append(
+                        Finding.make(
+                            "value-on-group", "info", indicator=ind.id, location=rv.location, name=ind.name,
+                            raw=_text(rv.value),
+                        )
+                    )
                 continue
             sub.cells[ind.id] = Cell(ind.id, rv.value, _text(rv.value), rv.location, note=rv.note)
+            cov.placed += has_value
         return sub
+
+
+def _duplicate_severity(sub: Submission, first_id: str, value: object) -> str:
+    """A second row that repeats the kept value loses nothing; a different value is an error."""
+    kept = sub.cells.get(first_id)
+    same = kept is not None and _text(kept.value) == _text(value)
+    return "warning" if same or _blank(value) else "error"
 
 
 def _blank(value: object) -> bool:
@@ -331,6 +366,8 @@ def _judge_unmapped(raw: RawSubmission, sub: Submission) -> None:
 
 def map_submission(raw: RawSubmission, compiled: CompiledSpec, level: str, mapper: Optional[Mapper] = None) -> Submission:
     """Rows or keyed values → a Submission of cells by indicator id."""
+    from .coverage import require_appendix
+
     mapper = mapper or Mapper(compiled, level)
     sub = mapper.map(raw, level) if raw.rows else mapper.map_values(raw, level)
     if raw.rows:
@@ -340,7 +377,9 @@ def map_submission(raw: RawSubmission, compiled: CompiledSpec, level: str, mappe
         for k, v in extra.cells.items():
             sub.cells.setdefault(k, v)
         sub.findings.extend(extra.findings)
+        sub.coverage.merge(extra.coverage)
     if compiled.note_of:
         _cells_from_notes(sub, compiled)
+    require_appendix(sub.coverage, raw.file, compiled.spec.id)
     return sub
 

@@ -301,9 +301,13 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Kỳ báo cáo '{period}' không hợp lệ; dùng dạng 2023, 2023-H1, 2023-Q3 hoặc 2023-M09.",
         "Invalid period '{period}'; use 2023, 2023-H1, 2023-Q3 or 2023-M09.",
     ),
+    "no-appendix": (
+        "Không tìm thấy phụ lục của bộ chỉ tiêu '{spec}' trong tệp: không dòng nào ({values} dòng có giá trị) khớp một chỉ tiêu. Kiểm tra lại tệp và --spec.",
+        "No appendix of spec '{spec}' in the file: no row ({values} with a value) matches an indicator. Check the file and --spec.",
+    ),
     "unmapped-row": (
-        "Không nhận ra dòng '{stt} {name}' trong bộ chỉ tiêu; giá trị '{raw}' bị bỏ qua.",
-        "Row '{stt} {name}' matches no indicator; value '{raw}' ignored.",
+        "Không nhận ra dòng '{stt} {name}' trong bộ chỉ tiêu; giá trị '{raw}' không được đưa vào chỉ tiêu nào.",
+        "Row '{stt} {name}' matches no indicator; value '{raw}' reached no indicator.",
     ),
     "duplicate-row": (
         "Chỉ tiêu '{name}' xuất hiện lần nữa (đã có tại {first}); giữ giá trị đầu tiên, bỏ '{raw}'.",
@@ -648,6 +652,18 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{kind} '{name}' được đăng ký hai lần: bởi '{first}' và '{second}'.",
         "{kind} '{name}' registered twice: by '{first}' and by '{second}'.",
     ),
+    "coverage-line": (
+        "Số liệu trong tệp: {values} dòng có giá trị · đã nhận vào chỉ tiêu: {placed} · không nhận: {dropped}{why}",
+        "Values in the file: {values} rows with a value · placed on an indicator: {placed} · not placed: {dropped}{why}",
+    ),
+    "compute-written": (
+        "Đã ghi {file}: {indicators} chỉ tiêu ({reported} báo cáo, {computed} tính toán, {missing} thiếu); "
+        "{dropped} giá trị không nhận; {errors} lỗi, {warnings} cảnh báo, {infos} thông tin — {state}.",
+        "Wrote {file}: {indicators} indicators ({reported} reported, {computed} computed, {missing} missing); "
+        "{dropped} value(s) not placed; {errors} error(s), {warnings} warning(s), {infos} info — {state}.",
+    ),
+    "summary-valid": ("hợp lệ", "valid"),
+    "summary-invalid": ("có lỗi", "has errors"),
     "cli-error-prefix": ("Lỗi: {text}", "Error: {text}"),
     "cli-warning-prefix": ("Cảnh báo: {text}", "Warning: {text}"),
     "cli-interrupted": ("Đã dừng.", "Stopped."),

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from .coverage import Coverage
 from .findings import CchcError, Finding, Location
 
 
@@ -78,6 +79,7 @@ class Submission:
     period: Optional[str]
     cells: dict[str, Cell] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    coverage: Coverage = field(default_factory=Coverage)  # what became of each value in the file
 
 
 # --- metadata from titles -------------------------------------------------------

@@ -158,8 +158,10 @@ def test_duplicate_row_never_overwrites(fixtures, spec2021, tmp_path):
     ws.append(["1.1.1.", "Số nhiệm vụ đề ra trong kế hoạch", "Nhiệm vụ", "99", ""])
     wb.save(p)
     r = compute_file(spec2021, p)
-    assert any(f.code == "duplicate-row" and "99" in f.message for f in r.findings)
+    # a different second value reached no indicator: an error at its cell, counted as dropped
+    assert any(f.code == "duplicate-row" and f.severity == "error" and "99" in f.message for f in r.findings)
     assert 6 in [i.value for i in r.indicators if i.stt == "1.1.1"]
+    assert r.stats.dropped_by.get("duplicate-row") == 1 and not r.valid
 
 
 def test_row_without_code_maps_by_name_and_wrong_code_is_noted(fixtures, spec2021, tmp_path):
@@ -179,15 +181,22 @@ def test_row_without_code_maps_by_name_and_wrong_code_is_noted(fixtures, spec202
     assert 6 in [i.value for i in r.indicators if i.stt == "1.1.2"]
 
 
-def test_unknown_row_is_a_warning_with_its_cell(fixtures, spec2021, tmp_path):
+def test_unknown_row_with_a_value_is_an_error_with_its_cell(fixtures, spec2021, tmp_path):
     p = tmp_path / "extra.xlsx"
     shutil.copy(fixtures / "seed000_text.xlsx", p)
+    before = compute_file(spec2021, fixtures / "seed000_text.xlsx").stats
     wb = openpyxl.load_workbook(p)
     wb.worksheets[0].append(["9.9.", "Số cây xanh đã trồng", "Cây", "12", ""])
     wb.save(p)
     r = compute_file(spec2021, p)
     f = next(f for f in r.findings if f.code == "unmapped-row")
-    assert f.severity == "warning" and "Số cây xanh đã trồng" in f.message and f.location.cell
+    assert f.severity == "error" and "Số cây xanh đã trồng" in f.message and f.location.cell
+    assert not r.valid
+    s = r.stats
+    assert s.rows_with_value == before.rows_with_value + 1
+    assert s.rows_placed == before.rows_placed
+    assert s.dropped_by.get("unmapped-row", 0) == before.dropped_by.get("unmapped-row", 0) + 1
+    assert s.rows_with_value == s.rows_placed + s.rows_dropped
 
 
 # --- the CLI ------------------------------------------------------------------------

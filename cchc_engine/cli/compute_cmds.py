@@ -91,9 +91,12 @@ def validate(spec_name: str, file: Path, level: Optional[str], period: Optional[
 
 
 def _summary(result, out: Path) -> str:
+    from ..messages import render
+
     s = result.stats
-    state = "hợp lệ" if result.valid else "có lỗi"
-    return (
-        f"Đã ghi {out}: {s.indicators} chỉ tiêu ({s.reported} báo cáo, {s.computed} tính toán, {s.missing} thiếu); "
-        f"{s.errors} lỗi, {s.warnings} cảnh báo, {s.infos} thông tin — {state}."
+    state = render("summary-valid" if result.valid else "summary-invalid", {})
+    return render(
+        "compute-written",
+        {"file": str(out), "indicators": s.indicators, "reported": s.reported, "computed": s.computed, "missing": s.missing,
+         "errors": s.errors, "warnings": s.warnings, "infos": s.infos, "dropped": s.rows_dropped, "state": state},
     )

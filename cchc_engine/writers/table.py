@@ -43,12 +43,30 @@ class TableWriter:
 def findings_lines(result: Result, lang: str) -> list[str]:
     """The summary line, then the findings table."""
     out = [c.summary(result, lang)]
+    line = coverage_line(result, lang)
+    if line:
+        out.append(line)
     if result.findings:
         rows = [c.finding_row(f, lang, result.file) for f in result.findings]
         out.append(_tabulate(rows, c.headers(c.FINDING_COLUMNS, lang), ("left",) * 5))
     else:
         out.append(c.text("no_findings", lang))
     return out
+
+
+def coverage_line(result: Result, lang: str) -> str:
+    """What became of the file's values; empty for a result not read from one file."""
+    from ..messages import render
+
+    s = result.stats
+    if not s.rows_with_value and not s.rows_dropped:
+        return ""
+    why = ", ".join(f"{code} {n}" for code, n in sorted(s.dropped_by.items()))
+    return render(
+        "coverage-line",
+        {"values": s.rows_with_value, "placed": s.rows_placed, "dropped": s.rows_dropped, "why": f" ({why})" if why else ""},
+        lang=lang,
+    )
 
 
 def _tabulate(rows: list[list[Any]], headers: list[str], colalign: tuple[str, ...]) -> str:
