@@ -301,8 +301,11 @@ def _check_rule(crule, compiled: CompiledSpec, level: str, values: dict[str, Any
     from .messages import get_lang
 
     template = rule.message_en if get_lang() == "en" and rule.message_en else rule.message
-    text = render("rule-failed", operands, template=template)
-    shown = {r: (fmt_number(v) if v is not None else None) for r, v in operands.items()}
+    blank = render("value-blank", {})
+    # the officer reads "(trống)" for a blank operand, never "None"
+    text = render("rule-failed", {r: (blank if v is None else v) for r, v in operands.items()}, template=template)
+    # values.operands is the machine form (docs/json-output.md): numbers stay numbers, blank is null
+    shown = {r: _machine(v) for r, v in operands.items()}
     return Finding.make(
         "rule-failed",
         rule.severity,
@@ -314,3 +317,10 @@ def _check_rule(crule, compiled: CompiledSpec, level: str, values: dict[str, Any
         expr=rule.expr,
         operands=shown,
     )
+
+
+def _machine(value: Any) -> Any:
+    """An operand as JSON carries it: 3 (not 3.0), 75.86, null for blank, text as is."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    return value

@@ -193,6 +193,19 @@ CATALOG: dict[str, tuple[str, str]] = {
         "previous: '{previous}' không có trong bộ chỉ tiêu năm trước {old_spec}.",
         "previous: '{previous}' is not in the previous spec {old_spec}.",
     ),
+    "spec-check-ok": (
+        "Bộ chỉ tiêu '{spec}' hợp lệ: {forms} biểu, {rows} dòng chỉ tiêu ({indicators} có số liệu), {formulas} công thức, {rules} quy tắc.",
+        "Spec '{spec}' is sound: {forms} forms, {rows} indicator rows ({indicators} with a value), {formulas} formulas, {rules} rules.",
+    ),
+    "specs-col-id": ("Mã", "Id"),
+    "specs-col-year": ("Năm", "Year"),
+    "specs-col-title": ("Tên", "Title"),
+    "specs-col-rows": ("Dòng chỉ tiêu", "Indicator rows"),
+    "specs-col-indicators": ("Có số liệu", "With a value"),
+    "specs-col-levels": ("Cấp", "Levels"),
+    "specs-col-plugin": ("Plugin", "Plugin"),
+    "specs-col-origin": ("Nguồn", "Origin"),
+    "specs-col-path": ("Tệp", "File"),
     "template-auto": ("Tự động tính", "Computed automatically"),
     "template-note-figure": ("Ghi ở đây: {name} ({unit})", "Write here: {name} ({unit})"),
     "template-unit-line": (
@@ -215,6 +228,18 @@ CATALOG: dict[str, tuple[str, str]] = {
     "diff-guess": ("đoán theo tên, độ giống {score}", "guessed by name, similarity {score}"),
     "compare-only-old": ("chỉ có ở {spec}", "only in {spec}"),
     "compare-only-new": ("chỉ có ở {spec}", "only in {spec}"),
+    "compare-summary": (
+        "{old} → {new}: {shared} chung, {only_old} chỉ có ở {old}, {only_new} chỉ có ở {new}.",
+        "{old} → {new}: {shared} shared, {only_old} only in {old}, {only_new} only in {new}.",
+    ),
+    "compare-level-mismatch": (
+        "Không so sánh được: '{old}' là báo cáo {old_level}, '{new}' là báo cáo {new_level}. Hai báo cáo phải cùng cấp (dùng --level nếu tiêu đề đoán sai).",
+        "Cannot compare: '{old}' is a {old_level} report, '{new}' a {new_level} report. Both must be of the same level (give --level if a title misleads).",
+    ),
+    "compare-unit-mismatch": (
+        "Không so sánh được: '{old}' là báo cáo của {old_unit}, '{new}' của {new_unit}. Hai báo cáo phải của cùng một đơn vị (dùng --unit nếu tiêu đề ghi sai).",
+        "Cannot compare: '{old}' reports {old_unit}, '{new}' reports {new_unit}. Both must be the same unit's (give --unit if a title is wrong).",
+    ),
     # --- values ---------------------------------------------------------------
     "invalid-number": (
         "Giá trị '{raw}' không phải là số hợp lệ cho chỉ tiêu kiểu {type}.",
@@ -348,6 +373,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Rule '{rule}' not checked: missing {missing}.",
     ),
     "rule-failed": ("{text}", "{text}"),
+    "value-blank": ("trống", "blank"),
     # --- aggregate ------------------------------------------------------------
     "aggregate-file-unusable": (
         "Bỏ qua tệp '{file}' khi tổng hợp: {reason}",

@@ -98,8 +98,11 @@ def show_plugin_problems() -> None:
     metavar="DIR",
 )
 @click.option("--strict-plugins", is_flag=True, help="A plugin that fails during a check is an error (exit 1), not a warning.")
+@click.option("--wide", is_flag=True, help="Do not wrap tables to the terminal's width (one line per row).")
 @click.pass_context
-def cli(ctx: click.Context, debug: bool, lang: str, plugins_dirs: tuple[Path, ...], strict_plugins: bool) -> None:
+def cli(
+    ctx: click.Context, debug: bool, lang: str, plugins_dirs: tuple[Path, ...], strict_plugins: bool, wide: bool
+) -> None:
     """cchc: read, validate, compute and compile CCHC statistics reports.
 
     \b
@@ -123,6 +126,9 @@ def cli(ctx: click.Context, debug: bool, lang: str, plugins_dirs: tuple[Path, ..
     host.strict = strict_plugins
     for directory in plugins_dirs:
         host.add_plugins_dir(directory)
+    from ..termtable import set_wide
+
+    set_wide(wide)
     ctx.call_on_close(show_plugin_problems)
 
 

@@ -137,7 +137,10 @@ def spec_diff(old: str, new: str, fmt: str) -> None:
     _print_table(rows, ["change", "old", "new", "detail"], _diff_headers(), fmt)
     counts = {k: len(d.of_kind(k)) for k in KIND_ORDER}
     click.echo("")
-    click.echo(f"{d.old} → {d.new}: " + ", ".join(f"{render('diff-' + k, {})} {n}" for k, n in counts.items() if n))
+    from ..termtable import fit_line, terminal_width
+
+    line = f"{d.old} → {d.new}: " + ", ".join(f"{render('diff-' + k, {})} {n}" for k, n in counts.items() if n)
+    click.echo(line if fmt == "md" else fit_line(line, terminal_width()))
 
 
 def _diff_headers() -> list[str]:
@@ -145,11 +148,13 @@ def _diff_headers() -> list[str]:
 
 
 def _print_table(rows: list[dict], keys: list[str], headers: list[str], fmt: str) -> None:
-    from tabulate import tabulate
+    from ..termtable import fit
 
     table = [[r.get(k, "") for k in keys] for r in rows]
-    tablefmt = "github" if fmt == "md" else "simple"
-    click.echo(tabulate(table, headers=headers, tablefmt=tablefmt, disable_numparse=True, maxcolwidths=None if fmt == "md" else [18, 48, 48, 40]))
+    if fmt == "md":
+        click.echo(fit(table, headers, tablefmt="github", width=0))
+    else:
+        click.echo(fit(table, headers, wrap=tuple(range(len(keys)))))
 
 
 # --- compare ------------------------------------------------------------------------------
@@ -201,6 +206,21 @@ def compare_results(old_res, new_res, old_spec, new_spec) -> list[dict[str, Any]
     return out
 
 
+def _same_unit_and_level(ro, rn, old_file: Path, new_file: Path) -> None:
+    """Two reports of different levels are not one unit's years: refuse, do not compare."""
+    from ..textnorm import name_key
+
+    if ro.level != rn.level:
+        raise CchcError.make(
+            "compare-level-mismatch", old=str(old_file), new=str(new_file),
+            old_level=ro.level_name or ro.level, new_level=rn.level_name or rn.level,
+        )
+    if ro.unit and rn.unit and name_key(ro.unit) != name_key(rn.unit):
+        raise CchcError.make(
+            "compare-unit-mismatch", old=str(old_file), new=str(new_file), old_unit=ro.unit, new_unit=rn.unit,
+        )
+
+
 def _change(a: Any, b: Any, ta: str, tb: str) -> Any:
     numeric = ("count", "number", "percent")
     if ta in numeric and tb in numeric and isinstance(a, (int, float)) and isinstance(b, (int, float)):
@@ -235,6 +255,7 @@ def compare_cmd(spec_old, old_file, spec_new, new_file, level, period_old, perio
     co, cn = resolve(spec_old), resolve(spec_new)
     ro = compute_file(co, old_file, level=level, period=period_old, unit=unit)
     rn = compute_file(cn, new_file, level=level, period=period_new, unit=unit)
+    _same_unit_and_level(ro, rn, old_file, new_file)
     rows = compare_results(ro, rn, co.spec, cn.spec)
     if fmt == "json":
         click.echo(json.dumps({"old": {"spec": co.id, "file": str(old_file), "period": ro.period},
@@ -266,20 +287,22 @@ def compare_cmd(spec_old, old_file, spec_new, new_file, level, period_old, perio
         if get_lang() == "en"
         else [f"STT {co.id}", f"STT {cn.id}", "Chỉ tiêu", "Đơn vị tính", co.id, cn.id, "Thay đổi", "Ghi chú"]
     )
-    from tabulate import tabulate
+    from ..termtable import fit
 
     keys = ["old", "new", "name", "unit", "v_old", "v_new", "change", "status"]
-    click.echo(
-        tabulate(
-            [[r[k] for k in keys] for r in shown], headers=headers, tablefmt="github" if fmt == "md" else "simple",
-            disable_numparse=True, maxcolwidths=None if fmt == "md" else [8, 8, 50, 12, 10, 10, 10, 24],
-        )
-    )
+    table = [[r[k] for k in keys] for r in shown]
+    if fmt == "md":
+        click.echo(fit(table, headers, tablefmt="github", width=0))
+    else:
+        click.echo(fit(table, headers, colalign=("left",) * 4 + ("right",) * 3 + ("left",), wrap=(2, 3, 7)))
     n_shared = sum(1 for r in rows if r["status"] == "shared")
     click.echo("", err=True)
     click.echo(
-        f"{co.id} → {cn.id}: {n_shared} chung, {sum(1 for r in rows if r['status'] == 'only-old')} chỉ có ở {co.id}, "
-        f"{sum(1 for r in rows if r['status'] == 'only-new')} chỉ có ở {cn.id}.",
+        render("compare-summary", {
+            "old": co.id, "new": cn.id, "shared": n_shared,
+            "only_old": sum(1 for r in rows if r["status"] == "only-old"),
+            "only_new": sum(1 for r in rows if r["status"] == "only-new"),
+        }),
         err=True,
     )
     sys.exit(0)

@@ -25,7 +25,8 @@ def specs_cmd(as_json: bool) -> None:
     Liệt kê các bộ chỉ tiêu: của plugin (kể cả bộ có sẵn), trong các thư mục
     CCHC_SPECS_PATH và trong thư mục người dùng (~/.config/cchc/specs).
     """
-    from tabulate import tabulate
+    from ..messages import render
+    from ..termtable import fit
 
     from ..spec.registry import specs
 
@@ -38,6 +39,7 @@ def specs_cmd(as_json: bool) -> None:
                 "year": spec.year,
                 "title": spec.title,
                 "indicators": spec.indicator_count(),
+                "rows": sum(1 for _ in spec.indicators()),
                 "levels": [lv.id for lv in spec.levels],
                 "plugin": reg.plugin,
                 "origin": reg.plugin,
@@ -48,9 +50,12 @@ def specs_cmd(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    headers = ["Mã", "Năm", "Tên", "Số chỉ tiêu", "Cấp", "Nguồn", "Tệp"]
-    table = [[r["id"], r["year"], r["title"], r["indicators"], ", ".join(r["levels"]), r["origin"], r["path"]] for r in rows]
-    click.echo(tabulate(table, headers=headers, tablefmt="simple"))
+    headers = [render(f"specs-col-{c}", {}) for c in ("id", "year", "title", "rows", "indicators", "levels", "origin", "path")]
+    table = [
+        [r["id"], r["year"], r["title"], r["rows"], r["indicators"], ", ".join(r["levels"]), r["origin"], r["path"]]
+        for r in rows
+    ]
+    click.echo(fit(table, headers, wrap=(2, 5, 6, 7)))
 
 
 @click.group("spec")
@@ -67,18 +72,18 @@ def spec_show(spec: str, form_id: Optional[str], level: Optional[str]) -> None:
 
     SPEC is a year, an id or a path to a YAML file.
     """
-    from tabulate import tabulate
-
     from ..spec.registry import resolve
+    from ..termtable import fit, fit_line, terminal_width
 
     compiled = resolve(spec)
     s = compiled.spec
     if level is not None and s.level(level) is None:
         raise CchcError.make("unknown-level", level=level, spec=s.id, levels=", ".join(s.level_ids()))
     level_id = s.level(level).id if level else None
-    click.echo(f"{s.id} — {s.title} ({s.year})")
+    width = terminal_width()
+    click.echo(fit_line(f"{s.id} — {s.title} ({s.year})", width))
     for doc in s.documents:
-        click.echo(f"  Căn cứ: {doc}")
+        click.echo(fit_line(f"  Căn cứ: {doc}", width))
     forms = [f for f in s.forms if form_id in (None, f.id)]
     if form_id and not forms:
         raise click.UsageError(f"Không có biểu '{form_id}'. Các biểu: {', '.join(f.id for f in s.forms)}")
@@ -101,23 +106,15 @@ def spec_show(spec: str, form_id: Optional[str], level: Optional[str]) -> None:
                     ind.id,
                 ]
             )
-        click.echo(
-            tabulate(
-                rows,
-                headers=["STT", "Chỉ tiêu", "Đơn vị tính", "Kiểu", "Cấp", "Công thức", "Mã"],
-                tablefmt="simple",
-                disable_numparse=True,
-            )
-        )
+        click.echo(fit(rows, ["STT", "Chỉ tiêu", "Đơn vị tính", "Kiểu", "Cấp", "Công thức", "Mã"], wrap=(1, 2, 3, 4, 5, 6)))
     if form_id is None and s.rules:
         click.echo("")
         click.echo(f"Quy tắc kiểm tra ({len(s.rules)}):")
         click.echo(
-            tabulate(
+            fit(
                 [[r.id, r.severity, render(f"show-scope-{r.applies_to}", {}), r.expr] for r in s.rule_list],
-                headers=["Mã", "Mức", "Áp dụng", "Biểu thức"],
-                tablefmt="simple",
-                disable_numparse=True,
+                ["Mã", "Mức", "Áp dụng", "Biểu thức"],
+                wrap=(0, 2, 3),
             )
         )
 
@@ -161,6 +158,7 @@ def spec_check(spec: str) -> None:
     """
     from pathlib import Path
 
+    from ..messages import render
     from ..spec.registry import find_entry, looks_like_path, check_file
 
     try:
@@ -170,8 +168,8 @@ def spec_check(spec: str) -> None:
             entry = find_entry(spec)
             compiled, problems = entry.compiled, entry.problems
     except CchcError as exc:
-        if exc.findings and exc.findings[0].code == "spec-not-found":
-            raise
+        if exc.findings and exc.findings[0].code in ("spec-not-found", "spec-file-missing"):
+            raise  # nothing to check: an unusable call, exit 2
         raise CchcError(exc.findings, exit_code=1) from None
     if problems:
         raise CchcError(problems, exit_code=1)
@@ -179,11 +177,13 @@ def spec_check(spec: str) -> None:
 
     warnings = attribute_to_parents(compiled, lint_spec(compiled, previous_spec(compiled)))
     for warning in warnings:  # warnings only: exit code stays 0
-        click.echo("Cảnh báo: " + warning.located(), err=True)
+        click.echo(render("cli-warning-prefix", {"text": warning.located()}), err=True)
     s = compiled.spec
     click.echo(
-        f"Bộ chỉ tiêu '{s.id}' hợp lệ: {len(s.forms)} biểu, {s.indicator_count()} chỉ tiêu, "
-        f"{len(compiled.formulas)} công thức, {len(compiled.rules)} quy tắc."
+        render("spec-check-ok", {
+            "spec": s.id, "forms": len(s.forms), "rows": sum(1 for _ in s.indicators()), "indicators": s.indicator_count(),
+            "formulas": len(compiled.formulas), "rules": len(compiled.rules),
+        })
     )
 
 

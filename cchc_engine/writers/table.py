@@ -1,12 +1,13 @@
-"""Built-in writer: plain-text tables for the screen (tabulate)."""
+"""Built-in writer: plain-text tables for the screen (tabulate), fitted to the terminal."""
 
 from __future__ import annotations
 
-import inspect
-from typing import Any, Callable, TextIO
+import sys
+from typing import Any, Callable, Optional, TextIO
 
 from ..hookspecs import hookimpl
 from ..result import Result
+from ..termtable import fit, fit_line, terminal_width
 from . import common as c
 
 
@@ -18,37 +19,42 @@ class TableWriter:
 
     def write(self, result: Result, stream: TextIO, options: dict) -> None:
         lang = c.lang_of(options)
+        options = options or {}
+        # the terminal's width on the screen; a file (-o x.txt) keeps one line per row
+        width = options["width"] if "width" in options else (terminal_width() if stream is sys.stdout else 0) or 0
         out: list[str] = []
-        if not (options or {}).get("findings_only"):
-            out += c.heading_lines(result, lang)
+        if not options.get("findings_only"):
+            out += [fit_line(line, width) for line in c.heading_lines(result, lang)]
             out.append("")
             any_computed = False
             for _form_id, title, inds in c.forms(result, options):
-                out.append(title)
+                out.append(fit_line(title, width))
                 rows = []
                 for ind in inds:
                     any_computed = any_computed or (c.is_computed(ind) and ind.type != "group")
                     rows.append(
                         [ind.stt, c.indent(ind) + ind.name, ind.unit, c.display_value(ind, lang), c.display_note(ind, lang)]
                     )
-                out.append(_tabulate(rows, c.headers(c.APPENDIX_COLUMNS, lang), ("left", "left", "left", "right", "left")))
+                out.append(
+                    fit(rows, c.headers(c.APPENDIX_COLUMNS, lang), ("left", "left", "left", "right", "left"), (1, 2, 4), width)
+                )
                 out.append("")
             if any_computed:
-                out.append(c.text("legend", lang))
+                out.append(fit_line(c.text("legend", lang), width))
                 out.append("")
-        out += findings_lines(result, lang)
+        out += findings_lines(result, lang, width)
         stream.write("\n".join(out) + "\n")
 
 
-def findings_lines(result: Result, lang: str) -> list[str]:
-    """The summary line, then the findings table."""
-    out = [c.summary(result, lang)]
+def findings_lines(result: Result, lang: str, width: Optional[int] = 0) -> list[str]:
+    """The summary line, then the findings table (messages wrapped, never cut)."""
+    out = [fit_line(c.summary(result, lang), width)]
     line = coverage_line(result, lang)
     if line:
-        out.append(line)
+        out.append(fit_line(line, width))
     if result.findings:
         rows = [c.finding_row(f, lang, result.file) for f in result.findings]
-        out.append(_tabulate(rows, c.headers(c.FINDING_COLUMNS, lang), ("left",) * 5))
+        out.append(fit(rows, c.headers(c.FINDING_COLUMNS, lang), ("left",) * 5, (2, 3, 4), width))
     else:
         out.append(c.text("no_findings", lang))
     return out
@@ -67,32 +73,6 @@ def coverage_line(result: Result, lang: str) -> str:
         {"values": s.rows_with_value, "placed": s.rows_placed, "dropped": s.rows_dropped, "why": f" ({why})" if why else ""},
         lang=lang,
     )
-
-
-def _tabulate(rows: list[list[Any]], headers: list[str], colalign: tuple[str, ...]) -> str:
-    from tabulate import tabulate
-
-    # Numbers are already formatted the Vietnamese way ("1.859" is not 1.859), and
-    # indentation shows depth: tabulate must neither parse nor strip cells.
-    kwargs: dict[str, Any] = {"disable_numparse": True, "colalign": colalign}
-    if _accepts(tabulate, "preserve_whitespace"):
-        kwargs["preserve_whitespace"] = True
-        return tabulate(rows, headers=headers, tablefmt="simple", **kwargs)
-    import tabulate as module  # tabulate < 0.10: a module-level switch
-
-    saved = module.PRESERVE_WHITESPACE
-    module.PRESERVE_WHITESPACE = True
-    try:
-        return tabulate(rows, headers=headers, tablefmt="simple", **kwargs)
-    finally:
-        module.PRESERVE_WHITESPACE = saved
-
-
-def _accepts(func: Callable[..., Any], arg: str) -> bool:
-    try:
-        return arg in inspect.signature(func).parameters
-    except (TypeError, ValueError):
-        return False
 
 
 @hookimpl

@@ -1,0 +1,180 @@
+"""Plain-text tables that fit the terminal.
+
+Long text columns (names, units, notes, messages) are wrapped onto more lines
+within the width; values and codes are never wrapped or cut, and no text is
+ever dropped. The width is ``COLUMNS`` when set, else the terminal's when stdout
+is one; piped output (and ``--wide``) is not wrapped at all, so scripts and
+files see one line per row.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import inspect
+import os
+import shutil
+import sys
+import textwrap
+from typing import Any, Callable, Optional, Sequence
+
+SEP = 2  # tabulate's "simple" format puts two spaces between columns
+HEADER_PAD = 2  # tabulate's MIN_PADDING around headers
+MIN_WRAP = 12  # a wrapped column narrower than this reads worse than a long line
+
+_wide: contextvars.ContextVar[bool] = contextvars.ContextVar("cchc_wide", default=False)
+
+
+def set_wide(wide: bool) -> None:
+    _wide.set(wide)
+
+
+def terminal_width() -> Optional[int]:
+    """The width to fit, or None for no limit (piped output, --wide)."""
+    if _wide.get():
+        return None
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        if not sys.stdout.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+    return shutil.get_terminal_size().columns
+
+
+def _width(text: str) -> int:
+    try:
+        from wcwidth import wcswidth
+
+        w = wcswidth(text)
+        return w if w >= 0 else len(text)
+    except ImportError:
+        return len(text)
+
+
+def _natural(cells: Sequence[str]) -> int:
+    return max((_width(line) for c in cells for line in c.split("\n")), default=0)
+
+
+def _wrap(text: str, width: int) -> str:
+    """Wrap each line of ``text``; continuation lines keep the first line's indentation."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if _width(line) <= width:
+            out.append(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip(" \u00a0"))]
+        if len(indent) > width // 2:
+            indent = indent[: width // 2]
+        out.extend(
+            textwrap.wrap(
+                line.strip(), width=width, initial_indent=indent, subsequent_indent=indent,
+                break_long_words=True, break_on_hyphens=False,
+            )
+            or [line]
+        )
+    return "\n".join(out)
+
+
+def plan_widths(natural: list[int], wrap: set[int], width: int) -> list[int]:
+    """Column widths within ``width``: fixed columns keep theirs; wrapped ones share the
+    rest in proportion to their natural widths (a long name gets more than a short unit),
+    none narrower than MIN_WRAP (when even that does not fit, the line runs long:
+    values are never cut)."""
+    fixed = sum(w for i, w in enumerate(natural) if i not in wrap)
+    room = width - fixed - SEP * (len(natural) - 1)
+    widths = list(natural)
+    todo = set(wrap)
+    while todo:
+        total = sum(natural[i] for i in todo)
+        if total <= room:
+            break
+        share = {i: room * natural[i] // max(1, total) for i in todo}
+        # a column that needs less than its share keeps its natural width and frees the rest
+        small = {i for i in todo if natural[i] <= share[i]}
+        if small:
+            for i in small:
+                room -= natural[i]
+            todo -= small
+            continue
+        # many wrapped columns in little room: a lower floor rather than a long line
+        floor = min(MIN_WRAP, max(4, room // len(todo)))
+        narrow = {i for i in todo if share[i] < floor}
+        if narrow:
+            for i in narrow:
+                widths[i] = min(natural[i], floor)
+                room -= widths[i]
+            todo -= narrow
+            continue
+        for i in todo:
+            widths[i] = share[i]
+        # the rounding remainder goes to the widest column
+        widths[max(todo, key=lambda i: natural[i])] += room - sum(share.values())
+        break
+    return widths
+
+
+def fit(
+    rows: Sequence[Sequence[Any]],
+    headers: Sequence[str],
+    colalign: Optional[Sequence[str]] = None,
+    wrap: Sequence[int] = (),
+    width: Optional[int] = None,
+    tablefmt: str = "simple",
+) -> str:
+    """tabulate(rows) with the ``wrap`` columns wrapped so each line fits ``width``.
+
+    ``width=None`` asks :func:`terminal_width`. Cells are shown as given
+    (no number parsing, whitespace kept: indentation shows depth).
+    """
+    cells = [["" if v is None else str(v) for v in row] for row in rows]
+    head = [str(h) for h in headers]
+    limit = terminal_width() if width is None else width
+    if limit and tablefmt == "simple":
+        ncols = len(head)
+        # tabulate makes a column at least its header + 2 wide
+        natural = [
+            max(_natural([head[i]]) + HEADER_PAD, _natural([r[i] for r in cells if i < len(r)])) for i in range(ncols)
+        ]
+        if sum(natural) + SEP * (ncols - 1) > limit:
+            widths = plan_widths(natural, set(wrap), limit)
+            for i in wrap:
+                if widths[i] < natural[i]:
+                    head[i] = _wrap(head[i], max(1, widths[i] - HEADER_PAD))
+                    for r in cells:
+                        if i < len(r):
+                            r[i] = _wrap(r[i], widths[i])
+    return _tabulate(cells, head, colalign, tablefmt)
+
+
+def _tabulate(rows: list[list[str]], headers: list[str], colalign: Optional[Sequence[str]], tablefmt: str) -> str:
+    from tabulate import tabulate
+
+    kwargs: dict[str, Any] = {"disable_numparse": True}
+    if colalign:
+        kwargs["colalign"] = tuple(colalign)
+    if _accepts(tabulate, "preserve_whitespace"):
+        return tabulate(rows, headers=headers, tablefmt=tablefmt, preserve_whitespace=True, **kwargs)
+    import tabulate as module  # tabulate < 0.10: a module-level switch
+
+    saved = module.PRESERVE_WHITESPACE
+    module.PRESERVE_WHITESPACE = True
+    try:
+        return tabulate(rows, headers=headers, tablefmt=tablefmt, **kwargs)
+    finally:
+        module.PRESERVE_WHITESPACE = saved
+
+
+def _accepts(func: Callable[..., Any], arg: str) -> bool:
+    try:
+        return arg in inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def fit_line(text: str, width: Optional[int]) -> str:
+    """A plain line (title, summary) wrapped at ``width`` on word boundaries; nothing cut."""
+    if not width or _width(text) <= width:
+        return text
+    return "\n".join(textwrap.wrap(text, width=width, break_long_words=True, break_on_hyphens=False)) or text

@@ -1,0 +1,64 @@
+"""Smaller CLI contracts from issue 13: exit codes of `spec check`, `specs` counts
+that agree with compute, `compare` refusing reports of different levels."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "lam-thao-2023-q3.xlsx"
+
+
+def test_spec_check_of_a_missing_file_exits_2(tmp_path):
+    code, _, err = cli("spec", "check", str(tmp_path / "nope.yaml"))
+    assert code == 2 and "nope.yaml" in err and len(err.strip().splitlines()) == 1
+
+
+def test_specs_counts_agree_with_compute(fixtures):
+    code, out, _ = cli("specs", "--json")
+    rows = {r["id"]: r for r in json.loads(out)}
+    for spec_id, file in (("2023", EXAMPLE), ("2021", fixtures / "seed000_text.xlsx")):
+        _, js, _ = cli("compute", "--spec", spec_id, str(file), "-f", "json")
+        stats = json.loads(js)["stats"]
+        assert rows[spec_id]["rows"] == stats["indicators"]
+    _, check, _ = cli("spec", "check", "2023")
+    assert f"{rows['2023']['rows']} dòng chỉ tiêu ({rows['2023']['indicators']} có số liệu)" in check
+
+
+def test_compare_refuses_reports_of_different_levels(fixtures):
+    code, out, err = cli("compare", "--spec-old", "2021", str(fixtures / "seed000_text.xlsx"),
+                         "--spec-new", "2023", str(EXAMPLE))
+    assert code == 2 and out == ""
+    assert "Cấp xã" in err and "Cấp huyện" in err
+    assert "'xa'" not in err and "huyen" not in err  # level names, never ids
+
+
+def test_compare_refuses_reports_of_different_units(fixtures):
+    code, _, err = cli("compare", "--spec-old", "2021", str(fixtures / "seed000_text.xlsx"),
+                       "--spec-new", "2023", str(EXAMPLE), "--level", "xa")
+    assert code == 2 and "xã Thượng Long" in err and "huyện Lâm Thao" in err
+
+
+def test_template_message_names_the_level_not_its_id(tmp_path):
+    code, _, err = cli("template", "--spec", "2023", "--level", "xa", "-o", str(tmp_path / "m.xlsx"))
+    assert code == 0 and "(Cấp xã)" in err and "cấp xa" not in err
+
+
+def test_rule_operands_are_numbers_in_json_and_blank_reads_trong(tmp_path):
+    p = tmp_path / "r.json"
+    p.write_text(json.dumps({"level": "xa", "period": "2021-Q3", "values": {
+        "tthc_tong": 1859, "tthc_cap_xa": "2.000"}}), encoding="utf-8")
+    code, out, _ = cli("compute", "--spec", "2021", str(p), "-f", "json")
+    assert code == 1
+    failed = {f["values"]["rule"]: f for f in json.loads(out)["findings"] if f["code"] == "rule-failed"}
+    tthc = failed["tthc_tong_theo_cap"]
+    # "2.000" typed the Vietnamese way is the number 2000 for machines
+    assert tthc["values"]["operands"] == {"tthc_tong": 1859, "tthc_cap_tinh": None, "tthc_cap_huyen": None, "tthc_cap_xa": 2000}
+    assert "cấp tỉnh (trống)" in tthc["message"] and "None" not in tthc["message"]
+    assert "(1.859)" in tthc["message"]  # the officer still reads the Vietnamese form
+    _, en, _ = cli("--lang", "en", "compute", "--spec", "2021", str(p), "-f", "json")
+    msg = next(f["message"] for f in json.loads(en)["findings"] if f["values"].get("rule") == "tthc_tong_theo_cap")
+    assert "province (blank)" in msg
