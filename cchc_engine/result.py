@@ -66,10 +66,14 @@ class Stats(_Data):
     errors: int = 0
     warnings: int = 0
     infos: int = 0
-    rows_with_value: int = Field(default=0, description="Rows (or keys) of the file that carry a value.")
-    rows_placed: int = Field(default=0, description="Of those, values placed on an indicator.")
-    rows_dropped: int = Field(default=0, description="Values that reached no indicator; each has a finding at its cell.")
-    dropped_by: dict[str, int] = Field(default_factory=dict, description="Dropped values by the code of their finding.")
+    rows_with_value: int = 0
+    """Rows (or keys) of the file that carry a value."""
+    rows_placed: int = 0
+    """Of those, values placed on an indicator."""
+    rows_dropped: int = 0
+    """Values that reached no indicator; each has a finding at its cell."""
+    dropped_by: dict[str, int] = field(default_factory=dict)
+    """Dropped values by the code of their finding."""
 
 
 @dataclass(slots=True, kw_only=True)
