@@ -175,7 +175,7 @@ class Mapper:
                 continue
             ind = target.ind
             used.add(ind.id)
-            cov.matched += 1
+            cov.matched += ind.type != "group"  # a heading alone does not make a file an appendix
             last_order = target.order
             first_at[ind.id] = str(row.location)
             if not by_stt and stt_key(row.stt) and stt_key(row.stt) != stt_key(ind.stt_for(level)):
@@ -255,7 +255,7 @@ class Mapper:
                     )
                 )
                 continue
-            cov.matched += 1
+            cov.matched += ind.type != "group"
             if ind.id in sub.cells:
                 if has_value:
                     cov.drop("duplicate-row")
@@ -273,10 +273,11 @@ class Mapper:
                 continue
             if ind.type == "group":
                 if has_value:
+                    # a sender who keys a value to a heading meant some indicator: the value is lost
                     cov.drop("value-on-group")
                     sub.findings.append(
                         Finding.make(
-                            "value-on-group", "info", indicator=ind.id, location=rv.location, name=ind.name,
+                            "value-on-group", "error", indicator=ind.id, location=rv.location, name=ind.name,
                             raw=_text(rv.value),
                         )
                     )

@@ -94,3 +94,12 @@ def cli(*args: str):
 
     result = CliRunner().invoke(group, list(args), catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_by_default():
+    """A CLI run with --lang en must not leave English behind for the next test."""
+    from cchc_engine.messages import set_lang
+
+    yield
+    set_lang("vi")

@@ -62,3 +62,25 @@ def test_rule_operands_are_numbers_in_json_and_blank_reads_trong(tmp_path):
     _, en, _ = cli("--lang", "en", "compute", "--spec", "2021", str(p), "-f", "json")
     msg = next(f["message"] for f in json.loads(en)["findings"] if f["values"].get("rule") == "tthc_tong_theo_cap")
     assert "province (blank)" in msg
+
+
+def test_md_group_rows_are_bold_not_literal_stars():
+    import re
+
+    code, out, _ = cli("compute", "--spec", "2023", str(EXAMPLE), "-f", "md")
+    rows = [line for line in out.splitlines() if "**" in line]
+    assert any("Thực hiện kết nối, liên thông" in line for line in rows)  # a nested heading
+    for line in rows:
+        # an opening ** followed by whitespace (NBSP indentation included) is literal text in Markdown
+        cell = line.split("|")[2].strip(" \u00a0")
+        assert re.fullmatch(r"\*\*\S.*\S\*\*", cell), line
+
+
+def test_xlsx_without_extension_is_read(tmp_path):
+    import shutil
+
+    p = tmp_path / "phu-luc"
+    shutil.copy(EXAMPLE, p)
+    code, out, err = cli("compute", "--spec", "2023", str(p), "-f", "json")
+    assert code == 1, err  # the example's own error, not "bị hỏng"
+    assert json.loads(out)["stats"]["reported"] == 101

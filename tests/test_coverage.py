@@ -55,7 +55,7 @@ def test_plain_input_values_are_all_accounted_for(tmp_path):
     p.write_text(json.dumps({"level": "xa", "period": "2023-Q3", "values": {
         "bm1/1": 3, "bm1/2.1": 10, "bm1/2.2": 8,  # placed
         "khong_co": 5,                            # unknown key with a value: error
-        "bm1/3": 1,                               # a heading row: info
+        "bm1/3": 1,                               # keyed to a heading row: error too
     }}), encoding="utf-8")
     code, out, err = cli("compute", "--spec", "2023", str(p), "-f", "json")
     assert code == 1, err
@@ -65,6 +65,16 @@ def test_plain_input_values_are_all_accounted_for(tmp_path):
     assert st["dropped_by"] == {"unmapped-row": 1, "value-on-group": 1}
     unmapped = [f for f in data["findings"] if f["code"] == "unmapped-row"]
     assert unmapped[0]["severity"] == "error" and unmapped[0]["location"]["path"] == "values.khong_co"
+    group = [f for f in data["findings"] if f["code"] == "value-on-group"]
+    assert group[0]["severity"] == "error" and group[0]["location"]["path"] == "values.bm1/3"
+
+
+def test_a_single_form_spec_key_that_is_only_a_heading_is_no_appendix(tmp_path):
+    # 2021 has one form: "1" is its first heading; a,b,c CSV's "1,2" must not make it an appendix
+    p = tmp_path / "abc.csv"
+    p.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
+    code, _, err = cli("compute", "--spec", "2021", "--level", "xa", "--period", "2021-Q3", str(p))
+    assert code == 2 and "Không tìm thấy phụ lục" in err
 
 
 def test_table_summary_shows_coverage():

@@ -39,7 +39,10 @@ def test_catalogue_case(case: Case, tmp_path: Path) -> None:
     if code == 2:
         lines = [line for line in err.splitlines() if line.strip()]
         assert len(lines) == 1 and lines[0].startswith("Lỗi: "), err
-        assert Path(args[args.index("-f") - 1]).name in err or "yaml" in err  # the file is named
+        named = [Path(args[args.index("-f") - 1]).name] if "-f" in args else []
+        if "-o" in args:  # an output problem names the output
+            named.append(Path(args[args.index("-o") + 1].rstrip("/")).name)
+        assert any(n in err for n in named) or "yaml" in err  # the file is named
     assert elapsed < LIMIT_SECONDS, f"{case.name} took {elapsed:.1f} s"
     for p, data in before.items():  # inputs are never touched
         assert p.read_bytes() == data

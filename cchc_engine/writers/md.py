@@ -46,9 +46,11 @@ class MarkdownWriter:
 
 
 def _indicator_row(ind: IndicatorResult, lang: str) -> list[str]:
-    name = _NBSP * 2 * max(0, ind.depth) + escape(ind.name)
+    name = escape(ind.name)
     if ind.type == "group":
+        # the indentation goes outside the markers: "** Name**" (space after **) is literal text
         name = f"**{name}**"
+    name = _NBSP * 2 * max(0, ind.depth) + name
     value = escape(c.display_value(ind, lang, mark=False))
     if value and c.is_computed(ind):
         value += c.COMPUTED_MARK  # our own markup: not escaped

@@ -464,6 +464,53 @@ def yaml_anchor_bomb(d: Path) -> list[str]:
     return _out(_write(d, "bomb-values.yaml", ("\n".join(lines) + "\n").encode()))
 
 
+# -- issue 13: what must not pass as "HỢP LỆ", and where output must not go ------------------
+
+
+def csv_unrelated(d: Path) -> list[str]:
+    return _out(_write(d, "abc.csv", b"a,b,c\n1,2,3\n"))
+
+
+def json_empty_object(d: Path) -> list[str]:
+    return _out(_write(d, "empty-object.json", b"{}"))
+
+
+def csv_header_only(d: Path) -> list[str]:
+    return _out(_write(d, "header-only.csv", b"key,value,note\r\n"))
+
+
+def json_own_output(d: Path) -> list[str]:
+    """cchc's own result JSON fed back as a submission: not an appendix."""
+    import json
+
+    result = {
+        "version": 1, "spec": "2021", "level": "xa", "valid": True,
+        "stats": {"indicators": 124, "reported": 90, "computed": 7, "missing": 0},
+        "indicators": [{"id": "kh_nhiem_vu_de_ra", "stt": "1.1.1", "value": 6, "source": "reported"}],
+        "findings": [],
+    }
+    return _out(_write(d, "ket-qua.json", json.dumps(result, ensure_ascii=False).encode("utf-8")))
+
+
+def json_huge_integer(d: Path) -> list[str]:
+    data = b'{"values": {"1.1.1": ' + b"1" + b"0" * 400 + b', "1.1.2": 6}}'
+    return _out(_write(d, "huge-integer.json", data))
+
+
+def xlsx_no_extension(d: Path) -> list[str]:
+    return _out(_write(d, "phu-luc", workbook_bytes(appendix_workbook())))
+
+
+def output_to_directory(d: Path) -> list[str]:
+    (d / "ket-qua").mkdir()
+    return _out(_write(d, "phu-luc.xlsx", workbook_bytes(appendix_workbook())), "-o", str(d / "ket-qua") + "/")
+
+
+def output_unknown_suffix(d: Path) -> list[str]:
+    path = _write(d, "phu-luc.xlsx", workbook_bytes(appendix_workbook()))
+    return [*META, str(path), "-o", str(d / "ket-qua.pdf")]
+
+
 _TOLERATED = dict(bad=False, exits=(0, 1))
 
 CASES: list[Case] = [
@@ -504,6 +551,16 @@ CASES: list[Case] = [
     Case("json-deep", json_deep, "lồng nhau quá sâu", what="JSON lồng 100.000 mức"),
     Case("json-broken", json_broken, "JSON không hợp lệ", what="JSON bị cắt"),
     Case("csv-huge-field", csv_huge_field, "CSV không hợp lệ", what="một ô 300.000 ký tự"),
+    Case("csv-unrelated", csv_unrelated, "Không tìm thấy phụ lục", what="CSV a,b,c không liên quan"),
+    Case("json-empty-object", json_empty_object, "Không tìm thấy phụ lục", what="JSON {}"),
+    Case("csv-header-only", csv_header_only, "Không tìm thấy phụ lục", what="CSV chỉ có dòng tiêu đề"),
+    Case("json-own-output", json_own_output, "Không tìm thấy phụ lục", what="kết quả JSON của cchc đọc lại"),
+    Case("json-huge-integer", json_huge_integer, '"spec": "2021"', absent=("Lỗi nội bộ", "OverflowError"),
+         what="số nguyên 10**400", **_TOLERATED),
+    Case("xlsx-no-extension", xlsx_no_extension, '"spec": "2021"', absent=("bị hỏng",), what="xlsx hợp lệ không có đuôi",
+         **_TOLERATED),
+    Case("output-to-directory", output_to_directory, "là một thư mục", absent=("Lỗi nội bộ",), what="-o THƯ-MỤC/"),
+    Case("output-unknown-suffix", output_unknown_suffix, "đuôi '.pdf'", what="-o ket-qua.pdf"),
 ]
 
 
