@@ -26,6 +26,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 from . import plugins
 from .aggregate import UnitResult
 from .findings import CchcError, Finding, Location
+from .messages import render
 from .result import Result
 from .spec.runtime import CompiledSpec
 
@@ -121,7 +122,7 @@ def read_unit(path: Path, compiled: Optional[CompiledSpec] = None) -> UnitResult
         level, period, unit_name = resolve_metadata(raw, compiled, None, None, None)
         if not unit_name:
             raise CchcError.make(
-                "missing-metadata", location=Location(file=file), what="tên đơn vị báo cáo", option="tiêu đề 'UBND XÃ …'"
+                "missing-metadata", location=Location(file=file), what=render("meta-unit", {}), option=render("meta-unit-option", {})
             )
         raw.period, raw.unit = period, unit_name
         mapper = mappers.get(level) or mappers.setdefault(level, Mapper(compiled, level))

@@ -211,7 +211,7 @@ def _settle(
                     location=loc,
                     formula=formula_text,
                     policy=_policy_label(policy),
-                    computed="trống (không phát sinh)" if computed is None else computed,
+                    computed=computed,  # None under the 'blank' policy: shown as "trống"
                     reported=reported,
                 )
             )
@@ -274,7 +274,7 @@ def _check_total(total, compiled: CompiledSpec, level: str, values: dict[str, An
 
 
 def _policy_label(policy: str) -> str:
-    return {"blank": "để trống (không phát sinh)", "100": "100", "0": "0"}.get(policy, policy)
+    return render("policy-blank", {}) if policy == "blank" else policy
 
 
 def _check_rule(crule, compiled: CompiledSpec, level: str, values: dict[str, Any], rows: dict[str, IndicatorResult]):

@@ -25,6 +25,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional, Union
 
+from .messages import render
+
 MAX_LENGTH = 2000
 MAX_DEPTH = 50  # nesting of parentheses, calls and unary operators
 # Height of the tree over every node: a chain "1+1+…" is as deep as its terms,
@@ -39,11 +41,19 @@ Value = Union[int, float, bool]
 
 
 class ExprError(ValueError):
-    """A formula or rule that cannot be parsed or typed; message in Vietnamese."""
+    """A formula or rule that cannot be parsed or typed.
 
-    def __init__(self, message: str, position: Optional[int] = None):
+    ``code`` is a catalogue key (messages.py, ``expr-…``) rendered with ``values``
+    in the user's language; ``position`` is the 0-based offset in the source.
+    """
+
+    def __init__(self, code: str, position: Optional[int] = None, **values: object):
+        self.code = code
         self.position = position
-        super().__init__(message if position is None else f"{message} (vị trí {position + 1})")
+        message = render(code, values)
+        if position is not None:
+            message = render("expr-at-position", {"message": message, "position": str(position + 1)})
+        super().__init__(message)
 
 
 class Missing(Exception):
@@ -157,7 +167,7 @@ def _tokenize(src: str) -> list[_Tok]:
             continue
         m = _TOKEN.match(src, pos)
         if not m or m.end() == pos:
-            raise ExprError(f"ký tự không hợp lệ '{src[pos]}'", pos)
+            raise ExprError("expr-bad-character", pos, char=src[pos])
         kind = m.lastgroup or "op"
         text = m.group(kind)
         start = m.start(kind)
@@ -197,19 +207,19 @@ class _Parser:
     def expect(self, text: str) -> _Tok:
         tok = self.take()
         if tok.text != text:
-            raise ExprError(f"cần '{text}' nhưng gặp '{tok.text or 'hết biểu thức'}'", tok.pos)
+            raise ExprError("expr-expected", tok.pos, want=text, got=tok.text or _end())
         return tok
 
     def _enter(self, pos: int) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ExprError(f"biểu thức lồng nhau quá {MAX_DEPTH} mức", pos)
+            raise ExprError("expr-nested-too-deep", pos, max=MAX_DEPTH)
 
     def parse(self) -> Node:
         node = self.or_expr()
         tok = self.peek()
         if tok.kind != "end":
-            raise ExprError(f"thừa '{tok.text}'", tok.pos)
+            raise ExprError("expr-extra", tok.pos, text=tok.text)
         return node
 
     def or_expr(self) -> Node:
@@ -242,7 +252,7 @@ class _Parser:
             op = self.take().text
             node = Binary(op, node, self.additive())
             if self.peek().text in ("<", "<=", ">", ">=", "==", "!="):
-                raise ExprError("không được nối hai phép so sánh; dùng 'and'", self.peek().pos)
+                raise ExprError("expr-chained-comparison", self.peek().pos)
         return node
 
     def additive(self) -> Node:
@@ -274,7 +284,7 @@ class _Parser:
         if tok.kind == "num":
             whole = tok.text.split(".")[0].lstrip("0")
             if len(whole) > len(str(MAX_CONSTANT)) or int(whole or 0) > MAX_CONSTANT:
-                raise ExprError(f"hằng số quá lớn (tối đa {MAX_CONSTANT:.0e})", tok.pos)
+                raise ExprError("expr-constant-too-large", tok.pos, max=f"{MAX_CONSTANT:.0e}")
             return Num(float(tok.text) if "." in tok.text else int(tok.text))
         if tok.kind == "name":
             if self.peek().text == "(":
@@ -286,12 +296,12 @@ class _Parser:
             self.expect(")")
             self.depth -= 1
             return node
-        raise ExprError(f"không mong đợi '{tok.text or 'hết biểu thức'}'", tok.pos)
+        raise ExprError("expr-unexpected", tok.pos, text=tok.text or _end())
 
     def call(self, name_tok: _Tok) -> Node:
         name = name_tok.text
         if name not in FUNCTIONS:
-            raise ExprError(f"hàm không được hỗ trợ '{name}' (có: {', '.join(FUNCTIONS)})", name_tok.pos)
+            raise ExprError("expr-unknown-function", name_tok.pos, name=name, functions=", ".join(FUNCTIONS))
         self.expect("(")
         self._enter(name_tok.pos)
         args: list[Node] = []
@@ -305,7 +315,7 @@ class _Parser:
         lo, hi = FUNCTIONS[name]
         if len(args) < lo or (hi is not None and len(args) > hi):
             want = str(lo) if lo == hi else f"{lo}–{hi if hi is not None else 'n'}"
-            raise ExprError(f"hàm '{name}' cần {want} đối số, có {len(args)}", name_tok.pos)
+            raise ExprError("expr-arity", name_tok.pos, name=name, want=str(want), got=len(args))
         return Call(name, tuple(args), name_tok.pos)
 
 
@@ -377,20 +387,18 @@ class Expr:
 def parse(source: str) -> Expr:
     """Parse ``source`` once; raises ExprError (never anything else)."""
     if not isinstance(source, str):
-        raise ExprError("biểu thức phải là chuỗi ký tự")
+        raise ExprError("expr-not-text")
     if len(source) > MAX_LENGTH:
-        raise ExprError(f"biểu thức dài quá {MAX_LENGTH} ký tự")
+        raise ExprError("expr-too-long", max=MAX_LENGTH)
     if not source.strip():
-        raise ExprError("biểu thức rỗng")
+        raise ExprError("expr-empty")
     try:
         tree = _Parser(source).parse()
     except RecursionError:  # pragma: no cover - depth is bounded well below the limit
-        raise ExprError("biểu thức lồng nhau quá sâu") from None
+        raise ExprError("expr-too-deep") from None
     height = _height(tree)
     if height > MAX_TREE_DEPTH:
-        raise ExprError(
-            f"biểu thức có chuỗi phép tính quá dài ({height} tầng, tối đa {MAX_TREE_DEPTH}); hãy dùng sum(...)"
-        )
+        raise ExprError("expr-chain-too-long", height=height, max=MAX_TREE_DEPTH)
     refs: list[str] = []
     for node in _walk(tree):
         if isinstance(node, Ref) and node.id not in refs:
@@ -411,44 +419,48 @@ def _kind(node: Node, kind_of: Callable[[str], str]) -> str:
         inner = _kind(node.operand, kind_of)
         if node.op == "not":
             if inner != "bool":
-                raise ExprError("'not' chỉ dùng với điều kiện đúng/sai")
+                raise ExprError("expr-not-needs-condition")
             return "bool"
         if inner != "num":
-            raise ExprError(_arith_msg(node.operand))
+            raise _arith_error(node.operand)
         return "num"
     if isinstance(node, Binary):
         left, right = _kind(node.left, kind_of), _kind(node.right, kind_of)
         if node.op in ("and", "or"):
             if left != "bool" or right != "bool":
-                raise ExprError(f"'{node.op}' chỉ nối các điều kiện đúng/sai")
+                raise ExprError("expr-logic-needs-conditions", op=node.op)
             return "bool"
         if node.op in ("<", "<=", ">", ">=", "==", "!="):
             if "bool" in (left, right):
-                raise ExprError(f"không so sánh '{node.op}' một điều kiện đúng/sai")
+                raise ExprError("expr-compare-condition", op=node.op)
             if "choice" in (left, right) and node.op not in ("==", "!="):
-                raise ExprError("câu trả lời mã hóa (choice) chỉ so sánh bằng '==' hoặc '!='")
+                raise ExprError("expr-choice-compare")
             return "bool"
         for side, k in ((node.left, left), (node.right, right)):
             if k != "num":
-                raise ExprError(_arith_msg(side))
+                raise _arith_error(side)
         return "num"
     # Call
     if node.name == "present":
         if not isinstance(node.args[0], Ref):
-            raise ExprError("hàm 'present' nhận đúng một mã chỉ tiêu, ví dụ present(tong_so)")
+            raise ExprError("expr-present-argument")
         kind_of(node.args[0].id)  # must exist; any kind of answer may be present
         return "bool"
     for arg in node.args:
         k = _kind(arg, kind_of)
         if k != "num":
-            raise ExprError(f"hàm '{node.name}': {_arith_msg(arg)}")
+            raise ExprError("expr-function-argument", name=node.name, detail=str(_arith_error(arg)))
     return "num"
 
 
-def _arith_msg(node: Node) -> str:
+def _arith_error(node: Node) -> "ExprError":
     if isinstance(node, Ref):
-        return f"'{node.id}' là câu trả lời mã hóa hoặc điều kiện, không dùng trong phép tính"
-    return "phép tính cần số, không phải điều kiện đúng/sai"
+        return ExprError("expr-ref-not-number", ref=node.id)
+    return ExprError("expr-needs-number")
+
+
+def _end() -> str:
+    return render("expr-end", {})
 
 
 # --- evaluation ---------------------------------------------------------------

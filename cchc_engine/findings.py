@@ -107,7 +107,7 @@ class Location(_Data):
         elif self.cell:
             parts.append(self.cell)
         if self.row is not None and not self.cell:
-            parts.append(f"dòng {self.row}")
+            parts.append(render("location-row", {"row": str(self.row)}))
         if self.path:
             parts.append(self.path)
         return ": ".join(parts) if parts else ""

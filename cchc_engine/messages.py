@@ -212,6 +212,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Đơn vị báo cáo: ........................................  Kỳ báo cáo: ....................",
         "Reporting unit: ........................................  Period: ....................",
     ),
+    "template-invalid-title": ("Giá trị không hợp lệ", "Invalid value"),
     "template-written": (
         "Đã ghi {file}: {forms} biểu, {rows} dòng, {inputs} ô nhập liệu ({level}).",
         "Wrote {file}: {forms} forms, {rows} rows, {inputs} input cells ({level}).",
@@ -502,7 +503,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "pip could not install/uninstall ({packages}); exit code {status}. See pip's messages above.",
     ),
     # --- reading: why a file cannot be read (the {error} of file-unreadable) ------------
-    "read-empty": ("tệp rỗng (0 byte), không phải {what}", "empty file (0 bytes), not {what_en}"),
+    "kind-ods": ("tệp OpenDocument (.ods)", "the OpenDocument (.ods) file"),
+    "kind-xls": ("tệp Excel 97-2003 (.xls)", "the Excel 97-2003 (.xls) file"),
+    "kind-xlsx": ("tệp Excel .xlsx", "the Excel .xlsx file"),
+    "read-empty": ("tệp rỗng (0 byte), không phải {what}", "empty file (0 bytes), not {what}"),
     "read-encrypted": (
         "tệp được đặt mật khẩu (mã hóa); hãy mở bằng Excel, bỏ mật khẩu (File › Info › Protect Workbook) và lưu lại dạng .xlsx",
         "the file is password-protected (encrypted); open it in Excel, remove the password (File › Info › Protect Workbook) and save as .xlsx",
@@ -521,9 +525,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "read-is-text": (
         "không phải {what} mà là tệp văn bản (CSV/TXT đổi đuôi?); hãy dùng đúng đuôi tệp (.csv, .json)",
-        "not {what_en} but a text file (a renamed CSV/TXT?); use the right suffix (.csv, .json)",
+        "not {what} but a text file (a renamed CSV/TXT?); use the right suffix (.csv, .json)",
     ),
-    "read-not-zip": ("không phải {what}", "not {what_en}"),
+    "read-not-zip": ("không phải {what}", "not {what}"),
     "read-too-large": (
         "tệp quá lớn ({size} MB > {max} MB; một phụ lục thật nhỏ hơn 1 MB); tệp bị từ chối",
         "file too large ({size} MB > {max} MB; a real appendix is under 1 MB); refused",
@@ -550,10 +554,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "read-bad-zip": (
         "{what} bị hỏng: dữ liệu nén không đọc được ({detail})",
-        "{what_en} is damaged: compressed data unreadable ({detail})",
+        "{what} is damaged: compressed data unreadable ({detail})",
     ),
-    "read-bad-xml": ("{what} bị hỏng: XML không hợp lệ ({detail})", "{what_en} is damaged: invalid XML ({detail})"),
-    "read-broken": ("{what} bị hỏng ({detail})", "{what_en} is damaged ({detail})"),
+    "read-bad-xml": ("{what} bị hỏng: XML không hợp lệ ({detail})", "{what} is damaged: invalid XML ({detail})"),
+    "read-broken": ("{what} bị hỏng ({detail})", "{what} is damaged ({detail})"),
     "read-too-deep": ("cấu trúc XML lồng nhau quá sâu", "XML nested too deep"),
     "read-no-memory": ("không đủ bộ nhớ để đọc tệp", "not enough memory to read the file"),
     "read-not-workbook": (
@@ -628,6 +632,201 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Ô Số liệu {cell} nằm trong vùng ô gộp {range} nên không có giá trị riêng; chỉ tiêu này coi như bỏ trống. Hãy bỏ gộp ô và ghi số liệu từng dòng.",
         "Value cell {cell} lies inside the merged range {range} and has no value of its own; the indicator counts as blank. Unmerge and fill each row.",
     ),
+    # --- report writers: headers, labels, texts ---------------------------------------------
+    "col-stt": ("STT", "STT"),
+    "col-name": ("Chỉ tiêu thống kê", "Indicator"),
+    "col-unit": ("Đơn vị tính", "Unit"),
+    "col-value": ("Số liệu", "Value"),
+    "col-note": ("Ghi chú", "Note"),
+    "col-severity": ("Mức", "Severity"),
+    "col-code": ("Mã", "Code"),
+    "col-indicator": ("Chỉ tiêu", "Indicator"),
+    "col-where": ("Vị trí", "Where"),
+    "col-message": ("Nội dung", "Message"),
+    "severity-error": ("lỗi", "error"),
+    "severity-warning": ("cảnh báo", "warning"),
+    "severity-info": ("thông tin", "info"),
+    "source-reported": ("báo cáo", "reported"),
+    "source-computed": ("tính toán", "computed"),
+    "source-missing": ("thiếu", "missing"),
+    "source-not-applicable": ("không áp dụng", "not applicable"),
+    "report-unit": ("Đơn vị", "Unit"),
+    "report-level": ("Cấp", "Level"),
+    "report-period": ("Kỳ báo cáo", "Period"),
+    "report-file": ("Tệp", "File"),
+    "report-spec": ("Bộ chỉ tiêu", "Spec"),
+    "report-legend": ("* giá trị tính theo công thức", "* value computed by formula"),
+    "report-indicators": ("số chỉ tiêu", "indicators"),
+    "report-valid": ("HỢP LỆ", "VALID"),
+    "report-invalid": ("CÓ LỖI", "HAS ERRORS"),
+    "report-findings": ("Kết quả kiểm tra", "Findings"),
+    "report-no-findings": ("Không có phát hiện nào.", "No findings."),
+    "report-computed-by": ("Giá trị tính theo công thức: {formula}", "Value computed by formula: {formula}"),
+    "report-reported-was": ("Báo cáo ghi: {value}", "Reported: {value}"),
+    "report-zero-blank": ("không phát sinh", "none (0/0)"),
+    "report-zero-note": ("Mẫu số bằng 0: không phát sinh", "Zero denominator: nothing to report"),
+    "report-units": ("Số đơn vị tổng hợp: {n}", "Units compiled: {n}"),
+    "report-legend-xlsx": ("Ô in nghiêng: giá trị tính theo công thức. Ô tô màu: có phát hiện (xem trang “Kết quả kiểm tra”).", "Italic cells: computed by formula. Coloured cells: see the sheet “Findings”."),
+    "report-row-word": ("dòng", "row"),
+    "period-year": ("Năm {year}", "{year}"),
+    "period-quarter": ("Quý {roman} năm {year}", "{year} Q{quarter}"),
+    "period-h1": ("6 tháng đầu năm {year}", "{year} first half"),
+    "period-h2": ("6 tháng cuối năm {year}", "{year} second half"),
+    "period-9m": ("9 tháng năm {year}", "{year} nine months"),
+    "period-month": ("Tháng {month} năm {year}", "{year}-{month2}"),
+    "spec-show-document": ("Căn cứ: {doc}", "Based on: {doc}"),
+    "spec-show-no-form": ("Không có biểu '{form}'. Các biểu: {forms}.", "No form '{form}'. Forms: {forms}."),
+    "spec-show-all-levels": ("tất cả", "all"),
+    "spec-show-rules": ("Quy tắc kiểm tra ({n}):", "Checking rules ({n}):"),
+    "spec-show-col-stt": ("STT", "STT"),
+    "spec-show-col-name": ("Chỉ tiêu", "Indicator"),
+    "spec-show-col-unit": ("Đơn vị tính", "Unit"),
+    "spec-show-col-type": ("Kiểu", "Type"),
+    "spec-show-col-levels": ("Cấp", "Levels"),
+    "spec-show-col-formula": ("Công thức", "Formula"),
+    "spec-show-col-id": ("Mã", "Id"),
+    "spec-show-col-severity": ("Mức", "Severity"),
+    "spec-show-col-expr": ("Biểu thức", "Expression"),
+    "diff-col-change": ("Thay đổi", "Change"),
+    "diff-col-old": ("Cũ", "Old"),
+    "diff-col-new": ("Mới", "New"),
+    "diff-col-detail": ("Chi tiết", "Detail"),
+    "policy-blank": ("để trống (không phát sinh)", "left blank (nothing to report)"),
+    "spec-provider-file": ("tệp", "file"),
+    # --- expressions (expr.py): details of spec-expression and friends ---
+    "expr-at-position": ("{message} (vị trí {position})", "{message} (position {position})"),
+    "expr-end": ("hết biểu thức", "end of expression"),
+    "expr-bad-character": ("ký tự không hợp lệ '{char}'", "invalid character '{char}'"),
+    "expr-expected": ("cần '{want}' nhưng gặp '{got}'", "expected '{want}' but found '{got}'"),
+    "expr-nested-too-deep": ("biểu thức lồng nhau quá {max} mức", "expression nested deeper than {max} levels"),
+    "expr-extra": ("thừa '{text}'", "unexpected trailing '{text}'"),
+    "expr-chained-comparison": ("không được nối hai phép so sánh; dùng 'and'", "comparisons cannot be chained; use 'and'"),
+    "expr-constant-too-large": ("hằng số quá lớn (tối đa {max})", "constant too large (at most {max})"),
+    "expr-unexpected": ("không mong đợi '{text}'", "unexpected '{text}'"),
+    "expr-unknown-function": ("hàm không được hỗ trợ '{name}' (có: {functions})", "unsupported function '{name}' (known: {functions})"),
+    "expr-arity": ("hàm '{name}' cần {want} đối số, có {got}", "function '{name}' takes {want} argument(s), got {got}"),
+    "expr-not-text": ("biểu thức phải là chuỗi ký tự", "an expression must be a string"),
+    "expr-too-long": ("biểu thức dài quá {max} ký tự", "expression longer than {max} characters"),
+    "expr-empty": ("biểu thức rỗng", "empty expression"),
+    "expr-too-deep": ("biểu thức lồng nhau quá sâu", "expression nested too deep"),
+    "expr-chain-too-long": (
+        "biểu thức có chuỗi phép tính quá dài ({height} tầng, tối đa {max}); hãy dùng sum(...)",
+        "expression chain too long ({height} levels, at most {max}); use sum(...)",
+    ),
+    "expr-not-needs-condition": ("'not' chỉ dùng với điều kiện đúng/sai", "'not' applies to a true/false condition only"),
+    "expr-logic-needs-conditions": ("'{op}' chỉ nối các điều kiện đúng/sai", "'{op}' joins true/false conditions only"),
+    "expr-compare-condition": ("không so sánh '{op}' một điều kiện đúng/sai", "a true/false condition cannot be compared with '{op}'"),
+    "expr-choice-compare": (
+        "câu trả lời mã hóa (choice) chỉ so sánh bằng '==' hoặc '!='",
+        "a coded answer (choice) is compared with '==' or '!=' only",
+    ),
+    "expr-function-argument": ("hàm '{name}': {detail}", "function '{name}': {detail}"),
+    "expr-ref-not-number": (
+        "'{ref}' là câu trả lời mã hóa hoặc điều kiện, không dùng trong phép tính",
+        "'{ref}' is a coded answer or a condition, not a number for arithmetic",
+    ),
+    "expr-needs-number": ("phép tính cần số, không phải điều kiện đúng/sai", "arithmetic needs numbers, not true/false conditions"),
+    "expr-text-ref": ("'{ref}' là chỉ tiêu văn bản (text), không dùng trong biểu thức", "'{ref}' is a text indicator, not usable in an expression"),
+    "expr-unknown-ref": ("không có chỉ tiêu '{ref}'", "no indicator '{ref}'"),
+    "expr-group-ref": ("'{ref}' là dòng tiêu đề", "'{ref}' is a heading row"),
+    "spec-formula-not-number": (
+        "công thức phải cho ra một số, không phải điều kiện đúng/sai",
+        "a formula must give a number, not a true/false condition",
+    ),
+    "spec-rule-not-condition": (
+        "quy tắc phải là một điều kiện (so sánh), không phải một số",
+        "a rule must be a condition (a comparison), not a number",
+    ),
+    "spec-type-no-formula": ("chỉ tiêu kiểu {type} không có công thức", "an indicator of type {type} has no formula"),
+    "spec-aggregate-formula": ("'{id}': cách tổng hợp 'formula' cần có công thức", "'{id}': aggregate 'formula' needs a formula"),
+    "spec-aggregate-count": ("'{id}': 'count' chỉ dùng cho câu trả lời mã hóa", "'{id}': 'count' is for coded answers only"),
+    "spec-aggregate-sum": (
+        "'{id}' kiểu {type} không cộng dồn được (không bao giờ cộng hay lấy trung bình tỷ lệ)",
+        "'{id}' of type {type} cannot be summed (ratios are never added or averaged)",
+    ),
+    "spec-aggregate-minmax": ("'{id}' kiểu {type} không có min/max", "'{id}' of type {type} has no min/max"),
+    # --- YAML and spec schema (spec/loader.py) ---
+    "yaml-duplicate-key": ("khóa '{key}' bị lặp (lần đầu ở dòng {line})", "key '{key}' repeated (first at line {line})"),
+    "yaml-alias-cycle": ("alias '*{anchor}' tự tham chiếu (vòng lặp)", "alias '*{anchor}' refers to itself (a loop)"),
+    "yaml-too-deep": ("lồng quá {max} mức", "nested deeper than {max} levels"),
+    "yaml-too-many-nodes": ("hơn {max} nút sau khi mở rộng alias", "more than {max} nodes once aliases are expanded"),
+    "yaml-too-much-text": ("hơn {max} MB văn bản sau khi mở rộng alias", "more than {max} MB of text once aliases are expanded"),
+    "yaml-too-big": ("lớn hơn {max} MB", "larger than {max} MB"),
+    "yaml-not-utf8": ("không phải UTF-8 (byte {byte})", "not UTF-8 (byte {byte})"),
+    "spec-not-mapping": ("tệp bộ chỉ tiêu phải là một ánh xạ (mapping) YAML", "a spec file must be a YAML mapping"),
+    "schema-missing": ("thiếu trường bắt buộc", "required field missing"),
+    "schema-extra": ("trường không được hỗ trợ (gõ sai tên?)", "unknown field (a typo?)"),
+    "schema-literal": ("giá trị không hợp lệ; cho phép: {expected}", "invalid value; allowed: {expected}"),
+    "schema-id-pattern": (
+        "sai định dạng mã (chỉ chữ thường không dấu, số, '_' và '.')",
+        "malformed id (lower-case ASCII letters, digits, '_' and '.' only)",
+    ),
+    "schema-string": ("phải là chuỗi ký tự", "must be a string"),
+    "schema-int": ("phải là số nguyên", "must be an integer"),
+    "schema-list": ("phải là một danh sách", "must be a list"),
+    "schema-mapping": ("phải là một ánh xạ", "must be a mapping"),
+    "schema-empty": ("không được để trống", "must not be empty"),
+    "expr-present-argument": (
+        "hàm 'present' nhận đúng một mã chỉ tiêu, ví dụ present(tong_so)",
+        "function 'present' takes exactly one indicator id, e.g. present(tong_so)",
+    ),
+    "spec-total-type": ("chỉ tiêu kiểu {type} không so được với tổng các dòng con", "an indicator of type {type} cannot be compared with its rows' total"),
+    "spec-total-no-parts": ("không có dòng con kiểu count/number nào để cộng", "no count/number child row to add up"),
+    "spec-note-of-unprinted": ("dòng đó không được in (row: none)", "that row is not printed (row: none)"),
+    "spec-marker-empty": ("dấu mở phần không được để trống", "a section marker must not be empty"),
+    "spec-marker-taken": ("biểu '{other}' đã dùng dấu '{marker}'", "form '{other}' already uses the marker '{marker}'"),
+    "spec-show-col-scope": ("Áp dụng", "Applies to"),
+    # --- plain inputs (readers/plain.py): details of file-unreadable ---
+    "plain-is-workbook": (
+        "là tệp Excel/tệp nén, không phải văn bản; hãy dùng đuôi .xlsx",
+        "is an Excel/zip file, not text; use the .xlsx suffix",
+    ),
+    "plain-binary": ("tệp nhị phân, không phải văn bản (CSV/JSON/YAML)", "a binary file, not text (CSV/JSON/YAML)"),
+    "plain-encoding": (
+        "không đọc được bảng mã (byte {byte}); hãy lưu lại dạng UTF-8",
+        "unknown text encoding (byte {byte}); save it again as UTF-8",
+    ),
+    "plain-too-deep": ("cấu trúc lồng nhau quá sâu", "nested too deep"),
+    "plain-csv-invalid": ("CSV không hợp lệ: {detail}", "invalid CSV: {detail}"),
+    "plain-unreadable": ("nội dung không đọc được ({detail})", "unreadable content ({detail})"),
+    "plain-too-large": ("tệp quá lớn ({size} MB)", "file too large ({size} MB)"),
+    "plain-empty": ("tệp rỗng", "empty file"),
+    "plain-values-not-mapping": (
+        "'values' phải là một ánh xạ {{mã chỉ tiêu hoặc STT: giá trị}}",
+        "'values' must be a mapping {{indicator id or STT: value}}",
+    ),
+    "plain-json-invalid": ("JSON không hợp lệ: {detail}", "invalid JSON: {detail}"),
+    "plain-not-mapping": ("nội dung phải là một ánh xạ có khóa 'values'", "the content must be a mapping with a 'values' key"),
+    "location-row": ("dòng {row}", "row {row}"),
+    "none-installed": ("(không có)", "(none)"),
+    "is-a-directory": ("là một thư mục", "is a directory"),
+    "meta-level": ("cấp báo cáo (tỉnh/huyện/xã)", "reporting level (tinh/huyen/xa)"),
+    "meta-period": ("kỳ báo cáo", "reporting period"),
+    "meta-period-option": ("--period (ví dụ 2023-Q3)", "--period (e.g. 2023-Q3)"),
+    "meta-unit": ("tên đơn vị báo cáo", "reporting unit's name"),
+    "meta-unit-option": ("--unit hoặc tiêu đề 'UBND XÃ …'", "--unit or a title such as 'UBND XÃ …'"),
+    # --- the Word report (plugins/cchc-docx) ---
+    "docx-col-stt": ("STT", "STT"),
+    "docx-col-name": ("Chỉ tiêu thống kê", "Indicator"),
+    "docx-col-unit": ("Đơn vị tính", "Unit"),
+    "docx-col-value": ("Số liệu", "Value"),
+    "docx-col-note": ("Ghi chú", "Note"),
+    "docx-title": ("THỐNG KÊ SỐ LIỆU BÁO CÁO CẢI CÁCH HÀNH CHÍNH", "STATISTICS OF ADMINISTRATIVE REFORM"),
+    "docx-attached": ("(Kèm theo Báo cáo số ......../BC-UBND ngày ....../....../{year} của {unit})", "(Attached to report No. ........ of {unit}, {year})"),
+    "docx-legend": ("Ghi chú: số liệu in nghiêng, có dấu * là giá trị tính theo công thức.", "Note: values in italics marked * are computed by formula."),
+    "docx-findings": ("Kết quả kiểm tra", "Findings"),
+    "docx-other-findings": ("Kết quả kiểm tra chung", "Other findings"),
+    "docx-reported": ("Báo cáo ghi: {value}", "Reported: {value}"),
+    "docx-zero": ("không phát sinh", "none (0/0)"),
+    "docx-missing": ("chưa có số liệu", "no data"),
+    "docx-severity-error": ("Lỗi", "Error"),
+    "docx-severity-warning": ("Cảnh báo", "Warning"),
+    "docx-severity-info": ("Thông tin", "Info"),
+    "docx-quarter": ("QUÝ {q} NĂM {y}", "QUARTER {q} {y}"),
+    "docx-half": ("6 THÁNG ĐẦU NĂM {y}", "FIRST HALF OF {y}"),
+    "docx-nine": ("9 THÁNG NĂM {y}", "NINE MONTHS OF {y}"),
+    "docx-year": ("NĂM {y}", "YEAR {y}"),
+    "docx-month": ("THÁNG {m} NĂM {y}", "MONTH {m} {y}"),
     # --- output and CLI -------------------------------------------------------
     "output-is-input": (
         "Tệp kết quả '{file}' trùng với tệp đầu vào; chọn tên khác để không ghi đè dữ liệu gốc.",
@@ -700,6 +899,93 @@ CATALOG: dict[str, tuple[str, str]] = {
 }
 
 
+# The official form's own words (the Ministry's template). They are printed in
+# Vietnamese whatever the language: officers, and the layout stage reading a file
+# back, recognise the form by them.
+FORM_TEXT: dict[str, str] = {
+    "appendix": "Phụ lục",
+    "name": "Chỉ tiêu thống kê",
+    "result": "Kết quả thống kê",
+    "unit": "Đơn vị tính",
+    "value": "Số liệu",
+    "note": "Ghi chú",
+    "of_which": "Trong đó",
+}
+
+
+# Finding codes and their severity, for docs/findings.md and the tests that keep
+# codes from disappearing. "stop": the run cannot go on (exit 2, one line);
+# "rule": the spec's rule decides; "a/b": it depends (said in the doc's note).
+# Every other catalogue entry is interface text (headers, labels, summaries).
+FINDING_SEVERITY: dict[str, str] = {
+    # spec checking (cchc spec check: exit 1) and loading
+    "spec-not-found": "stop", "spec-file-missing": "stop", "spec-yaml-invalid": "stop",
+    "spec-yaml-too-large": "stop", "spec-schema": "error", "spec-duplicate-id": "error",
+    "spec-duplicate-stt": "error", "spec-unknown-reference": "error", "spec-unknown-level": "error",
+    "spec-unknown-choices": "error", "spec-cycle": "error", "spec-type-mismatch": "error",
+    "spec-expression": "error", "spec-group-reference": "error", "spec-duplicate-rule": "error",
+    "spec-duplicate-choice": "error", "spec-message-placeholder": "error", "spec-duplicate": "error",
+    "spec-aggregate": "error", "spec-extends-not-found": "stop", "spec-extends-cycle": "stop",
+    "spec-inherit-unknown-id": "error", "spec-inherit-unknown-rule": "error",
+    "spec-inherit-unknown-stt": "error", "spec-inherit-position": "error",
+    "spec-inherit-move-into-self": "error", "spec-inherit-duplicate-id": "error",
+    "spec-inherit-duplicate-rule": "error",
+    "lint-breakdown-without-sum": "warning", "lint-ratio-without-formula": "warning",
+    "lint-unused-choices": "warning", "lint-spelling-changed": "warning", "lint-previous-unknown": "warning",
+    # values
+    "invalid-number": "error", "fraction-in-count": "error", "not-integer": "error", "negative-value": "error",
+    "percent-out-of-range": "error", "out-of-range": "error", "percent-in-count": "error",
+    "unknown-choice": "error", "ambiguous-decimal": "info", "date-not-number": "error",
+    "text-too-long": "warning",
+    # reading and mapping
+    "file-not-found": "stop", "file-unreadable": "stop", "no-reader": "stop", "missing-metadata": "stop",
+    "unknown-level": "stop", "invalid-period": "stop", "no-appendix": "stop",
+    "unmapped-row": "error/warning", "duplicate-row": "error/warning", "stt-mismatch": "info",
+    "value-on-group": "info/error", "level-not-reporting": "warning", "formula-cell": "warning",
+    "merged-value-cell": "warning", "sheet-unresolvable": "warning", "cells-beyond-columns": "warning",
+    "file-not-regular": "stop",
+    # computing and rules
+    "ratio-rounding": "info", "ratio-mismatch": "error", "zero-denominator": "info", "computed": "info",
+    "rule-missing-operand": "warning", "rule-failed": "rule",
+    # compiling
+    "aggregate-file-unusable": "error", "aggregate-mixed-spec": "error", "aggregate-wrong-level": "error",
+    "aggregate-mixed-periods": "warning", "aggregate-other-period": "warning",
+    "aggregate-duplicate-unit": "warning", "aggregate-unit-invalid": "warning",
+    "aggregate-unit-skipped": "warning", "aggregate-unit-finding": "rule", "aggregate-no-files": "stop",
+    "aggregate-no-units": "stop",
+    # plugins
+    "plugin-bad-registration": "warning", "plugin-failed": "warning/error", "duplicate-registration": "error",
+    # output and the command line
+    "output-is-input": "stop", "output-is-directory": "stop", "output-not-regular": "stop",
+    "unknown-format": "stop", "format-suffix-unknown": "stop", "format-not-for-command": "stop",
+    "format-needs-file": "stop", "validate-binary-format": "stop", "template-suffix": "stop",
+    "write-failed": "stop", "compare-level-mismatch": "stop", "compare-unit-mismatch": "stop",
+    "internal-error": "stop", "spec-show-no-form": "stop",
+    # plain inputs and values (later additions)
+    "duplicate-key": "error", "footnote-mark": "info", "value-too-large": "error", "values-truncated": "error",
+    # plugins (the platform)
+    "plugin-bad-return": "warning/error", "plugin-config-invalid": "stop", "plugin-install-failed": "stop",
+    "plugin-item-unusable": "warning", "plugin-message-taken": "stop", "plugin-not-installed": "warning",
+    "plugin-sniff-failed": "warning", "plugins-dir-missing": "warning", "plugin-read-failed": "stop",
+    "plugin-write-failed": "stop",
+}
+
+# Values a finding carries beyond its message's placeholders (docs/json-output.md).
+EXTRA_VALUES: dict[str, tuple[str, ...]] = {
+    "rule-failed": ("rule", "expr", "operands"),
+}
+
+
+def placeholders(code: str) -> list[str]:
+    """The ``{name}`` placeholders of a code's messages (both languages), in order."""
+    names: list[str] = []
+    for template in CATALOG.get(code, ()):
+        for _, name, _, _ in string.Formatter().parse(template):
+            if name and name not in names:
+                names.append(name)
+    return names
+
+
 def fmt_number(value: Any, lang: Optional[str] = None) -> str:
     """1859 → '1.859', 75.86 → '75,86' in Vietnamese; plain in English."""
     lang = lang or get_lang()
@@ -753,7 +1039,9 @@ def render(code: str, values: Mapping[str, Any], lang: Optional[str] = None, tem
     if template is None:
         vi, en = CATALOG.get(code, (code, code))
         template = en if lang == "en" else vi
-    shown = _Values({k: fmt_number(v, lang) for k, v in values.items()})
+    # None is a blank value: the officer reads "trống", never "None"
+    blank = CATALOG["value-blank"][1 if lang == "en" else 0]
+    shown = _Values({k: blank if v is None else fmt_number(v, lang) for k, v in values.items()})
     try:
         return _BoundedFormatter().vformat(template, (), shown)
     except (ValueError, IndexError, AttributeError):

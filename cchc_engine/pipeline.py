@@ -11,6 +11,7 @@ from typing import Any, Optional
 
 from . import plugins
 from .findings import CchcError, Location
+from .messages import render
 from .grid import Grid
 from .mapping import map_submission
 from .result import Result
@@ -34,7 +35,7 @@ def pick_reader(path: Path, host: Optional[plugins.PluginHost] = None) -> Any:
         if host.sniff(reader, path):
             return reader
     raise CchcError.make(
-        "no-reader", location=Location(file=str(path)), file=path.name, readers=", ".join(r.name for r in regs) or "(không có)"
+        "no-reader", location=Location(file=str(path)), file=path.name, readers=", ".join(r.name for r in regs) or render("none-installed", {})
     )
 
 
@@ -45,7 +46,7 @@ def read_raw(
     if not path.exists():
         raise CchcError.make("file-not-found", location=Location(file=str(path)), file=str(path))
     if path.is_dir():
-        raise CchcError.make("file-unreadable", location=Location(file=str(path)), file=str(path), error="là một thư mục")
+        raise CchcError.make("file-unreadable", location=Location(file=str(path)), file=str(path), error=render("is-a-directory", {}))
     _require_regular_file(path)
     host = host or plugins.get_host()
     reader = pick_reader(path, host)
@@ -81,7 +82,7 @@ def resolve_metadata(
 ) -> tuple[str, Optional[str], Optional[str]]:
     """Options first, then what the file says; level must be one of the spec's."""
     spec = compiled.spec
-    level_text = require(level or raw.level, "cấp báo cáo (tỉnh/huyện/xã)", "--level", raw.file)
+    level_text = require(level or raw.level, render("meta-level", {}), "--level", raw.file)
     lv = spec.level(level_text)
     if lv is None:
         raise CchcError.make(
@@ -94,7 +95,7 @@ def resolve_metadata(
         if canonical is None:
             raise CchcError.make("invalid-period", location=Location(file=raw.file), period=period_text)
     else:
-        require(None, "kỳ báo cáo", "--period (ví dụ 2023-Q3)", raw.file)
+        require(None, render("meta-period", {}), render("meta-period-option", {}), raw.file)
     return lv.id, canonical, unit or raw.unit
 
 

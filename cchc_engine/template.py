@@ -32,12 +32,12 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .messages import render
+from .messages import FORM_TEXT, render
 from .spec.runtime import CompiledSpec
 from .spec.runtime import Indicator  # the runtime form: what the engine is given
 from .writers import sheetprint as sp
 
-SHEET = "Phụ lục"
+SHEET = FORM_TEXT["appendix"]
 COLUMNS = ("A", "B", "C", "D", "E")  # STT, name, unit, value, note
 # One A4 portrait page wide at 100 %: the name column takes what the others leave.
 WIDTHS = sp.fit_widths({"A": 7, "C": 14, "D": 11, "E": 18}, "B", sp.printable_units(5), 30)
@@ -116,7 +116,7 @@ def _validation(compiled: CompiledSpec, ind: Indicator) -> DataValidation:
         dv = DataValidation(type="textLength", operator="lessThanOrEqual", formula1="2000", allow_blank=True)
     dv.showErrorMessage = True
     dv.error = f"{ind.name[:80]}: {ind.unit or ind.type}"[:225]
-    dv.errorTitle = "Giá trị không hợp lệ"
+    dv.errorTitle = render("template-invalid-title", {})
     return dv
 
 
@@ -152,8 +152,9 @@ def _title(ws, r: int, text: str, size: float, bold: bool, merge: bool = True, c
 
 def _header(ws, r: int) -> tuple[int, int]:
     """The two-row header STT | Chỉ tiêu thống kê | Kết quả thống kê (Đơn vị tính, Số liệu) | Ghi chú."""
-    _row(ws, r, ("STT", "Chỉ tiêu thống kê", "Kết quả thống kê", None, "Ghi chú"), bold=True)
-    _row(ws, r + 1, (None, None, "Đơn vị tính", "Số liệu", None), bold=True)
+    f = FORM_TEXT
+    _row(ws, r, ("STT", f["name"], f["result"], None, f["note"]), bold=True)
+    _row(ws, r + 1, (None, None, f["unit"], f["value"], None), bold=True)
     ws.merge_cells(f"C{r}:D{r}")
     for col in ("A", "B", "E"):
         ws.merge_cells(f"{col}{r}:{col}{r + 1}")
@@ -171,7 +172,7 @@ def build_template(compiled: CompiledSpec, level: str) -> tuple[Workbook, Templa
 
     lv = next(x for x in spec.levels if x.id == level)
     r = 1
-    for text, size in (("Phụ lục", 12), (spec.title.upper(), 13), (f"({lv.name})", 11), (render("template-unit-line", {}), 11)):
+    for text, size in ((FORM_TEXT["appendix"], 12), (spec.title.upper(), 13), (f"({lv.name})", 11), (render("template-unit-line", {}), 11)):
         _title(ws, r, text, size, bold=size > 11)
         r += 1
     ws.row_dimensions[r].height = GAP
@@ -213,7 +214,7 @@ def build_template(compiled: CompiledSpec, level: str) -> tuple[Workbook, Templa
             if k >= 2 and not prev_group:
                 page_starts.add(r)
             prev_group = ind.type == "group"
-            stt = ind.stt_for(level) or ("Trong đó" if trong_do else None)
+            stt = ind.stt_for(level) or (FORM_TEXT["of_which"] if trong_do else None)
             name = ind.name_for(level)
             note = ind.note or None
             is_group = ind.type == "group"

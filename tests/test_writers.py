@@ -355,9 +355,10 @@ def test_xlsx_official_layout_with_findings_marked():
 
 def test_xlsx_sheet_per_form_and_english():
     wb = write_xlsx(make_result(), spec=make_spec(), sheet_per_form=True, lang="en")
-    assert wb.sheetnames == ["Biểu mẫu 1", "Biểu mẫu 2", "Kết quả kiểm tra"]
+    # form titles are data; the findings sheet is named in the output language
+    assert wb.sheetnames == ["Biểu mẫu 1", "Biểu mẫu 2", "Findings"]
     assert "Chênh lệch so với dự toán" in [c.value for c in wb["Biểu mẫu 2"]["B"]]
-    assert [c.value for c in wb["Kết quả kiểm tra"][3]] == ["Severity", "Code", "Indicator", "Where", "Message"]
+    assert [c.value for c in wb["Findings"][3]] == ["Severity", "Code", "Indicator", "Where", "Message"]
     assert "Value" in [c.value for row in wb["Biểu mẫu 1"].iter_rows() for c in row]
     assert_no_formulas(wb)
 

@@ -17,7 +17,7 @@ def register(cli: click.Group) -> None:
 @click.command()
 @click.option("--spec", "spec_name", required=True, help="Spec: a year (2023), an id (2021-ha-tinh) or a YAML path.")
 @click.option("--level", required=True, help="Level of the compiled report (tinh, huyen or their names).")
-@click.option("--unit", "unit_name", required=True, help="Name of the compiling unit, e.g. 'huyện Lâm Thao'.")
+@click.option("--unit", "unit_name", required=True, help="Name of the compiling unit, as its reports' titles write it.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--period", default=None, help="Period to compile (2023-Q3); default: the units' majority period.")
 @click.option("--units-level", default=None, help="Level of the units compiled; default: the level just below --level.")

@@ -144,7 +144,7 @@ def spec_diff(old: str, new: str, fmt: str) -> None:
 
 
 def _diff_headers() -> list[str]:
-    return ["Change", "Old", "New", "Detail"] if get_lang() == "en" else ["Thay đổi", "Cũ", "Mới", "Chi tiết"]
+    return [render(f"diff-col-{c}", {}) for c in ("change", "old", "new", "detail")]
 
 
 def _print_table(rows: list[dict], keys: list[str], headers: list[str], fmt: str) -> None:
@@ -282,11 +282,8 @@ def compare_cmd(spec_old, old_file, spec_new, new_file, level, period_old, perio
                 "status": status,
             }
         )
-    headers = (
-        [f"STT {co.id}", f"STT {cn.id}", "Indicator", "Unit", co.id, cn.id, "Change", "Note"]
-        if get_lang() == "en"
-        else [f"STT {co.id}", f"STT {cn.id}", "Chỉ tiêu", "Đơn vị tính", co.id, cn.id, "Thay đổi", "Ghi chú"]
-    )
+    headers = [f"STT {co.id}", f"STT {cn.id}", render("col-name", {}), render("col-unit", {}), co.id, cn.id,
+               render("diff-col-change", {}), render("col-note", {})]
     from ..termtable import fit
 
     keys = ["old", "new", "name", "unit", "v_old", "v_new", "change", "status"]

@@ -72,6 +72,7 @@ def spec_show(spec: str, form_id: Optional[str], level: Optional[str]) -> None:
 
     SPEC is a year, an id or a path to a YAML file.
     """
+    from ..messages import render
     from ..spec.registry import resolve
     from ..termtable import fit, fit_line, terminal_width
 
@@ -83,10 +84,10 @@ def spec_show(spec: str, form_id: Optional[str], level: Optional[str]) -> None:
     width = terminal_width()
     click.echo(fit_line(f"{s.id} — {s.title} ({s.year})", width))
     for doc in s.documents:
-        click.echo(fit_line(f"  Căn cứ: {doc}", width))
+        click.echo(fit_line("  " + render("spec-show-document", {"doc": doc}), width))
     forms = [f for f in s.forms if form_id in (None, f.id)]
     if form_id and not forms:
-        raise click.UsageError(f"Không có biểu '{form_id}'. Các biểu: {', '.join(f.id for f in s.forms)}")
+        raise CchcError.make("spec-show-no-form", form=form_id, forms=", ".join(f.id for f in s.forms))
     for form in forms:
         click.echo("")
         heading = form.markers[0] if form.markers else form.label
@@ -101,19 +102,20 @@ def spec_show(spec: str, form_id: Optional[str], level: Optional[str]) -> None:
                     "  " * depth + ind.name_for(level_id),
                     _unit_text(ind),
                     _kind_text(ind),
-                    ", ".join(ind.levels) if ind.levels else "tất cả",
+                    ", ".join(ind.levels) if ind.levels else render("spec-show-all-levels", {}),
                     ind.formula or "",
                     ind.id,
                 ]
             )
-        click.echo(fit(rows, ["STT", "Chỉ tiêu", "Đơn vị tính", "Kiểu", "Cấp", "Công thức", "Mã"], wrap=(1, 2, 3, 4, 5, 6)))
+        headers = [render(f"spec-show-col-{c}", {}) for c in ("stt", "name", "unit", "type", "levels", "formula", "id")]
+        click.echo(fit(rows, headers, wrap=(1, 2, 3, 4, 5, 6)))
     if form_id is None and s.rules:
         click.echo("")
-        click.echo(f"Quy tắc kiểm tra ({len(s.rules)}):")
+        click.echo(render("spec-show-rules", {"n": len(s.rules)}))
         click.echo(
             fit(
                 [[r.id, r.severity, render(f"show-scope-{r.applies_to}", {}), r.expr] for r in s.rule_list],
-                ["Mã", "Mức", "Áp dụng", "Biểu thức"],
+                [render(f"spec-show-col-{c}", {}) for c in ("id", "severity", "scope", "expr")],
                 wrap=(0, 2, 3),
             )
         )

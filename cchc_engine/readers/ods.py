@@ -18,8 +18,11 @@ from ..grid import Cell, Grid, Sheet
 from ..hookspecs import hookimpl
 from ..textnorm import clean_cell_text
 from . import container as C
+from ..messages import render
 
-WHAT = {"what": "tệp OpenDocument (.ods)", "what_en": "the OpenDocument (.ods) file"}
+def _what() -> str:
+    """What the file is, for reasons shown to the user (catalogue ``kind-ods``)."""
+    return render("kind-ods", {})
 MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
 _TEXT_SKIP = ("annotation", "note")  # comments on a cell are not its value
 
@@ -27,7 +30,7 @@ _TEXT_SKIP = ("annotation", "note")  # comments on a cell are not its value
 class OdsReader:
     name = "ods"
     suffixes = (".ods",)
-    description = "Bảng phụ lục LibreOffice / OpenDocument (.ods)"
+    description = "Appendix as a LibreOffice / OpenDocument spreadsheet (.ods)"
 
     def sniff(self, path: Path) -> bool:
         try:
@@ -39,7 +42,7 @@ class OdsReader:
 
     def read(self, path: Path, options: Optional[dict] = None) -> Grid:
         try:
-            with C.open_zip(path, WHAT["what"]) as zf:
+            with C.open_zip(path, _what()) as zf:
                 names = set(zf.namelist())
                 if "xl/workbook.xml" in names:  # an .xlsx under the .ods suffix: read it as what it is
                     from .xlsx import XlsxReader
@@ -53,7 +56,7 @@ class OdsReader:
                     raise C.Refused("read-not-ods", mimetype=mimetype or "—")
                 grid = _Content(path).parse(zf)
         except Exception as exc:  # zipfile, zlib, expat and our own refusals: one located line
-            raise C.describe(exc, path, WHAT["what"]) from None
+            raise C.describe(exc, path, _what()) from None
         if not grid.sheets:
             raise C.unreadable(path, "read-ods-no-table")
         return grid

@@ -24,6 +24,7 @@ _Reader = Any
 
 from ..findings import CchcError, Finding, Location
 from ..hookspecs import hookimpl
+from ..messages import render
 from ..submission import RawSubmission, RawValue
 from ..textnorm import clean_cell_text
 
@@ -37,10 +38,10 @@ def _decode(data: bytes, path: Path) -> str:
     The text is returned in NFC: Windows-1258 writes most tones as combining marks.
     """
     if data.startswith((b"\xd0\xcf\x11\xe0", b"PK\x03\x04")):
-        raise _unreadable(path, "là tệp Excel/tệp nén, không phải văn bản; hãy dùng đuôi .xlsx")
+        raise _unreadable(path, render("plain-is-workbook", {}))
     utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
     if not utf16 and b"\0" in data[:65536]:
-        raise _unreadable(path, "tệp nhị phân, không phải văn bản (CSV/JSON/YAML)")
+        raise _unreadable(path, render("plain-binary", {}))
     try:
         if utf16:
             text = data.decode("utf-16")
@@ -50,9 +51,9 @@ def _decode(data: bytes, path: Path) -> str:
             except UnicodeDecodeError:
                 text = data.decode("cp1258")
     except UnicodeDecodeError as exc:
-        raise _unreadable(path, f"không đọc được bảng mã (byte {exc.start}); hãy lưu lại dạng UTF-8") from None
+        raise _unreadable(path, render("plain-encoding", {"byte": str(exc.start)})) from None
     if "\0" in text:
-        raise _unreadable(path, "tệp nhị phân, không phải văn bản (CSV/JSON/YAML)")
+        raise _unreadable(path, render("plain-binary", {}))
     return unicodedata.normalize("NFC", text)
 
 
@@ -69,14 +70,14 @@ def _guarded(read: Callable[["_Reader", Path, Optional[dict]], RawSubmission]):
         except CchcError:
             raise
         except RecursionError:
-            raise _unreadable(path, "cấu trúc lồng nhau quá sâu") from None
+            raise _unreadable(path, render("plain-too-deep", {})) from None
         except MemoryError:
-            raise _unreadable(path, "không đủ bộ nhớ để đọc tệp") from None
+            raise _unreadable(path, render("read-no-memory", {})) from None
         except csv.Error as exc:
-            raise _unreadable(path, f"CSV không hợp lệ: {exc}") from None
+            raise _unreadable(path, render("plain-csv-invalid", {"detail": str(exc)})) from None
         except Exception as exc:
             detail = str(exc)[:200]
-            raise _unreadable(path, f"nội dung không đọc được ({type(exc).__name__}: {detail})") from None
+            raise _unreadable(path, render("plain-unreadable", {"detail": f"{type(exc).__name__}: {detail}"})) from None
 
     wrapper.__name__ = read.__name__
     wrapper.__doc__ = read.__doc__
@@ -89,13 +90,13 @@ def _read_text(path: Path) -> str:
         if size > MAX_BYTES:
             raise CchcError.make(
                 "file-unreadable", location=Location(file=str(path)), file=path.name,
-                error=f"tệp quá lớn ({size // (1024 * 1024)} MB)",
+                error=render("plain-too-large", {"size": size // (1024 * 1024)}),
             )
         data = path.read_bytes()
     except OSError as exc:
         raise CchcError.make("file-unreadable", location=Location(file=str(path)), file=path.name, error=exc.strerror) from None
     if not data.strip():
-        raise CchcError.make("file-unreadable", location=Location(file=str(path)), file=path.name, error="tệp rỗng")
+        raise CchcError.make("file-unreadable", location=Location(file=str(path)), file=path.name, error=render("plain-empty", {}))
     return _decode(data, path)
 
 
@@ -110,7 +111,7 @@ def _values_from_mapping(raw: RawSubmission, values: Any, path: Path, base: str)
     if not isinstance(values, dict):
         raise CchcError.make(
             "file-unreadable", location=Location(file=str(path), path=base), file=path.name,
-            error="'values' phải là một ánh xạ {mã chỉ tiêu hoặc STT: giá trị}",
+            error=render("plain-values-not-mapping", {}),
         )
     for i, (key, v) in enumerate(values.items()):
         if i >= MAX_VALUES:
@@ -136,7 +137,7 @@ def _values_from_mapping(raw: RawSubmission, values: Any, path: Path, base: str)
 class JsonReader:
     name = "json"
     suffixes = (".json",)
-    description = "Số liệu dạng JSON {mã chỉ tiêu: giá trị}"
+    description = "Values as JSON {indicator id or STT: value}"
 
     def sniff(self, path: Path) -> bool:
         return path.suffix.lower() in self.suffixes
@@ -160,7 +161,7 @@ class JsonReader:
         except json.JSONDecodeError as exc:
             raise CchcError.make(
                 "file-unreadable", location=Location(file=str(path), row=exc.lineno), file=path.name,
-                error=f"JSON không hợp lệ: {exc.msg}",
+                error=render("plain-json-invalid", {"detail": exc.msg}),
             ) from None
         raw = _from_data(data, path)
         for key, value in duplicates[:100]:  # one finding per key is plenty; a flood says no more
@@ -177,7 +178,7 @@ class JsonReader:
 class YamlReader:
     name = "yaml"
     suffixes = (".yaml", ".yml")
-    description = "Số liệu dạng YAML {mã chỉ tiêu: giá trị}"
+    description = "Values as YAML {indicator id or STT: value}"
 
     def sniff(self, path: Path) -> bool:
         return path.suffix.lower() in self.suffixes
@@ -196,7 +197,7 @@ def _from_data(data: Any, path: Path) -> RawSubmission:
     if not isinstance(data, dict):
         raise CchcError.make(
             "file-unreadable", location=Location(file=str(path)), file=path.name,
-            error="nội dung phải là một ánh xạ có khóa 'values'",
+            error=render("plain-not-mapping", {}),
         )
     _meta(raw, data)
     values = data.get("values", {k: v for k, v in data.items() if k not in ("unit", "level", "period", "spec")})
@@ -207,7 +208,7 @@ def _from_data(data: Any, path: Path) -> RawSubmission:
 class CsvReader:
     name = "csv"
     suffixes = (".csv",)
-    description = "Số liệu dạng CSV: key,value[,note]"
+    description = "Values as CSV: key,value[,note]"
 
     def sniff(self, path: Path) -> bool:
         return path.suffix.lower() in self.suffixes

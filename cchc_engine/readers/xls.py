@@ -14,15 +14,18 @@ from ..grid import Cell, Grid
 from ..hookspecs import hookimpl
 from ..textnorm import clean_cell_text
 from . import container as C
+from ..messages import render
 
-WHAT = {"what": "tệp Excel 97-2003 (.xls)", "what_en": "the Excel 97-2003 (.xls) file"}
+def _what() -> str:
+    """What the file is, for reasons shown to the user (catalogue ``kind-xls``)."""
+    return render("kind-xls", {})
 MAX_BYTES = 50 * 1024 * 1024  # xlrd reads the whole file into memory; a real appendix is < 1 MB
 
 
 class XlsReader:
     name = "xls"
     suffixes = (".xls",)
-    description = "Bảng phụ lục Excel 97-2003 (.xls)"
+    description = "Appendix workbook, Excel 97-2003 (.xls)"
 
     def sniff(self, path: Path) -> bool:
         try:
@@ -35,13 +38,13 @@ class XlsReader:
         with open(path, "rb") as fh:
             head = fh.read(512)
         if not head:
-            raise C.unreadable(path, "read-empty", **WHAT)
+            raise C.unreadable(path, "read-empty", what=_what())
         if head.startswith(b"PK"):  # a new workbook under the old suffix: read it as what it is
             from .xlsx import XlsxReader
 
             return XlsxReader().read(path, options)
         if not head.startswith(C.OLE_MAGIC):
-            raise C.unreadable(path, "read-is-text" if C.looks_like_text(head) else "read-not-zip", **WHAT)
+            raise C.unreadable(path, "read-is-text" if C.looks_like_text(head) else "read-not-zip", what=_what())
         C.refuse_ole(path, head, xls_ok=True)  # a password-protected file or a Word .doc: say so
         if path.stat().st_size > MAX_BYTES:
             raise C.unreadable(path, "read-too-large", size=path.stat().st_size // 2**20, max=MAX_BYTES // 2**20)

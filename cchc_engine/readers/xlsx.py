@@ -16,11 +16,14 @@ from typing import Callable, Optional
 
 from ..grid import Cell, Grid, column_letter
 from ..hookspecs import hookimpl
+from ..messages import render
 from ..textnorm import clean_cell_text
 from . import container as C
 from .xlsx_book import Book
 
-WHAT = {"what": "tệp Excel .xlsx", "what_en": "the Excel .xlsx file"}
+def _what() -> str:
+    """What the file is, for reasons shown to the user (catalogue ``kind-xlsx``)."""
+    return render("kind-xlsx", {})
 _REF = re.compile(r"([A-Z]{1,3})(\d{1,7})")
 _RANGE = re.compile(r"([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})")
 
@@ -28,7 +31,7 @@ _RANGE = re.compile(r"([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})")
 class XlsxReader:
     name = "xlsx"
     suffixes = (".xlsx", ".xlsm")
-    description = "Bảng phụ lục Excel (.xlsx) theo mẫu của Bộ Nội vụ"
+    description = "Appendix workbook (.xlsx) in the Ministry of Home Affairs' layout"
 
     def sniff(self, path: Path) -> bool:
         # An OLE2 file (.xls, or an .xlsx with a password) is claimed, so it is read as .xls
@@ -56,7 +59,7 @@ class XlsxReader:
 
             return XlsReader().read(path, options)
         try:
-            with C.open_zip(path, WHAT["what"]) as zf:
+            with C.open_zip(path, _what()) as zf:
                 names = set(zf.namelist())
                 if "content.xml" in names and "xl/workbook.xml" not in names:
                     from .ods import OdsReader
@@ -64,7 +67,7 @@ class XlsxReader:
                     return OdsReader().read(path, options)
                 return _read(Book(zf, path, names))
         except Exception as exc:  # zipfile, zlib, expat and our own refusals: one located line
-            raise C.describe(exc, path, WHAT["what"]) from None
+            raise C.describe(exc, path, _what()) from None
 
 
 def _col_number(letters: str) -> int:

@@ -153,7 +153,7 @@ class _Checker:
         if ind.type == "group":
             raise _GroupRef(ref)
         if ind.type == "text":
-            raise ex.ExprError(f"'{ref}' là chỉ tiêu văn bản (text), không dùng trong biểu thức")
+            raise ex.ExprError("expr-text-ref", ref=ref)
         return "choice" if ind.type == "choice" else "num"
 
     def compile_expr(self, source: str, path: tuple, want: str) -> Optional[ex.Expr]:
@@ -179,11 +179,7 @@ class _Checker:
             self.add("spec-type-mismatch", path, detail=str(exc))
             return None
         if kind != want:
-            detail = (
-                "công thức phải cho ra một số, không phải điều kiện đúng/sai"
-                if want == "num"
-                else "quy tắc phải là một điều kiện (so sánh), không phải một số"
-            )
+            detail = render("spec-formula-not-number" if want == "num" else "spec-rule-not-condition", {})
             self.add("spec-type-mismatch", path, detail=detail)
             return None
         return parsed
@@ -197,7 +193,7 @@ class _Checker:
                     self.add(
                         "spec-type-mismatch",
                         self.paths[ind.id] + ("formula",),
-                        detail=f"chỉ tiêu kiểu {ind.type} không có công thức",
+                        detail=render("spec-type-no-formula", {"type": ind.type}),
                     )
                     continue
                 parsed = self.compile_expr(ind.formula, self.paths[ind.id] + ("formula",), "num")
@@ -309,27 +305,27 @@ class _Checker:
                 agg = ind.aggregate_method
                 path = self.paths[ind.id] + ("aggregate",)
                 if agg.method == "formula" and not ind.formula:
-                    self.add("spec-aggregate", path, detail=f"'{ind.id}': cách tổng hợp 'formula' cần có công thức")
+                    self.add("spec-aggregate", path, detail=render("spec-aggregate-formula", {"id": ind.id}))
                 elif agg.method == "count" and ind.type != "choice":
-                    self.add("spec-aggregate", path, detail=f"'{ind.id}': 'count' chỉ dùng cho câu trả lời mã hóa")
+                    self.add("spec-aggregate", path, detail=render("spec-aggregate-count", {"id": ind.id}))
                 elif agg.method == "sum" and ind.type in ("percent", "choice", "text", "group"):
                     self.add(
                         "spec-aggregate",
                         path,
-                        detail=f"'{ind.id}' kiểu {ind.type} không cộng dồn được (không bao giờ cộng hay lấy trung bình tỷ lệ)",
+                        detail=render("spec-aggregate-sum", {"id": ind.id, "type": ind.type}),
                     )
                 elif agg.method in ("min", "max") and ind.type in ("text", "group"):
-                    self.add("spec-aggregate", path, detail=f"'{ind.id}' kiểu {ind.type} không có min/max")
+                    self.add("spec-aggregate", path, detail=render("spec-aggregate-minmax", {"id": ind.id, "type": ind.type}))
 
 
 class _UnknownRef(ex.ExprError):
     def __init__(self, ref: str):
-        super().__init__(f"không có chỉ tiêu '{ref}'")
+        super().__init__("expr-unknown-ref", ref=ref)
 
 
 class _GroupRef(ex.ExprError):
     def __init__(self, ref: str):
-        super().__init__(f"'{ref}' là dòng tiêu đề")
+        super().__init__("expr-group-ref", ref=ref)
 
 
 def _placeholders(text: str) -> set[str]:

@@ -18,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..findings import CchcError, Finding, Location
+from ..messages import render
 from .cache import note_read
 from .model import Spec
 
@@ -41,7 +42,8 @@ def _construct_mapping(loader: _SafeLoader, node: yaml.MappingNode, deep: bool =
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"khóa '{key}' bị lặp (lần đầu ở dòng {seen[key].start_mark.line + 1})", key_node.start_mark
+                None, None, render("yaml-duplicate-key", {"key": str(key), "line": str(seen[key].start_mark.line + 1)}),
+                key_node.start_mark,
             )
         seen[key] = key_node
     return loader.construct_mapping(node, deep=deep)
@@ -85,7 +87,7 @@ def _scan_limits(text: str, loc: Location) -> None:
             if isinstance(event, yaml.AliasEvent):
                 if event.anchor in still_open:
                     raise CchcError.make(
-                        "spec-yaml-too-large", location=_at(loc, event), what=f"alias '*{event.anchor}' tự tham chiếu (vòng lặp)"
+                        "spec-yaml-too-large", location=_at(loc, event), what=render("yaml-alias-cycle", {"anchor": event.anchor})
                     )
                 nodes, size = sizes.get(event.anchor, (1, 0))
                 total += nodes
@@ -94,7 +96,7 @@ def _scan_limits(text: str, loc: Location) -> None:
                 depth += 1
                 if depth > MAX_DEPTH:
                     raise CchcError.make(
-                        "spec-yaml-too-large", location=_at(loc, event), what=f"lồng quá {MAX_DEPTH} mức"
+                        "spec-yaml-too-large", location=_at(loc, event), what=render("yaml-too-deep", {"max": MAX_DEPTH})
                     )
                 open_anchors.append((event.anchor, total, chars))
                 if event.anchor:
@@ -111,13 +113,13 @@ def _scan_limits(text: str, loc: Location) -> None:
                     sizes[event.anchor] = (1, len(event.value))
             if total > MAX_NODES:
                 raise CchcError.make(
-                    "spec-yaml-too-large", location=_at(loc, event), what=f"hơn {MAX_NODES:,} nút sau khi mở rộng alias".replace(",", ".")
+                    "spec-yaml-too-large", location=_at(loc, event), what=render("yaml-too-many-nodes", {"max": MAX_NODES})
                 )
             if chars > MAX_EXPANDED_CHARS:
                 raise CchcError.make(
                     "spec-yaml-too-large",
                     location=_at(loc, event),
-                    what=f"hơn {MAX_EXPANDED_CHARS // (1024 * 1024)} MB văn bản sau khi mở rộng alias",
+                    what=render("yaml-too-much-text", {"max": MAX_EXPANDED_CHARS // (1024 * 1024)}),
                 )
     except yaml.YAMLError as exc:
         raise CchcError.make("spec-yaml-invalid", location=_mark_loc(loc, exc), error=_yaml_problem(exc)) from None
@@ -193,13 +195,13 @@ def read_yaml(text: str, loc: Location, *, text_scalars: bool = False) -> tuple[
     submissions whose numbers the Vietnamese parser must read.
     """
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise CchcError.make("spec-yaml-too-large", location=loc, what=f"lớn hơn {MAX_BYTES // (1024 * 1024)} MB")
+        raise CchcError.make("spec-yaml-too-large", location=loc, what=render("yaml-too-big", {"max": MAX_BYTES // (1024 * 1024)}))
     _scan_limits(text, loc)
     loader = (_TextLoader if text_scalars else _SafeLoader)(text)
     try:
         node = loader.get_single_node()
         if node is None:
-            raise CchcError.make("spec-yaml-invalid", location=loc, error="tệp rỗng")
+            raise CchcError.make("spec-yaml-invalid", location=loc, error=render("plain-empty", {}))
         lines = _line_map(node)
         data = loader.construct_document(node)
     except yaml.YAMLError as exc:
@@ -222,20 +224,20 @@ def read_text(path: Path) -> str:
     note_read(path, raw)  # the compiled-spec cache checks these files are unchanged
     if len(raw) > MAX_BYTES:
         raise CchcError.make(
-            "spec-yaml-too-large", location=Location(file=str(path)), what=f"lớn hơn {MAX_BYTES // (1024 * 1024)} MB"
+            "spec-yaml-too-large", location=Location(file=str(path)), what=render("yaml-too-big", {"max": MAX_BYTES // (1024 * 1024)})
         )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CchcError.make(
-            "spec-yaml-invalid", location=Location(file=str(path)), error=f"không phải UTF-8 (byte {exc.start})"
+            "spec-yaml-invalid", location=Location(file=str(path)), error=render("yaml-not-utf8", {"byte": str(exc.start)})
         ) from None
 
 
 def validate_data(data: Any, lines: dict[tuple, int], loc: Location) -> Spec:
     """Turn loaded YAML into a Spec, with every schema error located."""
     if not isinstance(data, dict):
-        raise CchcError.make("spec-schema", location=loc, error="tệp bộ chỉ tiêu phải là một ánh xạ (mapping) YAML")
+        raise CchcError.make("spec-schema", location=loc, error=render("spec-not-mapping", {}))
     try:
         return Spec.model_validate(data)
     except ValidationError as exc:
@@ -267,28 +269,30 @@ def _nearest_line(lines: dict[tuple, int], path: tuple) -> Optional[int]:
     return lines.get(())
 
 
+# pydantic error type -> catalogue key (messages.py)
 _SCHEMA_MSG = {
-    "missing": "thiếu trường bắt buộc",
-    "extra_forbidden": "trường không được hỗ trợ (gõ sai tên?)",
-    "literal_error": "giá trị không hợp lệ; cho phép: {expected}",
-    "string_pattern_mismatch": "sai định dạng mã (chỉ chữ thường không dấu, số, '_' và '.')",
-    "string_type": "phải là chuỗi ký tự",
-    "int_parsing": "phải là số nguyên",
-    "int_type": "phải là số nguyên",
-    "list_type": "phải là một danh sách",
-    "dict_type": "phải là một ánh xạ",
-    "too_short": "không được để trống",
-    "value_error": "{msg}",
+    "missing": "schema-missing",
+    "extra_forbidden": "schema-extra",
+    "literal_error": "schema-literal",
+    "string_pattern_mismatch": "schema-id-pattern",
+    "string_type": "schema-string",
+    "int_parsing": "schema-int",
+    "int_type": "schema-int",
+    "list_type": "schema-list",
+    "dict_type": "schema-mapping",
+    "too_short": "schema-empty",
 }
 
 
 def _schema_msg(err: dict) -> str:
-    template = _SCHEMA_MSG.get(err["type"])
-    if template is None:
-        return err["msg"]
     ctx = err.get("ctx") or {}
     msg = err["msg"].removeprefix("Value error, ")
-    return template.format(expected=ctx.get("expected", ""), msg=msg)
+    if err["type"] == "value_error":
+        return msg
+    key = _SCHEMA_MSG.get(err["type"])
+    if key is None:
+        return err["msg"]
+    return render(key, {"expected": str(ctx.get("expected", "")), "msg": msg})
 
 
 def read_file(path: Path) -> tuple[Any, dict[tuple, int]]:

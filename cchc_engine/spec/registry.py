@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Optional, Union
 
 from ..findings import CchcError, Finding, Location
+from ..messages import render
 from ..plugins import Registered, Registry, RegistryProxy
 from .runtime import CompiledSpec
 
@@ -199,7 +200,7 @@ def read_header(path: Path) -> tuple[Optional[str], Optional[int], Optional[str]
         return _header_cache[key]
     if st.st_size > MAX_BYTES:
         raise CchcError.make(
-            "spec-yaml-too-large", location=Location(file=str(path)), what=f"lớn hơn {MAX_BYTES // (1024 * 1024)} MB"
+            "spec-yaml-too-large", location=Location(file=str(path)), what=render("yaml-too-big", {"max": MAX_BYTES // (1024 * 1024)})
         )
     with open(path, "rb") as fh:
         text = fh.read(MAX_BYTES + 1).decode("utf-8-sig", errors="replace")
@@ -301,7 +302,7 @@ def find_source(name: str) -> SpecSource:
             same_year = [s for s in same_year if s.id == name]
         if len(same_year) == 1:
             return same_year[0]
-    available = ", ".join(sorted(set(unique) | set(clashes))) or "(không có)"
+    available = ", ".join(sorted(set(unique) | set(clashes))) or render("none-installed", {})
     raise CchcError(Finding.make("spec-not-found", "error", location=Location(), spec=name, available=available))
 
 
@@ -346,7 +347,7 @@ def find_entry(name: str) -> SpecEntry:
 def resolve(name: str) -> CompiledSpec:
     """The compiled spec for an id, a year or a path; a spec with errors is unusable (exit 2)."""
     if looks_like_path(name) or Path(name).is_file():
-        compiled, problems = compile_file(Path(name), provider="tệp")
+        compiled, problems = compile_file(Path(name), provider=render("spec-provider-file", {}))
     else:
         entry = find_entry(name)
         compiled, problems = entry.compiled, entry.problems

@@ -12,7 +12,7 @@ import math
 from typing import Any, Iterable, Optional
 
 from ..findings import Finding, Location
-from ..messages import LANGS, fmt_number, get_lang
+from ..messages import CATALOG, LANGS, fmt_number, get_lang, render
 from ..result import IndicatorResult, Result
 
 # -- headers and labels ------------------------------------------------------------
@@ -20,84 +20,19 @@ from ..result import IndicatorResult, Result
 APPENDIX_COLUMNS = ("stt", "name", "unit", "value", "note")
 FINDING_COLUMNS = ("severity", "code", "indicator", "where", "message")
 
-_HEADERS: dict[str, dict[str, str]] = {
-    "vi": {
-        "stt": "STT",
-        "name": "Chỉ tiêu thống kê",
-        "unit": "Đơn vị tính",
-        "value": "Số liệu",
-        "note": "Ghi chú",
-        "severity": "Mức",
-        "code": "Mã",
-        "indicator": "Chỉ tiêu",
-        "where": "Vị trí",
-        "message": "Nội dung",
-    },
-    "en": {
-        "stt": "STT",
-        "name": "Indicator",
-        "unit": "Unit",
-        "value": "Value",
-        "note": "Note",
-        "severity": "Severity",
-        "code": "Code",
-        "indicator": "Indicator",
-        "where": "Where",
-        "message": "Message",
-    },
-}
+def _table(prefix: str, keys: Iterable[str]) -> dict[str, dict[str, str]]:
+    """{lang: {key: text}} from the catalogue (messages.py), for the writers' quick lookups."""
+    return {lang: {k: CATALOG[f"{prefix}-{k.replace('_', '-')}"][i] for k in keys} for i, lang in enumerate(LANGS)}
 
-SEVERITY_LABELS = {
-    "vi": {"error": "lỗi", "warning": "cảnh báo", "info": "thông tin"},
-    "en": {"error": "error", "warning": "warning", "info": "info"},
-}
 
-SOURCE_LABELS = {
-    "vi": {"reported": "báo cáo", "computed": "tính toán", "missing": "thiếu", "not-applicable": "không áp dụng"},
-    "en": {"reported": "reported", "computed": "computed", "missing": "missing", "not-applicable": "not applicable"},
-}
-
-# Everything else a writer prints, by language.
-_TEXTS: dict[str, dict[str, str]] = {
-    "vi": {
-        "unit": "Đơn vị",
-        "level": "Cấp",
-        "period": "Kỳ báo cáo",
-        "file": "Tệp",
-        "spec": "Bộ chỉ tiêu",
-        "legend": "* giá trị tính theo công thức",
-        "indicators": "số chỉ tiêu",
-        "valid": "HỢP LỆ",
-        "invalid": "CÓ LỖI",
-        "findings": "Kết quả kiểm tra",
-        "no_findings": "Không có phát hiện nào.",
-        "computed_by": "Giá trị tính theo công thức: {formula}",
-        "reported_was": "Báo cáo ghi: {value}",
-        "zero_blank": "không phát sinh",
-        "zero_note": "Mẫu số bằng 0: không phát sinh",
-        "units": "Số đơn vị tổng hợp: {n}",
-        "legend_xlsx": "Ô in nghiêng: giá trị tính theo công thức. Ô tô màu: có phát hiện (xem trang “Kết quả kiểm tra”).",
-    },
-    "en": {
-        "unit": "Unit",
-        "level": "Level",
-        "period": "Period",
-        "file": "File",
-        "spec": "Spec",
-        "legend": "* value computed by formula",
-        "indicators": "indicators",
-        "valid": "VALID",
-        "invalid": "HAS ERRORS",
-        "findings": "Findings",
-        "no_findings": "No findings.",
-        "computed_by": "Value computed by formula: {formula}",
-        "reported_was": "Reported: {value}",
-        "zero_blank": "none (0/0)",
-        "zero_note": "Zero denominator: nothing to report",
-        "units": "Units compiled: {n}",
-        "legend_xlsx": "Italic cells: computed by formula. Coloured cells: see the sheet “Kết quả kiểm tra”.",
-    },
-}
+_HEADERS = _table("col", APPENDIX_COLUMNS + FINDING_COLUMNS)
+SEVERITY_LABELS = _table("severity", ("error", "warning", "info"))
+SOURCE_LABELS = _table("source", ("reported", "computed", "missing", "not-applicable"))
+# Everything else a writer prints.
+_TEXTS = _table("report", (
+    "unit", "level", "period", "file", "spec", "legend", "indicators", "valid", "invalid", "findings",
+    "no_findings", "computed_by", "reported_was", "zero_blank", "zero_note", "units", "legend_xlsx",
+))
 
 COMPUTED_MARK = " *"
 
@@ -202,7 +137,7 @@ def where(location: Optional[Location], result_file: Optional[str] = None, lang:
     """A location as 'Sheet!D14' (the file only when it is not the report's own file)."""
     if location is None:
         return ""
-    row_word = "dòng" if lang == "vi" else "row"
+    row_word = render("report-row-word", {}, lang=lang)
     parts = []
     if location.file and location.file != result_file:
         parts.append(_basename(location.file))
@@ -298,17 +233,13 @@ def period_label(period: Optional[str], lang: str) -> str:
     if not year.isdigit():
         return period
     if not part:
-        return f"Năm {year}" if lang == "vi" else year
+        return render("period-year", {"year": year}, lang=lang)
     if part[0] == "Q" and part[1:] in _ROMAN:
-        return f"Quý {_ROMAN[part[1:]]} năm {year}" if lang == "vi" else f"{year} Q{part[1:]}"
-    if part == "H1":
-        return f"6 tháng đầu năm {year}" if lang == "vi" else f"{year} first half"
-    if part == "H2":
-        return f"6 tháng cuối năm {year}" if lang == "vi" else f"{year} second half"
-    if part == "9M":
-        return f"9 tháng năm {year}" if lang == "vi" else f"{year} nine months"
+        return render("period-quarter", {"roman": _ROMAN[part[1:]], "quarter": part[1:], "year": year}, lang=lang)
+    if part in ("H1", "H2", "9M"):
+        return render(f"period-{part.lower()}", {"year": year}, lang=lang)
     if part[0] == "M" and part[1:].isdigit():
-        return f"Tháng {int(part[1:])} năm {year}" if lang == "vi" else f"{year}-{part[1:]}"
+        return render("period-month", {"month": str(int(part[1:])), "month2": part[1:], "year": year}, lang=lang)
     return period
 
 

@@ -23,7 +23,7 @@ class CsvWriter:
     name = "csv"
     suffix = ".csv"
     binary = False
-    description = "CSV (UTF-8 có BOM, mở được bằng Excel), mỗi chỉ tiêu một dòng"
+    description = "CSV (UTF-8 with BOM, opens in Excel), one row per indicator"
 
     def write(self, result: Result, stream: TextIO, options: dict) -> None:
         if not _encodes_bom(stream):

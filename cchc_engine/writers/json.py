@@ -12,7 +12,7 @@ class JsonWriter:
     name = "json"
     suffix = ".json"
     binary = False
-    description = "JSON đầy đủ cho máy đọc (docs/json-output.md)"
+    description = "Complete JSON for machines (docs/json-output.md)"
 
     def write(self, result: Result, stream: TextIO, options: dict) -> None:
         if (options or {}).get("findings_only"):

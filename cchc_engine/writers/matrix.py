@@ -53,7 +53,7 @@ class MatrixCsvWriter:
     name = "matrix-csv"
     suffix = ".csv"
     binary = False
-    description = "Bảng tổng hợp CSV: mỗi chỉ tiêu một dòng, mỗi đơn vị một cột, cột cuối là tổng"
+    description = "Compilation matrix as CSV: one row per indicator, one column per unit, the total last"
 
     def write(self, result: Result, stream: TextIO, options: dict) -> None:
         units, rows = _rows(result, options or {})
@@ -73,7 +73,7 @@ class MatrixXlsxWriter:
     name = "matrix-xlsx"
     suffix = ".xlsx"
     binary = True
-    description = "Bảng tổng hợp Excel: mỗi chỉ tiêu một dòng, mỗi đơn vị một cột, cột cuối là tổng"
+    description = "Compilation matrix as Excel: one row per indicator, one column per unit, the total last"
 
     def write(self, result: Result, stream: BinaryIO, options: dict) -> None:
         from openpyxl import Workbook

@@ -16,7 +16,7 @@ class MarkdownWriter:
     name = "md"
     suffix = ".md"
     binary = False
-    description = "Markdown (bảng dạng pipe)"
+    description = "Markdown (pipe tables)"
 
     def write(self, result: Result, stream: TextIO, options: dict) -> None:
         lang = c.lang_of(options)

@@ -15,7 +15,7 @@ class TableWriter:
     name = "table"
     suffix = ".txt"
     binary = False
-    description = "Bảng văn bản cho màn hình (tabulate)"
+    description = "Plain-text tables for the terminal (tabulate)"
 
     def write(self, result: Result, stream: TextIO, options: dict) -> None:
         lang = c.lang_of(options)

@@ -20,13 +20,14 @@ from typing import Any, BinaryIO, Callable
 
 from ..findings import Finding
 from ..hookspecs import hookimpl
+from ..messages import CATALOG, FORM_TEXT
 from ..result import IndicatorResult, Result
 from ..textnorm import fold
 from . import common as c
 from . import sheetprint as sp
 
-APPENDIX_SHEET = "Phụ lục"
-FINDINGS_SHEET = "Kết quả kiểm tra"
+APPENDIX_SHEET = FORM_TEXT["appendix"]  # the official form's name, in every language
+FINDINGS_SHEET = CATALOG["report-findings"][0]  # Vietnamese; the sheet is named in the output language
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 HEADER_FILL = "D9D9D9"
 # One A4 portrait page wide at 100 %; the value column grows to its longest shown value
@@ -46,7 +47,7 @@ class XlsxWriter:
     name = "xlsx"
     suffix = ".xlsx"
     binary = True
-    description = "Bảng phụ lục Excel theo mẫu chính thức, đánh dấu ô có phát hiện"
+    description = "The appendix as an Excel workbook in the official layout, cells with findings marked"
 
     def write(self, result: Result, stream: BinaryIO, options: dict) -> None:
         from openpyxl import Workbook
@@ -57,11 +58,12 @@ class XlsxWriter:
         wb.properties.creator = "cchc-engine"
         first = wb.active
         targets: dict[str, str] = {}  # indicator id -> "'Sheet'!D14" in this workbook
+        findings_sheet = c.text("findings", lang)
         if options.get("findings_only"):
-            first.title = FINDINGS_SHEET
+            first.title = findings_sheet
             _findings_sheet(first, result, lang, targets)
         else:
-            names: set[str] = {FINDINGS_SHEET}
+            names: set[str] = {findings_sheet}
             by_id = c.findings_by_indicator(result)
             forms = c.forms(result, options)
             if options.get("sheet_per_form") and forms:
@@ -72,7 +74,7 @@ class XlsxWriter:
             else:
                 first.title = APPENDIX_SHEET
                 _appendix_sheet(first, result, forms, by_id, lang, targets)
-            _findings_sheet(wb.create_sheet(FINDINGS_SHEET), result, lang, targets)
+            _findings_sheet(wb.create_sheet(findings_sheet), result, lang, targets)
         buf = io.BytesIO()
         wb.save(buf)
         stream.write(buf.getvalue())

@@ -5,43 +5,28 @@ from __future__ import annotations
 from typing import Any, BinaryIO, Callable, Optional
 
 from cchc_engine import hookimpl
-from cchc_engine.messages import fmt_number
+from cchc_engine.messages import CATALOG, fmt_number
 from cchc_engine.result import IndicatorResult, Result
 
 __version__ = "0.1.0"
 
+def _texts(lang: str) -> dict[str, Any]:
+    """This plugin's texts from the engine's one catalogue (cchc_engine/messages.py, ``docx-…``)."""
+    i = 1 if lang == "en" else 0
+    t: dict[str, Any] = {
+        k: CATALOG[f"docx-{k.replace('_', '-')}"][i]
+        for k in ("title", "attached", "legend", "findings", "other_findings", "reported", "zero", "missing",
+                  "quarter", "half", "nine", "year", "month")
+    }
+    t["severity"] = {s: CATALOG[f"docx-severity-{s}"][i] for s in ("error", "warning", "info")}
+    return t
+
+
 HEADERS = {
-    "vi": ("STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu", "Ghi chú"),
-    "en": ("STT", "Indicator", "Unit", "Value", "Note"),
+    lang: tuple(CATALOG[f"docx-col-{k}"][i] for k in ("stt", "name", "unit", "value", "note"))
+    for i, lang in enumerate(("vi", "en"))
 }
-TEXTS = {
-    "vi": {
-        "title": "THỐNG KÊ SỐ LIỆU BÁO CÁO CẢI CÁCH HÀNH CHÍNH",
-        "attached": "(Kèm theo Báo cáo số ......../BC-UBND ngày ....../....../{year} của {unit})",
-        "legend": "Ghi chú: số liệu in nghiêng, có dấu * là giá trị tính theo công thức.",
-        "findings": "Kết quả kiểm tra",
-        "other_findings": "Kết quả kiểm tra chung",
-        "reported": "Báo cáo ghi: {value}",
-        "zero": "không phát sinh",
-        "missing": "chưa có số liệu",
-        "severity": {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"},
-        "quarter": "QUÝ {q} NĂM {y}", "half": "6 THÁNG ĐẦU NĂM {y}", "nine": "9 THÁNG NĂM {y}", "year": "NĂM {y}",
-        "month": "THÁNG {m} NĂM {y}",
-    },
-    "en": {
-        "title": "STATISTICS OF ADMINISTRATIVE REFORM",
-        "attached": "(Attached to report No. ........ of {unit}, {year})",
-        "legend": "Note: values in italics marked * are computed by formula.",
-        "findings": "Findings",
-        "other_findings": "Other findings",
-        "reported": "Reported: {value}",
-        "zero": "none (0/0)",
-        "missing": "no data",
-        "severity": {"error": "Error", "warning": "Warning", "info": "Info"},
-        "quarter": "QUARTER {q} {y}", "half": "FIRST HALF OF {y}", "nine": "NINE MONTHS OF {y}", "year": "YEAR {y}",
-        "month": "MONTH {m} {y}",
-    },
-}
+TEXTS = {lang: _texts(lang) for lang in ("vi", "en")}
 _ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 
 A4_WIDTH_CM = 21.0
@@ -113,7 +98,7 @@ class DocxWriter:
     name = "docx"
     suffix = ".docx"
     binary = True
-    description = "Phụ lục Word (.docx): bảng 5 cột theo mẫu, kèm kết quả kiểm tra"
+    description = "Appendix as Word (.docx): the 5-column table with the findings"
 
     def write(self, result: Result, stream: BinaryIO, options: dict) -> None:
         import docx

@@ -64,7 +64,7 @@ def _has_header(line: str) -> bool:
 class TsvReader:
     name = "tsv"
     suffixes = (".txt", ".tsv")
-    description = "Phụ lục dán dạng văn bản, các cột cách nhau bằng Tab (từ e-mail, Word)"
+    description = "Appendix pasted as text, columns separated by tabs (from e-mail, Word)"
 
     def sniff(self, path: Path) -> bool:
         try:
