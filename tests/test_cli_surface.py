@@ -84,3 +84,29 @@ def test_xlsx_without_extension_is_read(tmp_path):
     code, out, err = cli("compute", "--spec", "2023", str(p), "-f", "json")
     assert code == 1, err  # the example's own error, not "bị hỏng"
     assert json.loads(out)["stats"]["reported"] == 101
+
+
+def test_a_1997_character_formula_is_a_located_finding_not_an_internal_error(tmp_path):
+    formula = "+".join(["tong"] * 400)[:1997].rstrip("+")
+    assert 1990 <= len(formula) <= 1997
+    spec = f"""\
+id: dai
+year: 2030
+title: Công thức dài
+levels:
+  - {{id: xa, name: Cấp xã}}
+forms:
+  - id: bm1
+    title: Biểu thử
+    indicators:
+      - {{id: tong, stt: "1", name: Tổng số, unit: Nhiệm vụ, type: count}}
+      - {{id: dai, stt: "2", name: Dài, unit: Nhiệm vụ, type: count, formula: "{formula}"}}
+"""
+    p = tmp_path / "dai.yaml"
+    p.write_text(spec, encoding="utf-8")
+    code, _, err = cli("spec", "check", str(p))
+    assert code == 1, err
+    assert "Lỗi nội bộ" not in err and "RecursionError" not in err
+    assert "dai.yaml" in err and "formula" in err  # located at the formula
+    code, _, err = cli("compute", "--spec", str(p), "--level", "xa", "--period", "2030", str(EXAMPLE))
+    assert code == 2 and "Lỗi nội bộ" not in err
