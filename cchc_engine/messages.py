@@ -942,7 +942,7 @@ FINDING_SEVERITY: dict[str, str] = {
     "unknown-level": "stop", "invalid-period": "stop", "no-appendix": "stop",
     "unmapped-row": "error/warning", "duplicate-row": "error/warning", "stt-mismatch": "info",
     "value-on-group": "info/error", "level-not-reporting": "warning", "formula-cell": "warning",
-    "merged-value-cell": "warning", "sheet-unresolvable": "warning", "cells-beyond-columns": "warning",
+    "merged-value-cell": "warning", "cell-outside-table": "warning", "sheet-unresolvable": "warning", "cells-beyond-columns": "warning",
     "file-not-regular": "stop",
     # computing and rules
     "ratio-rounding": "info", "ratio-mismatch": "error", "zero-denominator": "info", "computed": "info",
