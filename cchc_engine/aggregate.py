@@ -178,7 +178,9 @@ def compile_units(
         elif u.spec and u.spec != compiled.id:
             exclude(u, "aggregate-mixed-spec", "error", found=u.spec, spec=compiled.id)
         elif u.level != expected:
-            exclude(u, "aggregate-wrong-level", "error", found=u.level, expected=expected or "-", level=level)
+            # level names, never ids, in what the officer reads
+            exclude(u, "aggregate-wrong-level", "error", found=_level_name(compiled, u.level),
+                    expected=_level_name(compiled, expected), level=_level_name(compiled, level))
         else:
             candidates.append(u)
     seen_periods = sorted({u.period for u in candidates if u.period})
@@ -297,3 +299,10 @@ def _compile_values(
             row.source = "computed"
             row.raw = None
     return result
+
+
+def _level_name(compiled: CompiledSpec, level_id: Optional[str]) -> str:
+    if not level_id:
+        return "-"
+    lv = compiled.spec.level(level_id)
+    return lv.name if lv is not None and lv.name else level_id

@@ -348,8 +348,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Heading row '{name}' has value '{raw}'; it takes no value, ignored.",
     ),
     "level-not-reporting": (
-        "Chỉ tiêu '{name}' không thuộc phạm vi báo cáo của cấp {level}, nhưng có giá trị.",
-        "Indicator '{name}' is not reported at level {level}, but has a value.",
+        "Chỉ tiêu '{name}' không thuộc phạm vi báo cáo {level}, nhưng có giá trị.",
+        "Indicator '{name}' is not reported at this level ({level}), but has a value.",
     ),
     "formula-cell": (
         "Ô là công thức Excel không có giá trị đã tính; hãy mở và lưu lại tệp bằng Excel.",
@@ -385,8 +385,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "File '{file}' ({unit}) left out: it follows spec '{found}', not '{spec}'.",
     ),
     "aggregate-wrong-level": (
-        "Bỏ qua tệp '{file}': {unit} là đơn vị cấp '{found}', cần báo cáo của cấp '{expected}' để tổng hợp lên cấp '{level}'.",
-        "File '{file}' left out: {unit} is a '{found}' unit; compiling into '{level}' takes '{expected}' reports.",
+        "Bỏ qua tệp '{file}': {unit} là báo cáo {found}; tổng hợp lên {level} cần báo cáo {expected}.",
+        "File '{file}' left out: {unit} is a {found} report; compiling into {level} takes {expected} reports.",
     ),
     "aggregate-mixed-periods": (
         "Các báo cáo thuộc nhiều kỳ khác nhau ({periods}); tổng hợp kỳ {period}.",
@@ -961,6 +961,11 @@ FINDING_SEVERITY: dict[str, str] = {
     "format-needs-file": "stop", "validate-binary-format": "stop", "template-suffix": "stop",
     "write-failed": "stop", "compare-level-mismatch": "stop", "compare-unit-mismatch": "stop",
     "internal-error": "stop", "spec-show-no-form": "stop",
+    # later constructs (spec rows, layout)
+    "children-total-mismatch": "error", "children-total-exceeded": "error", "sheet-without-header": "warning",
+    "lint-rule-on-compiled-count": "warning", "lint-rule-on-uncompiled": "warning",
+    "spec-children-total": "error", "spec-extends-outside": "error", "spec-form-marker": "error",
+    "spec-id-clash": "stop", "spec-note-of": "error",
     # plain inputs and values (later additions)
     "duplicate-key": "error", "footnote-mark": "info", "value-too-large": "error", "values-truncated": "error",
     # plugins (the platform)

@@ -110,3 +110,10 @@ forms:
     assert "dai.yaml" in err and "formula" in err  # located at the formula
     code, _, err = cli("compute", "--spec", str(p), "--level", "xa", "--period", "2030", str(EXAMPLE))
     assert code == 2 and "Lỗi nội bộ" not in err
+
+
+def test_level_names_not_ids_in_aggregate_and_level_messages(tmp_path):
+    code, _, err = cli("aggregate", "--spec", "2023", "--level", "huyen", "--unit", "huyện X", str(EXAMPLE))
+    assert code == 2
+    assert "là báo cáo Cấp huyện; tổng hợp lên Cấp huyện cần báo cáo Cấp xã" in err
+    assert "'huyen'" not in err and "'xa'" not in err and "cấp Cấp" not in err
