@@ -770,11 +770,6 @@ CATALOG: dict[str, tuple[str, str]] = {
         "hàm 'present' nhận đúng một mã chỉ tiêu, ví dụ present(tong_so)",
         "function 'present' takes exactly one indicator id, e.g. present(tong_so)",
     ),
-    "spec-total-type": ("chỉ tiêu kiểu {type} không so được với tổng các dòng con", "an indicator of type {type} cannot be compared with its rows' total"),
-    "spec-total-no-parts": ("không có dòng con kiểu count/number nào để cộng", "no count/number child row to add up"),
-    "spec-note-of-unprinted": ("dòng đó không được in (row: none)", "that row is not printed (row: none)"),
-    "spec-marker-empty": ("dấu mở phần không được để trống", "a section marker must not be empty"),
-    "spec-marker-taken": ("biểu '{other}' đã dùng dấu '{marker}'", "form '{other}' already uses the marker '{marker}'"),
     "spec-show-col-scope": ("Áp dụng", "Applies to"),
     # --- plain inputs (readers/plain.py): details of file-unreadable ---
     "plain-is-workbook": (

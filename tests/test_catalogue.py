@@ -26,6 +26,7 @@ ALLOWED_FILES = {
     "cchc_engine/values.py": "answer words (Có/Không, Đạt…) matched in cells",
     "cchc_engine/textnorm.py": "letters and marks normalised in names",
     "cchc_engine/testing.py": "sample data for plugin authors' tests",
+    "cchc_engine/scaffold.py": "source files `cchc new-plugin` generates, with sample Vietnamese data",
     "cchc_engine/writers/sheetprint.py": "glyph widths of the letters đ/Đ for print layout",
     "cchc_engine/spec/model.py": "level names and JSON-schema descriptions of spec fields (spec authors write Vietnamese)",
 }
