@@ -961,6 +961,7 @@ FINDING_SEVERITY: dict[str, str] = {
     "lint-rule-on-compiled-count": "warning", "lint-rule-on-uncompiled": "warning",
     "spec-children-total": "error", "spec-extends-outside": "error", "spec-form-marker": "error",
     "spec-id-clash": "stop", "spec-note-of": "error",
+    "legacy-font": "error/warning", "most-rows-unmapped": "error", "scaffold-bad-name": "stop", "scaffold-exists": "stop",
     # plain inputs and values (later additions)
     "duplicate-key": "error", "footnote-mark": "info", "value-too-large": "error", "values-truncated": "error",
     # plugins (the platform)

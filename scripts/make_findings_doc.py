@@ -22,7 +22,7 @@ SEVERITY_NOTE = {
     "warning": "warning",
     "info": "info",
     "rule": "as the spec's rule says",
-    "error/warning": "error when a value is lost, else warning",
+    "error/warning": "error when a value is lost (or most rows are), else warning",
     "info/error": "info on a workbook row, error for a plain input key",
     "warning/error": "warning; error with --strict-plugins",
 }
