@@ -26,6 +26,9 @@ class CsvWriter:
     description = "CSV (UTF-8 with BOM, opens in Excel), one row per indicator"
 
     def write(self, result: Result, stream: TextIO, options: dict) -> None:
+        from ..sanitize import clean_output
+
+        result = clean_output(result)  # called directly too (tests, plugins): never crash on any str
         if not _encodes_bom(stream):
             stream.write("\ufeff")
         # "\n": a text stream opened without newline="" (or stdout on Windows)

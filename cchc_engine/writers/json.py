@@ -15,6 +15,9 @@ class JsonWriter:
     description = "Complete JSON for machines (docs/json-output.md)"
 
     def write(self, result: Result, stream: TextIO, options: dict) -> None:
+        from ..sanitize import clean_output
+
+        result = clean_output(result)  # called directly too (tests, plugins): never crash on any str
         if (options or {}).get("findings_only"):
             # Same top-level keys, so a consumer need not care which command made it.
             result = result.replace(indicators=[])

@@ -56,6 +56,9 @@ class MatrixCsvWriter:
     description = "Compilation matrix as CSV: one row per indicator, one column per unit, the total last"
 
     def write(self, result: Result, stream: TextIO, options: dict) -> None:
+        from ..sanitize import clean_output
+
+        result = clean_output(result)  # called directly too (tests, plugins): never crash on any str
         units, rows = _rows(result, options or {})
         head = _head(units, lang_of(options))
         stream.write("\ufeff")  # Excel opens UTF-8 Vietnamese correctly only with a BOM
@@ -76,6 +79,9 @@ class MatrixXlsxWriter:
     description = "Compilation matrix as Excel: one row per indicator, one column per unit, the total last"
 
     def write(self, result: Result, stream: BinaryIO, options: dict) -> None:
+        from ..sanitize import clean_output
+
+        result = clean_output(result)  # called directly too (tests, plugins): never crash on any str
         from openpyxl import Workbook
 
         options = options or {}

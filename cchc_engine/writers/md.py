@@ -19,6 +19,9 @@ class MarkdownWriter:
     description = "Markdown (pipe tables)"
 
     def write(self, result: Result, stream: TextIO, options: dict) -> None:
+        from ..sanitize import clean_output
+
+        result = clean_output(result)  # called directly too (tests, plugins): never crash on any str
         lang = c.lang_of(options)
         head = c.heading_lines(result, lang)
         out = [f"# {escape(head[0])}", ""]

@@ -18,6 +18,9 @@ class TableWriter:
     description = "Plain-text tables for the terminal (tabulate)"
 
     def write(self, result: Result, stream: TextIO, options: dict) -> None:
+        from ..sanitize import clean_output
+
+        result = clean_output(result)  # called directly too (tests, plugins): never crash on any str
         lang = c.lang_of(options)
         options = options or {}
         # the terminal's width on the screen; a file (-o x.txt) keeps one line per row

@@ -50,6 +50,9 @@ class XlsxWriter:
     description = "The appendix as an Excel workbook in the official layout, cells with findings marked"
 
     def write(self, result: Result, stream: BinaryIO, options: dict) -> None:
+        from ..sanitize import clean_output
+
+        result = clean_output(result)  # called directly too (tests, plugins): never crash on any str
         from openpyxl import Workbook
 
         options = options or {}

@@ -101,6 +101,9 @@ class DocxWriter:
     description = "Appendix as Word (.docx): the 5-column table with the findings"
 
     def write(self, result: Result, stream: BinaryIO, options: dict) -> None:
+        from cchc_engine.sanitize import clean_output
+
+        result = clean_output(result)  # called directly too (tests, plugins): never crash on any str
         import docx
         from docx.enum.section import WD_ORIENT
         from docx.enum.text import WD_ALIGN_PARAGRAPH
