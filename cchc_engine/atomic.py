@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO, Iterable, Iterator
 
 from .findings import CchcError, Location
+from .messages import os_error
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -45,7 +46,7 @@ def _refuse(code: str, target: Path, **values: str) -> CchcError:
 
 
 def _write_failed(target: Path, exc: OSError) -> CchcError:
-    return _refuse("write-failed", target, error=exc.strerror or type(exc).__name__)
+    return _refuse("write-failed", target, error=os_error(exc))
 
 
 def _stdout(binary: bool) -> IO:

@@ -792,6 +792,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "plain-json-invalid": ("JSON không hợp lệ: {detail}", "invalid JSON: {detail}"),
     "plain-not-mapping": ("nội dung phải là một ánh xạ có khóa 'values'", "the content must be a mapping with a 'values' key"),
+    "os-no-such-file": ("không có tệp hay thư mục này", "no such file or directory"),
+    "os-permission": ("không có quyền truy cập", "permission denied"),
+    "os-is-directory": ("là một thư mục", "is a directory"),
+    "os-no-space": ("hết chỗ trống trên đĩa", "no space left on the disk"),
+    "os-read-only": ("ổ đĩa chỉ đọc", "read-only file system"),
+    "os-not-directory": ("một phần của đường dẫn không phải thư mục", "a part of the path is not a directory"),
     "location-row": ("dòng {row}", "row {row}"),
     "none-installed": ("(không có)", "(none)"),
     "is-a-directory": ("là một thư mục", "is a directory"),
@@ -985,6 +991,20 @@ def placeholders(code: str) -> list[str]:
             if name and name not in names:
                 names.append(name)
     return names
+
+
+_OS_ERRORS = {"ENOENT": "os-no-such-file", "EACCES": "os-permission", "EPERM": "os-permission",
+              "EISDIR": "os-is-directory", "ENOSPC": "os-no-space", "EROFS": "os-read-only", "ENOTDIR": "os-not-directory"}
+
+
+def os_error(exc: BaseException) -> str:
+    """An OSError as the user's language says it ('không có tệp này', not 'No such file or directory')."""
+    import errno
+
+    name = errno.errorcode.get(getattr(exc, "errno", None) or -1, "")
+    if name in _OS_ERRORS:
+        return render(_OS_ERRORS[name], {})
+    return getattr(exc, "strerror", None) or type(exc).__name__
 
 
 def fmt_number(value: Any, lang: Optional[str] = None) -> str:

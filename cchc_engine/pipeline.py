@@ -11,7 +11,7 @@ from typing import Any, Optional
 
 from . import plugins
 from .findings import CchcError, Location
-from .messages import render
+from .messages import os_error, render
 from .grid import Grid
 from .mapping import map_submission
 from .result import Result
@@ -72,7 +72,7 @@ def _require_regular_file(path: Path) -> None:
     try:
         mode = os.stat(path).st_mode
     except OSError as exc:
-        raise CchcError.make("file-unreadable", location=Location(file=str(path)), file=str(path), error=exc.strerror) from None
+        raise CchcError.make("file-unreadable", location=Location(file=str(path)), file=str(path), error=os_error(exc)) from None
     if not stat.S_ISREG(mode):
         raise CchcError.make("file-not-regular", location=Location(file=str(path)), file=str(path))
 

@@ -117,3 +117,12 @@ def test_level_names_not_ids_in_aggregate_and_level_messages(tmp_path):
     assert code == 2
     assert "là báo cáo Cấp huyện; tổng hợp lên Cấp huyện cần báo cáo Cấp xã" in err
     assert "'huyen'" not in err and "'xa'" not in err and "cấp Cấp" not in err
+
+
+def test_os_errors_read_in_the_users_language(tmp_path):
+    code, _, err = cli("spec", "check", str(tmp_path / "nope.yaml"))
+    assert code == 2 and "không có tệp hay thư mục này" in err and "No such file" not in err
+    code, _, err = cli("--lang", "en", "spec", "check", str(tmp_path / "nope.yaml"))
+    assert "no such file or directory" in err
+    code, _, err = cli("compute", "--spec", "2023", str(EXAMPLE), "-o", str(tmp_path / "missing-dir" / "r.json"))
+    assert code == 2 and "không có tệp hay thư mục này" in err

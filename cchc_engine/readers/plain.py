@@ -24,7 +24,7 @@ _Reader = Any
 
 from ..findings import CchcError, Finding, Location
 from ..hookspecs import hookimpl
-from ..messages import render
+from ..messages import os_error, render
 from ..submission import RawSubmission, RawValue
 from ..textnorm import clean_cell_text
 
@@ -94,7 +94,7 @@ def _read_text(path: Path) -> str:
             )
         data = path.read_bytes()
     except OSError as exc:
-        raise CchcError.make("file-unreadable", location=Location(file=str(path)), file=path.name, error=exc.strerror) from None
+        raise CchcError.make("file-unreadable", location=Location(file=str(path)), file=path.name, error=os_error(exc)) from None
     if not data.strip():
         raise CchcError.make("file-unreadable", location=Location(file=str(path)), file=path.name, error=render("plain-empty", {}))
     return _decode(data, path)

@@ -18,7 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..findings import CchcError, Finding, Location
-from ..messages import render
+from ..messages import os_error, render
 from .cache import note_read
 from .model import Spec
 
@@ -220,7 +220,7 @@ def read_text(path: Path) -> str:
         with open(path, "rb") as fh:
             raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise CchcError.make("spec-file-missing", location=Location(file=str(path)), error=exc.strerror or str(exc)) from None
+        raise CchcError.make("spec-file-missing", location=Location(file=str(path)), error=os_error(exc)) from None
     note_read(path, raw)  # the compiled-spec cache checks these files are unchanged
     if len(raw) > MAX_BYTES:
         raise CchcError.make(
