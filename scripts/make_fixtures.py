@@ -20,6 +20,9 @@ STT and, in seed 004, rows broken across a page break. This script turns them in
     seed001_numbers_sheets, seed004_blank.
 ``examples/lam-thao-2023-q3.xlsx`` and ``examples/README.md``
     The workbook the README runs (same as seed001_numbers_sheets).
+``tests/fixtures/formats/``
+    Every seed in every other format (the Word report, pasted text, and these
+    workbooks as .xls/.ods converted by LibreOffice): ``make_format_fixtures.py``.
 
 Output is deterministic: fixed workbook properties and fixed zip timestamps, so a
 re-run produces byte-identical files.
@@ -548,12 +551,20 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS,
                     help=f"directory with the seed reports (default: {DEFAULT_SEEDS})")
+    ap.add_argument("--no-convert", action="store_true",
+                    help="skip the LibreOffice .xls/.ods conversion in tests/fixtures/formats/")
     args = ap.parse_args(argv)
     if not args.seeds.is_dir():
         print(f"seeds directory not found: {args.seeds}", file=sys.stderr)
         return 2
     for name, n in build(args.seeds).items():
         print(f"{name}\t{n} rows")
+    # Every format an officer sends (docx report, pasted text, .xls/.ods from these workbooks).
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import make_format_fixtures
+
+    for path in make_format_fixtures.build(args.seeds, convert=not args.no_convert):
+        print(path.relative_to(REPO))
     return 0
 
 
