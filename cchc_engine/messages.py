@@ -602,6 +602,16 @@ CATALOG: dict[str, tuple[str, str]] = {
         "tệp chứa hơn {max} MB văn bản (giới hạn đọc; một phụ lục thật có vài chục KB); tệp bị từ chối",
         "the file holds more than {max} MB of text (reading limit; a real appendix has a few dozen KB); refused",
     ),
+    "read-not-docx": (
+        "tệp nén không phải văn bản Word (thiếu word/document.xml); hãy mở bằng Word/LibreOffice và lưu lại dạng .docx",
+        "a zip that is not a Word document (no word/document.xml); open it in Word/LibreOffice and save as .docx",
+    ),
+    "read-docx-no-appendix": (
+        "văn bản Word không có bảng phụ lục ({tables} bảng, không bảng nào có dòng tiêu đề STT / Chỉ tiêu thống kê / "
+        "Số liệu); nếu phụ lục là tệp Excel riêng, hãy dùng tệp đó",
+        "the Word document has no appendix table ({tables} table(s), none with a header row STT / Chỉ tiêu thống kê / "
+        "Số liệu); if the appendix is a separate Excel file, use that file",
+    ),
     "read-no-appendix": (
         "không tìm thấy bảng phụ lục (dòng tiêu đề STT / Chỉ tiêu thống kê / Số liệu) trên trang tính nào",
         "no appendix table found (a header row STT / Chỉ tiêu thống kê / Số liệu) on any sheet",

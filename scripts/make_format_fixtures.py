@@ -16,6 +16,12 @@ For each seed report in ``shared/seeds``:
     the continuation tables after each page break carry data rows alone.
 ``seedNNN_report.txt``
     The report as pasted text (the seed itself: tab-separated tables).
+    Seed 001 lost its letterhead ("UBND HUYỆN LÂM THAO", which the workbook fixtures
+    carry): the .docx has it back as a borderless table at the top, the .txt as its
+    first line (``LETTERHEADS``).
+``seed000_report.doc``
+    The Word report saved as Word 97-2003 by LibreOffice: what an officer with an
+    old Word sends (the engine says how to convert it).
 ``<fixture>.xls`` and ``<fixture>.ods``
     Every ``tests/fixtures/*.xlsx`` workbook converted headless by LibreOffice
     (``soffice --convert-to xls|ods``); the test suite reads the committed files and
@@ -49,6 +55,11 @@ FIXTURES = REPO / "tests" / "fixtures"
 FORMATS = FIXTURES / "formats"
 DEFAULT_SEEDS = REPO.parent / "shared" / "seeds"
 ZIP_TIME = (2024, 1, 1, 0, 0, 0)
+# The issuing body's letterhead the seed lost (the workbook fixtures carry it too);
+# in a Word report it is a borderless two-column table at the top.
+LETTERHEADS = {
+    "001": ("UBND HUYỆN LÂM THAO", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"),
+}
 SEED_FILES = {
     "000": "000_227a629e6e99f120.txt",
     "001": "001_51dee80d3aefd927.txt",
@@ -150,8 +161,13 @@ def blocks(seed_text: str) -> list[tuple[str, object]]:
     return items
 
 
-def write_report_docx(seed_text: str, path: Path | str, *, repeat_headers: bool = True) -> Path:
-    """Write the report as Word would hold it; see the module docstring. Deterministic bytes."""
+def write_report_docx(
+    seed_text: str, path: Path | str, *, repeat_headers: bool = True, letterhead: Sequence[str] = ()
+) -> Path:
+    """Write the report as Word would hold it; see the module docstring. Deterministic bytes.
+
+    ``letterhead``: the cells of a borderless table put above everything (lines split on newlines).
+    """
     import datetime as dt
 
     import docx
@@ -164,6 +180,14 @@ def write_report_docx(seed_text: str, path: Path | str, *, repeat_headers: bool 
     doc.styles["Normal"].font.name = "Times New Roman"
     doc.styles["Normal"].font.size = Pt(13)
     previous_was_table = False
+    if letterhead:
+        head = doc.add_table(rows=1, cols=len(letterhead))
+        for ci, text in enumerate(letterhead):
+            cell = head.cell(0, ci)
+            for li, line in enumerate(text.split("\n")):
+                para = cell.paragraphs[0] if li == 0 else cell.add_paragraph()
+                para.add_run(line).bold = True
+        doc.add_paragraph()
     for kind, payload in blocks(seed_text):
         if kind == "para":
             text, bold = payload  # type: ignore[misc]
@@ -232,15 +256,15 @@ def _write_zip_deterministic(data: bytes, path: Path) -> Path:
     return path
 
 
-def convert_workbooks(xlsx_files: Sequence[Path], outdir: Path) -> list[Path]:
-    """xlsx → .xls and .ods with LibreOffice headless, in a private profile (parallel-safe)."""
+def convert_workbooks(xlsx_files: Sequence[Path], outdir: Path, formats: Sequence[str] = ("xls", "ods")) -> list[Path]:
+    """xlsx → .xls and .ods (or docx → .doc) with LibreOffice headless, in a private profile (parallel-safe)."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise SystemExit("soffice (LibreOffice) not found; install it or pass --no-convert")
     written: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="cchc-lo-") as tmp:
         profile = Path(tmp, "profile").as_uri()
-        for fmt in ("xls", "ods"):
+        for fmt in formats:
             cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
                    "--convert-to", fmt, "--outdir", tmp, *map(str, xlsx_files)]
             subprocess.run(cmd, check=True, capture_output=True, timeout=600,
@@ -293,7 +317,10 @@ def build(seeds_dir: Path, convert: bool = True) -> list[Path]:
     written: list[Path] = []
     for key, name in SEED_FILES.items():
         text = (seeds_dir / name).read_text(encoding="utf-8")
-        written.append(write_report_docx(text, FORMATS / f"seed{key}_report.docx"))
+        head = LETTERHEADS.get(key, ())
+        written.append(write_report_docx(text, FORMATS / f"seed{key}_report.docx", letterhead=head))
+        if head:  # pasted text: the letterhead as the first lines
+            text = "\n".join(head[:1]) + "\n\n" + text
         if key == "000":
             written.append(write_report_docx(text, FORMATS / f"seed{key}_report_noheaders.docx", repeat_headers=False))
         txt = FORMATS / f"seed{key}_report.txt"
@@ -301,6 +328,7 @@ def build(seeds_dir: Path, convert: bool = True) -> list[Path]:
         written.append(txt)
     if convert:
         written += convert_workbooks(sorted(FIXTURES.glob("*.xlsx")), FORMATS)
+        written += convert_workbooks([FORMATS / "seed000_report.docx"], FORMATS, formats=("doc",))
     return written
 
 

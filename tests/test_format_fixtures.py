@@ -20,8 +20,12 @@ SEEDS = ("000", "001", "004")
 @pytest.mark.parametrize("seed", SEEDS)
 def test_committed_report_docx_is_the_script_output(seed, tmp_path):
     text = (FORMATS / f"seed{seed}_report.txt").read_text(encoding="utf-8")
-    built = mff.write_report_docx(text, tmp_path / "a.docx")
-    again = mff.write_report_docx(text, tmp_path / "b.docx")
+    head = mff.LETTERHEADS.get(seed, ())
+    if head:  # the pasted text carries the letterhead as its first line; the docx as a table
+        first, _, text = text.partition("\n\n")
+        assert first == head[0]
+    built = mff.write_report_docx(text, tmp_path / "a.docx", letterhead=head)
+    again = mff.write_report_docx(text, tmp_path / "b.docx", letterhead=head)
     assert built.read_bytes() == again.read_bytes()  # deterministic
     assert built.read_bytes() == (FORMATS / f"seed{seed}_report.docx").read_bytes()
 

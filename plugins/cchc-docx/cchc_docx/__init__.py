@@ -328,3 +328,10 @@ def _findings(doc: Any, findings: list, heading: str, t: dict) -> None:
 @hookimpl
 def register_writers(register: Callable[..., None]) -> None:
     register(DocxWriter())
+
+
+@hookimpl
+def register_readers(register: Callable[..., None]) -> None:
+    from .reader import DocxReader
+
+    register(DocxReader())
