@@ -8,6 +8,7 @@ plugin — gets the same matching and the same findings.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -120,28 +121,82 @@ def period_from_title(lines: list[str]) -> Optional[str]:
     return year
 
 
-_UNIT = re.compile(
-    r"\b(?:UBND|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN)\s+((?:XÃ|PHƯỜNG|THỊ TRẤN|HUYỆN|QUẬN|THỊ XÃ|THÀNH PHỐ|TỈNH)\s+[^\d(),.;]+)",
-    re.IGNORECASE,
-)
+_BODY = re.compile(r"(?:\bUBND|\b(?:ỦY|UỶ|UY) BAN NHÂN DÂN)\s+", re.IGNORECASE)
+_LABEL = re.compile(r"(?:đơn vị báo cáo|reporting unit)\s*:\s*", re.IGNORECASE)
+_LABEL_END = re.compile(r"\s{2,}|\bkỳ báo cáo\b|\bperiod\b|\.{3,}|…|_{3,}", re.IGNORECASE)
+_KINDS = ("thị trấn", "thị xã", "thành phố", "xã", "phường", "huyện", "quận", "tỉnh")
+_STOP_BEFORE_NUMBER = {"nam", "quy", "thang", "ngay"}  # "… NĂM 2023", "… QUÝ III": the period, not the name
+_MAX_NAME_WORDS = 6
+
+
+def _kind_at(words: list[str]) -> tuple[str, int]:
+    """('thị xã', 2) when ``words`` start with a unit kind, else ('', 0)."""
+    for kind in _KINDS:
+        parts = kind.split()
+        if [w.lower() for w in words[: len(parts)]] == parts:
+            return kind, len(parts)
+    return "", 0
+
+
+def _unit_name(words: list[str], titled: bool) -> str:
+    """The name words after a unit kind, up to where the title goes on to say something else.
+
+    Numbers belong to a name ("PHƯỜNG 1", "QUẬN 3", "XÃ SỐ 2"); the period ("NĂM 2023",
+    "Quý III"), another unit kind ("… HUYỆN X TỈNH Y"), a bracket or punctuation end it;
+    With ``titled`` (a printed title or running text) a word in lower case ends it too
+    ("xã A báo cáo …") and the words are re-cased ("THƯỢNG LONG" → "Thượng Long");
+    otherwise (a name the officer typed after "Đơn vị báo cáo:") they stay as typed.
+    """
+    from .textnorm import fold
+
+    name: list[str] = []
+    for i, raw in enumerate(words):
+        word = raw.strip(",.;:!?)]")
+        folded = fold(word)
+        nxt = fold(words[i + 1]) if i + 1 < len(words) else ""
+        if not word or raw.startswith(("(", "[", "-", "–")) or len(name) >= _MAX_NAME_WORDS:
+            break
+        if name and _kind_at(words[i:])[1]:
+            break
+        if folded in _STOP_BEFORE_NUMBER and re.match(r"^(?:\d|[ivx]+\b)", nxt):
+            break
+        if folded == "ky" and nxt.startswith("bao") or folded == "bao" and nxt.startswith("cao"):
+            break
+        if word[0].isdigit() and name and fold(name[-1]) != "so":
+            break
+        if titled and word[0].isalpha() and word[0].islower():
+            break
+        name.append(word[:1].upper() + word[1:].lower() if titled else word)
+        if word != raw:  # punctuation after it ends the name
+            break
+    return " ".join(name)
 
 
 def unit_from_title(lines: list[str]) -> Optional[str]:
-    """'… CỦA UBND XÃ THƯỢNG LONG' → 'xã Thượng Long' (the first explicit 'UBND <cấp> <tên>')."""
+    """The reporting unit a title names, e.g. 'xã Thượng Long', 'phường 1', 'xã Số 2'.
+
+    "Đơn vị báo cáo: xã A   Kỳ báo cáo: …" (the engine's own blank form) first, then
+    the first explicit "UBND <cấp> <tên>" ("… CỦA UBND XÃ THƯỢNG LONG"). Titles are
+    NFC-normalised first, so a title typed with combining accents gives the same unit.
+    """
+    lines = [unicodedata.normalize("NFC", str(line)) for line in lines]
     for line in lines:
-        m = _UNIT.search(line)
+        m = _LABEL.search(line)
         if m:
-            words = m.group(1).strip().split()
-            kind = []
-            while words and words[0].upper() in ("XÃ", "PHƯỜNG", "THỊ", "TRẤN", "HUYỆN", "QUẬN", "THÀNH", "PHỐ", "TỈNH"):
-                kind.append(words.pop(0).lower())
-                if kind[-1] in ("xã", "phường", "trấn", "huyện", "quận", "phố", "tỉnh") and not (
-                    kind[-1] == "thị" or (kind == ["thị"])
-                ):
-                    break
-            name = " ".join(w.capitalize() for w in words)
+            text = _LABEL_END.split(line[m.end():], 1)[0].strip(" .:_")
+            text = _BODY.sub("", text, count=1) if _BODY.match(text) else text
+            words = text.split()
+            kind, n = _kind_at(words)
+            name = _unit_name(words[n:], titled=False)
             if name:
-                return f"{' '.join(kind)} {name}"
+                return f"{kind} {name}" if kind else name
+    for line in lines:
+        for m in _BODY.finditer(line):
+            words = line[m.end():].split()
+            kind, n = _kind_at([w.strip(",.;:)") for w in words[:2]])
+            name = _unit_name(words[n:], titled=True) if kind else ""
+            if name:
+                return f"{kind} {name}"
     return None
 
 
