@@ -4,16 +4,26 @@ A row maps by its STT within its form, confirmed by its name; when the STT is
 missing, reused or wrong, by its name (compared without accents, case,
 punctuation or footnote marks), preferring the next unused indicator in
 template order (so the two "Tổng số hồ sơ TTHC đã giải quyết xong" rows land
-under their own ratios). A later row never silently overwrites an earlier one.
+under their own ratios, and rows with identical texts go under the heading they
+sit beneath). A later row never silently overwrites an earlier one.
+
+Rows that are not where the header says are put back first: a row typed one
+column to the left (its name in the STT column, its unit in the name column, its
+number in the unit column, nothing under "Số liệu") is re-aligned with an ``info``
+finding; a number that still has no place is an ``error`` at its cell, never a
+value that silently vanishes. Fuzzy name matching needs a name of three words or
+more that is not just a unit ("TTHC", "Hồ sơ" match nothing by similarity).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from typing import Optional
 
-from .findings import Finding
+from .findings import Finding, Location
+from .grid import column_letter
 from .spec.runtime import CompiledSpec
 from .spec.runtime import Form, Indicator  # the runtime form: what the engine is given
 from .submission import Cell, RawRow, RawSubmission, Submission
@@ -22,6 +32,16 @@ from .textnorm import name_key, stt_key
 _FORM_NUM = re.compile(r"(\d+)")
 _FUZZY_MIN = 0.8
 _CONFIRM_MIN = 0.5
+_FUZZY_MIN_WORDS = 3  # one shared word scores 0.85: a name of fewer syllables (units aside) is no guide
+_STT = re.compile(r"^(?:\d+(?:\.\d+)*|[ivxlc]+(?:\.\d+)*|[a-zđ]\)?|[-+*•])$")
+_NUMBER = re.compile(r"^[-+]?\d[\d.,\s]*%?$|^\d+\s*/\s*\d+$")
+_CELL = re.compile(r"^([A-Z]+)(\d+)$")
+# Units seen in the templates (DOMAIN.md) besides those the spec declares.
+_UNIT_WORDS = (
+    "Nhiệm vụ", "Văn bản", "Cơ quan/đơn vị", "Cơ quan, đơn vị", "Vấn đề", "Số lượng", "Thủ tục", "TTHC", "Hồ sơ",
+    "Người", "Triệu đồng", "Đơn vị", "Ban", "Tổ chức", "PAKN", "Cuộc", "Lần", "Quy trình", "Chỉ tiêu", "Cặp file",
+    "Quyết định", "Điểm", "Phiếu", "Đồng", "Tỷ lệ", "Số", "Cơ quan",
+)
 
 
 def _words(key: str) -> frozenset[str]:
@@ -60,6 +80,16 @@ class Mapper:
         self.all_by_stt: dict[tuple[str, str], list[_Target]] = {}
         self.by_name: dict[str, list[_Target]] = {}
         self.form_by_num: dict[str, Form] = {}
+        self.parent: dict[str, Optional[str]] = {}
+        for form in spec.forms:
+            stack = [(ind, None) for ind in reversed(form.indicators)]
+            while stack:
+                ind, parent = stack.pop()
+                self.parent[ind.id] = parent
+                stack += [(child, ind.id) for child in reversed(ind.children)]
+        self.unit_keys = {name_key(u) for u in _UNIT_WORDS} | {name_key(ind.unit) for _, ind in spec.indicators()}
+        self.unit_keys.discard("")
+        self.unit_words = sorted(self.unit_keys, key=len, reverse=True)  # longest first: "co quan don vi" before "don vi"
         for fi, form in enumerate(spec.forms):
             num = _FORM_NUM.search(form.label or form.id)
             self.form_by_num[num.group(1) if num else str(fi + 1)] = form
@@ -93,8 +123,11 @@ class Mapper:
     def _score(self, target: _Target, key: str) -> float:
         return max((_similarity(key, k) for k in target.keys), default=0.0)
 
-    def match(self, row: RawRow, used: set[str], last_order: int) -> tuple[Optional[_Target], bool]:
-        """(target, matched_by_stt)."""
+    def match(
+        self, row: RawRow, used: set[str], last_order: int, context: Optional[str] = None,
+        later: Optional[Counter] = None,
+    ) -> tuple[Optional[_Target], bool]:
+        """(target, matched_by_stt). ``context``: the heading the row sits under; ``later``: name keys of the rows below."""
         form = self.form_for(row.form)
         key = name_key(row.name)
         stt = stt_key(row.stt)
@@ -111,42 +144,100 @@ class Mapper:
         in_form = lambda t: form is None or t.form.id == form.id  # noqa: E731
         exact = [t for t in self.by_name.get(key, []) if in_form(t) and t.ind.id not in used]
         if exact:
-            return self._closest(exact, last_order), False
+            return self._closest(exact, last_order, context), False
+        if self._content_words(key) < _FUZZY_MIN_WORDS:
+            return None, False  # "TTHC", "Hồ sơ TTHC": units and a shared word say nothing about which row this is
+        no_value = _blank(row.value)
         best: list[tuple[float, _Target]] = []
         for t in self.targets:
             if in_form(t) and t.ind.id not in used:
+                if no_value and later and any(later.get(k, 0) > 0 for k in t.keys):
+                    continue  # a row below names it exactly: a guess carrying no value must not take it
                 s = self._score(t, key)
                 if s >= _FUZZY_MIN:
                     best.append((s, t))
         if best:
             top = max(s for s, _ in best)
-            return self._closest([t for s, t in best if s == top], last_order), False
+            return self._closest([t for s, t in best if s == top], last_order, context), False
         return None, False
 
-    def _closest(self, cands: list[_Target], last_order: int) -> _Target:
-        # Prefer indicators applicable at this level, then the next one after the last mapped row.
-        def rank(t: _Target) -> tuple[int, int]:
+    def _content_words(self, key: str) -> int:
+        """Syllables of a name key that are not unit words ("ho so tthc" → 0)."""
+        text = f" {key} "
+        for unit in self.unit_words:
+            text = text.replace(f" {unit} ", " ")
+        return len(text.split())
+
+    def _under(self, ind_id: str, heading: Optional[str]) -> bool:
+        parent = self.parent.get(ind_id)
+        while heading is not None and parent is not None:
+            if parent == heading:
+                return True
+            parent = self.parent.get(parent)
+        return False
+
+    def _closest(self, cands: list[_Target], last_order: int, context: Optional[str] = None) -> _Target:
+        # Identical texts: the one under the heading the row sits beneath, then one applicable at this
+        # level, then the next one after the last mapped row.
+        def rank(t: _Target) -> tuple[int, int, int]:
             after = t.order - last_order
-            return (0 if t.ind.applies_to(self.level) else 1, after if after > 0 else 10_000 - after)
+            return (
+                0 if self._under(t.ind.id, context) else 1,
+                0 if t.ind.applies_to(self.level) else 1,
+                after if after > 0 else 10_000 - after,
+            )
 
         return min(cands, key=rank)
+
+    def realign(self, row: RawRow) -> Optional[RawRow]:
+        """The row put back one column to the right when it was typed one column to the left, else None.
+
+        Shifted: text that is no STT in the STT column, a unit word (or nothing) in the
+        name column, a number (or nothing) in the unit column, nothing under "Số liệu".
+        """
+        stt, name, unit = row.stt.strip(), row.name.strip(), row.unit.strip()
+        stt_words = name_key(stt).split()
+        if len(stt_words) < 2 or stt_words == ["trong", "do"] or _STT.match(stt_key(stt)) or not _blank(row.value):
+            return None
+        if name and name != "%" and name_key(name) not in self.unit_keys:
+            return None
+        if (unit and not _NUMBER.match(unit)) or not (name or unit):
+            return None
+        return replace(row, stt="", name=stt, unit=name, value=unit or None, percent_format=False,
+                       formula_without_value=False, location=_left(row.location))
 
     def map(self, raw: RawSubmission, level: str) -> Submission:
         sub = Submission(file=raw.file, unit=raw.unit, level=level, period=raw.period, findings=list(raw.findings))
         cov = sub.coverage
+        rows: list[tuple[RawRow, bool]] = []
+        for row in raw.rows:
+            fixed = self.realign(row)
+            if fixed is not None:
+                sub.findings.append(Finding.make(
+                    "row-shifted", "info", location=fixed.location, name=fixed.name, unit=fixed.unit,
+                    raw=_text(fixed.value), cell=fixed.location.cell or ""))
+            rows.append((fixed or row, fixed is not None))
+        later = Counter(name_key(row.name) for row, _ in rows)
         used: set[str] = set()
         first_at: dict[str, str] = {}
         last_order = -1
-        for row in raw.rows:
+        context: Optional[str] = None
+        for row, shifted in rows:
+            later[name_key(row.name)] -= 1
             has_value = not _blank(row.value)
             if not row.name.strip() and not has_value:
                 continue
             cov.values += has_value
-            target, by_stt = self.match(row, used, last_order)
+            target, by_stt = self.match(row, used, last_order, context, later)
             if target is None:
                 # a second row with an already mapped name: say so instead of dropping it silently
                 dup = self._duplicate_of(row, used)
-                if dup is not None and has_value:
+                if shifted and has_value:
+                    cov.drop("value-not-placed")
+                    sub.findings.append(Finding.make(
+                        "value-not-placed", "error", location=row.location, name=row.name.strip(),
+                        raw=_text(row.value), cell=row.location.cell or ""))
+                elif dup is not None and has_value:
                     cov.drop("duplicate-row")
                     sub.findings.append(
                         Finding.make(
@@ -177,7 +268,16 @@ class Mapper:
             used.add(ind.id)
             cov.matched += ind.type != "group"  # a heading alone does not make a file an appendix
             last_order = target.order
+            context = ind.id if ind.children else self.parent.get(ind.id)
             first_at[ind.id] = str(row.location)
+            if not has_value and ind.type != "group" and _NUMBER.match(row.unit.strip()):
+                # a number under "Đơn vị tính" and nothing under "Số liệu": it must not vanish
+                where = _left(row.location)
+                cov.values += 1
+                cov.drop("value-not-placed")
+                sub.findings.append(Finding.make(
+                    "value-not-placed", "error", indicator=ind.id, location=where, name=row.name.strip(),
+                    raw=row.unit.strip(), cell=where.cell or ""))
             if not by_stt and stt_key(row.stt) and stt_key(row.stt) != stt_key(ind.stt_for(level)):
                 sub.findings.append(
                     Finding.make(
@@ -292,6 +392,17 @@ def _duplicate_severity(sub: Submission, first_id: str, value: object) -> str:
     kept = sub.cells.get(first_id)
     same = kept is not None and _text(kept.value) == _text(value)
     return "warning" if same or _blank(value) else "error"
+
+
+def _left(location: Location) -> Location:
+    """The same row one column to the left ('D14' → 'C14'): where a shifted row's value really is."""
+    m = _CELL.match(location.cell or "")
+    if not m:
+        return location
+    n = 0
+    for ch in m.group(1):
+        n = n * 26 + ord(ch) - 64
+    return replace(location, cell=f"{column_letter(max(1, n - 1))}{m.group(2)}")
 
 
 def _blank(value: object) -> bool:

@@ -331,6 +331,18 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Không tìm thấy phụ lục của bộ chỉ tiêu '{spec}' trong tệp: không dòng nào ({values} dòng có giá trị) khớp một chỉ tiêu. Kiểm tra lại tệp và --spec.",
         "No appendix of spec '{spec}' in the file: no row ({values} with a value) matches an indicator. Check the file and --spec.",
     ),
+    "row-shifted": (
+        "Dòng bị lệch sang trái một cột (tên chỉ tiêu nằm ở cột STT, số liệu ở cột Đơn vị tính); "
+        "đã đọc lại thành '{name}' ({unit}) = '{raw}', ô {cell}.",
+        "Row shifted one column to the left (the name in the STT column, the value in the unit column); "
+        "read as '{name}' ({unit}) = '{raw}', cell {cell}.",
+    ),
+    "value-not-placed": (
+        "Số liệu '{raw}' ở ô {cell} (dòng '{name}') không nằm ở cột Số liệu và không gắn được vào chỉ tiêu; "
+        "số liệu này chưa được dùng, hãy chuyển nó vào đúng ô.",
+        "Value '{raw}' at {cell} (row '{name}') is not in the value column and could not be placed; "
+        "it was not used: move it to the right cell.",
+    ),
     "unmapped-row": (
         "Không nhận ra dòng '{stt} {name}' trong bộ chỉ tiêu; giá trị '{raw}' không được đưa vào chỉ tiêu nào.",
         "Row '{stt} {name}' matches no indicator; value '{raw}' reached no indicator.",
@@ -953,6 +965,7 @@ FINDING_SEVERITY: dict[str, str] = {
     "unknown-level": "stop", "invalid-period": "stop", "no-appendix": "stop",
     "unmapped-row": "error/warning", "duplicate-row": "error/warning", "stt-mismatch": "info",
     "value-on-group": "info/error", "level-not-reporting": "warning", "formula-cell": "warning",
+    "row-shifted": "info", "value-not-placed": "error",
     "merged-value-cell": "warning", "cell-outside-table": "warning", "sheet-unresolvable": "warning", "cells-beyond-columns": "warning",
     "file-not-regular": "stop",
     # computing and rules
