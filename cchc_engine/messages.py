@@ -515,6 +515,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "pip could not install/uninstall ({packages}); exit code {status}. See pip's messages above.",
     ),
     # --- reading: why a file cannot be read (the {error} of file-unreadable) ------------
+    "kind-docx": ("tệp Word (.docx)", "the Word (.docx) file"),
     "kind-ods": ("tệp OpenDocument (.ods)", "the OpenDocument (.ods) file"),
     "kind-xls": ("tệp Excel 97-2003 (.xls)", "the Excel 97-2003 (.xls) file"),
     "kind-xlsx": ("tệp Excel .xlsx", "the Excel .xlsx file"),
@@ -933,6 +934,7 @@ FORM_TEXT: dict[str, str] = {
     "value": "Số liệu",
     "note": "Ghi chú",
     "of_which": "Trong đó",
+    "table": "Bảng",  # a Word table's sheet name: "Bảng 3" (its position in the report)
 }
 
 

@@ -23,10 +23,10 @@ from typing import Optional
 from cchc_engine.findings import Finding, Location
 from cchc_engine.grid import Cell, Grid, Sheet, column_letter
 from cchc_engine.layout import header_columns
+from cchc_engine.messages import FORM_TEXT, render
 from cchc_engine.readers import container as C
 from cchc_engine.textnorm import clean_cell_text
 
-WHAT = "tệp Word (.docx)"
 HEAD, CAPTIONS = 8, 6  # letterhead lines kept; paragraphs above a table taken as its title rows
 MAX_HEAD_CHARS, MAX_CAPTION_CHARS = 120, 300  # longer paragraphs are narrative, not titles
 _FOOTNOTE_MARK = re.compile(r"[\d*()]{1,4}")
@@ -155,13 +155,13 @@ class _Document:
 def read_docx(path: Path) -> Grid:
     """The appendix tables of a .docx as a Grid (see the module docstring)."""
     try:
-        with C.open_zip(path, WHAT) as zf:
+        with C.open_zip(path, render("kind-docx", {})) as zf:
             if "word/document.xml" not in zf.namelist():
                 raise C.Refused("read-not-docx")
             doc = _Document()
             C.parse_part(zf, "word/document.xml", doc.start, doc.end, doc.chars)
     except Exception as exc:  # zipfile, zlib, expat and our refusals: one located line
-        raise C.describe(exc, path, WHAT) from None
+        raise C.describe(exc, path, render("kind-docx", {})) from None
     grid = Grid(file=str(path), text_lines=list(doc.head))
     letterhead: list[str] = []  # a table above the appendix: "UBND HUYỆN …" beside the national motto
     last: Optional[tuple[_Table, Sheet]] = None
@@ -170,7 +170,7 @@ def read_docx(path: Path) -> Grid:
         if last and not table.text_before and table.index == last[0].index + 1 and width == len(last[1].rows[-1]):
             sheet = last[1]  # the same appendix after a page break: its rows continue the sheet
         elif any(header_columns([row]) is not None for row in table.rows[:10]):
-            sheet = grid.add_sheet(f"Bảng {table.index}")
+            sheet = grid.add_sheet(f"{FORM_TEXT['table']} {table.index}")
             for line in table.captions:
                 sheet.append([line])
                 sheet.merges.append((len(sheet.rows), 1, len(sheet.rows), max(1, width)))
@@ -200,7 +200,7 @@ def read_docx(path: Path) -> Grid:
 class DocxReader:
     name = "docx"
     suffixes = (".docx", ".doc")  # a .doc gets one line saying how to convert it
-    description = "Báo cáo Word (.docx) có bảng phụ lục thống kê"
+    description = "The Word report (.docx) as sent: its appendix tables"
 
     def sniff(self, path: Path) -> bool:
         try:
