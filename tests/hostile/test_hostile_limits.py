@@ -109,9 +109,9 @@ def test_line_map_walks_each_node_once() -> None:
     # a fan of aliases: 30 levels of two aliases each would be 2^30 paths
     text = "a0: &a0 [x]\n" + "".join(f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}]\n" for i in range(1, 31))
     node = yaml.compose(text)
-    start = time.perf_counter()
+    start = time.process_time()
     lines = _line_map(node)
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
     assert lines[("a30",)] == 31
 
 

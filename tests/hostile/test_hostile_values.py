@@ -84,9 +84,9 @@ def test_4299_digits_in_a_percent_cell_are_invalid_not_a_crash() -> None:
 )
 @pytest.mark.parametrize("ind", [COUNT, PERCENT, NUMBER], ids=lambda i: i.type)
 def test_normalise_is_fast_on_a_million_adversarial_characters(raw: str, ind: Indicator) -> None:
-    start = time.perf_counter()
+    start = time.process_time()
     normalise(raw, ind)
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
 
 
 @pytest.mark.parametrize(
@@ -96,9 +96,9 @@ def test_normalise_is_fast_on_a_million_adversarial_characters(raw: str, ind: In
 def test_decimals_written_is_linear(text: str, decimals: int) -> None:
     from cchc_engine.values import decimals_written
 
-    start = time.perf_counter()
+    start = time.process_time()
     assert decimals_written(text) == decimals
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
 
 
 def test_a_percent_with_150000_spaces_and_a_fullwidth_sign_is_compared_quickly(tmp_path) -> None:
@@ -112,9 +112,9 @@ def test_a_percent_with_150000_spaces_and_a_fullwidth_sign_is_compared_quickly(t
                       "ty_le_hoan_thanh_ke_hoach": "76,74" + " " * 150_000 + "\uff05"}}
     p = tmp_path / "spaces.json"
     p.write_text(json.dumps(sub), encoding="utf-8")
-    start = time.perf_counter()
+    start = time.process_time()
     code, out, err = cli("compute", "--spec", "2023", str(p), "-f", "json")
-    assert time.perf_counter() - start < 5
+    assert time.process_time() - start < 5
     assert code == 1, err
     found = [(f["indicator"], f["code"]) for f in json.loads(out)["findings"]]
     assert ("ty_le_hoan_thanh_ke_hoach", "ratio-mismatch") in found
