@@ -116,10 +116,10 @@ def test_huge_span_and_row_counts_are_bounded(tmp_path):
     assert [f.code for f in grid.findings] == ["cells-beyond-columns"]  # "far" did not vanish silently
     rows = "<w:tr/>" * (container.MAX_CELLS_TOTAL + 1)
     path = write_docx(tmp_path / "big.docx", "<w:tbl>" + HEADER + rows + "</w:tbl>")
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU time: other load on the machine must not fail the guard
     with pytest.raises(CchcError) as err:
         read_docx(path)
-    assert time.perf_counter() - t0 < 10
+    assert time.process_time() - t0 < 10
     assert "100.000" in str(err.value) and "big.docx" in str(err.value)
 
 
@@ -127,9 +127,9 @@ def test_long_narrative_reads_fast(tmp_path):
     # 50,000 narrative paragraphs (a real report has ~300), each longer than a title line.
     narrative = (_p("Thực hiện kế hoạch của UBND huyện về cải cách hành chính. " * 6) + _p("Ngắn.")) * 50_000
     path = write_docx(tmp_path / "long.docx", narrative + _p("Phụ lục") + "<w:tbl>" + HEADER + _row("1.", "Số văn bản", "Văn bản", "5") + "</w:tbl>")
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     grid = read_docx(path)
-    assert time.perf_counter() - t0 < 20
+    assert time.process_time() - t0 < 20
     assert [[c.value for c in r] for r in grid.sheets[0].rows][:2] == [["Ngắn."], ["Phụ lục"]]
     assert len(grid.text_lines) <= 20  # the narrative is not kept
 
