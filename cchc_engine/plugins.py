@@ -48,7 +48,44 @@ DEFAULT_PLUGINS = (
     "cchc_engine.writers.xlsx",
     "cchc_engine.writers.matrix",
 )
+# The hooks each built-in implements, so that it can be registered without importing it:
+# `cchc --help` needs only register_commands, and importing every reader and writer (zipfile,
+# csv, the result model, ...) was a third of its time. Each is a `register_*(register)` hook;
+# tests/test_plugin_lazy.py checks this table against the modules themselves.
+BUILTIN_HOOKS: dict[str, tuple[str, ...]] = {
+    "cchc_engine.builtin.specs": ("register_specs",),
+    "cchc_engine.readers.xlsx": ("register_readers",),
+    "cchc_engine.readers.xls": ("register_readers",),
+    "cchc_engine.readers.ods": ("register_readers",),
+    "cchc_engine.readers.plain": ("register_readers",),
+    "cchc_engine.writers.table": ("register_writers",),
+    "cchc_engine.writers.json": ("register_writers",),
+    "cchc_engine.writers.csv": ("register_writers",),
+    "cchc_engine.writers.md": ("register_writers",),
+    "cchc_engine.writers.xlsx": ("register_writers",),
+    "cchc_engine.writers.matrix": ("register_writers",),
+}
 BUILTIN_PREFIX = "cchc_engine."
+
+
+class LazyBuiltin:
+    """Stands in for a built-in plugin module: its hooks import the module on first call."""
+
+    def __init__(self, module: str, hooks: Sequence[str]):
+        self.__name__ = module
+        for hook in hooks:
+            setattr(self, hook, hookspecs.hookimpl(self._forward(module, hook)))
+
+    @staticmethod
+    def _forward(module: str, hook: str) -> Callable[..., Any]:
+        def impl(register: Callable[..., None]) -> Any:
+            return getattr(importlib.import_module(module), hook)(register)
+
+        impl.__name__ = impl.__qualname__ = hook
+        return impl
+
+    def __repr__(self) -> str:
+        return f"<lazy built-in {self.__name__}>"
 REGISTRY_HOOKS = {"readers": "register_readers", "writers": "register_writers", "specs": "register_specs"}
 
 # Which plugin's hookimpl is running (register() callbacks attribute items by it),
@@ -252,7 +289,9 @@ class PluginHost:
         for name in self.defaults:
             if self.pm.get_plugin(name) is None:
                 try:
-                    self.pm.register(importlib.import_module(name), name=name)
+                    hooks = BUILTIN_HOOKS.get(name)
+                    plugin = LazyBuiltin(name, hooks) if hooks is not None else importlib.import_module(name)
+                    self.pm.register(plugin, name=name)
                     self.info[name] = PluginInfo("cchc-engine", _engine_version(), "builtin")
                 except Exception as exc:  # a broken built-in is reported like any plugin
                     self.fail(name, exc)
@@ -270,10 +309,15 @@ class PluginHost:
         return self
 
     def _load_entry_points(self) -> None:
-        import importlib.metadata  # ~100 ms: only when entry points are wanted
+        from . import entrypoints
 
         try:
-            eps = list(importlib.metadata.entry_points(group="cchc"))
+            try:
+                eps: list[Any] = entrypoints.entry_points("cchc")  # no importlib.metadata: ~100 ms of --help
+            except entrypoints.Unsupported:
+                import importlib.metadata
+
+                eps = list(importlib.metadata.entry_points(group="cchc"))
         except Exception as exc:  # a broken distribution's metadata must not stop the core
             self.fail("entry-points", exc)
             return
