@@ -162,3 +162,11 @@ def test_hook_choose_reader_example(tmp_path):
         code, out, err = run_compute(path, fmt="json")
     assert code == 0, err
     assert json.loads(out)["indicators"][1]["value"] == 50.0
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    """.ci/run is what CI executes; it must be the README's quick-start test command, verbatim."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = next(line for line in readme.splitlines() if line.endswith("python -m pytest"))
+    ci_lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert command in ci_lines
