@@ -8,9 +8,11 @@ JSON Schema generated from them). Semantic checks that need the whole spec
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Iterator, Literal, Optional, Union
+from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, field_validator, model_validator
+
+from .behaviour import FormBehaviour, IndicatorBehaviour, SpecBehaviour
 
 ID_PATTERN = r"^[a-z_][a-z0-9_]*(\.[a-z0-9_]+)*$"
 _ID_RE = re.compile(ID_PATTERN)
@@ -82,7 +84,7 @@ class Aggregate(_Strict):
         return self
 
 
-class Indicator(_Strict):
+class Indicator(_Strict, IndicatorBehaviour):
     """One row of the appendix."""
 
     id: str = Field(pattern=ID_PATTERN, description="Stable id, unique in the spec; formulas refer to it.")
@@ -152,56 +154,8 @@ class Indicator(_Strict):
             raise ValueError(f"chỉ tiêu '{self.id}' không có dòng in (row: none) thì không có chỉ tiêu con")
         return self
 
-    @property
-    def row_kind(self) -> str:
-        """'item', 'breakdown' or 'none' (the default keeps the old 'empty stt = Trong đó' convention)."""
-        if self.row is not None:
-            return self.row
-        if self.note_of:
-            return "none"
-        return "breakdown" if not self.stt else "item"
 
-    @property
-    def printed(self) -> bool:
-        return self.row_kind != "none"
-
-    @property
-    def shown_unit(self) -> str:
-        """The unit results show: what the value means, not what the template happens to print."""
-        return self.meant_unit or self.unit
-
-    def stt_for(self, level: Optional[str]) -> str:
-        return self.stt_at.get(level, self.stt) if level else self.stt
-
-    def name_for(self, level: Optional[str]) -> str:
-        return self.name_at.get(level, self.name) if level else self.name
-
-    def applies_to(self, level: Optional[str]) -> bool:
-        return level is None or self.levels is None or level in self.levels
-
-    def walk(self) -> Iterator["Indicator"]:
-        yield self
-        for child in self.children:
-            yield from child.walk()
-
-    @property
-    def has_value(self) -> bool:
-        return self.type != "group"
-
-    @property
-    def aggregate_method(self) -> Aggregate:
-        if self.aggregate is not None:
-            return self.aggregate
-        if self.formula and self.type in ("percent", "number", "count"):
-            return Aggregate(method="formula")
-        if self.type in ("count", "number"):
-            return Aggregate(method="sum")
-        if self.type == "choice":
-            return Aggregate(method="min")
-        return Aggregate(method="none")
-
-
-class Form(_Strict):
+class Form(_Strict, FormBehaviour):
     """A Biểu mẫu (2023 has seven; 2021 has one); STT restarts in each."""
 
     id: str = Field(pattern=ID_PATTERN)
@@ -213,10 +167,6 @@ class Form(_Strict):
         "its STT ('I', 'II', …) or its first words ('Phần A'); numbering restarts after it.",
     )
     indicators: list[Indicator]
-
-    def walk(self) -> Iterator[Indicator]:
-        for ind in self.indicators:
-            yield from ind.walk()
 
 
 class Rule(_Strict):
@@ -287,7 +237,7 @@ class RulesPatch(_Strict):
     add: list[Rule] = Field(default_factory=list)
 
 
-class Spec(_Strict):
+class Spec(_Strict, SpecBehaviour):
     """One year's (or one province's) statistics template.
 
     A spec with ``extends`` has no ``forms`` of its own: it names a parent spec and
@@ -339,41 +289,6 @@ class Spec(_Strict):
                 raise ValueError("các thao tác kế thừa (add, replace, remove, move, renumber, rules.add) cần 'extends'")
         return self
 
-    @property
-    def rule_list(self) -> list[Rule]:
-        return self.rules if isinstance(self.rules, list) else []
 
-    # -- lookups (computed once; specs are immutable after loading) --------------
-
-    def indicators(self) -> Iterator[tuple[Form, Indicator]]:
-        for form in self.forms:
-            for ind in form.walk():
-                yield form, ind
-
-    def index(self) -> dict[str, Indicator]:
-        if self._index is None:
-            self._index = {ind.id: ind for _, ind in self.indicators()}
-        return self._index
-
-    def form_of(self) -> dict[str, Form]:
-        if self._form_of is None:
-            self._form_of = {ind.id: form for form, ind in self.indicators()}
-        return self._form_of
-
-    def level_ids(self) -> list[str]:
-        return [lv.id for lv in self.levels]
-
-    def level(self, key: str) -> Optional[Level]:
-        from ..textnorm import name_key
-
-        k = name_key(key)
-        for lv in self.levels:
-            if k in {name_key(lv.id), name_key(lv.name), *(name_key(a) for a in lv.aliases)}:
-                return lv
-        return None
-
-    def indicator_count(self) -> int:
-        return sum(1 for _, ind in self.indicators() if ind.has_value)
-
-
+Indicator.aggregate_class = Aggregate
 Indicator.model_rebuild()

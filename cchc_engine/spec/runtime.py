@@ -7,16 +7,17 @@ a model is carried without a change here), and the same lookup methods. A
 compiled spec in this form pickles small and loads from the cache
 (``spec/cache.py``) without importing pydantic.
 
-A model class that has methods of its own has a class of the same name here
-with the same methods; ``tests/test_spec_cache.py`` fails when a model gains a
-method (or a field) the runtime form lacks, and compares their answers on every
-bundled spec.
+Both forms get their methods from the same mixins (``spec/behaviour.py``);
+``tests/test_spec_cache.py`` fails when a model gains a method (or a field) the
+runtime form lacks, and compares their answers on every bundled spec.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Optional
+
+from .behaviour import FormBehaviour, IndicatorBehaviour, SpecBehaviour
 
 if TYPE_CHECKING:
     from .. import expr as ex
@@ -51,10 +52,8 @@ class Choice(Record):
     pass
 
 
-class Form(Record):
-    def walk(self) -> Iterator["Indicator"]:
-        for ind in self.indicators:
-            yield from ind.walk()
+class Form(Record, FormBehaviour):
+    pass
 
 
 class Rule(Record):
@@ -66,91 +65,13 @@ class Aggregate(Record):
         super().__init__(method=method, code=code, **fields)
 
 
-class Indicator(Record):
-    def stt_for(self, level: Optional[str]) -> str:
-        return self.stt_at.get(level, self.stt) if level else self.stt
-
-    def name_for(self, level: Optional[str]) -> str:
-        return self.name_at.get(level, self.name) if level else self.name
-
-    def applies_to(self, level: Optional[str]) -> bool:
-        return level is None or self.levels is None or level in self.levels
-
-    def walk(self) -> Iterator["Indicator"]:
-        yield self
-        for child in self.children:
-            yield from child.walk()
-
-    @property
-    def has_value(self) -> bool:
-        return self.type != "group"
-
-    @property
-    def row_kind(self) -> str:
-        if self.row is not None:
-            return self.row
-        if self.note_of:
-            return "none"
-        return "breakdown" if not self.stt else "item"
-
-    @property
-    def printed(self) -> bool:
-        return self.row_kind != "none"
-
-    @property
-    def shown_unit(self) -> str:
-        return self.meant_unit or self.unit
-
-    @property
-    def aggregate_method(self) -> Aggregate:
-        if self.aggregate is not None:
-            return self.aggregate
-        if self.formula and self.type in ("percent", "number", "count"):
-            return Aggregate(method="formula")
-        if self.type in ("count", "number"):
-            return Aggregate(method="sum")
-        if self.type == "choice":
-            return Aggregate(method="min")
-        return Aggregate(method="none")
+class Indicator(Record, IndicatorBehaviour):
+    aggregate_class = Aggregate
 
 
-class Spec(Record):
+class Spec(Record, SpecBehaviour):
     _index: Optional[dict[str, Indicator]] = None
     _form_of: Optional[dict[str, Form]] = None
-
-    @property
-    def rule_list(self) -> list[Rule]:
-        return self.rules if isinstance(self.rules, list) else []
-
-    def indicators(self) -> Iterator[tuple[Form, Indicator]]:
-        for form in self.forms:
-            for ind in form.walk():
-                yield form, ind
-
-    def index(self) -> dict[str, Indicator]:
-        if self._index is None:
-            self._index = {ind.id: ind for _, ind in self.indicators()}
-        return self._index
-
-    def form_of(self) -> dict[str, Form]:
-        if self._form_of is None:
-            self._form_of = {ind.id: form for form, ind in self.indicators()}
-        return self._form_of
-
-    def level_ids(self) -> list[str]:
-        return [lv.id for lv in self.levels]
-
-    def level(self, key: str) -> Optional[Level]:
-        from ..textnorm import name_key
-
-        k = name_key(key)
-        for lv in self.levels:
-            if k in {name_key(lv.id), name_key(lv.name), *(name_key(a) for a in lv.aliases)}:
-                return lv
-        return None
-
-    def indicator_count(self) -> int:
-        return sum(1 for _, ind in self.indicators() if ind.has_value)
 
     def __getstate__(self) -> dict[str, Any]:
         return _public(self)  # the lookups are rebuilt on first use
