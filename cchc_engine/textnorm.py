@@ -151,6 +151,8 @@ def stt_key(text: object) -> str:
 _TCVN3_ONLY = frozenset("¨©ª«¬\u00ad®µ¶·¸¹»¼½¾ÇÎÏÐ×Þßçîþ")
 # Marks both produce (VNI: ø huyền, û hỏi, ï nặng, ä/å/ë/ü hats, ö ư, ñ đ, æ ỉ):
 _SHARED = frozenset("øûïåäëüöñæÙØÛÏÅÄËÜÖÑÆ")
+_TCVN3_ONLY_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(_TCVN3_ONLY)) + "]")
+_SHARED_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(_SHARED - _TCVN3_ONLY)) + "]")  # Ï counts as TCVN3
 _LEGACY_MIN_MARKS = 3
 _LEGACY_SCAN_CHARS = 200_000
 
@@ -166,14 +168,11 @@ def legacy_font(texts: Iterable[str]) -> Optional[str]:
     for text in texts:
         if not isinstance(text, str) or text.isascii():
             continue
-        for ch in text[:_LEGACY_SCAN_CHARS]:
-            if ord(ch) < 0x80:
-                continue
-            accented += 1
-            if ch in _TCVN3_ONLY:
-                tcvn += 1
-            elif ch in _SHARED:
-                shared += 1
+        # Counted by C loops (one per class), not a Python loop per character: this runs on every file.
+        chunk = text[:_LEGACY_SCAN_CHARS]
+        accented += len(chunk) - len(chunk.encode("ascii", "ignore"))
+        tcvn += len(_TCVN3_ONLY_RE.findall(chunk))
+        shared += len(_SHARED_RE.findall(chunk))
         seen += len(text)
         if seen > _LEGACY_SCAN_CHARS:
             break

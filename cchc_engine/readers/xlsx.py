@@ -85,15 +85,40 @@ def _number(text: str):
         return clean_cell_text(text)
 
 
+# "B12" → (12, 2): the same few hundred references recur in every file of a run (one
+# template), so a dict lookup replaces a regex match and a letters loop per cell. Bounded.
+_REFS: dict[str, tuple[int, int]] = {}
+_REFS_MAX = 100_000
+
+
+def _ref(r: str) -> Optional[tuple[int, int]]:
+    got = _REFS.get(r)
+    if got is None:
+        m = _REF.fullmatch(r)
+        if not m:
+            return None
+        got = (int(m.group(2)), _col_number(m.group(1)))
+        if len(_REFS) >= _REFS_MAX:
+            _REFS.clear()
+        _REFS[r] = got
+    return got
+
+
 class _SheetParser:
-    """Cells of one sheet part, counted against the limits as they come."""
+    """Cells of one sheet part, counted against the limits as they come.
+
+    The handlers run once per element (thousands per file): the open cell lives in
+    plain attributes (``ct``/``cs``/``cv``/``cf``/``cis``, ``inc`` while inside a
+    ``<c>``) and the common tags are tested first."""
 
     def __init__(self, book: Book, name: str):
         self.book, self.sheet = book, book.grid.add_sheet(name)
+        self.budget = book.budget
         self.rows: dict[int, dict[int, Cell]] = {}
         self.row = self.col = self.cells = self.nrows = 0
         self.beyond = C.Beyond()
-        self.c: Optional[dict] = None
+        self.inc = False
+        self.ct, self.cs, self.cv, self.cf, self.cis = "n", "0", None, False, None
         self.buf: list[str] = []
         self.collect = False
         self.skip = 0
@@ -101,32 +126,34 @@ class _SheetParser:
     def start(self, tag: str, a: dict) -> None:
         if ":" in tag:
             tag = C.local(tag)
-        if tag == "row":
+        if tag == "c":
+            self.cells += 1
+            budget = self.budget
+            budget.cells_total += 1
+            if self.cells > C.MAX_CELLS:
+                raise C.Refused("read-too-many-cells-sheet", sheet=self.sheet.name, max=C.MAX_CELLS)
+            if budget.cells_total > C.MAX_CELLS_TOTAL:
+                raise C.Refused("read-too-many-cells", max=C.MAX_CELLS_TOTAL)
+            rc = _ref(a.get("r", ""))
+            if rc is not None:
+                self.row, self.col = rc
+            else:
+                self.col += 1
+            self.inc = True
+            self.ct, self.cs, self.cv, self.cf, self.cis = a.get("t", "n"), a.get("s", "0"), None, False, None
+        elif self.inc and (tag == "v" or tag == "t" or tag == "f"):
+            self.buf.clear()
+            self.collect = not self.skip
+            if tag == "f":
+                self.cf = True
+        elif tag == "row":
             self.nrows += 1
             if self.nrows > C.MAX_ROWS:
                 raise C.Refused("read-too-many-rows", sheet=self.sheet.name, max=C.MAX_ROWS)
             self.row = int(a["r"]) if a.get("r", "").isdigit() else self.row + 1
             self.col = 0
-        elif tag == "c":
-            self.cells += 1
-            self.book.budget.cells_total += 1
-            if self.cells > C.MAX_CELLS:
-                raise C.Refused("read-too-many-cells-sheet", sheet=self.sheet.name, max=C.MAX_CELLS)
-            if self.book.budget.cells_total > C.MAX_CELLS_TOTAL:
-                raise C.Refused("read-too-many-cells", max=C.MAX_CELLS_TOTAL)
-            m = _REF.fullmatch(a.get("r", ""))
-            if m:
-                self.row, self.col = int(m.group(2)), _col_number(m.group(1))
-            else:
-                self.col += 1
-            self.c = {"t": a.get("t", "n"), "s": a.get("s", "0"), "v": None, "f": False, "is": None}
         elif tag == "rPh":
             self.skip += 1
-        elif self.c is not None and tag in ("v", "t", "f"):
-            self.buf.clear()
-            self.collect = not self.skip
-            if tag == "f":
-                self.c["f"] = True
         elif tag == "mergeCell":
             m = _RANGE.fullmatch(a.get("ref", "")[:30])
             if m and len(self.sheet.merges) < C.MAX_CELLS:
@@ -135,32 +162,31 @@ class _SheetParser:
 
     def text(self, s: str) -> None:
         if self.collect:  # only kept text costs memory: that is what the budget counts
-            self.book.budget.add_text(len(s))
+            self.budget.add_text(len(s))
             self.buf.append(s)
 
     def end(self, tag: str) -> None:
-        c = self.c
-        if c is None:
+        if not self.inc:
             return
         if ":" in tag:
             tag = C.local(tag)
         if tag == "v":
-            c["v"] = "".join(self.buf)
+            self.cv = "".join(self.buf)
+        elif tag == "c":
+            self.inc = False
+            self._cell()
         elif tag == "t":
-            c["is"] = (c["is"] or "") + "".join(self.buf)
+            self.cis = (self.cis or "") + "".join(self.buf)
         elif tag == "rPh":
             self.skip -= 1
-        elif tag == "c":
-            self._cell(c)
-            self.c = None
         self.collect = False
 
-    def _cell(self, c: dict) -> None:
-        t, v = c["t"], c["v"] or None
+    def _cell(self) -> None:
+        t, v, s = self.ct, self.cv or None, self.cs
         value = None
-        style = int(c["s"]) if c["s"].isdigit() else 0
+        style = int(s) if s.isdigit() else 0
         if t == "inlineStr":
-            value = clean_cell_text(c["is"]) if c["is"] is not None else None
+            value = clean_cell_text(self.cis) if self.cis is not None else None
         elif v is not None:
             if t == "s":
                 value = self.book.strings[int(v)]
@@ -180,7 +206,7 @@ class _SheetParser:
                         value = _from_excel(value, self.book.epoch)
                     except (OverflowError, ValueError):
                         value = "#VALUE!"  # a date format on a serial no date can have, as openpyxl reads it
-        formula = c["f"] and value is None
+        formula = self.cf and value is None
         if self.col in self.rows.get(self.row, ()):
             # Excel never writes a cell twice; a second copy would silently replace the first
             raise C.Refused("read-duplicate-cell", sheet=self.sheet.name, cell=f"{column_letter(self.col)}{self.row}")
