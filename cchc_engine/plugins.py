@@ -133,14 +133,29 @@ class PluginInfo:
 class Registry:
     """A collection filled by a register_* hook; duplicate names are one clear error."""
 
-    def __init__(self, host: "PluginHost", kind: str, hook: str, key: Callable[[Any], str], required: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        host: "PluginHost",
+        kind: str,
+        hook: str,
+        key: Callable[[Any], str],
+        required: tuple[str, ...] | Callable[[], tuple[str, ...]] = (),
+    ):
         self.host = host
         self.kind = kind  # catalogue code of the noun, e.g. "registry-writers" → "Định dạng"
         self.hook = hook
         self.key = key
-        self.required = required  # attributes of the protocol (cchc_engine.protocols)
+        # attributes of the protocol (cchc_engine.protocols); a callable is asked when first
+        # needed, so that a host made for `cchc --help` does not import the protocols' models
+        self._required = required
         self.items: dict[str, Registered] = {}
         self._filled = False
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        if callable(self._required):
+            self._required = self._required()
+        return self._required
 
     def noun(self) -> str:
         from .messages import render
@@ -242,8 +257,8 @@ class PluginHost:
         self.problems: list[Finding] = []  # shown once on stderr by the CLI
         self.errors: dict[str, list[str]] = {}  # plugin → problem messages, for `cchc plugins`
         self.info: dict[str, PluginInfo] = {}
-        self.readers = Registry(self, "registry-readers", "register_readers", key=lambda r: r.name, required=_reader_attrs())
-        self.writers = Registry(self, "registry-writers", "register_writers", key=lambda w: w.name, required=_writer_attrs())
+        self.readers = Registry(self, "registry-readers", "register_readers", key=lambda r: r.name, required=_reader_attrs)
+        self.writers = Registry(self, "registry-writers", "register_writers", key=lambda w: w.name, required=_writer_attrs)
         self._specs: Optional[Registry] = None
         self._collected: dict[str, list[tuple[str, tuple, dict]]] = {}
         self._loaded = False

@@ -45,7 +45,7 @@ def test_help_imports_no_reader_writer_nor_importlib_metadata():
         "    try: main(['--help'])\n"
         "    except SystemExit: pass\n"
         "mods = [m for m in sys.modules if m.startswith(('cchc_engine.readers', 'cchc_engine.writers'))\n"
-        "        or m in ('importlib.metadata', 'zipfile')]\n"
+        "        or m in ('importlib.metadata', 'zipfile', 'cchc_engine.protocols')]\n"
         "print(__import__('json').dumps({'mods': sorted(mods), 'help': out.getvalue()}))\n"
     )
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)

@@ -11,7 +11,6 @@ entities, Markdown emphasis and heading marks.
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 from typing import Callable, Optional
@@ -34,6 +33,8 @@ _MARKDOWN = re.compile(r"^[#>\s]+|\*\*|__|\\(?=[_*#])")
 
 def clean(cell: str) -> str:
     """A cell as printed: footnote marks and HTML tags dropped, entities decoded, spaces collapsed."""
+    import html  # here, not at import: every `cchc` run (even --help) imports the plugin
+
     text = html.unescape(strip_markup(cell[:MAX_CELL], footnote="", tag=""))
     return " ".join(clean_cell_text(text).replace("\u00a0", " ").split())
 
