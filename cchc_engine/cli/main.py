@@ -8,7 +8,6 @@ traceback, unless --debug.
 from __future__ import annotations
 
 import sys
-import traceback
 from pathlib import Path
 from typing import Any, Optional
 
@@ -47,6 +46,8 @@ class CchcGroup(click.Group):
         except CchcError as exc:
             show_plugin_problems()  # a plugin's warning comes before the fatal line it caused
             if debug:
+                import traceback  # only with --debug: not on every run
+
                 traceback.print_exc()
             for finding in exc.findings:
                 click.echo(error_line(finding), err=True)
@@ -65,6 +66,8 @@ class CchcGroup(click.Group):
         except Exception as exc:  # the last line of defence: never a traceback
             show_plugin_problems()
             if debug:
+                import traceback  # only with --debug: not on every run
+
                 traceback.print_exc()
             error = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
             click.echo(render("cli-error-prefix", {"text": render("internal-error", {"error": error})}), err=True)
