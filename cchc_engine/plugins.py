@@ -68,24 +68,25 @@ BUILTIN_HOOKS: dict[str, tuple[str, ...]] = {
 BUILTIN_PREFIX = "cchc_engine."
 
 
-class LazyBuiltin:
-    """Stands in for a built-in plugin module: its hooks import the module on first call."""
+def lazy_builtin(module: str, hooks: Sequence[str]) -> Any:
+    """Stands in for a built-in plugin module: its hooks import the module on first call.
 
-    def __init__(self, module: str, hooks: Sequence[str]):
-        self.__name__ = module
-        for hook in hooks:
-            setattr(self, hook, hookspecs.hookimpl(self._forward(module, hook)))
+    A bare module object, so pluggy's scan of its attributes at registration sees
+    only the hooks (an instance would show it every dunder of its class)."""
+    import types
 
-    @staticmethod
-    def _forward(module: str, hook: str) -> Callable[..., Any]:
-        def impl(register: Callable[..., None]) -> Any:
-            return getattr(importlib.import_module(module), hook)(register)
+    stand_in = types.ModuleType(module, "lazy stand-in for a built-in plugin")
+    for hook in hooks:
+        setattr(stand_in, hook, hookspecs.hookimpl(_forward(module, hook)))
+    return stand_in
 
-        impl.__name__ = impl.__qualname__ = hook
-        return impl
 
-    def __repr__(self) -> str:
-        return f"<lazy built-in {self.__name__}>"
+def _forward(module: str, hook: str) -> Callable[..., Any]:
+    def impl(register: Callable[..., None]) -> Any:
+        return getattr(importlib.import_module(module), hook)(register)
+
+    impl.__name__ = impl.__qualname__ = hook
+    return impl
 REGISTRY_HOOKS = {"readers": "register_readers", "writers": "register_writers", "specs": "register_specs"}
 
 # Which plugin's hookimpl is running (register() callbacks attribute items by it),
@@ -305,7 +306,7 @@ class PluginHost:
             if self.pm.get_plugin(name) is None:
                 try:
                     hooks = BUILTIN_HOOKS.get(name)
-                    plugin = LazyBuiltin(name, hooks) if hooks is not None else importlib.import_module(name)
+                    plugin = lazy_builtin(name, hooks) if hooks is not None else importlib.import_module(name)
                     self.pm.register(plugin, name=name)
                     self.info[name] = PluginInfo("cchc-engine", _engine_version(), "builtin")
                 except Exception as exc:  # a broken built-in is reported like any plugin

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, BinaryIO, Callable, Optional
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Optional
 
 from cchc_engine import hookimpl
 from cchc_engine.messages import CATALOG, fmt_number
-from cchc_engine.result import IndicatorResult, Result
+
+if TYPE_CHECKING:  # annotations only: the plugin is imported on every run, even --help
+    from cchc_engine.result import IndicatorResult, Result
 
 __version__ = "0.1.0"
 
