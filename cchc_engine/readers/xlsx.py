@@ -193,7 +193,9 @@ class _SheetParser:
             elif t in ("str", "e"):
                 value = clean_cell_text(v)
             elif t == "b":
-                value = v.strip() in ("1", "true")
+                flag = v.strip().lower()
+                # anything but 0/1/true/false stays text: values.py reports it instead of a guessed False
+                value = flag in ("1", "true") if flag in ("0", "1", "true", "false") else clean_cell_text(v)
             elif t == "d":
                 try:
                     value = dt.datetime.fromisoformat(v.replace("Z", "+00:00"))
