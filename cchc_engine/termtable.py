@@ -5,6 +5,11 @@ within the width; values and codes are never wrapped or cut, and no text is
 ever dropped. The width is ``COLUMNS`` when set, else the terminal's when stdout
 is one; piped output (and ``--wide``) is not wrapped at all, so scripts and
 files see one line per row.
+
+Bidi controls (U+202E and friends) are removed from everything shown, whatever
+it came from (a cell, a spec name, a plugin's finding, an option): a terminal
+that honours them would print the row reordered, so what the officer reads
+would not be what the file says.
 """
 
 from __future__ import annotations
@@ -17,9 +22,13 @@ import sys
 import textwrap
 from typing import Any, Callable, Optional, Sequence
 
+from .textnorm import BIDI_CONTROLS
+
 SEP = 2  # tabulate's "simple" format puts two spaces between columns
 HEADER_PAD = 2  # tabulate's MIN_PADDING around headers
 MIN_WRAP = 12  # a wrapped column narrower than this reads worse than a long line
+
+_NO_BIDI = dict.fromkeys(map(ord, BIDI_CONTROLS))
 
 _wide: contextvars.ContextVar[bool] = contextvars.ContextVar("cchc_wide", default=False)
 
@@ -41,6 +50,11 @@ def terminal_width() -> Optional[int]:
     except (AttributeError, ValueError):
         return None
     return shutil.get_terminal_size().columns
+
+
+def shown(text: str) -> str:
+    """``text`` as the terminal may show it: without bidi controls."""
+    return text.translate(_NO_BIDI) if not text.isascii() else text
 
 
 def _width(text: str) -> int:
@@ -128,8 +142,8 @@ def fit(
     ``width=None`` asks :func:`terminal_width`. Cells are shown as given
     (no number parsing, whitespace kept: indentation shows depth).
     """
-    cells = [["" if v is None else str(v) for v in row] for row in rows]
-    head = [str(h) for h in headers]
+    cells = [["" if v is None else shown(str(v)) for v in row] for row in rows]
+    head = [shown(str(h)) for h in headers]
     limit = terminal_width() if width is None else width
     if limit and tablefmt == "simple":
         ncols = len(head)
@@ -175,6 +189,7 @@ def _accepts(func: Callable[..., Any], arg: str) -> bool:
 
 def fit_line(text: str, width: Optional[int]) -> str:
     """A plain line (title, summary) wrapped at ``width`` on word boundaries; nothing cut."""
+    text = shown(text)
     if not width or _width(text) <= width:
         return text
     return "\n".join(textwrap.wrap(text, width=width, break_long_words=True, break_on_hyphens=False)) or text

@@ -21,11 +21,16 @@ import re
 import unicodedata
 from typing import Iterable, Optional
 
-__all__ = ["clean_cell_text", "drop_footnotes", "fold", "legacy_font", "name_key", "stt_key", "strip_markup", "MAX_KEY_CHARS"]
+__all__ = ["BIDI_CONTROLS", "clean_cell_text", "drop_footnotes", "fold", "legacy_font", "name_key", "stt_key", "strip_markup", "MAX_KEY_CHARS"]
 
+# Bidi controls: LRM/RLM, the Arabic letter mark, embeddings/overrides (U+202A–U+202E)
+# and isolates (U+2066–U+2069). No Vietnamese text needs them, and one in a cell reorders
+# what the officer sees (U+202E prints "Số hồ sơ" backwards) and keeps "\u200e1.859"
+# from reading as a number.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 # C0 controls but tab and newline (CR is turned into a newline first), DEL, C1
-# controls, and the BMP non-characters U+FFFE/U+FFFF (XML and Word refuse them).
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# controls, the BMP non-characters U+FFFE/U+FFFF (XML and Word refuse them), and bidi controls.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff" + BIDI_CONTROLS + "]")
 _CR = re.compile("\r\n?")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -52,8 +57,8 @@ def clean_cell_text(s: str) -> str:
     """A text as a reader hands it on (and as a writer may write it).
 
     Lone surrogates become U+FFFD (a valid pair is joined), CR/CRLF become
-    newlines, C0/C1 controls other than tab and newline and U+FFFE/U+FFFF are
-    removed, and the result is NFC (so an NFD "Huyện" matches the spec's).
+    newlines, C0/C1 controls other than tab and newline, U+FFFE/U+FFFF and bidi
+    controls (``BIDI_CONTROLS``) are removed, and the result is NFC (so an NFD "Huyện" matches the spec's).
     Linear time; returns ``s`` itself when there is nothing to change.
     """
     if not isinstance(s, str):
