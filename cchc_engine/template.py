@@ -66,21 +66,26 @@ class TemplateInfo:
     notes: dict[str, str] = field(default_factory=dict)  # note_of indicator id → the Ghi chú cell it is read from
 
 
-def _walk(inds: list[Indicator], depth: int = 0) -> Iterator[tuple[Indicator, int, bool]]:
-    """(indicator, depth, first of a run of 'Trong đó' breakdown siblings → print 'Trong đó').
+def _walk(inds: list[Indicator], level: str, depth: int = 0) -> Iterator[tuple[Indicator, int, bool]]:
+    """The rows ``level`` prints: (indicator, depth, first of a run of 'Trong đó' breakdown
+    siblings → print 'Trong đó').
 
     Only rows that are breakdowns (``row: breakdown``, or the old default: no STT)
     start a 'Trong đó'; an un-numbered ordinary row (``row: item``) prints nothing
-    there, and a row the template does not print (``row: none``) is skipped.
+    there, and a row the template does not print (``row: none``) is skipped. Rows of
+    other levels are skipped before the run is counted: at the commune level
+    "Số TTHC cấp xã:" is the first breakdown printed, so it carries the 'Trong đó'
+    its district sibling carries on the district's form.
     """
     prev_breakdown = False
     for ind in inds:
         if not ind.printed:
             continue
-        breakdown = ind.row_kind == "breakdown"
-        yield ind, depth, breakdown and not prev_breakdown
-        prev_breakdown = breakdown
-        yield from _walk(ind.children, depth + 1)
+        if ind.applies_to(level):
+            breakdown = ind.row_kind == "breakdown"
+            yield ind, depth, breakdown and not prev_breakdown
+            prev_breakdown = breakdown
+        yield from _walk(ind.children, level, depth + 1)
 
 
 def choice_list(compiled: CompiledSpec, ind: Indicator) -> list[str]:
@@ -187,7 +192,7 @@ def build_template(compiled: CompiledSpec, level: str) -> tuple[Workbook, Templa
         if ind.note_of and ind.applies_to(level):
             note_figures.setdefault(ind.note_of, []).append(ind)
     for form in spec.forms:
-        rows = [(ind, depth, trong_do) for ind, depth, trong_do in _walk(form.indicators) if ind.applies_to(level)]
+        rows = list(_walk(form.indicators, level))
         if not rows:
             continue
         info.forms += 1
@@ -196,6 +201,8 @@ def build_template(compiled: CompiledSpec, level: str) -> tuple[Workbook, Templa
             if header_rows is None:
                 header_rows = _header(ws, r)
                 r += 2
+            else:
+                page_starts.add(r)  # a page may open with a section's own row, never strand it
             _row(ws, r, ((form.markers or [form.label])[0] or None, form.title.upper(), None, None, None), bold=True)
             r += 1
         elif multi:
@@ -247,8 +254,10 @@ def build_template(compiled: CompiledSpec, level: str) -> tuple[Workbook, Templa
                 info.notes[figure.id] = f"E{r}"
             info.rows += 1
             r += 1
-        ws.row_dimensions[r].height = GAP
-        r += 1
+        if not sectioned:
+            # separate forms are separate tables; sections are parts of one table, as printed
+            ws.row_dimensions[r].height = GAP
+            r += 1
     for dv, cells in validations.values():
         for cell in cells:
             dv.add(cell)

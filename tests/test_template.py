@@ -127,3 +127,52 @@ def test_template_command_writes_atomically(tmp_path):
     assert openpyxl.load_workbook(out).active.title == "Phụ lục"
     res = CliRunner().invoke(cli, ["template", "--spec", "2023", "--level", "thon", "-o", str(out)])
     assert res.exit_code == 2
+
+
+def _column(ws, col: int) -> list:
+    return [ws.cell(row=r, column=col).value for r in range(1, ws.max_row + 1)]
+
+
+@pytest.mark.parametrize("level,first", [("xa", "Số TTHC cấp xã:"), ("huyen", "Số TTHC cấp huyện:"), ("tinh", "Số TTHC cấp tỉnh:")])
+def test_the_first_breakdown_printed_at_a_level_carries_trong_do(level, first):
+    # 2021, 3.1.3: "Trong đó" on the first of the by-level rows the form prints, as the
+    # Ministry's forms do (seed 000: "Trong đó | Số TTHC cấp huyện:"), even when the rows
+    # before it belong to another level (the commune's form has no "cấp tỉnh/huyện" row).
+    wb, _ = build_template(resolve("2021"), level)
+    a, b = _column(wb.active, 1), _column(wb.active, 2)
+    total = b.index("Tổng số TTHC đang có hiệu lực")
+    assert (a[total + 1], b[total + 1]) == ("Trong đó", first)
+    assert a[total + 2] != "Trong đó"  # the rest of the run prints no second "Trong đó"
+    # every run of breakdown rows printed at this level opens with exactly one "Trong đó"
+    index = {ind.name_for(level): ind for _f, ind in resolve("2021").spec.indicators() if ind.applies_to(level)}
+    for r, (stt, name) in enumerate(zip(a, b)):
+        ind = index.get(name)
+        if ind is not None and ind.row_kind == "breakdown":
+            prev = index.get(b[r - 1])
+            opens = not (prev is not None and prev.row_kind == "breakdown" and prev in _siblings(ind))
+            assert (stt == "Trong đó") == opens, (r + 1, name)
+
+
+def _siblings(ind):
+    for _f, parent in resolve("2021").spec.indicators():
+        if ind in parent.children:
+            return parent.children
+    return []
+
+
+def test_marker_sections_are_one_table_with_no_blank_row(tmp_path):
+    # sections opened by a spec's markers ("I", "II") are parts of one table, as the
+    # provincial forms print them: no blank row between the last row of I and the row of II
+    from test_spec_constructs import compiled_spec
+
+    wb, info = build_template(compiled_spec(tmp_path), "huyen")
+    ws = wb.active
+    a, b = _column(ws, 1), _column(ws, 2)
+    header = a.index("STT") + 1
+    second = a.index("II") + 1
+    assert b[second - 2] == "Tiếp nhận trực tuyến"  # the row just above section II is section I's last
+    # from the header to the last row, every row is a bordered row of the table
+    for r in range(header, ws.max_row + 1):
+        if ws.cell(row=r, column=2).value is None and r > header + 1:
+            pytest.fail(f"blank row {r} inside the table")
+        assert ws.cell(row=r, column=1).border.left.style == "thin", r
