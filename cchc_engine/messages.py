@@ -193,6 +193,14 @@ CATALOG: dict[str, tuple[str, str]] = {
         "previous: '{previous}' không có trong bộ chỉ tiêu năm trước {old_spec}.",
         "previous: '{previous}' is not in the previous spec {old_spec}.",
     ),
+    "spec-row-none-without-source": (
+        "Chỉ tiêu '{id}' không có dòng in (row: none) nhưng cũng không có formula hay note_of: không biểu mẫu Excel/Word "
+        "nào điền được nó, nên nó luôn trống (chỉ tệp JSON/YAML/CSV ghi theo mã mới có). Thêm formula hoặc note_of, "
+        "hoặc bỏ row: none để in dòng này.",
+        "Indicator '{id}' has no printed row (row: none) and neither a formula nor note_of: no Excel/Word form can "
+        "fill it, so it is always missing (only a JSON/YAML/CSV input naming its id can). Add a formula or note_of, "
+        "or drop row: none to print the row.",
+    ),
     "spec-check-ok": (
         "Bộ chỉ tiêu '{spec}' hợp lệ: {forms} biểu, {rows} dòng chỉ tiêu ({indicators} có số liệu), {formulas} công thức, {rules} quy tắc.",
         "Spec '{spec}' is sound: {forms} forms, {rows} indicator rows ({indicators} with a value), {formulas} formulas, {rules} rules.",
@@ -991,7 +999,7 @@ FINDING_SEVERITY: dict[str, str] = {
     "children-total-mismatch": "error", "children-total-exceeded": "error", "sheet-without-header": "warning",
     "lint-rule-on-compiled-count": "warning", "lint-rule-on-uncompiled": "warning",
     "spec-children-total": "error", "spec-extends-outside": "error", "spec-form-marker": "error",
-    "spec-id-clash": "stop", "spec-note-of": "error",
+    "spec-id-clash": "stop", "spec-note-of": "error", "spec-row-none-without-source": "warning",
     "legacy-font": "error/warning", "most-rows-unmapped": "error", "scaffold-bad-name": "stop", "scaffold-exists": "stop",
     # plain inputs and values (later additions)
     "duplicate-key": "error", "footnote-mark": "info", "value-too-large": "error", "values-truncated": "error",

@@ -18,6 +18,7 @@ from cchc_engine.spec.lint import lint_spec
 from cchc_engine.spec.registry import compile_file
 from cchc_engine.submission import Cell, Submission
 from cchc_engine.findings import Location
+from cchc_engine.messages import render
 from conftest import cli
 
 SPEC = """\
@@ -326,6 +327,34 @@ def test_construct_errors_are_located(tmp_path):
     ]
     assert problems[0].location.row == 1 + text.splitlines().index('         formula: "ratio(kh_xong, kh)", note_of: khong_co}')
 
+
+
+def test_row_none_with_no_formula_and_no_note_of_is_a_located_warning(tmp_path):
+    # a row the template never prints and nothing computes: no workbook can ever fill it
+    bad = "      - {id: dv_kt, stt: \"3\", name: Số đơn vị được kiểm tra, unit: \"%\", meant_unit: Đơn vị, type: count}"
+    assert bad in SPEC
+    text = SPEC.replace(bad, bad[:-1] + ", row: none}")
+    compiled, problems = compile_file(spec_file(tmp_path, text))
+    assert problems == []  # still a sound spec: a plain JSON input may give the value by id
+    assert [(w.code, w.severity, w.indicator, w.location.path) for w in compiled.warnings] == [
+        ("spec-row-none-without-source", "warning", "dv_kt", "forms[1](s2).indicators[3](dv_kt).row")
+    ]
+    assert compiled.warnings[0].location.row == 1 + text.splitlines().index(bad[:-1] + ", row: none}")
+    code, out, err = cli("spec", "check", str(tmp_path / "huyen-2026.yaml"))
+    assert code == 0 and "huyen-2026" in out
+    line = f"huyen-2026.yaml: {render('location-row', {'row': str(compiled.warnings[0].location.row)})}"
+    assert "Cảnh báo:" in err and line in err and "dv_kt" in err and "row: none" in err
+    code, _out, err = cli("--lang", "en", "spec", "check", str(tmp_path / "huyen-2026.yaml"))
+    assert code == 0 and "neither a formula nor note_of" in err
+    # with a formula (a derived figure) or note_of (a Ghi chú figure) it says nothing
+    for fix in (', formula: "kh + 1"}', ", note_of: kh}"):
+        compiled, problems = compile_file(spec_file(tmp_path, text.replace(bad[:-1] + ", row: none}", bad[:-1] + ", row: none" + fix)))
+        assert problems == [] and compiled.warnings == [], fix
+    # the bundled specs have none
+    for spec_id in ("2021", "2023", "2021-ha-tinh"):
+        from cchc_engine.spec.registry import resolve
+
+        assert resolve(spec_id).warnings == []
 
 ROOT = Path(__file__).resolve().parent.parent
 

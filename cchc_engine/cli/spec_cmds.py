@@ -177,7 +177,8 @@ def spec_check(spec: str) -> None:
         raise CchcError(problems, exit_code=1)
     from ..spec.lint import attribute_to_parents, lint_spec, previous_spec
 
-    warnings = attribute_to_parents(compiled, lint_spec(compiled, previous_spec(compiled)))
+    # the compiler's warnings are located in the YAML (file, line, path) that wrote them
+    warnings = list(compiled.warnings) + attribute_to_parents(compiled, lint_spec(compiled, previous_spec(compiled)))
     for warning in warnings:  # warnings only: exit code stays 0
         click.echo(render("cli-warning-prefix", {"text": warning.located()}), err=True)
     s = compiled.spec

@@ -78,6 +78,11 @@ class _Checker:
     def add(self, code: str, path: tuple, **values: Any) -> None:
         self.findings.append(Finding.make(code, "error", location=self.loc(path), **values))
 
+    def warn(self, out: CompiledSpec, code: str, path: tuple, indicator: Optional[str] = None, **values: Any) -> None:
+        """A sound spec that says something it probably does not mean: `spec check` prints it
+        with its YAML location; the spec still compiles."""
+        out.warnings.append(Finding.make(code, "warning", indicator=indicator, location=self.loc(path), **values))
+
     # -- structure ----------------------------------------------------------
 
     def collect(self) -> None:
@@ -255,7 +260,7 @@ class _Checker:
             out.rules.append(CompiledRule(rule, parsed, target))
 
     def compile_rows(self, out: CompiledSpec) -> None:
-        """children_total, note_of and section markers."""
+        """children_total, note_of, rows with no source and section markers."""
         index = self.spec.index()
         for form in self.spec.forms:
             for ind in form.walk():
@@ -285,6 +290,10 @@ class _Checker:
                         )
                     else:
                         out.note_of[ind.id] = ind.note_of
+                elif not ind.printed and not ind.formula:
+                    # no row, no formula, no Ghi chú: no workbook can ever fill it (only a
+                    # plain JSON/YAML/CSV input that names its id), so it stays missing.
+                    self.warn(out, "spec-row-none-without-source", path + ("row",), ind.id, id=ind.id)
         from ..textnorm import name_key
 
         seen: dict[str, str] = {}
