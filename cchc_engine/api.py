@@ -10,40 +10,50 @@ private and may change without notice.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any, Mapping, Optional
 
-from .config import plugin_config
-from .findings import CchcError, Finding, Location
-from .grid import Cell, Grid, Sheet, column_letter
 from .hookspecs import hookimpl
-from .messages import CATALOG, get_lang, render
-from .messages import fmt_number as _fmt_number
-from .protocols import Reader, Writer
-from .result import IndicatorResult, Result, Stats
-from .submission import RawRow, RawSubmission, RawValue, level_from_unit, normalise_period, period_from_title, unit_from_title
-from .writers.common import (
-    APPENDIX_COLUMNS,
-    FINDING_COLUMNS,
-    display_note,
-    display_value,
-    finding_row,
-    findings_by_indicator,
-    forms,
-    heading_lines,
-    headers,
-    indent,
-    is_computed,
-    lang_of,
-    machine_value,
-    period_label,
-    safe_text,
-    severity_label,
-    source_label,
-    summary,
-    where,
-    worst,
-)
-from .writers.common import form_titles as _form_titles
+
+# Every other name is imported on first use (PEP 562 ``__getattr__``): a plugin imports
+# the api at every `cchc` run, even --help, and pays only for the names it takes.
+_LAZY: dict[str, tuple[str, str]] = {
+    "plugin_config": (".config", "plugin_config"),
+    "CchcError": (".findings", "CchcError"),
+    "Finding": (".findings", "Finding"),
+    "Location": (".findings", "Location"),
+    "Cell": (".grid", "Cell"),
+    "Grid": (".grid", "Grid"),
+    "Sheet": (".grid", "Sheet"),
+    "column_letter": (".grid", "column_letter"),
+    "Reader": (".protocols", "Reader"),
+    "Writer": (".protocols", "Writer"),
+    "IndicatorResult": (".result", "IndicatorResult"),
+    "Result": (".result", "Result"),
+    "Stats": (".result", "Stats"),
+    "RawRow": (".submission", "RawRow"),
+    "RawSubmission": (".submission", "RawSubmission"),
+    "RawValue": (".submission", "RawValue"),
+    "level_from_unit": (".submission", "level_from_unit"),
+    "normalise_period": (".submission", "normalise_period"),
+    "period_from_title": (".submission", "period_from_title"),
+    "unit_from_title": (".submission", "unit_from_title"),
+    "clean_cell_text": (".textnorm", "clean_cell_text"),
+    "strip_markup": (".textnorm", "strip_markup"),
+    "Package": (".readers.package", "Package"),
+    "ReadRefused": (".readers.package", "ReadRefused"),
+    "ReadBudget": (".readers.package", "ReadBudget"),
+    "LIMITS": (".readers.package", "LIMITS"),
+    **{
+        name: (".writers.common", name)
+        for name in (
+            "APPENDIX_COLUMNS", "FINDING_COLUMNS", "display_note", "display_value", "finding_row",
+            "findings_by_indicator", "forms", "heading_lines", "headers", "indent", "is_computed", "lang_of",
+            "machine_value", "period_label", "safe_text", "severity_label", "source_label", "summary", "where",
+            "worst",
+        )
+    },
+}
 
 __all__ = [
     # hooks and configuration
@@ -54,6 +64,9 @@ __all__ = [
     "RawSubmission", "RawRow", "RawValue",
     # readers and writers
     "Reader", "Writer",
+    # what a reader of a zip package or of text uses (the built-in sources' checks and limits)
+    "open_package", "Package", "ReadRefused", "ReadBudget", "LIMITS",
+    "clean_cell_text", "strip_markup", "column_kind", "header_columns",
     # the computed report and its findings
     "Result", "IndicatorResult", "Stats", "Finding", "Location", "CchcError",
     # language and messages
@@ -62,25 +75,45 @@ __all__ = [
     "lang_of", "headers", "APPENDIX_COLUMNS", "FINDING_COLUMNS", "severity_label", "source_label",
     "display_value", "machine_value", "display_note", "is_computed", "indent", "where",
     "forms", "form_titles", "findings_by_indicator", "worst", "finding_row", "summary",
-    "period_label", "heading_lines", "safe_text",
+    "period_label", "heading_lines", "safe_text", "clean_output", "text_width_cm",
     # titles and periods
     "period_from_title", "unit_from_title", "level_from_unit", "normalise_period",
 ]
 
 
+def __getattr__(name: str) -> Any:
+    try:
+        module, attribute = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'cchc_engine.api' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module, __package__), attribute)
+    globals()[name] = value  # once: later lookups are plain module attributes
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
 def current_language() -> str:
     """The language the officer reads: 'vi' (default) or 'en' (``cchc --lang en``)."""
+    from .messages import get_lang
+
     return get_lang()
 
 
 def message(code: str, lang: Optional[str] = None, **values: Any) -> str:
     """A catalogue message rendered with ``values`` (numbers shown the Vietnamese way in 'vi')."""
+    from .messages import render
+
     return render(code, values, lang=lang)
 
 
 def format_number(value: Any, lang: Optional[str] = None) -> str:
     """1859 → '1.859', 75.86 → '75,86' in Vietnamese; '1,859' and '75.86' in English."""
-    return _fmt_number(value, lang)
+    from .messages import fmt_number
+
+    return fmt_number(value, lang)
 
 
 def add_messages(messages: Mapping[str, tuple[str, str]]) -> None:
@@ -91,6 +124,9 @@ def add_messages(messages: Mapping[str, tuple[str, str]]) -> None:
     already has with another text raises ``CchcError`` (pick a prefixed code,
     e.g. ``phu-tho-too-few-forms``).
     """
+    from .findings import CchcError
+    from .messages import CATALOG
+
     for code, texts in messages.items():
         if not (isinstance(texts, tuple) and len(texts) == 2 and all(isinstance(t, str) for t in texts)):
             raise TypeError(f"add_messages: {code!r} needs a (vietnamese, english) pair of strings")
@@ -105,5 +141,49 @@ def form_titles(spec: Any) -> dict[str, str]:
     ``spec`` is what a hook gets: the compiled spec (``check_result``'s ``spec``,
     a writer's ``options["spec"]``) or the writer's ``options`` themselves.
     """
+    from .writers.common import form_titles as titles
+
     options = spec if isinstance(spec, dict) else {"spec": spec}
-    return _form_titles(options)
+    return titles(options)
+
+
+def open_package(path: Any, what: str) -> Any:
+    """The zip package at ``path`` after the checks of the built-in sources (kind of file,
+    part count, inflated size, duplicate parts), as a context manager (``Package``): what
+    reading raises inside the block becomes one located exit-2 line. ``what`` names the
+    kind of file in messages ("tệp Word (.docx)")."""
+    from .readers.package import open_package as open_
+
+    return open_(path, what)
+
+
+def column_kind(text: str) -> Optional[str]:
+    """What a header cell names, as the layout stage reads it: ``"stt"``, ``"name"``,
+    ``"unit"``, ``"value"``, ``"note"``, ``"group"`` (the merged "Kết quả thống kê") or None."""
+    from .layout import col_kind
+
+    return col_kind(text)
+
+
+def header_columns(rows: Any) -> Optional[dict[str, int]]:
+    """The columns (0-based) of a one- or two-row header given as rows of ``Cell``:
+    ``{"stt": 0, "name": 1, "unit": 2, "value": 3}``, or None when the rows are no header."""
+    from .layout import header_columns as columns
+
+    return columns(rows)
+
+
+def clean_output(obj: Any) -> Any:
+    """A copy of a ``Result`` (or any dataclass, list, dict) whose every text is safe to write
+    (``clean_cell_text`` on each string); returned as is when nothing needs cleaning."""
+    from .sanitize import clean_output as clean
+
+    return clean(obj)
+
+
+def text_width_cm(text: str, size: float = 11, bold: bool = False) -> float:
+    """The printed width of one line of ``text`` in Times New Roman at ``size`` points, in cm:
+    what the built-in writers size their columns and rows by."""
+    from .writers.sheetprint import text_px
+
+    return text_px(text, size, bold) / 96 * 2.54

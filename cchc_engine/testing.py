@@ -15,6 +15,7 @@
 - ``run_cli`` / ``run_compute``: the real CLI, in-process (click's CliRunner).
 - ``register_plugin``: a throwaway plugin for one block.
 - ``assert_same_result``: a new reader gives the same report as the xlsx path.
+- ``rows_from_grid``: the rows the layout stage finds in a reader's ``Grid``.
 - pytest fixtures ``cchc_host``, ``cchc_submission``, ``cchc_sample``: add
   ``pytest_plugins = ["cchc_engine.testing"]`` to your ``conftest.py``.
 """
@@ -212,6 +213,15 @@ def write_submission(
             ws[cells[ind_id]].value = value
         wb.save(path)
     return path
+
+
+def rows_from_grid(grid: Any, spec: Any = None) -> Any:
+    """The rows the engine sees in your reader's ``Grid``: the layout stage's ``RawSubmission``
+    (header, forms, "Trong đó" rows, unit/level/period from the titles). ``spec``, when given
+    (an id, a year or a compiled spec), lends its form markers and level names."""
+    from .layout import layout
+
+    return layout(grid, _compiled(spec) if spec is not None else None)
 
 
 def assert_same_result(

@@ -70,9 +70,29 @@ def test_documented_fields_are_the_real_ones(name, section):
 
 
 def test_a_listed_name_that_disappears_fails(monkeypatch):
-    monkeypatch.delattr(api, "display_value")
+    monkeypatch.delitem(api._LAZY, "display_value")
+    monkeypatch.delattr(api, "display_value", raising=False)  # if an earlier lookup cached it
     with pytest.raises(AttributeError):
         lookup("display_value")
+
+
+def test_importing_the_api_is_light_and_every_name_resolves():
+    """Plugins import the api on every run (even `cchc --help`): names load on first use."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, json\nimport cchc_engine.api as api\n"
+        "before = sorted(m for m in sys.modules if m.startswith('cchc_engine'))\n"
+        "from cchc_engine.api import hookimpl, message, open_package, column_kind, text_width_cm, clean_output\n"
+        "after = sorted(m for m in sys.modules if m.startswith('cchc_engine'))\n"
+        "missing = [n for n in api.__all__ if getattr(api, n, None) is None]\n"
+        "print(json.dumps([before, after, missing, sorted(set(api.__all__) - set(dir(api)))]))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    before, after, missing, undiscoverable = __import__("json").loads(proc.stdout)
+    assert before == after == ["cchc_engine", "cchc_engine.api", "cchc_engine.hookspecs"]
+    assert missing == [] and undiscoverable == []
 
 
 def test_examples_on_the_page_hold():
@@ -132,3 +152,61 @@ def test_plugin_config_user_then_project(tmp_path, monkeypatch):
     with pytest.raises(api.CchcError) as exc:
         api.plugin_config("cchc-phu-tho")
     assert "cchc.toml" in str(exc.value) and "không hợp lệ" in str(exc.value)
+
+
+# --- the bundled plugins use only the public surface ----------------------------------------
+
+PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
+PUBLIC = {"cchc_engine.api"}  # and, in a plugin's tests, the testing kit
+PUBLIC_IN_TESTS = PUBLIC | {"cchc_engine.testing"}
+ROOT_NAMES = {"api", "hookimpl", "__version__"}  # what `from cchc_engine import …` may take
+
+
+def private_imports(source: str, allowed: set[str]) -> list[str]:
+    """Every engine module ``source`` imports that is not in ``allowed``, as 'line: module'."""
+    import ast
+
+    out = []
+    for node in ast.walk(ast.parse(source)):
+        found: list[str] = []
+        if isinstance(node, ast.Import):
+            found = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if node.module == "cchc_engine":
+                found = [f"cchc_engine.{a.name}" for a in node.names if a.name not in ROOT_NAMES]
+            else:
+                found = [node.module]
+        elif isinstance(node, ast.Call):  # importlib.import_module("cchc_engine.x"), __import__("cchc_engine.x")
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            if name in ("import_module", "__import__"):
+                found = [a.value for a in node.args[:1] if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        for module in found:
+            if (module == "cchc_engine" or module.startswith("cchc_engine.")) and module not in allowed and module != "cchc_engine":
+                out.append(f"{node.lineno}: {module}")
+    return out
+
+
+def test_the_private_import_check_catches_every_form():
+    source = (
+        "from cchc_engine.api import Grid\nfrom cchc_engine import hookimpl, api\nimport cchc_engine\n"
+        "from cchc_engine.layout import header_columns\nimport cchc_engine.readers.container as C\n"
+        "from cchc_engine import messages\nimportlib.import_module('cchc_engine.writers.sheetprint')\n"
+        "def f():\n    from cchc_engine.testing import run_cli\n"
+    )
+    assert private_imports(source, PUBLIC) == [
+        "4: cchc_engine.layout", "5: cchc_engine.readers.container", "6: cchc_engine.messages",
+        "7: cchc_engine.writers.sheetprint", "9: cchc_engine.testing",
+    ]
+    assert private_imports(source, PUBLIC_IN_TESTS)[-1] != "9: cchc_engine.testing"
+
+
+def test_bundled_plugins_import_only_the_public_api():
+    files = sorted(PLUGINS.glob("*/**/*.py"))
+    assert len(files) >= 6, files  # both plugins, their code and their tests
+    bad = {}
+    for path in files:
+        allowed = PUBLIC_IN_TESTS if "tests" in path.relative_to(PLUGINS).parts else PUBLIC
+        found = private_imports(path.read_text(encoding="utf-8"), allowed)
+        if found:
+            bad[str(path.relative_to(PLUGINS))] = found
+    assert bad == {}, f"plugins import private engine modules (add what they need to cchc_engine.api): {bad}"

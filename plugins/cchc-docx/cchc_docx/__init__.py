@@ -4,31 +4,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Optional
 
-from cchc_engine import hookimpl
-from cchc_engine.messages import CATALOG, fmt_number
+from cchc_engine.api import clean_output, format_number, hookimpl, message, text_width_cm
 
 if TYPE_CHECKING:  # annotations only: the plugin is imported on every run, even --help
-    from cchc_engine.result import IndicatorResult, Result
+    from cchc_engine.api import IndicatorResult, Result
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
-def _texts(lang: str) -> dict[str, Any]:
-    """This plugin's texts from the engine's one catalogue (cchc_engine/messages.py, ``docx-…``)."""
-    i = 1 if lang == "en" else 0
-    t: dict[str, Any] = {
-        k: CATALOG[f"docx-{k.replace('_', '-')}"][i]
-        for k in ("title", "attached", "legend", "findings", "other_findings", "reported", "zero", "missing",
-                  "quarter", "half", "nine", "year", "month")
-    }
-    t["severity"] = {s: CATALOG[f"docx-severity-{s}"][i] for s in ("error", "warning", "info")}
-    return t
+LANGS = ("vi", "en")
 
 
-HEADERS = {
-    lang: tuple(CATALOG[f"docx-col-{k}"][i] for k in ("stt", "name", "unit", "value", "note"))
-    for i, lang in enumerate(("vi", "en"))
-}
-TEXTS = {lang: _texts(lang) for lang in ("vi", "en")}
+def text(key: str, lang: str, **values: Any) -> str:
+    """One of this plugin's texts (``docx-<key>`` in the catalogue) in ``lang``, filled with ``values``."""
+    return message(f"docx-{key}", lang=lang, **values)
+
+
+def headers(lang: str) -> tuple[str, ...]:
+    return tuple(text(f"col-{k}", lang) for k in ("stt", "name", "unit", "value", "note"))
+
+
 _ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 
 A4_WIDTH_CM = 21.0
@@ -44,31 +38,29 @@ def period_title(period: Optional[str], lang: str) -> str:
     """'2023-Q3' → 'QUÝ III NĂM 2023'."""
     if not period:
         return ""
-    t = TEXTS[lang]
     year, _, part = period.partition("-")
     if part.startswith("Q"):
-        return t["quarter"].format(q=_ROMAN.get(part[1:], part[1:]), y=year)
+        return text("quarter", lang, q=_ROMAN.get(part[1:], part[1:]), y=year)
     if part == "H1":
-        return t["half"].format(y=year)
+        return text("half", lang, y=year)
     if part == "9M":
-        return t["nine"].format(y=year)
+        return text("nine", lang, y=year)
     if part.startswith("M"):
-        return t["month"].format(m=int(part[1:]), y=year)
-    return t["year"].format(y=year)
+        return text("month", lang, m=int(part[1:]), y=year)
+    return text("year", lang, y=year)
 
 
 def show_value(ind: IndicatorResult, lang: str) -> str:
     """The Số liệu cell: '1.859', '75,86 *', '1 (Có)', '' for a heading row."""
-    t = TEXTS[lang]
     if ind.type == "group":
         return ""
     if ind.value is None:
         if ind.source == "computed" and ind.zero_denominator:
-            shown = f"({t['zero']})"
+            shown = f"({text('zero', lang)})"
         else:
             return ""
     elif isinstance(ind.value, (int, float)) and not isinstance(ind.value, bool):
-        shown = fmt_number(ind.value, lang)
+        shown = format_number(ind.value, lang)
         if ind.label:
             shown += f" ({ind.label})"
     else:
@@ -80,8 +72,8 @@ def show_note(ind: IndicatorResult, lang: str) -> str:
     parts = [ind.note] if ind.note else []
     if ind.source == "computed" and ind.reported is not None:
         value = ind.reported
-        shown = fmt_number(value, lang) if isinstance(value, (int, float)) else str(value)
-        parts.append(TEXTS[lang]["reported"].format(value=shown))
+        shown = format_number(value, lang) if isinstance(value, (int, float)) else str(value)
+        parts.append(text("reported", lang, value=shown))
     return "; ".join(parts)
 
 
@@ -103,8 +95,6 @@ class DocxWriter:
     description = "Appendix as Word (.docx): the 5-column table with the findings"
 
     def write(self, result: Result, stream: BinaryIO, options: dict) -> None:
-        from cchc_engine.sanitize import clean_output
-
         result = clean_output(result)  # called directly too (tests, plugins): never crash on any str
         import docx
         from docx.enum.section import WD_ORIENT
@@ -112,8 +102,7 @@ class DocxWriter:
         from docx.shared import Cm, Pt
 
         options = options or {}
-        lang = options.get("lang") if options.get("lang") in TEXTS else "vi"
-        t = TEXTS[lang]
+        lang = options.get("lang") if options.get("lang") in LANGS else "vi"
         doc = docx.Document()
         style = doc.styles["Normal"]
         style.font.name = "Times New Roman"
@@ -126,9 +115,9 @@ class DocxWriter:
         section.top_margin, section.bottom_margin = Cm(MARGINS_CM[2]), Cm(MARGINS_CM[3])
         _page_number_footer(section)
 
-        def line(text: str, bold: bool = False, italic: bool = False, center: bool = True, size: int = 12) -> None:
+        def line(words: str, bold: bool = False, italic: bool = False, center: bool = True, size: int = 12) -> None:
             p = doc.add_paragraph()
-            run = p.add_run(text)
+            run = p.add_run(words)
             run.bold, run.italic, run.font.size = bold, italic, Pt(size)
             if center:
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -136,21 +125,21 @@ class DocxWriter:
         unit = result.unit or ""
         if unit:
             line(f"UBND {unit.upper()}", bold=True, center=False)
-        title = f"{t['title']} {period_title(result.period, lang)}".strip()
+        title = f"{text('title', lang)} {period_title(result.period, lang)}".strip()
         line(title, bold=True, size=13)
         if result.spec_title and result.spec_title.upper() not in title:
             line(result.spec_title, italic=True)
         year = (result.period or "").split("-")[0] or "......"
-        line(t["attached"].format(year=year, unit=f"UBND {unit}" if unit else "UBND ........"), italic=True)
+        line(text("attached", lang, year=year, unit=f"UBND {unit}" if unit else "UBND ........"), italic=True)
 
         titles = form_titles(options)
         by_form: dict[str, list[IndicatorResult]] = {}
         for ind in result.indicators:
             by_form.setdefault(ind.form, []).append(ind)
         form_of = {ind.id: ind.form for ind in result.indicators}
-        rows = {form_id: [_texts(ind, lang) for ind in inds] for form_id, inds in by_form.items()}
+        rows = {form_id: [_cells(ind, lang) for ind in inds] for form_id, inds in by_form.items()}
         # One set of widths for every form, so the tables line up page after page.
-        widths = [Cm(w) for w in column_widths(HEADERS[lang], [r for form in rows.values() for r in form])]
+        widths = [Cm(w) for w in column_widths(headers(lang), [r for form in rows.values() for r in form])]
         for form_id, inds in by_form.items():
             heading = doc.add_paragraph()
             heading.paragraph_format.keep_with_next = True  # never a form title alone at a page's foot
@@ -164,19 +153,19 @@ class DocxWriter:
                 column.width = width  # the grid LibreOffice lays the table out by
             header = table.rows[0]
             _repeat_as_header(header)
-            for cell, text, width in zip(header.cells, HEADERS[lang], widths):
+            for cell, label, width in zip(header.cells, headers(lang), widths):
                 cell.width = width
-                run = cell.paragraphs[0].add_run(text)
+                run = cell.paragraphs[0].add_run(label)
                 run.bold = True
                 run.font.size = Pt(TABLE_PT)
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
             for ind, texts in zip(inds, rows[form_id]):
                 row = table.add_row()
                 _keep_row_on_one_page(row)
-                for i, (cell, text, width) in enumerate(zip(row.cells, texts, widths)):
+                for i, (cell, shown, width) in enumerate(zip(row.cells, texts, widths)):
                     cell.width = width
                     paragraph = cell.paragraphs[0]
-                    run = paragraph.add_run(text)
+                    run = paragraph.add_run(shown)
                     run.font.size = Pt(TABLE_PT)
                     if ind.type == "group" or (ind.depth == 0 and i < 2):
                         run.bold = True
@@ -187,10 +176,10 @@ class DocxWriter:
                     if i == 3:
                         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                         run.italic = ind.source == "computed"
-            _findings(doc, [f for f in result.findings if f.indicator and form_of.get(f.indicator) == form_id], t["findings"], t)
-        _findings(doc, [f for f in result.findings if not f.indicator or f.indicator not in form_of], t["other_findings"], t)
-        line(t["legend"], italic=True, center=False, size=11)
-        doc.core_properties.title = f"{t['title']} {period_title(result.period, lang)}".strip()
+            _findings(doc, [f for f in result.findings if f.indicator and form_of.get(f.indicator) == form_id], text("findings", lang), lang)
+        _findings(doc, [f for f in result.findings if not f.indicator or f.indicator not in form_of], text("other-findings", lang), lang)
+        line(text("legend", lang), italic=True, center=False, size=11)
+        doc.core_properties.title = f"{text('title', lang)} {period_title(result.period, lang)}".strip()
         doc.save(stream)
 
 
@@ -227,15 +216,13 @@ def _page_number_footer(section: Any) -> None:
     paragraph._p.append(field)
 
 
-def _texts(ind: IndicatorResult, lang: str) -> tuple[str, str, str, str, str]:
+def _cells(ind: IndicatorResult, lang: str) -> tuple[str, str, str, str, str]:
     return (ind.stt, ind.name, ind.unit, show_value(ind, lang), show_note(ind, lang))
 
 
-def text_cm(text: str, bold: bool = False, size: float = TABLE_PT) -> float:
-    """The printed width of one line of ``text`` in Times New Roman."""
-    from cchc_engine.writers.sheetprint import text_px
-
-    return text_px(text, size, bold) / 96 * 2.54
+def text_cm(words: str, bold: bool = False, size: float = TABLE_PT) -> float:
+    """The printed width of one line of ``words`` in Times New Roman."""
+    return text_width_cm(words, size, bold)
 
 
 def column_widths(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[float]:
@@ -309,7 +296,7 @@ def _lines(words: list[float], room: float) -> int:
     return n
 
 
-def _findings(doc: Any, findings: list, heading: str, t: dict) -> None:
+def _findings(doc: Any, findings: list, heading: str, lang: str) -> None:
     if not findings:
         return
     from docx.shared import Pt
@@ -321,10 +308,11 @@ def _findings(doc: Any, findings: list, heading: str, t: dict) -> None:
     for f in findings:
         where = str(f.location) if f.location else ""
         where = where.rsplit("/", 1)[-1]
-        text = f"{t['severity'].get(f.severity, f.severity)} [{f.code}]"
-        text += f" {f.indicator}" if f.indicator else ""
-        text += f" ({where})" if where else ""
-        doc.add_paragraph(f"{text}: {f.message}", style="List Bullet")
+        label = text(f"severity-{f.severity}", lang) if f.severity in ("error", "warning", "info") else f.severity
+        label += f" [{f.code}]"
+        label += f" {f.indicator}" if f.indicator else ""
+        label += f" ({where})" if where else ""
+        doc.add_paragraph(f"{label}: {f.message}", style="List Bullet")
 
 
 @hookimpl

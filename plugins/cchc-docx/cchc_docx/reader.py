@@ -20,17 +20,43 @@ from collections import deque
 from pathlib import Path
 from typing import Optional
 
-from cchc_engine.findings import Finding, Location
-from cchc_engine.grid import Cell, Grid, Sheet, column_letter
-from cchc_engine.layout import header_columns
-from cchc_engine.messages import FORM_TEXT, render
-from cchc_engine.readers import container as C
-from cchc_engine.textnorm import clean_cell_text
+from cchc_engine.api import (
+    LIMITS,
+    CchcError,
+    Cell,
+    Finding,
+    Grid,
+    Location,
+    ReadBudget,
+    ReadRefused,
+    Sheet,
+    clean_cell_text,
+    column_letter,
+    header_columns,
+    message,
+    open_package,
+)
 
 HEAD, CAPTIONS = 8, 6  # letterhead lines kept; paragraphs above a table taken as its title rows
 MAX_HEAD_CHARS, MAX_CAPTION_CHARS = 120, 300  # longer paragraphs are narrative, not titles
 _FOOTNOTE_MARK = re.compile(r"[\d*()]{1,4}")
+SHEET = "Bảng"  # a Word table is the sheet "Bảng N" (N = its position among the document's tables)
 _SKIP = {"delText", "instrText", "Fallback", "del", "moveFrom"}  # not what the page shows (or shown twice)
+
+
+def local(tag: str) -> str:
+    """'w:tbl' → 'tbl' (the parse gives tags as written, prefix and all)."""
+    return tag[tag.rindex(":") + 1 :] if ":" in tag else tag
+
+
+def attr(attrs: dict, name: str) -> Optional[str]:
+    """An attribute by local name ('w:val' or 'val')."""
+    if name in attrs:
+        return attrs[name]
+    for key, value in attrs.items():
+        if key.rpartition(":")[2] == name:
+            return value
+    return None
 
 
 class _Table:
@@ -45,7 +71,7 @@ class _Document:
     """expat handlers: top-level paragraphs and tables; a table inside a cell is that cell's text."""
 
     def __init__(self) -> None:
-        self.budget, self.head, self.recent = C.Budget(), [], deque(maxlen=CAPTIONS)
+        self.budget, self.head, self.recent = ReadBudget(), [], deque(maxlen=CAPTIONS)
         self.tables: list[_Table] = []
         self.between = False  # a non-empty paragraph since the last table
         self.depth = self.skip = self.mark = 0
@@ -56,7 +82,7 @@ class _Document:
         self.open_v: dict[int, list[int]] = {}  # column → vertical merge [r1, c1, r2, c2] still open
 
     def start(self, tag: str, attrs: dict) -> None:
-        name = C.local(tag)
+        name = local(tag)
         if self.skip or name in _SKIP:
             self.skip += 1
         elif name == "tbl":
@@ -79,15 +105,15 @@ class _Document:
         elif name == "tc" and self.depth == 1:
             self.text, self.span, self.vmerge = [], 1, None
         elif name == "gridBefore" and self.depth == 1:
-            self._pad(int(C.attr(attrs, "val") or 0))
+            self._pad(int(attr(attrs, "val") or 0))
         elif name == "gridSpan" and self.depth == 1:
-            self.span = max(1, min(int(C.attr(attrs, "val") or 1), C.MAX_COLS))
+            self.span = max(1, min(int(attr(attrs, "val") or 1), LIMITS.max_cols))
         elif name == "vMerge" and self.depth == 1:
-            self.vmerge = C.attr(attrs, "val") or "continue"
+            self.vmerge = attr(attrs, "val") or "continue"
         elif name == "r":
             self.sup = False
         elif name == "vertAlign":
-            self.sup = C.attr(attrs, "val") == "superscript"
+            self.sup = attr(attrs, "val") == "superscript"
         elif name in ("tab", "br", "cr"):
             self.text.append(" " if name == "tab" else "\n")
 
@@ -97,7 +123,7 @@ class _Document:
             self.text.append(data)
 
     def end(self, tag: str) -> None:
-        name = C.local(tag)
+        name = local(tag)
         if self.skip:
             self.skip -= 1
         elif name == "t":
@@ -132,9 +158,7 @@ class _Document:
             self._pad(self.span - 1)
         elif name == "tr" and self.depth == 1:
             self.table.rows.append(self.row)
-            self.budget.cells_total += max(1, len(self.row))  # empty rows cost too
-            if self.budget.cells_total > C.MAX_CELLS_TOTAL:
-                raise C.Refused("read-too-many-cells", max=C.vn(C.MAX_CELLS_TOTAL))
+            self.budget.add_cells(max(1, len(self.row)))  # empty rows cost too
 
     def _close(self, col: int) -> None:
         m = self.open_v.pop(col, None)
@@ -142,26 +166,23 @@ class _Document:
             self.table.merges.append((m[0], m[1], m[2], m[3]))
 
     def _add(self, cell: Cell) -> None:
-        if len(self.row) < C.MAX_COLS:
+        if len(self.row) < LIMITS.max_cols:
             self.row.append(cell)
         elif cell.value is not None:
             self.table.dropped.append(f"{column_letter(len(self.row) + 1)}{len(self.table.rows) + 1}")
 
     def _pad(self, n: int) -> None:
-        for _ in range(max(0, min(n, C.MAX_COLS))):
+        for _ in range(max(0, min(n, LIMITS.max_cols))):
             self._add(Cell())
 
 
 def read_docx(path: Path) -> Grid:
     """The appendix tables of a .docx as a Grid (see the module docstring)."""
-    try:
-        with C.open_zip(path, render("kind-docx", {})) as zf:
-            if "word/document.xml" not in zf.namelist():
-                raise C.Refused("read-not-docx")
-            doc = _Document()
-            C.parse_part(zf, "word/document.xml", doc.start, doc.end, doc.chars)
-    except Exception as exc:  # zipfile, zlib, expat and our refusals: one located line
-        raise C.describe(exc, path, render("kind-docx", {})) from None
+    with open_package(path, message("kind-docx")) as package:  # what it raises: one located line
+        if "word/document.xml" not in package.names():
+            raise ReadRefused("read-not-docx")
+        doc = _Document()
+        package.parse("word/document.xml", doc.start, doc.end, doc.chars)
     grid = Grid(file=str(path), text_lines=list(doc.head))
     letterhead: list[str] = []  # a table above the appendix: "UBND HUYỆN …" beside the national motto
     last: Optional[tuple[_Table, Sheet]] = None
@@ -170,7 +191,7 @@ def read_docx(path: Path) -> Grid:
         if last and not table.text_before and table.index == last[0].index + 1 and width == len(last[1].rows[-1]):
             sheet = last[1]  # the same appendix after a page break: its rows continue the sheet
         elif any(header_columns([row]) is not None for row in table.rows[:10]):
-            sheet = grid.add_sheet(f"{FORM_TEXT['table']} {table.index}")
+            sheet = grid.add_sheet(f"{SHEET} {table.index}")
             for line in table.captions:
                 sheet.append([line])
                 sheet.merges.append((len(sheet.rows), 1, len(sheet.rows), max(1, width)))
@@ -189,11 +210,14 @@ def read_docx(path: Path) -> Grid:
             first = re.sub(r"\d+$", lambda m: str(int(m.group()) + offset), table.dropped[0])
             grid.findings.append(Finding.make(
                 "cells-beyond-columns", "warning", location=Location(file=str(path), sheet=sheet.name, cell=first),
-                count=len(table.dropped), column=column_letter(C.MAX_COLS), cell=first, max=C.MAX_COLS))
+                count=len(table.dropped), column=column_letter(LIMITS.max_cols), cell=first, max=LIMITS.max_cols))
         last = (table, sheet)
     grid.text_lines[:0] = letterhead[:HEAD]
     if not grid.sheets:
-        raise C.unreadable(path, "read-docx-no-appendix", tables=len(doc.tables))
+        raise CchcError.make(
+            "file-unreadable", location=Location(file=str(path)), file=path.name,
+            error=message("read-docx-no-appendix", tables=len(doc.tables)),
+        )
     return grid
 
 

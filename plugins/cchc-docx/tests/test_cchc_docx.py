@@ -21,7 +21,10 @@ EXAMPLE = REPO / "examples" / "lam-thao-2023-q3.xlsx"
 def test_installed_plugin_is_listed():
     code, out, _err = run_cli("plugins")
     assert code == 0
-    assert any(line.split()[:3] == ["docx", "cchc-docx", "0.1.0"] and "định dạng: docx" in line for line in out.splitlines())
+    import cchc_docx
+
+    assert cchc_docx.__version__ == "0.2.0"  # the same as pyproject.toml's, which `cchc plugins` shows
+    assert any(line.split()[:3] == ["docx", "cchc-docx", cchc_docx.__version__] and "định dạng: docx" in line for line in out.splitlines())
 
 
 def test_sample_appendix_as_a_word_table(tmp_path):

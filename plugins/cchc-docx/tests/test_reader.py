@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from cchc_docx.reader import DocxReader, read_docx
-from cchc_engine.findings import CchcError
-from cchc_engine.layout import layout
-from cchc_engine.readers import container
+from cchc_engine.api import LIMITS, CchcError
+from cchc_engine.testing import rows_from_grid as layout
 from cchc_engine.testing import run_cli
 
 REPO = Path(__file__).resolve().parents[3]
@@ -112,9 +111,9 @@ def test_vertical_and_horizontal_merges(tmp_path):
 def test_huge_span_and_row_counts_are_bounded(tmp_path):
     wide = "<w:tr><w:tc><w:tcPr><w:gridSpan w:val=\"2000000000\"/></w:tcPr>" + _p("x") + "</w:tc><w:tc>" + _p("far") + "</w:tc></w:tr>"
     grid = read_docx(write_docx(tmp_path / "w.docx", "<w:tbl>" + HEADER + wide + "</w:tbl>"))
-    assert max(len(r) for r in grid.sheets[0].rows) == container.MAX_COLS
+    assert max(len(r) for r in grid.sheets[0].rows) == LIMITS.max_cols
     assert [f.code for f in grid.findings] == ["cells-beyond-columns"]  # "far" did not vanish silently
-    rows = "<w:tr/>" * (container.MAX_CELLS_TOTAL + 1)
+    rows = "<w:tr/>" * (LIMITS.max_cells_total + 1)
     path = write_docx(tmp_path / "big.docx", "<w:tbl>" + HEADER + rows + "</w:tbl>")
     t0 = time.process_time()  # CPU time: other load on the machine must not fail the guard
     with pytest.raises(CchcError) as err:

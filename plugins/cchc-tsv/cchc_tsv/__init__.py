@@ -15,13 +15,9 @@ import re
 from pathlib import Path
 from typing import Callable, Optional
 
-from cchc_engine import hookimpl
-from cchc_engine.findings import CchcError, Location
-from cchc_engine.grid import Grid
-from cchc_engine.messages import render
-from cchc_engine.textnorm import clean_cell_text, strip_markup
+from cchc_engine.api import CchcError, Grid, Location, clean_cell_text, column_kind, hookimpl, message, strip_markup
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_CELL = 100_000  # characters kept per cell; a real cell is a sentence
@@ -51,14 +47,12 @@ def _decode(data: bytes, path: Path) -> str:
     except UnicodeDecodeError as exc:
         raise CchcError.make(
             "file-unreadable", location=Location(file=str(path)), file=path.name,
-            error=render("tsv-encoding", {"byte": exc.start}),
+            error=message("tsv-encoding", byte=exc.start),
         ) from None
 
 
 def _has_header(line: str) -> bool:
-    from cchc_engine.layout import col_kind
-
-    kinds = {col_kind(clean(c)) for c in line.split("\t")[:20]}
+    kinds = {column_kind(clean(c)) for c in line.split("\t")[:20]}
     return "stt" in kinds and "name" in kinds
 
 
@@ -88,7 +82,7 @@ class TsvReader:
             if size > MAX_BYTES:
                 raise CchcError.make(
                     "file-unreadable", location=loc, file=path.name,
-                    error=render("tsv-too-large", {"size": size // 2**20, "max": MAX_BYTES // 2**20}),
+                    error=message("tsv-too-large", size=size // 2**20, max=MAX_BYTES // 2**20),
                 )
             text = _decode(path.read_bytes(), path)
         except OSError as exc:
@@ -107,7 +101,7 @@ class TsvReader:
             if count > MAX_CELLS:  # 20 MB of tabs would be millions of cells: refuse, never cut silently
                 raise CchcError.make(
                     "file-unreadable", location=Location(file=str(path), row=number), file=path.name,
-                    error=render("read-too-many-cells", {"max": MAX_CELLS}),
+                    error=message("read-too-many-cells", max=MAX_CELLS),
                 )
             if any(cells):
                 sheet.append(cells, number)

@@ -1,0 +1,125 @@
+"""A zip-based file read as safely as the built-in grid sources: public for plugins.
+
+A plugin that reads a zip package (a Word report, an OpenDocument file, …) gets the
+checks and limits of the built-in .xlsx/.ods sources (``readers/container.py``)
+through ``cchc_engine.api``, documented in docs/internals-for-plugins.md:
+
+    with open_package(path, "tệp Word (.docx)") as package:
+        if "word/document.xml" not in package.names():
+            raise ReadRefused("read-not-docx")
+        package.parse("word/document.xml", start, end, text)
+
+``open_package`` checks the kind of file, the part count, the inflated size and
+duplicate part names before anything is parsed; ``Package.parse`` streams a part
+through expat with any DOCTYPE or ENTITY refused; ``ReadBudget`` counts text and
+cells across parts. Whatever reading raises inside the ``with`` block (a corrupt
+zip, bad XML, a ``ReadRefused`` from a handler) leaves it as one located
+``file-unreadable`` line, exit 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from ..findings import CchcError
+from . import container as _c
+
+# The same class as the built-in sources raise: a handler stops the parse with a reason.
+ReadRefused = _c.Refused
+
+
+class ReadLimits:
+    """The limits of the built-in sources, read-only (a plugin keeps to the same ones)."""
+
+    __slots__ = ()
+
+    @property
+    def max_members(self) -> int:
+        return _c.MAX_MEMBERS
+
+    @property
+    def max_uncompressed(self) -> int:
+        return _c.MAX_UNCOMPRESSED
+
+    @property
+    def max_rows(self) -> int:
+        return _c.MAX_ROWS
+
+    @property
+    def max_cells(self) -> int:
+        return _c.MAX_CELLS
+
+    @property
+    def max_cells_total(self) -> int:
+        return _c.MAX_CELLS_TOTAL
+
+    @property
+    def max_cols(self) -> int:
+        return _c.MAX_COLS
+
+    @property
+    def max_text(self) -> int:
+        return _c.MAX_TEXT
+
+    def __repr__(self) -> str:
+        names = ("max_members", "max_uncompressed", "max_rows", "max_cells", "max_cells_total", "max_cols", "max_text")
+        return "ReadLimits(" + ", ".join(f"{n}={getattr(self, n)}" for n in names) + ")"
+
+
+LIMITS = ReadLimits()
+
+
+class ReadBudget(_c.Budget):
+    """Text and cells counted across every part of one file; over a limit raises ``ReadRefused``."""
+
+    def add_cells(self, n: int = 1) -> None:
+        self.cells_total += n
+        if self.cells_total > _c.MAX_CELLS_TOTAL:
+            raise ReadRefused("read-too-many-cells", max=_c.vn(_c.MAX_CELLS_TOTAL))
+
+
+class Package:
+    """An open zip package; use it as a context manager (``open_package``)."""
+
+    def __init__(self, path: Any, what: str):
+        self.path = Path(path)
+        self.what = what
+        self._zip: Any = None
+
+    def __enter__(self) -> "Package":
+        try:
+            self._zip = _c.open_zip(self.path, self.what)
+        except Exception as exc:
+            raise _c.describe(exc, self.path, self.what) from None
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Optional[BaseException], tb: Any) -> bool:
+        if self._zip is not None:
+            self._zip.close()
+            self._zip = None
+        if isinstance(exc, Exception) and not isinstance(exc, CchcError):
+            raise _c.describe(exc, self.path, self.what) from None
+        return False
+
+    def names(self) -> list[str]:
+        """The part names, as stored."""
+        return self._zip.namelist()
+
+    def parse(
+        self,
+        part: str,
+        start: Callable[[str, dict], None],
+        end: Optional[Callable[[str], None]] = None,
+        text: Optional[Callable[[str], None]] = None,
+    ) -> None:
+        """Stream one part through expat: ``start(tag, attrs)``, ``end(tag)``, ``text(data)``,
+        with tags as written (``w:tbl``: strip the prefix yourself). A DOCTYPE or ENTITY
+        declaration is refused."""
+        _c.parse_part(self._zip, part, start, end, text)
+
+
+def open_package(path: Any, what: str) -> Package:
+    """The zip package at ``path`` after the built-in checks; ``what`` names the kind of
+    file in messages ("tệp Word (.docx)")."""
+    return Package(path, what)
