@@ -859,6 +859,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "docx-nine": ("9 THÁNG NĂM {y}", "NINE MONTHS OF {y}"),
     "docx-year": ("NĂM {y}", "YEAR {y}"),
     "docx-month": ("THÁNG {m} NĂM {y}", "MONTH {m} {y}"),
+    # the sheet name a Word table gets ("Bảng 3"): the document's own word, read in Vietnamese in every language
+    "docx-sheet": ("Bảng", "Table"),
     # --- output and CLI -------------------------------------------------------
     "output-is-input": (
         "Tệp kết quả '{file}' trùng với tệp đầu vào; chọn tên khác để không ghi đè dữ liệu gốc.",

@@ -40,7 +40,9 @@ from cchc_engine.api import (
 HEAD, CAPTIONS = 8, 6  # letterhead lines kept; paragraphs above a table taken as its title rows
 MAX_HEAD_CHARS, MAX_CAPTION_CHARS = 120, 300  # longer paragraphs are narrative, not titles
 _FOOTNOTE_MARK = re.compile(r"[\d*()]{1,4}")
-SHEET = "Bảng"  # a Word table is the sheet "Bảng N" (N = its position among the document's tables)
+# A Word table is the sheet "Bảng N" (N = its position among the document's tables), in every --lang:
+# it is where the officer finds the cell, as an Excel sheet's name is.
+SHEET = message("docx-sheet", lang="vi")
 _SKIP = {"delText", "instrText", "Fallback", "del", "moveFrom"}  # not what the page shows (or shown twice)
 
 
