@@ -74,7 +74,20 @@ def load_result_json(path: Path) -> Optional[Result]:
         return None
     if not (isinstance(data, dict) and {"version", "spec", "level", "indicators"} <= data.keys()):
         return None
-    return Result.from_dict(data)
+    try:
+        return Result.from_dict(data)
+    except ValueError as exc:
+        from pydantic import ValidationError  # imported by from_dict already
+
+        from .inputerrors import validation_summary
+
+        if not isinstance(exc, ValidationError):
+            raise
+        # pydantic's English, said in the catalogue's words with each field's path
+        raise CchcError.make(
+            "file-unreadable", location=Location(file=str(path)), file=path.name,
+            error=render("result-json-invalid", {"detail": validation_summary(exc, data)}),
+        ) from None
 
 
 def unit_from_result(result: Result, file: str) -> UnitResult:

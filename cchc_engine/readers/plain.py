@@ -159,9 +159,11 @@ class JsonReader:
             # Numbers stay text: the Vietnamese parser decides (268.358 is 268358).
             data = json.loads(text, object_pairs_hook=pairs, parse_int=str, parse_float=str, parse_constant=str)
         except json.JSONDecodeError as exc:
+            from ..inputerrors import json_syntax
+
             raise CchcError.make(
                 "file-unreadable", location=Location(file=str(path), row=exc.lineno), file=path.name,
-                error=render("plain-json-invalid", {"detail": exc.msg}),
+                error=render("plain-json-invalid", {"detail": json_syntax(exc)}),
             ) from None
         raw = _from_data(data, path)
         for key, value in duplicates[:100]:  # one finding per key is plenty; a flood says no more

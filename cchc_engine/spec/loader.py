@@ -18,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..findings import CchcError, Finding, Location
+from ..inputerrors import schema_message as _schema_msg
 from ..messages import os_error, render
 from .cache import note_read
 from .model import Spec
@@ -267,32 +268,6 @@ def _nearest_line(lines: dict[tuple, int], path: tuple) -> Optional[int]:
             return lines[path]
         path = path[:-1]
     return lines.get(())
-
-
-# pydantic error type -> catalogue key (messages.py)
-_SCHEMA_MSG = {
-    "missing": "schema-missing",
-    "extra_forbidden": "schema-extra",
-    "literal_error": "schema-literal",
-    "string_pattern_mismatch": "schema-id-pattern",
-    "string_type": "schema-string",
-    "int_parsing": "schema-int",
-    "int_type": "schema-int",
-    "list_type": "schema-list",
-    "dict_type": "schema-mapping",
-    "too_short": "schema-empty",
-}
-
-
-def _schema_msg(err: dict) -> str:
-    ctx = err.get("ctx") or {}
-    msg = err["msg"].removeprefix("Value error, ")
-    if err["type"] == "value_error":
-        return msg
-    key = _SCHEMA_MSG.get(err["type"])
-    if key is None:
-        return err["msg"]
-    return render(key, {"expected": str(ctx.get("expected", "")), "msg": msg})
 
 
 def read_file(path: Path) -> tuple[Any, dict[tuple, int]]:

@@ -1,0 +1,124 @@
+"""What a library says is wrong with a user's input, in the catalogue's words.
+
+The json module and pydantic explain a bad input in English ("Expecting value: line 1
+column 1", "Input should be a valid integer"). An officer reads Vietnamese, so each
+known message becomes a catalogue entry (messages.py, with English under ``--lang en``)
+and keeps its place: line and column for JSON syntax, the data path for a field.
+A message this module does not know is said generically in Vietnamese and as the
+library wrote it in English.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .messages import get_lang, render
+
+__all__ = ["json_syntax", "schema_message", "validation_summary"]
+
+# json.JSONDecodeError.msg (CPython's C scanner and pure-Python decoder; 3.13 adds the
+# trailing-comma ones) → catalogue key. Matched on the start: the Python decoder
+# appends details ("Invalid \\escape: 'q'").
+_JSON_MSG = (
+    ("Expecting value", "json-expecting-value"),
+    ("Expecting property name enclosed in double quotes", "json-expecting-property"),
+    ("Expecting ':' delimiter", "json-expecting-colon"),
+    ("Expecting ',' delimiter", "json-expecting-comma"),
+    ("Unterminated string starting at", "json-unterminated-string"),
+    ("Invalid control character", "json-control-character"),
+    ("Invalid \\uXXXX escape", "json-invalid-unicode-escape"),
+    ("Invalid \\escape", "json-invalid-escape"),
+    ("Extra data", "json-extra-data"),
+    ("Illegal trailing comma", "json-trailing-comma"),
+)
+
+
+def json_syntax(exc: Any) -> str:
+    """A ``json.JSONDecodeError`` as one catalogue line: the problem, then its line and column."""
+    msg = str(getattr(exc, "msg", exc))
+    key = next((k for prefix, k in _JSON_MSG if msg.startswith(prefix)), None)
+    problem = render(key, {}) if key else _unknown(msg)
+    line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+    if line is None or column is None:
+        return problem
+    return render("json-at", {"problem": problem, "line": str(line), "column": str(column)})
+
+
+# pydantic error type → catalogue key (spec files and JSON inputs alike)
+_SCHEMA_MSG = {
+    "missing": "schema-missing",
+    "extra_forbidden": "schema-extra",
+    "unexpected_keyword_argument": "schema-extra",  # what a dataclass says for an unknown field
+    "literal_error": "schema-literal",
+    "string_pattern_mismatch": "schema-id-pattern",
+    "string_type": "schema-string",
+    "int_parsing": "schema-int",
+    "int_type": "schema-int",
+    "int_from_float": "schema-int",
+    "float_type": "schema-number",
+    "float_parsing": "schema-number",
+    "bool_type": "schema-bool",
+    "bool_parsing": "schema-bool",
+    "list_type": "schema-list",
+    "dict_type": "schema-mapping",
+    "dataclass_type": "schema-mapping",
+    "model_type": "schema-mapping",
+    "too_short": "schema-empty",
+}
+
+
+def schema_message(err: dict) -> str:
+    """One pydantic error (an item of ``ValidationError.errors()``) in the catalogue's words."""
+    ctx = err.get("ctx") or {}
+    msg = str(err.get("msg", "")).removeprefix("Value error, ")
+    if err.get("type") == "value_error":
+        return msg  # our own validators' text (spec/model.py)
+    key = _SCHEMA_MSG.get(str(err.get("type")))
+    if key is None:
+        return _unknown(msg)
+    # pydantic lists the allowed values in English ("'a', 'b' or 'c'"): a plain list reads in both languages
+    expected = _OR.sub(", ", str(ctx.get("expected", "")))
+    return render(key, {"expected": expected, "msg": msg})
+
+
+_OR = re.compile(r"(?<=['\d]) or (?=['\d-])")
+
+
+def _unknown(msg: str) -> str:
+    # English readers get the library's own words; Vietnamese ones a Vietnamese line
+    return msg if get_lang() == "en" else render("input-invalid-other", {})
+
+
+def validation_summary(exc: Any, data: Any, limit: int = 3) -> str:
+    """A ``pydantic.ValidationError`` on a JSON input as one line: the first ``limit``
+    problems as ``path: message``, then how many more.
+
+    A union field reports one error per member type (``value`` as int, float, str);
+    those become one problem at the field's path.
+    """
+    from .spec.loader import yaml_path
+
+    problems: dict[str, list[dict]] = {}
+    for err in exc.errors(include_url=False):
+        loc = _data_loc(tuple(err.get("loc", ())), data, keep_last=err.get("type") == "missing")
+        problems.setdefault(yaml_path(loc, data) or "$", []).append(err)
+    shown = []
+    for path, errs in list(problems.items())[:limit]:
+        text = schema_message(errs[0]) if len(errs) == 1 else render("schema-union", {})
+        shown.append(f"{path}: {text}")
+    line = "; ".join(shown)
+    if len(problems) > limit:
+        line += " " + render("input-more-problems", {"n": len(problems) - limit})
+    return line
+
+
+def _data_loc(loc: tuple, data: Any, keep_last: bool) -> tuple:
+    """The part of a pydantic ``loc`` that names places in ``data`` (union member tags dropped)."""
+    cur = data
+    for i, part in enumerate(loc):
+        try:
+            cur = cur[part]
+        except (KeyError, IndexError, TypeError):
+            return loc[: i + 1] if keep_last and i == len(loc) - 1 else loc[:i]
+    return loc

@@ -1,0 +1,136 @@
+"""What the json module and pydantic say about a bad input reaches the officer in the
+catalogue's words: Vietnamese, English under --lang en, with the line and column of a
+JSON syntax error and the path of each bad field of a result JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cchc_engine.cli.main import cli as group
+from cchc_engine.inputerrors import _JSON_MSG, json_syntax, schema_message
+from cchc_engine.messages import CATALOG, render
+from cchc_engine.pipeline import compute_file
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "lam-thao-2023-q3.xlsx"
+
+# The library's own English, which must not reach a Vietnamese line.
+ENGLISH = re.compile(r"Expecting|Unterminated|Invalid|Extra data|Input should|Field required|validation error|pydantic|Unexpected")
+
+# One mistake per json module message, each on line 3 of a real submission.
+BROKEN = {
+    "json-expecting-value": '{\n  "unit": "xã A",\n  "values": {"1.1.1": }\n}',
+    "json-expecting-property": '{\n  "unit": "xã A",\n  "values": {"1.1.1": 6,}\n}',
+    "json-expecting-colon": '{\n  "unit": "xã A",\n  "values": {"1.1.1" 6}\n}',
+    "json-expecting-comma": '{\n  "unit": "xã A",\n  "values": {"1.1.1": 6 "1.1.2": 5}\n}',
+    "json-unterminated-string": '{\n  "unit": "xã A",\n  "values": {"1.1.1": "6}}',
+    "json-control-character": '{\n  "unit": "xã A",\n  "values": {"1.1.1": "6\t"}\n}',
+    "json-invalid-escape": '{\n  "unit": "xã A",\n  "values": {"1.1.1": "6\\q"}\n}',
+    "json-invalid-unicode-escape": '{\n  "unit": "xã A",\n  "values": {"1.1.1": "\\u12"}\n}',
+    "json-extra-data": '{\n  "unit": "xã A",\n  "values": {"1.1.1": 6}} ]\n',
+}
+
+
+def run(*args: str):
+    res = CliRunner().invoke(group, list(args), catch_exceptions=False)
+    return res.exit_code, res.stdout, res.stderr
+
+
+@pytest.mark.parametrize("key", sorted(BROKEN))
+def test_a_json_syntax_error_is_said_in_vietnamese_at_its_line_and_column(tmp_path, key):
+    path = tmp_path / "bao-cao.json"
+    path.write_text(BROKEN[key], encoding="utf-8")
+    try:
+        json.loads(BROKEN[key])
+    except json.JSONDecodeError as exc:
+        where = (exc.lineno, exc.colno)
+        assert next(k for prefix, k in _JSON_MSG if exc.msg.startswith(prefix)) == key
+    assert where[0] == 3
+
+    code, _out, err = run("compute", "--spec", "2023", str(path))
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert render(key, {}, lang="vi") in err and f"(dòng {where[0]}, cột {where[1]})" in err
+    assert not ENGLISH.search(err), err
+
+    code, _out, err = run("--lang", "en", "compute", "--spec", "2023", str(path))
+    assert code == 2 and render(key, {}, lang="en") in err and f"(line {where[0]}, column {where[1]})" in err
+
+
+def test_every_json_message_has_its_entry_and_an_unknown_one_is_not_english_in_vietnamese():
+    for _prefix, key in _JSON_MSG:
+        vi, en = CATALOG[key]
+        assert vi and en and vi != en
+    # a future Python's message this module does not know yet
+    exc = json.JSONDecodeError("Some new complaint", '{"a": 1}', 3)
+    assert json_syntax(exc) == "nội dung không hợp lệ (dòng 1, cột 4)"
+    from cchc_engine.messages import set_lang
+
+    set_lang("en")
+    assert json_syntax(exc) == "Some new complaint (line 1, column 4)"
+
+
+def _result_json(tmp_path: Path, spec2023) -> dict:
+    return compute_file(spec2023, EXAMPLE).to_dict()
+
+
+def test_a_result_json_with_bad_fields_names_each_field_in_vietnamese(tmp_path, spec2023):
+    data = _result_json(tmp_path, spec2023)
+    data["indicators"][0]["value"] = [1]  # a union (number, string, null): one problem, not three
+    data["indicators"][1]["source"] = "guess"
+    del data["indicators"][2]["stt"]
+    data["extra_key"] = 1
+    first = data["indicators"][0]["id"]
+    folder = tmp_path / "units"
+    folder.mkdir()
+    (folder / "ket-qua.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    code, _out, err = run("aggregate", "--spec", "2023", "--level", "tinh", "--unit", "tỉnh Phú Thọ", str(folder))
+    assert code == 2
+    line = next(ln for ln in err.splitlines() if "ket-qua.json" in ln)
+    assert "không phải tệp kết quả JSON hợp lệ của cchc" in line
+    assert not ENGLISH.search(line), line
+    # the first three problems, by path, then how many more (4 fields are wrong)
+    assert f"indicators[0]({first}).value: giá trị không thuộc kiểu nào được phép" in line
+    assert "indicators[1](" in line and ").source: giá trị không hợp lệ; cho phép: 'reported', 'computed', 'missing', 'not-applicable'" in line
+    assert "indicators[2](" in line and ").stt: thiếu trường bắt buộc" in line
+    assert line.endswith("(và 1 lỗi khác)")
+
+    code, _out, err = run("--lang", "en", "aggregate", "--spec", "2023", "--level", "tinh", "--unit", "tỉnh Phú Thọ", str(folder))
+    line = next(ln for ln in err.splitlines() if "ket-qua.json" in ln)
+    assert "not a valid cchc result JSON" in line and ").stt: required field missing" in line and line.endswith("(and 1 more)")
+
+
+def test_a_good_result_json_still_compiles(tmp_path, spec2023):
+    folder = tmp_path / "units"
+    folder.mkdir()
+    (folder / "ket-qua.json").write_text(json.dumps(_result_json(tmp_path, spec2023), ensure_ascii=False), encoding="utf-8")
+    code, out, err = run("aggregate", "--spec", "2023", "--level", "tinh", "--unit", "tỉnh Phú Thọ", str(folder), "-f", "json")
+    assert code in (0, 1), err
+    assert json.loads(out)["extra"]["aggregate"]
+
+
+@pytest.mark.parametrize(
+    "line, fixed, vi",
+    [
+        ("year: 2026", "year: 2026.5", "phải là số nguyên"),  # int_from_float
+        ("      - {id: kh, stt: \"1\",", "      - {id: kh, stt: \"1\", min: nhieu,", "phải là một số"),  # float_parsing
+        ("      - {id: dv_kt, stt: \"3\",", "      - {id: dv_kt, stt: \"3\", stt_repeats: maybe,", "phải là true hoặc false"),
+    ],
+)
+def test_spec_schema_errors_that_were_english_are_vietnamese(tmp_path, line, fixed, vi):
+    from test_spec_constructs import SPEC
+
+    assert line in SPEC
+    path = tmp_path / "s.yaml"
+    path.write_text(SPEC.replace(line, fixed, 1), encoding="utf-8")
+    code, _out, err = run("spec", "check", str(path))
+    assert code == 1 and vi in err and not ENGLISH.search(err), err
+
+
+def test_schema_message_keeps_our_own_validators_text():
+    assert schema_message({"type": "value_error", "msg": "Value error, chỉ tiêu 'x' sai"}) == "chỉ tiêu 'x' sai"
