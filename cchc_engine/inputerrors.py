@@ -15,7 +15,7 @@ from typing import Any
 
 from .messages import get_lang, render
 
-__all__ = ["json_syntax", "schema_message", "validation_summary"]
+__all__ = ["json_syntax", "schema_message", "validation_summary", "yaml_problem"]
 
 # json.JSONDecodeError.msg (CPython's C scanner and pure-Python decoder; 3.13 adds the
 # trailing-comma ones) → catalogue key. Matched on the start: the Python decoder
@@ -43,6 +43,41 @@ def json_syntax(exc: Any) -> str:
     if line is None or column is None:
         return problem
     return render("json-at", {"problem": problem, "line": str(line), "column": str(column)})
+
+
+# PyYAML's problems (pure-Python and libyaml wordings) → catalogue key, matched as
+# substrings of "context: problem" (a duplicate anchor is said by the context).
+_YAML_MSG = (
+    ("mapping values are not allowed", "yaml-colon-here"),
+    ("did not find expected key", "yaml-indentation"),
+    ("while parsing a block collection: expected <block end>", "yaml-expected-dash"),
+    ("expected <block end>", "yaml-indentation"),
+    ("did not find expected '-' indicator", "yaml-expected-dash"),
+    ("that cannot start any token", "yaml-bad-character"),  # pure Python names the character
+    ("found a tab character", "yaml-bad-character"),
+    ("found unexpected end of stream", "yaml-unexpected-end"),
+    ("expected ',' or ']'", "yaml-flow-sequence"),
+    ("expected ',' or '}'", "yaml-flow-mapping"),
+    ("found undefined alias", "yaml-undefined-alias"),
+    ("found duplicate anchor", "yaml-duplicate-anchor"),
+    ("but found another document", "yaml-one-document"),
+    ("could not determine a constructor for the tag", "yaml-tag"),
+    ("found unknown escape character", "yaml-escape"),
+    ("could not find expected ':'", "yaml-expected-colon"),
+)
+
+
+def yaml_problem(exc: Any) -> str:
+    """A ``yaml.YAMLError`` as one catalogue line: the problem, then its line and column."""
+    problem = str(getattr(exc, "problem", None) or exc)
+    context = getattr(exc, "context", None)
+    said = f"{context}: {problem}" if context else problem
+    key = next((k for part, k in _YAML_MSG if part in said), None)
+    text = render(key, {}) if key else _unknown(said)
+    mark = getattr(exc, "problem_mark", None)
+    if mark is None:
+        return text
+    return render("json-at", {"problem": text, "line": str(mark.line + 1), "column": str(mark.column + 1)})
 
 
 # pydantic error type → catalogue key (spec files and JSON inputs alike)

@@ -134,3 +134,57 @@ def test_spec_schema_errors_that_were_english_are_vietnamese(tmp_path, line, fix
 
 def test_schema_message_keeps_our_own_validators_text():
     assert schema_message({"type": "value_error", "msg": "Value error, chỉ tiêu 'x' sai"}) == "chỉ tiêu 'x' sai"
+
+
+# One mistake per PyYAML problem (libyaml and pure-Python wordings differ; both are mapped).
+YAML_BROKEN = {
+    "yaml-indentation": "unit: xã A\nvalues:\n  1.1.1: 6\n 1.1.2: 5\n",
+    "yaml-unexpected-end": 'unit: xã A\nvalues:\n  1.1.1: "6\n',
+    "yaml-bad-character": "unit: xã A\nvalues:\n\t1.1.1: 6\n",
+    "yaml-flow-sequence": "unit: xã A\nvalues: [1, 2\nperiod: 2021\n",
+    "yaml-undefined-alias": "unit: xã A\nvalues: *chua_co\n",
+    "yaml-colon-here": "unit: xã A: B\nvalues: {}\n",
+    "yaml-expected-dash": "- xã A\nvalues: 1\n",
+    "yaml-one-document": "unit: xã A\n---\nvalues: {}\n",
+    "yaml-tag": "unit: !!python/object:os.system xã A\n",
+    "yaml-escape": 'unit: "xã \\q A"\n',
+    "yaml-expected-colon": "unit: xã A\nvalues\nperiod: 2021\n",
+}
+
+
+def _yaml_loaders() -> list[str]:
+    import yaml
+
+    return [name for name in ("SafeLoader", "CSafeLoader") if hasattr(yaml, name)]  # libyaml when installed
+
+
+@pytest.mark.parametrize("key", sorted(YAML_BROKEN))
+@pytest.mark.parametrize("loader", _yaml_loaders())
+def test_a_yaml_syntax_error_is_said_in_vietnamese_at_its_line_and_column(tmp_path, key, loader):
+    import yaml
+
+    from cchc_engine.inputerrors import yaml_problem
+
+    try:
+        yaml.load(YAML_BROKEN[key], Loader=getattr(yaml, loader))
+    except yaml.YAMLError as exc:
+        said = yaml_problem(exc)
+        mark = exc.problem_mark
+    assert said == render("json-at", {"problem": render(key, {}), "line": str(mark.line + 1), "column": str(mark.column + 1)})
+    assert not ENGLISH.search(said) and "found" not in said and "expected" not in said
+
+
+def test_a_broken_yaml_input_and_spec_are_one_vietnamese_line(tmp_path):
+    path = tmp_path / "bao-cao.yaml"
+    path.write_text(YAML_BROKEN["yaml-indentation"], encoding="utf-8")
+    code, _out, err = run("compute", "--spec", "2023", str(path))
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert render("yaml-indentation", {}) in err and "(dòng 4, cột 2)" in err and "while" not in err
+    code, _out, err = run("--lang", "en", "compute", "--spec", "2023", str(path))
+    assert render("yaml-indentation", {}, lang="en") in err and "(line 4, column 2)" in err
+    from test_spec_constructs import SPEC
+
+    spec = tmp_path / "s.yaml"
+    spec.write_text(SPEC.replace("    title: Tổ chức bộ máy\n", "    title: Tổ chức: bộ máy\n"), encoding="utf-8")
+    code, _out, err = run("spec", "check", str(spec))
+    assert code in (1, 2) and render("yaml-colon-here", {}) in err and "mapping values" not in err, err

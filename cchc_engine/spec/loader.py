@@ -37,12 +37,16 @@ class _SafeLoader(_BaseSafe):  # type: ignore[misc, valid-type]
     """SafeLoader that refuses duplicate mapping keys (a silent overwrite in a spec is a bug)."""
 
 
+class _DuplicateKey(yaml.constructor.ConstructorError):
+    """Our own refusal: its problem is catalogue text already."""
+
+
 def _construct_mapping(loader: _SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     seen: dict[Any, yaml.Node] = {}
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
-            raise yaml.constructor.ConstructorError(
+            raise _DuplicateKey(
                 None, None, render("yaml-duplicate-key", {"key": str(key), "line": str(seen[key].start_mark.line + 1)}),
                 key_node.start_mark,
             )
@@ -136,9 +140,11 @@ def _mark_loc(loc: Location, exc: yaml.YAMLError) -> Location:
 
 
 def _yaml_problem(exc: yaml.YAMLError) -> str:
-    problem = getattr(exc, "problem", None) or str(exc)
-    context = getattr(exc, "context", None)
-    return f"{context}: {problem}" if context else str(problem)
+    if isinstance(exc, _DuplicateKey):
+        return str(exc.problem)
+    from ..inputerrors import yaml_problem  # PyYAML's English, in the catalogue's words
+
+    return yaml_problem(exc)
 
 
 def _line_map(node: yaml.Node, path: tuple = (), out: Optional[dict] = None) -> dict[tuple, int]:
