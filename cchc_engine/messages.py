@@ -804,6 +804,30 @@ CATALOG: dict[str, tuple[str, str]] = {
     "yaml-too-big": ("lớn hơn {max} MB", "larger than {max} MB"),
     "yaml-not-utf8": ("không phải UTF-8 (byte {byte})", "not UTF-8 (byte {byte})"),
     "spec-not-mapping": ("tệp bộ chỉ tiêu phải là một ánh xạ (mapping) YAML", "a spec file must be a YAML mapping"),
+    "spec-model-count-code": ("aggregate 'count' cần mã câu trả lời, ví dụ 'count:1'", "aggregate 'count' needs an answer code, e.g. 'count:1'"),
+    "spec-model-choice-needs-choices": ("chỉ tiêu '{id}' kiểu choice phải khai báo 'choices'", "indicator '{id}' of type choice must declare 'choices'"),
+    "spec-model-choices-not-choice": ("chỉ tiêu '{id}' không phải kiểu choice nhưng có 'choices'", "indicator '{id}' is not of type choice but has 'choices'"),
+    "spec-model-group-formula": ("chỉ tiêu '{id}' kiểu group không có công thức", "indicator '{id}' of type group has no formula"),
+    "spec-model-group-value": (
+        "chỉ tiêu '{id}' kiểu group không mang số liệu (bỏ children_total/note_of hoặc đổi kiểu)",
+        "indicator '{id}' of type group carries no value (drop children_total/note_of or change its type)",
+    ),
+    "spec-model-note-of-row": (
+        "chỉ tiêu '{id}' đọc từ Ghi chú (note_of) nên không có dòng riêng: row phải là 'none'",
+        "indicator '{id}' is read from a Ghi chú (note_of), so it has no row of its own: row must be 'none'",
+    ),
+    "spec-model-none-children": (
+        "chỉ tiêu '{id}' không có dòng in (row: none) thì không có chỉ tiêu con",
+        "indicator '{id}' has no printed row (row: none), so it cannot have children",
+    ),
+    "spec-model-missing": (
+        "thiếu {what} (chỉ được bỏ trống khi bộ chỉ tiêu kế thừa bằng 'extends')",
+        "{what} missing (may be left out only when the spec inherits with 'extends')",
+    ),
+    "spec-model-ops-need-extends": (
+        "các thao tác kế thừa (add, replace, remove, move, renumber, rules.add) cần 'extends'",
+        "the inheritance operations (add, replace, remove, move, renumber, rules.add) need 'extends'",
+    ),
     "schema-missing": ("thiếu trường bắt buộc", "required field missing"),
     "schema-extra": ("trường không được hỗ trợ (gõ sai tên?)", "unknown field (a typo?)"),
     "schema-literal": ("giá trị không hợp lệ; cho phép: {expected}", "invalid value; allowed: {expected}"),

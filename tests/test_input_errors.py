@@ -188,3 +188,17 @@ def test_a_broken_yaml_input_and_spec_are_one_vietnamese_line(tmp_path):
     spec.write_text(SPEC.replace("    title: Tổ chức bộ máy\n", "    title: Tổ chức: bộ máy\n"), encoding="utf-8")
     code, _out, err = run("spec", "check", str(spec))
     assert code in (1, 2) and render("yaml-colon-here", {}) in err and "mapping values" not in err, err
+
+
+def test_the_spec_models_own_checks_speak_both_languages(tmp_path):
+    # a pydantic validator of ours (spec/model.py): Vietnamese, and English under --lang en
+    from test_spec_constructs import SPEC
+
+    bad = SPEC.replace("{id: dv_kt, stt: \"3\",", "{id: dv_kt, stt: \"3\", choices: co_khong,", 1)
+    path = tmp_path / "s.yaml"
+    path.write_text(bad, encoding="utf-8")
+    code, _out, err = run("spec", "check", str(path))
+    assert code == 1 and "chỉ tiêu 'dv_kt' không phải kiểu choice nhưng có 'choices'" in err
+    code, _out, err = run("--lang", "en", "spec", "check", str(path))
+    assert code == 1 and "indicator 'dv_kt' is not of type choice but has 'choices'" in err
+    assert "chỉ tiêu" not in err

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, field_validator, model_validator
 
+from ..messages import render
 from .behaviour import FormBehaviour, IndicatorBehaviour, SpecBehaviour
 
 ID_PATTERN = r"^[a-z_][a-z0-9_]*(\.[a-z0-9_]+)*$"
@@ -80,7 +81,7 @@ class Aggregate(_Strict):
     @model_validator(mode="after")
     def _code_for_count(self) -> "Aggregate":
         if self.method == "count" and self.code is None:
-            raise ValueError("aggregate 'count' cần mã câu trả lời, ví dụ 'count:1'")
+            raise ValueError(render("spec-model-count-code", {}))
         return self
 
 
@@ -141,17 +142,17 @@ class Indicator(_Strict, IndicatorBehaviour):
     @model_validator(mode="after")
     def _type_fields(self) -> "Indicator":
         if self.type == "choice" and not self.choices:
-            raise ValueError(f"chỉ tiêu '{self.id}' kiểu choice phải khai báo 'choices'")
+            raise ValueError(render("spec-model-choice-needs-choices", {"id": self.id}))
         if self.type != "choice" and self.choices:
-            raise ValueError(f"chỉ tiêu '{self.id}' không phải kiểu choice nhưng có 'choices'")
+            raise ValueError(render("spec-model-choices-not-choice", {"id": self.id}))
         if self.type == "group" and self.formula:
-            raise ValueError(f"chỉ tiêu '{self.id}' kiểu group không có công thức")
+            raise ValueError(render("spec-model-group-formula", {"id": self.id}))
         if self.type == "group" and (self.children_total or self.note_of):
-            raise ValueError(f"chỉ tiêu '{self.id}' kiểu group không mang số liệu (bỏ children_total/note_of hoặc đổi kiểu)")
+            raise ValueError(render("spec-model-group-value", {"id": self.id}))
         if self.note_of and self.row not in (None, "none"):
-            raise ValueError(f"chỉ tiêu '{self.id}' đọc từ Ghi chú (note_of) nên không có dòng riêng: row phải là 'none'")
+            raise ValueError(render("spec-model-note-of-row", {"id": self.id}))
         if self.row == "none" and self.children:
-            raise ValueError(f"chỉ tiêu '{self.id}' không có dòng in (row: none) thì không có chỉ tiêu con")
+            raise ValueError(render("spec-model-none-children", {"id": self.id}))
         return self
 
 
@@ -280,13 +281,13 @@ class Spec(_Strict, SpecBehaviour):
     def _own_or_inherited(self) -> "Spec":
         if self.extends is None:
             if not self.year or not self.title:
-                raise ValueError("thiếu 'year' hoặc 'title' (chỉ được bỏ trống khi bộ chỉ tiêu kế thừa bằng 'extends')")
+                raise ValueError(render("spec-model-missing", {"what": "'year' / 'title'"}))
             if not self.levels:
-                raise ValueError("thiếu 'levels' (chỉ được bỏ trống khi bộ chỉ tiêu kế thừa bằng 'extends')")
+                raise ValueError(render("spec-model-missing", {"what": "'levels'"}))
             if not self.forms:
-                raise ValueError("thiếu 'forms' (chỉ được bỏ trống khi bộ chỉ tiêu kế thừa bằng 'extends')")
+                raise ValueError(render("spec-model-missing", {"what": "'forms'"}))
             if isinstance(self.rules, RulesPatch) or self.remove or self.move or self.renumber or self.replace or self.add:
-                raise ValueError("các thao tác kế thừa (add, replace, remove, move, renumber, rules.add) cần 'extends'")
+                raise ValueError(render("spec-model-ops-need-extends", {}))
         return self
 
 
