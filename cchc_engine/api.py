@@ -11,9 +11,49 @@ private and may change without notice.
 from __future__ import annotations
 
 import importlib
-from typing import Any, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from .hookspecs import hookimpl
+
+if TYPE_CHECKING:  # what editors and type checkers see; at run time each name loads on first use
+    from .config import plugin_config
+    from .findings import CchcError, Finding, Location
+    from .grid import Cell, column_letter, Grid, Sheet
+    from .protocols import Reader, Writer
+    from .readers.package import LIMITS, Package, ReadBudget, ReadRefused
+    from .result import IndicatorResult, Result, Stats
+    from .submission import (
+        level_from_unit,
+        normalise_period,
+        period_from_title,
+        RawRow,
+        RawSubmission,
+        RawValue,
+        unit_from_title,
+    )
+    from .textnorm import clean_cell_text, strip_markup
+    from .writers.common import (
+        APPENDIX_COLUMNS,
+        display_note,
+        display_value,
+        FINDING_COLUMNS,
+        finding_row,
+        findings_by_indicator,
+        forms,
+        headers,
+        heading_lines,
+        indent,
+        is_computed,
+        lang_of,
+        machine_value,
+        period_label,
+        safe_text,
+        severity_label,
+        source_label,
+        summary,
+        where,
+        worst,
+    )
 
 # Every other name is imported on first use (PEP 562 ``__getattr__``): a plugin imports
 # the api at every `cchc` run, even --help, and pays only for the names it takes.

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pluggy
 
-from cchc_engine import entrypoints
+from cchc_engine.plugins import entrypoints
 from cchc_engine.plugins import BUILTIN_HOOKS, DEFAULT_PLUGINS
 
 ROOT = Path(__file__).resolve().parents[1]
