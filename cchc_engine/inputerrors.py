@@ -15,7 +15,7 @@ from typing import Any
 
 from .messages import get_lang, render
 
-__all__ = ["json_syntax", "schema_message", "validation_summary", "yaml_problem"]
+__all__ = ["csv_problem", "json_syntax", "schema_message", "validation_summary", "yaml_problem"]
 
 # json.JSONDecodeError.msg (CPython's C scanner and pure-Python decoder; 3.13 adds the
 # trailing-comma ones) → catalogue key. Matched on the start: the Python decoder
@@ -43,6 +43,20 @@ def json_syntax(exc: Any) -> str:
     if line is None or column is None:
         return problem
     return render("json-at", {"problem": problem, "line": str(line), "column": str(column)})
+
+
+_CSV_FIELD_LIMIT = re.compile(r"field larger than field limit \((\d+)\)")
+
+
+def csv_problem(exc: Any) -> str:
+    """A ``csv.Error`` in the catalogue's words."""
+    msg = str(exc)
+    m = _CSV_FIELD_LIMIT.search(msg)
+    if m:
+        return render("csv-field-too-long", {"limit": int(m.group(1))})
+    if "line contains NUL" in msg:
+        return render("csv-nul", {})
+    return _unknown(msg)
 
 
 # PyYAML's problems (pure-Python and libyaml wordings) → catalogue key, matched as

@@ -882,6 +882,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "json-invalid-unicode-escape": ("mã \\uXXXX không hợp lệ trong chuỗi", "an invalid \\uXXXX escape in a string"),
     "json-extra-data": ("còn nội dung sau khi dữ liệu JSON đã kết thúc", "more content after the JSON value has ended"),
     "json-trailing-comma": ("dấu phẩy thừa trước dấu đóng ngoặc", "an extra comma before the closing bracket"),
+    "csv-field-too-long": ("có một ô dài hơn {limit} ký tự", "a field is longer than {limit} characters"),
+    "csv-nul": ("có ký tự NUL (tệp nhị phân?)", "a NUL character (a binary file?)"),
     "input-invalid-other": ("nội dung không hợp lệ", "invalid content"),
     "input-more-problems": ("(và {n} lỗi khác)", "(and {n} more)"),
     "result-json-invalid": ("không phải tệp kết quả JSON hợp lệ của cchc: {detail}", "not a valid cchc result JSON: {detail}"),

@@ -202,3 +202,16 @@ def test_the_spec_models_own_checks_speak_both_languages(tmp_path):
     code, _out, err = run("--lang", "en", "spec", "check", str(path))
     assert code == 1 and "indicator 'dv_kt' is not of type choice but has 'choices'" in err
     assert "chỉ tiêu" not in err
+
+
+def test_a_csv_field_over_the_limit_is_said_in_vietnamese(tmp_path):
+    import csv
+
+    limit = csv.field_size_limit()
+    path = tmp_path / "bao-cao.csv"
+    path.write_text('key,value\n1.1.1,"' + "x" * (limit + 1) + '"\n', encoding="utf-8")
+    code, _out, err = run("compute", "--spec", "2023", str(path))
+    assert code == 2 and render("csv-field-too-long", {"limit": limit}, lang="vi") in err
+    assert "field larger" not in err
+    code, _out, err = run("--lang", "en", "compute", "--spec", "2023", str(path))
+    assert render("csv-field-too-long", {"limit": limit}, lang="en") in err

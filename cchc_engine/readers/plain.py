@@ -74,7 +74,9 @@ def _guarded(read: Callable[["_Reader", Path, Optional[dict]], RawSubmission]):
         except MemoryError:
             raise _unreadable(path, render("read-no-memory", {})) from None
         except csv.Error as exc:
-            raise _unreadable(path, render("plain-csv-invalid", {"detail": str(exc)})) from None
+            from ..inputerrors import csv_problem
+
+            raise _unreadable(path, render("plain-csv-invalid", {"detail": csv_problem(exc)})) from None
         except Exception as exc:
             detail = str(exc)[:200]
             raise _unreadable(path, render("plain-unreadable", {"detail": f"{type(exc).__name__}: {detail}"})) from None
