@@ -41,15 +41,18 @@ def _round_out(value: float, ind: Indicator) -> float | int:
 class _Env:
     """Values by indicator id for the expression evaluator."""
 
-    def __init__(self, compiled: CompiledSpec, level: str, values: dict[str, Any], zero_missing: bool = False):
-        self.index = compiled.spec.index()
+    def __init__(self, compiled: CompiledSpec, level: str, values: dict[str, Any], zero_missing: bool = False,
+                 plan: Optional["_LevelPlan"] = None):
+        plan = plan or _plan(compiled, level)
+        self.index = plan.index
+        self.not_applicable = plan.not_applicable
         self.level = level
         self.values = values
         self.zero_missing = zero_missing
 
     def __call__(self, ref: str) -> Any:
-        ind = self.index[ref]
-        if not ind.applies_to(self.level):
+        if ref in self.not_applicable or ref not in self.index:  # (an unknown id fails as it did: KeyError)
+            self.index[ref]
             raise ex.NotApplicable(ref)
         v = self.values.get(ref)
         if v is None:
@@ -59,18 +62,69 @@ class _Env:
         return v
 
 
+class _LevelPlan:
+    """What a run needs from the spec at one level, worked out once: the spec is immutable once
+    compiled, and `cchc aggregate` runs it on thousands of files."""
+
+    __slots__ = ("compiled", "spec", "index", "not_applicable", "rows", "formulas", "level_name")
+
+    def __init__(self, compiled: CompiledSpec, level: str):
+        spec = compiled.spec
+        self.compiled, self.spec = compiled, spec
+        self.index = spec.index()
+        self.not_applicable = frozenset(i for i, ind in self.index.items() if not ind.applies_to(level))
+        lv = next((x for x in spec.levels if x.id == level), None)
+        self.level_name = lv.name if lv else level
+        # per indicator in report order: (indicator, IndicatorResult fields, applies, choice set, label by code)
+        self.rows: list[tuple[Indicator, dict[str, Any], bool, list, dict[Any, str]]] = []
+        for form in spec.forms:
+            for ind, depth in _walk(form.indicators):
+                applies = ind.applies_to(level)
+                choices = compiled.choice_set(ind)
+                labels: dict[Any, str] = {}
+                for c in choices:
+                    labels.setdefault(c.code, c.label)  # the first choice with a code names it, as before
+                fields = dict(
+                    id=ind.id, stt=ind.stt_for(level), form=form.id, name=ind.name_for(level), unit=ind.shown_unit,
+                    type=ind.type, depth=depth, formula=ind.formula, note=ind.note, applicable=applies,
+                    source="missing" if applies else "not-applicable",
+                )
+                self.rows.append((ind, fields, applies, choices, labels))
+        self.formulas = [
+            (ind_id, self.index[ind_id], compiled.formulas[ind_id])
+            for ind_id in compiled.formula_order
+            if self.index[ind_id].applies_to(level)
+        ]
+
+
+# Plans by (compiled spec, level), bounded; an entry holds its spec, so an id is never reused
+# while its entry lives, and a different spec (or level) never gets another's plan.
+_PLANS: dict[tuple[int, str], _LevelPlan] = {}
+_PLANS_MAX = 16
+
+
+def _plan(compiled: CompiledSpec, level: str) -> _LevelPlan:
+    plan = _PLANS.get((id(compiled), level))
+    if plan is None or plan.compiled is not compiled or plan.spec is not compiled.spec:
+        plan = _LevelPlan(compiled, level)
+        if len(_PLANS) >= _PLANS_MAX:
+            _PLANS.pop(next(iter(_PLANS)))  # the oldest
+        _PLANS[(id(compiled), level)] = plan
+    return plan
+
+
 def run(
     compiled: CompiledSpec, sub: Submission, *, call_plugins: bool = True, host: Any = None, compilation: bool = False
 ) -> Result:
     """Validate and compute one submission (``compilation``: values summed from the units below)."""
     spec = compiled.spec
     level = sub.level
-    lv = next((x for x in spec.levels if x.id == level), None)
+    plan = _plan(compiled, level)
     result = Result(
         spec=spec.id,
         spec_title=spec.title,
         level=level,
-        level_name=lv.name if lv else level,
+        level_name=plan.level_name,
         period=sub.period,
         unit=sub.unit,
         file=sub.file,
@@ -84,62 +138,47 @@ def run(
     rows: dict[str, IndicatorResult] = {}
 
     # 1. normalise every reported cell
-    for form in spec.forms:
-        for ind, depth in _walk(form.indicators):
-            cell = sub.cells.get(ind.id)
-            row = IndicatorResult(
-                id=ind.id,
-                stt=ind.stt_for(level),
-                form=form.id,
-                name=ind.name_for(level),
-                unit=ind.shown_unit,
-                type=ind.type,
-                depth=depth,
-                formula=ind.formula,
-                note=ind.note,
-                applicable=ind.applies_to(level),
-                source="missing" if ind.applies_to(level) else "not-applicable",
-            )
-            rows[ind.id] = row
-            result.indicators.append(row)
-            if cell is None:
-                continue
-            row.location = cell.location
-            row.raw = cell.raw_text
-            if cell.note:
-                row.note = cell.note
-            if cell.formula_without_value:
-                findings.append(Finding.make("formula-cell", "warning", indicator=ind.id, location=cell.location))
-            norm = normalise(cell.value, ind, compiled.choice_set(ind), percent_format=cell.percent_format)
-            for issue in (norm.issue, *norm.notes) if norm.issue is not None else ():
-                findings.append(Finding.make(issue.code, issue.severity, indicator=ind.id, location=cell.location, **issue.values))
-            if norm.value is None:
-                continue
-            if not ind.applies_to(level):
-                findings.append(
-                    Finding.make(
-                        "level-not-reporting",
-                        "warning",
-                        indicator=ind.id,
-                        location=cell.location,
-                        name=ind.name_for(level),
-                        level=result.level_name,
-                    )
+    cells = sub.cells
+    indicators = result.indicators
+    for ind, fields, applies, choices, labels in plan.rows:
+        row = IndicatorResult(**fields)
+        rows[ind.id] = row
+        indicators.append(row)
+        cell = cells.get(ind.id)
+        if cell is None:
+            continue
+        row.location = cell.location
+        row.raw = cell.raw_text
+        if cell.note:
+            row.note = cell.note
+        if cell.formula_without_value:
+            findings.append(Finding.make("formula-cell", "warning", indicator=ind.id, location=cell.location))
+        norm = normalise(cell.value, ind, choices, percent_format=cell.percent_format)
+        for issue in (norm.issue, *norm.notes) if norm.issue is not None else ():
+            findings.append(Finding.make(issue.code, issue.severity, indicator=ind.id, location=cell.location, **issue.values))
+        if norm.value is None:
+            continue
+        if not applies:
+            findings.append(
+                Finding.make(
+                    "level-not-reporting",
+                    "warning",
+                    indicator=ind.id,
+                    location=cell.location,
+                    name=ind.name_for(level),
+                    level=result.level_name,
                 )
-            values[ind.id] = norm.value
-            row.value = norm.value
-            row.source = "reported"
-            if ind.type == "choice":
-                row.label = next((c.label for c in compiled.choice_set(ind) if c.code == norm.value), None)
+            )
+        values[ind.id] = norm.value
+        row.value = norm.value
+        row.source = "reported"
+        if ind.type == "choice":
+            row.label = labels.get(norm.value)
 
     # 2. formulas, in dependency order
-    env = _Env(compiled, level, values)
-    for ind_id in compiled.formula_order:
-        ind = compiled.spec.index()[ind_id]
+    env = _Env(compiled, level, values, plan=plan)
+    for ind_id, ind, formula in plan.formulas:
         row = rows[ind_id]
-        if not ind.applies_to(level):
-            continue
-        formula = compiled.formulas[ind_id]
         try:
             computed: Optional[float] = formula.evaluate(env)
             policy = None
@@ -153,7 +192,7 @@ def run(
         except ex.ZeroDenominator:
             policy = ind.zero_denominator or spec.zero_denominator
             computed = None if policy == "blank" else float(policy)
-        cell = sub.cells.get(ind_id)
+        cell = cells.get(ind_id)
         _settle(ind, row, computed, policy, values, findings, cell.value if cell else None)
 
     # 3. a value against the sum of its rows (children_total), then the rules
@@ -161,13 +200,14 @@ def run(
         finding = _check_total(total, compiled, level, values, rows)
         if finding is not None:
             findings.append(finding)
+    envs = {False: env, True: _Env(compiled, level, values, zero_missing=True, plan=plan)}
     for crule in compiled.rules:
         rule = crule.rule
         if rule.levels and level not in rule.levels:
             continue
         if rule.applies_to == ("compilation" if not compilation else "report"):
             continue
-        finding = _check_rule(crule, compiled, level, values, rows)
+        finding = _check_rule(crule, compiled, level, values, rows, envs[rule.missing == "zero"])
         if finding is not None:
             findings.append(finding)
 
@@ -277,11 +317,13 @@ def _policy_label(policy: str) -> str:
     return render("policy-blank", {}) if policy == "blank" else policy
 
 
-def _check_rule(crule, compiled: CompiledSpec, level: str, values: dict[str, Any], rows: dict[str, IndicatorResult]):
+def _check_rule(crule, compiled: CompiledSpec, level: str, values: dict[str, Any], rows: dict[str, IndicatorResult],
+                env: Optional[_Env] = None):
     rule = crule.rule
     target = crule.indicator
     loc = (rows[target].location if target in rows else None) or Location()
-    env = _Env(compiled, level, values, zero_missing=rule.missing == "zero")
+    if env is None:
+        env = _Env(compiled, level, values, zero_missing=rule.missing == "zero")
     try:
         ok = crule.expr.evaluate(env)
     except ex.NotApplicable:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
+from itertools import chain
 from typing import Any, Optional
 
 from .findings import CchcError, Finding, Location
@@ -136,9 +137,45 @@ def col_kind(text: str) -> Optional[str]:
 def cell_text(v: Any) -> str:
     if v is None:
         return ""
+    if v.__class__ is str:
+        t = _TEXT_MEMO.get(v)
+        return t if t is not None else _text_of(v)
     if isinstance(v, float):
         return repr(v).removesuffix(".0") if v.is_integer() else repr(v)
     return " ".join(str(v).split())
+
+
+# Every workbook of a template prints the same names and units: `cchc aggregate` cleans
+# each text once per worker, not once per file. Bounded: at most _TEXT_MEMO_MAX texts of
+# at most _TEXT_MEMO_CHARS characters (emptied when full); the answer is a function of
+# the text alone, so texts of different templates cannot get each other's answer.
+_TEXT_MEMO: dict[str, str] = {}
+_TEXT_MEMO_MAX, _TEXT_MEMO_CHARS = 8192, 300
+
+
+def _text_of(v: str) -> str:
+    t = " ".join(v.split())
+    if len(v) <= _TEXT_MEMO_CHARS:
+        if len(_TEXT_MEMO) >= _TEXT_MEMO_MAX:
+            _TEXT_MEMO.clear()
+        _TEXT_MEMO[v] = t
+    return t
+
+
+def _cell_texts(cells: list[Cell]) -> list[str]:
+    """``cell_text`` of every cell of a row (inlined: this runs on every cell of every file)."""
+    memo = _TEXT_MEMO
+    out = []
+    for c in cells:
+        v = c.value
+        if v is None:
+            out.append("")
+        elif v.__class__ is str:
+            t = memo.get(v)
+            out.append(t if t is not None else _text_of(v))
+        else:
+            out.append(cell_text(v))
+    return out
 
 
 def header_columns(rows: list[list[Cell]]) -> Optional[dict[str, int]]:
@@ -166,7 +203,10 @@ def header_columns(rows: list[list[Cell]]) -> Optional[dict[str, int]]:
 
 def _is_header(texts: list[str]) -> bool:
     # "STT"/"Thứ tự" is short: most rows are told apart without folding their long names
-    if not any(len(t) <= 12 and col_kind(t) == "stt" for t in texts):
+    for t in texts:
+        if len(t) <= 12 and col_kind(t) == "stt":
+            break
+    else:
         return False
     return any(col_kind(t) == "name" for t in texts)
 
@@ -177,7 +217,7 @@ def _is_subheader(texts: list[str]) -> bool:
 
 def _normalise(sheet: Sheet) -> None:
     """A plugin may fill ``rows`` directly: plain values become Cells, missing row numbers count from 1."""
-    if any(type(c) is not Cell for row in sheet.rows for c in row):
+    if set(map(type, chain.from_iterable(sheet.rows))) - {Cell}:  # C loops: this runs on every sheet
         sheet.rows = [[c if isinstance(c, Cell) else Cell(c) for c in row] for row in sheet.rows]
     if len(sheet.row_numbers) != len(sheet.rows):
         sheet.row_numbers = list(range(1, len(sheet.rows) + 1))
@@ -191,6 +231,26 @@ def _name(file: str) -> str:
     return re.split(r"[\\/]", file)[-1]
 
 
+_EMPTY = Cell()
+_NO_COLUMN = 1 << 30  # an index no row reaches: the header names no such column
+
+
+class _ColumnPlan:
+    """Where each field of a row is, from one header: indexes, the value column's letter."""
+
+    __slots__ = ("stt", "name", "unit", "value", "note", "value_letter", "used", "span")
+
+    def __init__(self, cols: dict[str, int]):
+        get = lambda key: cols.get(key, _NO_COLUMN)  # noqa: E731
+        self.stt, self.name, self.unit, self.value, self.note = get("stt"), get("name"), get("unit"), get("value"), get("note")
+        self.value_letter = column_letter(cols["value"] + 1)
+        self.used = frozenset(cols.values())
+        span = 0
+        while span in self.used:
+            span += 1
+        self.span = span  # columns 0 … span-1 are all named: a row no longer than that has no cell outside
+
+
 class _SheetLayout:
     def __init__(self, sheet: Sheet, raw: RawSubmission, markers: list[tuple[str, str]]):
         _normalise(sheet)
@@ -200,7 +260,8 @@ class _SheetLayout:
         self.cols: Optional[dict[str, int]] = None
         self.merged: Optional[tuple[int, dict]] = None
         self.pre: list[list[str]] = []  # text rows above the first header
-        self._used: Optional[tuple[dict, set[int]]] = None
+        # what _add_row needs from the header, worked out once per header (not once per row)
+        self._plan: Optional[tuple[dict[str, int], _ColumnPlan]] = None
         self.pre_numbers: list[tuple[int, int]] = []  # (row index, column) of numbers above the header
 
     def run(self) -> None:
@@ -238,10 +299,11 @@ class _SheetLayout:
     def _rows(self) -> None:
         pending: Optional[list[Cell]] = None
         for i, cells in enumerate(self.sheet.rows):
-            texts = [t for t in (cell_text(c.value) for c in cells) if t]
+            all_texts = _cell_texts(cells)
+            texts = [t for t in all_texts if t]
             if not texts:
                 if self.cols is not None and any(c.formula for c in cells):
-                    self._add_row(i, cells)  # a row whose only content is formulas without a value
+                    self._add_row(i, cells, all_texts)  # a row whose only content is formulas without a value
                 continue
             found = form_of(texts[0], self.markers) if len(texts) <= 2 else None
             if found is not None:
@@ -265,49 +327,55 @@ class _SheetLayout:
                 self.pre.append(texts)
                 self.pre_numbers += [(i, j) for j, c in enumerate(cells) if _is_number(c.value)]
                 continue
-            self._add_row(i, cells)
+            self._add_row(i, cells, all_texts)
 
-    def _add_row(self, i: int, cells: list[Cell]) -> None:
+    def _column_plan(self) -> "_ColumnPlan":
         cols = self.cols
         assert cols is not None
-        get = lambda key: cells[cols[key]] if key in cols and cols[key] < len(cells) else Cell()  # noqa: E731
-        stt = cell_text(get("stt").value)
+        if self._plan is None or self._plan[0] is not cols:
+            self._plan = (cols, _ColumnPlan(cols))
+        return self._plan[1]
+
+    def _add_row(self, i: int, cells: list[Cell], texts: list[str]) -> None:
+        plan = self._column_plan()
+        n = len(cells)
+        stt = texts[plan.stt] if plan.stt < n else ""
         if stt[:1] in ("T", "t") and name_key(stt[:_MAX_HEADER_TEXT]) == "trong do":
             stt = ""
-        name = cell_text(get("name").value)
-        value_c = get("value")
+        name = texts[plan.name] if plan.name < n else ""
+        value_c = cells[plan.value] if plan.value < n else _EMPTY
         value = value_c.value
         if isinstance(value, str) and not value.strip():
             value = None
         row_number = self.sheet.row_numbers[i]
-        coord = f"{column_letter(cols['value'] + 1)}{row_number}"
+        coord = f"{plan.value_letter}{row_number}"
         if self.sheet.name:
             location = Location(file=self.raw.file, sheet=self.sheet.name, cell=coord)
         else:  # pasted text: a line, not a cell
             location = Location(file=self.raw.file, row=row_number)
         if value is None and not value_c.formula and (stt or name):
             self._note_merged(row_number, coord, location)
-        self._note_outside(cells, i)
+        if n > plan.span:  # only then can a cell lie in a column the header does not name
+            self._note_outside(cells, i, texts, plan.used)
         self.raw.rows.append(
             RawRow(
-                stt=stt,
-                name=name,
-                unit=cell_text(get("unit").value),
-                value=value,
-                note=cell_text(get("note").value),
-                form=self.form,
-                location=location,
-                percent_format=value_c.percent and isinstance(value, (int, float)),
-                formula_without_value=value_c.formula and value is None,
+                stt,
+                name,
+                texts[plan.unit] if plan.unit < n else "",
+                value,
+                texts[plan.note] if plan.note < n else "",
+                self.form,
+                location,
+                value_c.percent and isinstance(value, (int, float)),
+                value_c.formula and value is None,
             )
         )
 
-    def _note_outside(self, cells: list[Cell], i: int) -> None:
+    def _note_outside(self, cells: list[Cell], i: int, texts: list[str], used: frozenset[int]) -> None:
         """A cell with content in a column the header does not name: no place for it, so say so."""
-        used = self.used
-        for j, c in enumerate(cells):
-            if j not in used and cell_text(c.value):
-                self._outside(c, i, j)
+        for j, t in enumerate(texts):
+            if t and j not in used:
+                self._outside(cells[j], i, j)
 
     def _outside(self, c: Cell, i: int, j: int) -> None:
         row_number = self.sheet.row_numbers[i]
@@ -317,13 +385,6 @@ class _SheetLayout:
         raw = cell_text(c.value)
         self.raw.findings.append(Finding.make(
             "cell-outside-table", "warning", location=where, cell=coord, raw=raw if len(raw) <= 60 else raw[:60] + "…"))
-
-    @property
-    def used(self) -> set[int]:
-        cols = self.cols or {}
-        if self._used is None or self._used[0] is not cols:
-            self._used = (cols, set(cols.values()))
-        return self._used[1]
 
     def _note_merged(self, row: int, coord: str, location: Location) -> None:
         """A value cell hidden under a merged range: its value is the range's first cell's, for one row only.

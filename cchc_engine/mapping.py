@@ -65,6 +65,10 @@ class _Target:
     form: Form
     order: int
     keys: tuple[str, ...]
+    # worked out once per spec and level (the Mapper is kept for every file of a run)
+    key_set: frozenset[str] = frozenset()
+    stt_key: str = ""  # stt_key of the STT printed at the Mapper's level
+    applies: bool = True  # reported at the Mapper's level
 
 
 class Mapper:
@@ -100,11 +104,11 @@ class Mapper:
                 continue  # no row of its own: derived, or read from another row's Ghi chú
             names = {ind.name_for(level), ind.name, *ind.aliases, *ind.name_at.values()}
             keys = tuple(sorted({name_key(n) for n in names if n}))
-            target = _Target(ind, form, order, keys)
+            stt = stt_key(ind.stt_for(level))
+            target = _Target(ind, form, order, keys, frozenset(keys), stt, ind.applies_to(level))
             order += 1
             self.targets.append(target)
-            stt = stt_key(ind.stt_for(level))
-            if stt and ind.applies_to(level):
+            if stt and target.applies:
                 self.by_stt.setdefault((form.id, stt), target)
                 self.all_by_stt.setdefault((form.id, stt), []).append(target)
             for k in keys:
@@ -121,28 +125,38 @@ class Mapper:
         return self.form_by_num.get(m.group(1)) if m else None
 
     def _score(self, target: _Target, key: str) -> float:
+        if key and key in target.key_set:
+            return 1.0  # the most a similarity gives, and only for equal keys: the usual case, without the loop
         return max((_similarity(key, k) for k in target.keys), default=0.0)
 
     def match(
         self, row: RawRow, used: set[str], last_order: int, context: Optional[str] = None,
-        later: Optional[Counter] = None,
+        later: Optional[Counter] = None, key: Optional[str] = None, stt: Optional[str] = None,
     ) -> tuple[Optional[_Target], bool]:
-        """(target, matched_by_stt). ``context``: the heading the row sits under; ``later``: name keys of the rows below."""
+        """(target, matched_by_stt). ``context``: the heading the row sits under; ``later``: name keys of the rows below.
+
+        ``key``/``stt``: the row's ``name_key``/``stt_key`` when the caller has them already."""
         form = self.form_for(row.form)
-        key = name_key(row.name)
-        stt = stt_key(row.stt)
+        if key is None:
+            key = name_key(row.name)
+        if stt is None:
+            stt = stt_key(row.stt)
         if form is not None and stt:
             cands = [
-                t for t in self.all_by_stt.get((form.id, stt), [])
+                t for t in self.all_by_stt.get((form.id, stt), ())
                 if t.ind.id not in used and (not key or self._score(t, key) >= _CONFIRM_MIN)
             ]
+            if len(cands) == 1:
+                return cands[0], True
             if cands:
                 # a repeated STT: the best name wins, then template order
                 return max(cands, key=lambda t: (self._score(t, key) if key else 0.0, -t.order)), True
         if not key:
             return None, False
         in_form = lambda t: form is None or t.form.id == form.id  # noqa: E731
-        exact = [t for t in self.by_name.get(key, []) if in_form(t) and t.ind.id not in used]
+        exact = [t for t in self.by_name.get(key, ()) if in_form(t) and t.ind.id not in used]
+        if len(exact) == 1:
+            return exact[0], False
         if exact:
             return self._closest(exact, last_order, context), False
         if self._content_words(key) < _FUZZY_MIN_WORDS:
@@ -183,7 +197,7 @@ class Mapper:
             after = t.order - last_order
             return (
                 0 if self._under(t.ind.id, context) else 1,
-                0 if t.ind.applies_to(self.level) else 1,
+                0 if t.applies else 1,
                 after if after > 0 else 10_000 - after,
             )
 
@@ -195,9 +209,11 @@ class Mapper:
         Shifted: text that is no STT in the STT column, a unit word (or nothing) in the
         name column, a number (or nothing) in the unit column, nothing under "Số liệu".
         """
+        if not _blank(row.value):
+            return None  # (first: most rows carry a value, and every test here is side-effect free)
         stt, name, unit = row.stt.strip(), row.name.strip(), row.unit.strip()
         stt_words = name_key(stt).split()
-        if len(stt_words) < 2 or stt_words == ["trong", "do"] or _STT.match(stt_key(stt)) or not _blank(row.value):
+        if len(stt_words) < 2 or stt_words == ["trong", "do"] or _STT.match(stt_key(stt)):
             return None
         if name and name != "%" and name_key(name) not in self.unit_keys:
             return None
@@ -217,18 +233,20 @@ class Mapper:
                     "row-shifted", "info", location=fixed.location, name=fixed.name, unit=fixed.unit,
                     raw=_text(fixed.value), cell=fixed.location.cell or ""))
             rows.append((fixed or row, fixed is not None))
-        later = Counter(name_key(row.name) for row, _ in rows)
+        keys = [name_key(row.name) for row, _ in rows]
+        later = Counter(keys)
         used: set[str] = set()
-        first_at: dict[str, str] = {}
+        first_at: dict[str, Location] = {}  # made a text only for the rare duplicate that names it
         last_order = -1
         context: Optional[str] = None
-        for row, shifted in rows:
-            later[name_key(row.name)] -= 1
+        for (row, shifted), key in zip(rows, keys):
+            later[key] -= 1
             has_value = not _blank(row.value)
             if not row.name.strip() and not has_value:
                 continue
             cov.values += has_value
-            target, by_stt = self.match(row, used, last_order, context, later)
+            stt = stt_key(row.stt)
+            target, by_stt = self.match(row, used, last_order, context, later, key, stt)
             if target is None:
                 # a second row with an already mapped name: say so instead of dropping it silently
                 dup = self._duplicate_of(row, used)
@@ -246,7 +264,7 @@ class Mapper:
                             indicator=dup,
                             location=row.location,
                             name=row.name,
-                            first=first_at.get(dup, "?"),
+                            first=str(first_at[dup]) if dup in first_at else "?",
                             raw=_text(row.value),
                         )
                     )
@@ -269,7 +287,7 @@ class Mapper:
             cov.matched += ind.type != "group"  # a heading alone does not make a file an appendix
             last_order = target.order
             context = ind.id if ind.children else self.parent.get(ind.id)
-            first_at[ind.id] = str(row.location)
+            first_at[ind.id] = row.location
             if not has_value and ind.type != "group" and _NUMBER.match(row.unit.strip()):
                 # a number under "Đơn vị tính" and nothing under "Số liệu": it must not vanish
                 where = _left(row.location)
@@ -278,7 +296,7 @@ class Mapper:
                 sub.findings.append(Finding.make(
                     "value-not-placed", "error", indicator=ind.id, location=where, name=row.name.strip(),
                     raw=row.unit.strip(), cell=where.cell or ""))
-            if not by_stt and stt_key(row.stt) and stt_key(row.stt) != stt_key(ind.stt_for(level)):
+            if not by_stt and stt and stt != (target.stt_key if level == self.level else stt_key(ind.stt_for(level))):
                 sub.findings.append(
                     Finding.make(
                         "stt-mismatch",

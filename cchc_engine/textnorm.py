@@ -139,7 +139,13 @@ def _name_key(text: str) -> str:
 
 def stt_key(text: object) -> str:
     """Normalise a printed STT: '1.1.' → '1.1', ' 6.4 ' → '6.4', '<b>1.</b>' → '1'."""
-    s = str(text or "")[:MAX_KEY_CHARS].translate(_INVISIBLE)
+    return _stt_key(str(text or "")[:MAX_KEY_CHARS])
+
+
+# Like _name_key: the STTs of a template repeat in every file (bounded: 4,096 keys).
+@functools.lru_cache(maxsize=4096)
+def _stt_key(s: str) -> str:
+    s = s.translate(_INVISIBLE)
     s = strip_markup(s, footnote="", tag="").strip().rstrip(".").strip()
     s = _SPACES.sub("", s)
     # "1.1.1" and "1,1,1" are both seen; Roman numerals are kept as written.
@@ -157,6 +163,7 @@ _TCVN3_ONLY = frozenset("¨©ª«¬\u00ad®µ¶·¸¹»¼½¾ÇÎÏÐ×Þßçî�
 # Marks both produce (VNI: ø huyền, û hỏi, ï nặng, ä/å/ë/ü hats, ö ư, ñ đ, æ ỉ):
 _SHARED = frozenset("øûïåäëüöñæÙØÛÏÅÄËÜÖÑÆ")
 _TCVN3_ONLY_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(_TCVN3_ONLY)) + "]")
+_ANY_MARK_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(_TCVN3_ONLY | _SHARED)) + "]")
 _SHARED_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(_SHARED - _TCVN3_ONLY)) + "]")  # Ï counts as TCVN3
 _LEGACY_MIN_MARKS = 3
 _LEGACY_SCAN_CHARS = 200_000
@@ -169,19 +176,25 @@ def legacy_font(texts: Iterable[str]) -> Optional[str]:
     when there are at least three and they are a third of the non-ASCII
     characters. Linear; reads at most 200,000 characters.
     """
-    tcvn = shared = accented = seen = 0
+    tcvn = shared = seen = 0
+    chunks = []
     for text in texts:
         if not isinstance(text, str) or text.isascii():
             continue
         # Counted by C loops (one per class), not a Python loop per character: this runs on every file.
         chunk = text[:_LEGACY_SCAN_CHARS]
-        accented += len(chunk) - len(chunk.encode("ascii", "ignore"))
-        tcvn += len(_TCVN3_ONLY_RE.findall(chunk))
-        shared += len(_SHARED_RE.findall(chunk))
+        chunks.append(chunk)
+        if _ANY_MARK_RE.search(chunk) is not None:  # most Unicode names have none: one scan, not two
+            tcvn += len(_TCVN3_ONLY_RE.findall(chunk))
+            shared += len(_SHARED_RE.findall(chunk))
         seen += len(text)
         if seen > _LEGACY_SCAN_CHARS:
             break
     marks = tcvn + shared
+    if marks < _LEGACY_MIN_MARKS:
+        return None
+    # the accented letters are counted only when there are marks to weigh them against
+    accented = sum(len(chunk) - len(chunk.encode("ascii", "ignore")) for chunk in chunks)
     # Real Vietnamese has many accented letters and at most a stray « » or ·.
     if marks < _LEGACY_MIN_MARKS or marks * 3 < accented:
         return None
