@@ -207,7 +207,7 @@ def decimals_written(text: str) -> int:
     only when it is as short as a number can be: linear on any input.
     """
     try:
-        clean, _ = _footnote(_clean(text))
+        clean = _read_text(text)[0]
     except Exception:
         return 0
     if len(clean) > _MAX_NUMBER_LEN:
@@ -353,6 +353,11 @@ def _from_real(raw: object, ind: Indicator, choices: Optional[Sequence[Choice]],
 def _real_value(raw: object) -> int | float | None:
     """The number a workbook value stands for; None for NaN, infinities and the unconvertible."""
     try:
+        cls = raw.__class__
+        if cls is int:  # the usual cases first: the ABC checks below cost more than the rest
+            return raw  # type: ignore[return-value]
+        if cls is float:
+            return raw if math.isfinite(raw) else None  # type: ignore[arg-type,return-value]
         if isinstance(raw, numbers.Integral):
             return int(raw)  # type: ignore[call-overload]
         if isinstance(raw, Decimal):
@@ -367,12 +372,31 @@ def _real_value(raw: object) -> int | float | None:
     return x if math.isfinite(x) else None
 
 
+# The figures officers type repeat from file to file ("0", "5", "100%"): what a text reads as,
+# whatever the indicator, is worked out once per worker. Bounded: at most _READ_MEMO_MAX texts
+# of at most _MAX_NUMBER_LEN characters (emptied when full); the answer depends on the text alone.
+_READ_MEMO: dict[str, tuple[str, bool, Optional[_Parsed]]] = {}
+_READ_MEMO_MAX = 4096
+
+
+def _read_text(text: str) -> tuple[str, bool, Optional[_Parsed]]:
+    """(cleaned text, had a footnote mark, the number it reads as or None)."""
+    got = _READ_MEMO.get(text)
+    if got is None:
+        clean, footnote = _footnote(_clean(text))
+        got = (clean, footnote, None if clean in _BLANKS else _parse_number(clean))
+        if len(text) <= _MAX_NUMBER_LEN:
+            if len(_READ_MEMO) >= _READ_MEMO_MAX:
+                _READ_MEMO.clear()
+            _READ_MEMO[text] = got
+    return got
+
+
 def _from_text(text: str, ind: Indicator) -> Normalised:
     """Text typed in a number cell (count, number, percent)."""
-    clean, footnote = _footnote(_clean(text))
+    clean, footnote, parsed = _read_text(text)
     if clean in _BLANKS:
         return Normalised(None, text)
-    parsed = _parse_number(clean)
     if parsed is None:
         if len(clean) <= _MAX_NUMBER_LEN:
             m = _DATE_TEXT.fullmatch(clean)
@@ -479,6 +503,11 @@ def normalise(
 
 def _normalise(raw: object, ind: Indicator, choices: Optional[Sequence[Choice]], percent_format: bool) -> Normalised:
     t = ind.type
+    cls = raw.__class__
+    if cls is int or cls is float:  # what workbooks hold, before the ABC checks below
+        return _from_real(raw, ind, choices, percent_format)
+    if cls is str:
+        return _from_str(raw.strip(), ind, choices)  # type: ignore[attr-defined]
     if raw is None:
         return Normalised(None, "")
     if isinstance(raw, bool):  # before numbers: bool is an int
@@ -495,7 +524,11 @@ def _normalise(raw: object, ind: Indicator, choices: Optional[Sequence[Choice]],
         return _from_real(raw, ind, choices, percent_format)
     if isinstance(raw, (bytes, bytearray)):
         raw = bytes(raw).decode("utf-8", errors="replace")
-    text = (raw if isinstance(raw, str) else str(raw)).strip()
+    return _from_str((raw if isinstance(raw, str) else str(raw)).strip(), ind, choices)
+
+
+def _from_str(text: str, ind: Indicator, choices: Optional[Sequence[Choice]]) -> Normalised:
+    t = ind.type
     if t == "group":
         return Normalised(None, text)
     if t == "text":
