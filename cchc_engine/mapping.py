@@ -84,6 +84,7 @@ class Mapper:
         self.all_by_stt: dict[tuple[str, str], list[_Target]] = {}
         self.by_name: dict[str, list[_Target]] = {}
         self.form_by_num: dict[str, Form] = {}
+        self.single_form: Optional[Form] = spec.forms[0] if len(spec.forms) == 1 else None
         self.parent: dict[str, Optional[str]] = {}
         for form in spec.forms:
             stack = [(ind, None) for ind in reversed(form.indicators)]
@@ -115,8 +116,8 @@ class Mapper:
                 self.by_name.setdefault(k, []).append(target)
 
     def form_for(self, hint: Optional[str]) -> Optional[Form]:
-        if len(self.compiled.spec.forms) == 1:
-            return self.compiled.spec.forms[0]
+        if self.single_form is not None:
+            return self.single_form
         if not hint:
             return None
         if hint in self.form_by_num:
@@ -142,10 +143,17 @@ class Mapper:
         if stt is None:
             stt = stt_key(row.stt)
         if form is not None and stt:
-            cands = [
-                t for t in self.all_by_stt.get((form.id, stt), ())
-                if t.ind.id not in used and (not key or self._score(t, key) >= _CONFIRM_MIN)
-            ]
+            printed = self.all_by_stt.get((form.id, stt), ())
+            if len(printed) == 1:  # the usual case: one indicator prints this STT
+                t = printed[0]
+                if t.ind.id not in used and (not key or key in t.key_set or self._score(t, key) >= _CONFIRM_MIN):
+                    return t, True
+                cands = []
+            else:
+                cands = [
+                    t for t in printed
+                    if t.ind.id not in used and (not key or self._score(t, key) >= _CONFIRM_MIN)
+                ]
             if len(cands) == 1:
                 return cands[0], True
             if cands:

@@ -176,25 +176,24 @@ def legacy_font(texts: Iterable[str]) -> Optional[str]:
     when there are at least three and they are a third of the non-ASCII
     characters. Linear; reads at most 200,000 characters.
     """
-    tcvn = shared = seen = 0
+    seen = 0
     chunks = []
     for text in texts:
         if not isinstance(text, str) or text.isascii():
             continue
-        # Counted by C loops (one per class), not a Python loop per character: this runs on every file.
-        chunk = text[:_LEGACY_SCAN_CHARS]
-        chunks.append(chunk)
-        if _ANY_MARK_RE.search(chunk) is not None:  # most Unicode names have none: one scan, not two
-            tcvn += len(_TCVN3_ONLY_RE.findall(chunk))
-            shared += len(_SHARED_RE.findall(chunk))
+        chunks.append(text[:_LEGACY_SCAN_CHARS])
         seen += len(text)
         if seen > _LEGACY_SCAN_CHARS:
             break
-    marks = tcvn + shared
-    if marks < _LEGACY_MIN_MARKS:
+    # Counted by C loops over all the texts at once (joined by an ASCII newline, which is
+    # neither a mark nor accented), not a Python loop per character: this runs on every file.
+    joined = "\n".join(chunks)
+    if _ANY_MARK_RE.search(joined) is None:  # most files have none: one scan, not three
         return None
-    # the accented letters are counted only when there are marks to weigh them against
-    accented = sum(len(chunk) - len(chunk.encode("ascii", "ignore")) for chunk in chunks)
+    tcvn = len(_TCVN3_ONLY_RE.findall(joined))
+    shared = len(_SHARED_RE.findall(joined))
+    marks = tcvn + shared
+    accented = len(joined) - len(joined.encode("ascii", "ignore"))
     # Real Vietnamese has many accented letters and at most a stray « » or ·.
     if marks < _LEGACY_MIN_MARKS or marks * 3 < accented:
         return None

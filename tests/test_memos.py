@@ -1,0 +1,128 @@
+"""The per-worker memos of the per-file path (layout texts, typed figures, STT keys, the
+engine's plan per spec and level): each is bounded, and none hands one template's (or one
+indicator's) answer to another."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cchc_engine import engine, layout, values
+from cchc_engine.engine import run
+from cchc_engine.findings import Location
+from cchc_engine.mapping import Mapper, map_submission
+from cchc_engine.spec.registry import compile_file
+from cchc_engine.submission import Cell, RawRow, RawSubmission, Submission
+from cchc_engine.textnorm import _stt_key, stt_key
+
+TEMPLATE = """\
+id: {id}
+year: 2026
+title: Mẫu {id}
+levels: [{{id: {level}, name: Cấp {level}}}]
+forms:
+  - id: f1
+    title: Biểu 1
+    indicators:
+      - {{id: tong, stt: "{stt_tong}", name: {name_tong}, unit: Hồ sơ, type: count}}
+      - {{id: xong, stt: "{stt_xong}", name: Số hồ sơ đã giải quyết, unit: Hồ sơ, type: count}}
+      - {{id: ty_le, stt: "3", name: Tỷ lệ giải quyết, unit: "%", type: percent, formula: "ratio(xong, tong)"}}
+"""
+
+
+def compiled(tmp_path: Path, spec_id: str, level: str, stt_tong: str, stt_xong: str, name_tong: str):
+    path = tmp_path / f"{spec_id}.yaml"
+    path.write_text(
+        TEMPLATE.format(id=spec_id, level=level, stt_tong=stt_tong, stt_xong=stt_xong, name_tong=name_tong), encoding="utf-8"
+    )
+    spec, problems = compile_file(path)
+    assert problems == []
+    return spec
+
+
+def test_layout_text_memo_is_bounded_and_answers_as_computed():
+    layout._TEXT_MEMO.clear()
+    texts = [f"  Chỉ tiêu   số {i}\t(lũy kế) " for i in range(layout._TEXT_MEMO_MAX + 500)]
+    for t in texts:
+        assert layout.cell_text(t) == " ".join(t.split())
+        assert len(layout._TEXT_MEMO) <= layout._TEXT_MEMO_MAX
+    # a second pass (some remembered, some not) gives the same answers
+    assert [layout.cell_text(t) for t in texts] == [" ".join(t.split()) for t in texts]
+    long = "Số văn bản  " * 100  # longer than what is remembered
+    assert layout.cell_text(long) == " ".join(long.split()) and long not in layout._TEXT_MEMO
+
+
+def test_typed_figure_memo_is_bounded_and_each_indicator_reads_its_own_way():
+    from cchc_engine.spec.runtime import Indicator
+
+    def ind(type_: str, unit: str) -> Indicator:
+        return Indicator(id=f"x_{type_}", type=type_, unit=unit, meant_unit=None, min=None, max=None, choices=None)
+
+    count, percent = ind("count", "Hồ sơ"), ind("percent", "%")
+    values._READ_MEMO.clear()
+    # the same text, remembered once, is 1859 hồ sơ for a count and 1,859 % for a percent
+    assert values.normalise("1.859", count).value == 1859
+    assert "1.859" in values._READ_MEMO
+    got = values.normalise("1.859", percent)
+    assert got.value == 1.859 and got.issue is not None and got.issue.code == "ambiguous-decimal"
+    assert values.normalise("75,8%", count).issue.code == "percent-in-count"
+    assert values.normalise("75,8%", percent).value == 75.8
+    for i in range(values._READ_MEMO_MAX + 300):
+        if i < 100:
+            assert values.normalise(f"{i},5", percent).value == i + 0.5
+        got = values.normalise(f"{i},5", count)  # a half is no count, whether remembered or not
+        assert got.value is None and got.issue.code == "not-integer"
+        assert len(values._READ_MEMO) <= values._READ_MEMO_MAX
+    assert values.normalise("1.859", count).value == 1859  # still right after the memo was emptied
+
+
+def test_stt_key_memo_is_bounded():
+    info = _stt_key.cache_info()
+    assert info.maxsize == 4096
+    for i in range(5000):
+        assert stt_key(f" {i}.{i}. ") == f"{i}.{i}"
+    assert _stt_key.cache_info().currsize <= 4096
+
+
+def sub_of(spec, level: str, cells: dict) -> Submission:
+    return Submission(
+        file="x.xlsx", unit="xã A", level=level, period="2026",
+        cells={k: Cell(k, v, str(v), Location(file="x.xlsx", sheet="S", cell=f"D{i + 5}")) for i, (k, v) in enumerate(cells.items())},
+    )
+
+
+def test_two_templates_in_one_process_each_get_their_own_plan_and_mapping(tmp_path):
+    # same indicator ids, different levels, STTs and names: a plan or a lookup shared by mistake shows
+    a = compiled(tmp_path, "mau-a", "xa", "1", "2", "Tổng số hồ sơ tiếp nhận")
+    b = compiled(tmp_path, "mau-b", "tinh", "2", "1", "Tổng số hồ sơ đã nhận")
+    cells = {"tong": 8, "xong": 2}
+    for _ in range(2):  # twice each, interleaved: the second runs come from the memo
+        ra, rb = run(a, sub_of(a, "xa", cells), call_plugins=False), run(b, sub_of(b, "tinh", cells), call_plugins=False)
+        assert (ra.level, ra.get("tong").stt, ra.get("tong").name) == ("xa", "1", "Tổng số hồ sơ tiếp nhận")
+        assert (rb.level, rb.get("tong").stt, rb.get("tong").name) == ("tinh", "2", "Tổng số hồ sơ đã nhận")
+        assert ra.value("ty_le") == rb.value("ty_le") == 25
+
+    # the same rows mapped by each template's Mapper: STT "1" is `tong` in A and `xong` in B
+    def raw() -> RawSubmission:
+        rows = [RawRow("1", "Số hồ sơ", "Hồ sơ", 8, location=Location(file="x", sheet="S", cell="D5")),
+                RawRow("2", "Số hồ sơ", "Hồ sơ", 2, location=Location(file="x", sheet="S", cell="D6"))]
+        return RawSubmission(file="x", rows=rows)
+
+    ma, mb = Mapper(a, "xa"), Mapper(b, "tinh")
+    for _ in range(2):
+        sa, sb = map_submission(raw(), a, "xa", ma), map_submission(raw(), b, "tinh", mb)
+        assert (sa.cells["tong"].value, sa.cells["xong"].value) == (8, 2)
+        assert (sb.cells["tong"].value, sb.cells["xong"].value) == (2, 8)
+
+
+def test_engine_plans_are_bounded_and_follow_their_spec_object(tmp_path):
+    engine._PLANS.clear()
+    specs = [compiled(tmp_path, f"mau-{i}", "xa", "1", "2", f"Tổng số hồ sơ loại {i}") for i in range(engine._PLANS_MAX + 4)]
+    for i, spec in enumerate(specs):
+        result = run(spec, sub_of(spec, "xa", {"tong": 4, "xong": 1}), call_plugins=False)
+        assert result.get("tong").name == f"Tổng số hồ sơ loại {i}" and result.value("ty_le") == 25
+        assert len(engine._PLANS) <= engine._PLANS_MAX
+    # a compiled spec whose spec object was replaced is planned afresh, never from the old entry
+    first = specs[-1]
+    other = compiled(tmp_path, "mau-khac", "xa", "1", "2", "Tên khác")
+    first.spec = other.spec
+    assert run(first, sub_of(first, "xa", {"tong": 4, "xong": 1}), call_plugins=False).get("tong").name == "Tên khác"
