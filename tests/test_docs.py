@@ -170,3 +170,59 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     command = next(line for line in readme.splitlines() if line.endswith("python -m pytest"))
     ci_lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert command in ci_lines
+
+
+# --- the zip-based reader of docs/plugins.md, run as written ---------------------------------
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _zip_example() -> dict:
+    code = re.search(r"<!-- example: zip-reader -->\s*```python\n(.*?)```",
+                     (DOCS / "plugins.md").read_text(encoding="utf-8"), re.DOTALL).group(1)
+    namespace: dict = {"__name__": "zip_reader_example"}
+    exec(compile(code, "docs/plugins.md (zip-reader)", "exec"), namespace)
+    return namespace
+
+
+def _docx(path: Path, body: str, doctype: str = "") -> Path:
+    import zipfile
+
+    def tc(text: str) -> str:
+        return f"<w:tc><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
+
+    rows = "".join("<w:tr>" + "".join(tc(c) for c in row) + "</w:tr>" for row in body)
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", f"<?xml version='1.0'?>{doctype}<w:document {W_NS}><w:body>"
+                                        f"<w:tbl><w:tr>{tc('Nơi nhận')}</w:tr></w:tbl><w:tbl>{rows}</w:tbl></w:body></w:document>")
+    return path
+
+
+def test_the_zip_reader_example_reads_the_appendix_table_and_refuses_hostile_files(tmp_path):
+    from cchc_engine.api import LIMITS, CchcError, format_number
+    from cchc_engine.testing import rows_from_grid
+
+    read_tables = _zip_example()["read_tables"]
+    table = [("STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu"),
+             ("1", "Số văn bản chỉ đạo CCHC đã ban hành", "Văn bản", "03"), ("2", "Số cuộc kiểm tra", "Cuộc", "7")]
+    grid = read_tables(_docx(tmp_path / "bao-cao.docx", table))
+    assert [s.name for s in grid.sheets] == ["Bảng 2"]  # the letterhead table is not the appendix
+    raw = rows_from_grid(grid)
+    assert [(r.stt, r.name, r.value) for r in raw.rows] == [
+        ("1", "Số văn bản chỉ đạo CCHC đã ban hành", "03"), ("2", "Số cuộc kiểm tra", "7")]
+    assert raw.rows[1].location.cell == "D3"
+
+    refused = {  # file name: (how it is made, what the one line says)
+        "not-a-zip.docx": (lambda p: p.write_text("STT\tChỉ tiêu\n", encoding="utf-8"), "tệp văn bản"),
+        "entities.docx": (lambda p: _docx(p, table, "<!DOCTYPE d [<!ENTITY a 'aaaa'>]>"), "DOCTYPE"),
+        "no-body.docx": (lambda p: __import__("zipfile").ZipFile(p, "w").writestr("x.xml", "<x/>"), "word/document.xml"),
+        "too-many-cells.docx": (lambda p: _docx(p, table[:1] + [("",)] * (LIMITS.max_cells_total + 1)),
+                                format_number(LIMITS.max_cells_total)),
+    }
+    for name, (make, said) in refused.items():
+        make(tmp_path / name)
+        with pytest.raises(CchcError) as err:
+            read_tables(tmp_path / name)
+        assert err.value.exit_code == 2 and len(err.value.findings) == 1, name
+        assert err.value.findings[0].location.file == str(tmp_path / name) and said in str(err.value), (name, str(err.value))

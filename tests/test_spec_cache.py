@@ -369,3 +369,42 @@ def test_a_parent_id_that_now_names_two_files_is_not_served_from_the_cache(cache
     with pytest.raises(CchcError) as err:
         compile_file(child)
     assert "cha" in str(err.value)
+
+
+def test_a_clashing_spec_dropped_after_a_cached_run_is_an_exit_2_clash(cache_dir, tmp_path, monkeypatch):
+    """The brief's case end to end: a child spec runs (cached), then a file claiming its
+    parent's id is dropped into the search path. Without a cache that is an exit-2 clash
+    naming both files; a cache hit must not hide it, whether the child is named by id or
+    by path, nor when the new file claims the child's own id."""
+    from cchc_engine.testing import run_cli
+
+    submission = ROOT / "tests" / "fixtures" / "seed000_numbers.xlsx"
+    specs, drop = tmp_path / "specs", tmp_path / "drop"
+    specs.mkdir(), drop.mkdir()
+    child = specs / "con.yaml"
+    child.write_text('id: "con-xa"\nextends: "2021"\ntitle: "Bộ con"\n', encoding="utf-8")
+    monkeypatch.setenv("CCHC_SPECS_PATH", os.pathsep.join([str(specs), str(drop)]))
+
+    def compute(spec: str) -> tuple[int, str]:
+        code, _out, err = run_cli("compute", "--spec", spec, str(submission), "-f", "json")
+        return code, err
+
+    for spec in ("con-xa", str(child)):
+        assert compute(spec)[0] in (0, 1)
+    entries = sorted(cache_dir.glob("*.pickle"))
+    assert entries, "the runs above were cached"
+    assert compute("con-xa")[0] in (0, 1) and sorted(cache_dir.glob("*.pickle")) == entries  # a hit
+
+    clash = drop / "cha-moi.yaml"
+    clash.write_text(NATIONAL_2021.read_text(encoding="utf-8"), encoding="utf-8")  # claims id "2021" too
+    for spec in ("con-xa", str(child)):
+        code, err = compute(spec)
+        assert code == 2 and "'2021'" in err and str(clash) in err and str(NATIONAL_2021.resolve()) in err, (spec, err)
+        monkeypatch.setenv("CCHC_CACHE_DIR", str(tmp_path / "empty-cache"))
+        uncached = compute(spec)  # the same answer from an empty cache: a compile
+        monkeypatch.setenv("CCHC_CACHE_DIR", str(cache_dir))
+        assert uncached == (code, err)
+
+    clash.write_text('id: "con-xa"\nextends: "2021"\ntitle: "Một bộ khác cùng mã"\n', encoding="utf-8")
+    code, err = compute("con-xa")
+    assert code == 2 and "'con-xa'" in err and str(child) in err and str(clash) in err

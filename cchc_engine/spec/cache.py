@@ -11,7 +11,10 @@ message language (problems are rendered text) and the engine's fingerprint
 (version, Python, and the size and time of the modules that shape a compiled
 spec, so an upgrade or an edited engine misses). The entry also lists every
 file read while compiling (parents through ``extends``) with the hash of its
-content; an entry whose files changed is a miss. A corrupt, unreadable or
+content, and the ``extends`` chain as the spec id index resolves it: an entry
+whose files changed is a miss, and so is one whose parent id now names another
+file or two (a clashing file dropped into the search path): compiling then
+reports the clash, exit 2, exactly as without a cache. A corrupt, unreadable or
 unwritable cache is ignored: the spec is compiled as if there were no cache,
 with one line on stderr only under ``--debug``.
 """
