@@ -56,7 +56,7 @@ def register_writers(register):
 ''',
     "reader": '''"""{dist}: {what}."""
 
-from cchc_engine.api import Grid, hookimpl
+from cchc_engine.api import Grid, clean_cell_text, hookimpl
 
 
 class Reader:
@@ -73,7 +73,8 @@ class Reader:
         grid = Grid(file=str(path))
         sheet = grid.add_sheet("Phụ lục")
         for line in path.read_text(encoding="utf-8").splitlines():
-            sheet.append([cell.strip() or None for cell in line.split("|")])
+            # every text as the built-in readers hand it on (no control characters, NFC)
+            sheet.append([clean_cell_text(cell).strip() or None for cell in line.split("|")])
         return grid
 
 
