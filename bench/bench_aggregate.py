@@ -6,7 +6,7 @@ For each N it generates N commune workbooks (bench/make_communes.py, cached in
 run alone. "read" is the CPU time the reader spent opening and parsing workbooks,
 "compute" the time spent mapping rows, validating and computing (summed over
 workers, so the shares are of worker time); "compile" is the parent's
-compile_units.
+``Compiler.result()`` at the end (units are tallied as they arrive).
 
     python bench/bench_aggregate.py --n 100 2000 [--jobs 2] [--reader openpyxl|calamine]
 
@@ -30,21 +30,21 @@ HERE = Path(__file__).resolve().parent
 
 def run_once(data: Path, jobs: int) -> dict:
     """In the child: compile every file in ``data``; report timings and peak memory."""
-    from cchc_engine.aggregate import compile_units
+    from cchc_engine.aggregate import Compiler
     from cchc_engine.collect import expand_paths, read_units
     from cchc_engine.spec.registry import resolve
 
     compiled = resolve("2023")
     files = expand_paths([data])
     t0 = time.perf_counter()
-    units = []
+    compiler = Compiler(compiled, "huyen", "huyện Thử Nghiệm")  # as `cchc aggregate` streams them
     read_s = compute_s = 0.0
     for u in read_units(files, "2023", "vi", jobs):
         read_s += u.read_seconds
         compute_s += u.compute_seconds
-        units.append(u)
+        compiler.add(u)
     t1 = time.perf_counter()
-    result = compile_units(compiled, "huyen", "huyện Thử Nghiệm", None, units)
+    result = compiler.result()
     t2 = time.perf_counter()
     info = result.extra["aggregate"]
     me_usage = resource.getrusage(resource.RUSAGE_SELF)

@@ -23,6 +23,7 @@ so communes → districts → province gives what communes → province gives.
 from __future__ import annotations
 
 import math
+import struct
 from array import array
 from collections import Counter
 from collections.abc import Mapping
@@ -98,6 +99,19 @@ class PackedValues(Mapping):
                 return values
         return cls(positions, nums, kinds)
 
+    def to_bytes(self) -> bytes:
+        """The kind bytes then the doubles: what a worker sends and the spool keeps."""
+        return bytes(self._kinds) + self._nums.tobytes()
+
+    @classmethod
+    def from_bytes(cls, positions: dict[str, int], data: bytes) -> "PackedValues":
+        n = len(positions)
+        if len(data) != 9 * n:
+            raise ValueError(f"packed values for {len(data) // 9} indicators, the spec has {n}")
+        nums = array("d")
+        nums.frombytes(data[n:])
+        return cls(positions, nums, bytearray(data[:n]))
+
     def __getitem__(self, key: str) -> Any:
         i = self._pos[key]
         kind = self._kinds[i]
@@ -136,7 +150,10 @@ def below(compiled: CompiledSpec, level: str) -> Optional[str]:
 
 def choose_period(periods: Iterable[Optional[str]]) -> Optional[str]:
     """The most common period; a tie goes to the latest (deterministic)."""
-    counts = Counter(p for p in periods if p)
+    return _majority(Counter(p for p in periods if p))
+
+
+def _majority(counts: Mapping[str, int]) -> Optional[str]:
     if not counts:
         return None
     return max(counts, key=lambda p: (counts[p], p))
@@ -157,131 +174,429 @@ def compile_units(
     ``units_level`` is the level the units must be (default: the level just
     below ``level``); ``period`` None takes the units' majority period.
     ``Result.extra`` holds the provenance (``aggregate``) and the per-unit
-    values (``matrix``) for the matrix writers.
+    values (``matrix``) for the matrix writers. A thin wrapper over ``Compiler``.
     """
-    units = list(unit_results)
-    expected = units_level or below(compiled, level)
-    findings: list[Finding] = []
-    excluded: list[dict] = []
-    included: list[UnitResult] = []
+    compiler = Compiler(compiled, level, unit_name, period, units_level=units_level, skip_invalid=skip_invalid)
+    for u in unit_results:
+        compiler.add(u)
+    return compiler.result()
 
-    def exclude(u: UnitResult, code: str, severity: str, **values: Any) -> None:
-        f = Finding.make(code, severity, location=Location(file=u.file), file=u.file, unit=u.name, **values)
-        findings.append(f)
-        excluded.append(_provenance(u) | {"reason": code, "message": f.message})
 
-    # 1. who is in
-    candidates: list[UnitResult] = []
-    for u in units:
-        if u.problem is not None:
-            exclude(u, "aggregate-file-unusable", "error", reason=u.problem.get("message", ""))
-        elif u.spec and u.spec != compiled.id:
-            exclude(u, "aggregate-mixed-spec", "error", found=u.spec, spec=compiled.id)
-        elif u.level != expected:
-            # level names, never ids, in what the officer reads
-            exclude(u, "aggregate-wrong-level", "error", found=_level_name(compiled, u.level),
-                    expected=_level_name(compiled, expected), level=_level_name(compiled, level))
+class ExactSum:
+    """A running sum equal, bit for bit, to ``math.fsum`` of every float given
+    (ints as ``fsum`` takes them), and to ``sum`` when only ints were given.
+
+    Every finite double is an integer multiple of 2**-1074, so floats are kept as one
+    exact Python int in those units; the total is rounded once, at the end, by int
+    true division (correctly rounded, as ``fsum``'s result is). Constant memory
+    whatever the number of values, and no order dependence.
+    """
+
+    __slots__ = ("n", "small", "big", "scaled", "floats", "special")
+
+    def __init__(self) -> None:
+        self.n = 0  # how many numbers were added
+        self.small = 0  # ints that a double holds exactly (|v| <= 2**53)
+        self.big: Optional[list[int]] = None  # larger ints: fsum rounds them to a double first
+        self.scaled = 0  # the floats' exact sum, in units of 2**-1074
+        self.floats = False
+        self.special: Optional[list[float]] = None  # inf / nan, as fsum treats them
+
+    def add(self, v: Any) -> None:
+        """Add an int or a float (never a bool: callers keep those out)."""
+        self.n += 1
+        if isinstance(v, int):
+            if -_MAX_EXACT <= v <= _MAX_EXACT:
+                self.small += v
+            else:
+                (self.big if self.big is not None else self._big()).append(v)
+            return
+        self.floats = True
+        if v - v == 0.0:  # finite
+            n, d = v.as_integer_ratio()
+            self.scaled += n << (_SCALE_BITS + 1 - d.bit_length())
         else:
-            candidates.append(u)
-    seen_periods = sorted({u.period for u in candidates if u.period})
-    target_period = period or choose_period(u.period for u in candidates)
-    if len(seen_periods) > 1:
-        findings.append(
-            Finding.make("aggregate-mixed-periods", "warning", periods=", ".join(seen_periods), period=target_period)
-        )
-    first_of: dict[tuple[str, Optional[str]], UnitResult] = {}
-    for u in candidates:
-        if u.period != target_period:
-            exclude(u, "aggregate-other-period", "warning", found=u.period, period=target_period)
-            continue
-        key = (name_key(u.name), u.period)
-        if key in first_of:
-            exclude(u, "aggregate-duplicate-unit", "warning", first=first_of[key].file, period=u.period)
-            continue
-        first_of[key] = u
-        errors = len(u.errors)
-        if errors and skip_invalid:
-            exclude(u, "aggregate-unit-skipped", "warning", errors=errors)
-            continue
-        if errors:
-            findings.append(
-                Finding.make("aggregate-unit-invalid", "warning", location=Location(file=u.file), unit=u.name, errors=errors)
-            )
-            findings.extend(_carried(u, d) for d in u.errors)
-        included.append(u)
+            if self.special is None:
+                self.special = []
+            self.special.append(v)
 
-    # 2. compile the values
-    result = _compile_values(compiled, level, unit_name, target_period, included)
-    result.findings = findings + result.findings
-    result.extra["aggregate"] = {
-        "level": level,
-        "units_level": expected,
-        "period": target_period,
-        "included": [_provenance(u) for u in included],
-        "excluded": excluded,
-    }
-    result.extra["matrix"] = {
-        "units": [u.name for u in included],
-        "files": [u.file for u in included],
-        "values": {
-            ind.id: [u.values.get(ind.id) for u in included] for ind in result.indicators if ind.type != "group"
-        },
-    }
-    return result.finish()
+    def _big(self) -> list[int]:
+        self.big = []
+        return self.big
+
+    def value(self) -> Any:
+        """The exact int sum when all were ints; else the correctly rounded sum, rounded to 9 decimals, an int if whole."""
+        big = self.big or ()
+        if not self.floats:
+            return self.small + sum(big)
+        num = self.scaled + (self.small << _SCALE_BITS)
+        for b in big:
+            n, d = float(b).as_integer_ratio()  # OverflowError past 1e308, as fsum raises
+            num += n << (_SCALE_BITS + 1 - d.bit_length())
+        total = num / _SCALE  # OverflowError past the largest double, as fsum raises
+        if self.special:
+            total = math.fsum([*self.special, total])
+        # Drop binary noise (0.1 + 0.2) so the compiled figure prints as officers added it.
+        total = round(total, 9)
+        return int(total) if total.is_integer() else total
+
+
+_SCALE_BITS = 1074  # the smallest double is 2**-1074
+_SCALE = 1 << _SCALE_BITS
+
+
+class _Tally:
+    """One period's running compilation: per indicator of the plan, the summed
+    weight (reporting units behind it) and the method's running value."""
+
+    __slots__ = ("weight", "acc")
+
+    def __init__(self, plan: list[tuple[int, str, str, Any]]) -> None:
+        self.weight = [0] * len(plan)
+        self.acc: list[Any] = [ExactSum() if method == "sum" else None for _p, _id, method, _c in plan]
+
+    def add(self, plan: list[tuple[int, str, str, Any]], values: Mapping[str, Any], weights: Mapping[str, int], was_compiled: bool) -> None:
+        weight, acc = self.weight, self.acc
+        if isinstance(values, PackedValues) and not weights and not was_compiled:
+            # The common case (a commune's workbook): read the packed arrays directly.
+            nums, kinds = values._nums, values._kinds
+            for k, (pos, _id, method, code) in enumerate(plan):
+                kind = kinds[pos]
+                if not kind:
+                    continue
+                v = int(nums[pos]) if kind == 1 else nums[pos]
+                weight[k] += 1
+                if method == "sum":
+                    acc[k].add(v)
+                elif method == "min":
+                    if acc[k] is None or v < acc[k]:
+                        acc[k] = v
+                elif method == "max":
+                    if acc[k] is None or v > acc[k]:
+                        acc[k] = v
+                elif method == "count":
+                    acc[k] = (acc[k] or 0) + int(v == code)
+            return
+        for k, (_pos, ind_id, method, code) in enumerate(plan):
+            v = values.get(ind_id)
+            if v is None:
+                continue
+            weight[k] += weights.get(ind_id, 1)
+            number = isinstance(v, (int, float)) and not isinstance(v, bool)
+            if method == "sum":
+                if number:
+                    acc[k].add(v)
+            elif method in ("min", "max"):
+                # Running comparisons keep the first of equal values, as min()/max() do.
+                if number and (acc[k] is None or (v < acc[k] if method == "min" else v > acc[k])):
+                    acc[k] = v
+            elif method == "count" and isinstance(v, (int, float)):
+                acc[k] = (acc[k] or 0) + (v if was_compiled else int(v == code))
+
+
+class _Period:
+    """Candidates of one period: who came first per unit name, and (while live) the tally."""
+
+    __slots__ = ("count", "first", "tally")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.first: dict[str, str] = {}  # name_key -> the first report's file
+        self.tally: Optional[_Tally] = None
+
+
+# Periods whose units are tallied as they arrive; a run with more distinct periods than
+# this (a mixed-up folder) tallies the others at the end, from the spool, if one wins.
+_LIVE_PERIODS = 4
+
+_IN, _DUPLICATE, _SKIPPED = 0, 1, 2  # a candidate's fate within its period
+
+
+class Compiler:
+    """``compile_units`` as a stream: ``add(unit)`` as units arrive, ``result()`` once at the end.
+
+    The same choices and findings as compiling the whole list at once, but the
+    Compiler keeps per unit only its provenance (the very dict the Result lists it
+    with) and its error findings: values are tallied as they arrive (per period; the
+    majority period is chosen at the end) and appended, packed, to an anonymous
+    temporary file, from which ``Result.extra["matrix"]["values"]`` is read back only
+    when something reads it.
+    """
+
+    def __init__(
+        self,
+        compiled: CompiledSpec,
+        level: str,
+        unit_name: str,
+        period: Optional[str] = None,
+        *,
+        units_level: Optional[str] = None,
+        skip_invalid: bool = False,
+    ) -> None:
+        self.compiled, self.level, self.unit_name, self.period = compiled, level, unit_name, period
+        self.expected = units_level or below(compiled, level)
+        self.skip_invalid = skip_invalid
+        self.positions = value_positions(compiled)
+        self.plan: list[tuple[int, str, str, Any]] = [
+            (self.positions[ind.id], ind.id, ind.aggregate_method.method, ind.aggregate_method.code)
+            for _form, ind in compiled.spec.indicators()
+            if ind.has_value and ind.applies_to(level)
+        ]
+        self._findings: list[Finding] = []  # exclusions decided on arrival (unusable, spec, level)
+        self._excluded: list[dict] = []
+        # Candidates, in arrival order: provenance, fate, where the values are in the spool.
+        self._prov: list[dict] = []
+        self._fate = bytearray()
+        self._offsets = array("q")
+        self._errors: dict[int, list[dict]] = {}  # only the candidates that have errors
+        self._firsts: dict[int, str] = {}  # duplicates: the first report's file
+        self._periods: dict[Optional[str], _Period] = {}
+        self._spool: Optional[_Spool] = None
+        self._done = False
+
+    def add(self, u: UnitResult) -> None:
+        """Take one unit's report (in the order the units are listed)."""
+        if self._done:
+            raise RuntimeError("Compiler.add after result()")
+        if u.problem is not None:
+            self._exclude(u, "aggregate-file-unusable", "error", reason=u.problem.get("message", ""))
+            return
+        if u.spec and u.spec != self.compiled.id:
+            self._exclude(u, "aggregate-mixed-spec", "error", found=u.spec, spec=self.compiled.id)
+            return
+        if u.level != self.expected:
+            c = self.compiled  # level names, never ids, in what the officer reads
+            self._exclude(u, "aggregate-wrong-level", "error", found=_level_name(c, u.level),
+                          expected=_level_name(c, self.expected), level=_level_name(c, self.level))
+            return
+        values = u.values
+        if isinstance(values, PackedValues) and values._pos is not self.positions and values._pos != self.positions:
+            values = dict(values)  # packed in another key order: read as a mapping
+        if self._spool is None:
+            self._spool = _Spool(self.positions)
+        index = len(self._prov)
+        self._prov.append(_provenance(u))
+        self._offsets.append(self._spool.append(values, u.weights, u.compiled))
+        if u.errors:
+            self._errors[index] = u.errors
+        state = self._periods.get(u.period)
+        if state is None:
+            state = self._periods[u.period] = _Period()
+            if (self.period is None and len(self._periods) <= _LIVE_PERIODS) or u.period == self.period:
+                state.tally = _Tally(self.plan)
+        state.count += 1
+        key = name_key(u.name)
+        first = state.first.get(key)
+        if first is not None:
+            self._fate.append(_DUPLICATE)
+            self._firsts[index] = first
+            return
+        state.first[key] = u.file
+        if u.errors and self.skip_invalid:
+            self._fate.append(_SKIPPED)
+            return
+        self._fate.append(_IN)
+        if state.tally is not None:
+            state.tally.add(self.plan, values, u.weights, u.compiled)
+
+    def _exclude(self, u: UnitResult, code: str, severity: str, **values: Any) -> None:
+        f = Finding.make(code, severity, location=Location(file=u.file), file=u.file, unit=u.name, **values)
+        self._findings.append(f)
+        self._excluded.append(_provenance(u) | {"reason": code, "message": f.message})
+
+    def result(self) -> Result:
+        """The compiled Result (once: the spool's values now belong to it)."""
+        if self._done:
+            raise RuntimeError("Compiler.result called twice")
+        self._done = True
+        findings, excluded = list(self._findings), list(self._excluded)
+        counts = {p: s.count for p, s in self._periods.items()}
+        seen_periods = sorted(p for p in counts if p)
+        target = self.period or _majority({p: n for p, n in counts.items() if p})
+        if len(seen_periods) > 1:
+            findings.append(Finding.make("aggregate-mixed-periods", "warning", periods=", ".join(seen_periods), period=target))
+        included: list[int] = []
+        unknown = render("aggregate-unknown-unit", {})
+        for i, prov in enumerate(self._prov):
+            file, name, fate = prov["file"], prov["unit"] or unknown, self._fate[i]
+            loc = Location(file=file)
+            if prov["period"] != target:
+                f = Finding.make("aggregate-other-period", "warning", location=loc, file=file, unit=name,
+                                 found=prov["period"], period=target)
+            elif fate == _DUPLICATE:
+                f = Finding.make("aggregate-duplicate-unit", "warning", location=loc, file=file, unit=name,
+                                 first=self._firsts[i], period=prov["period"])
+            elif fate == _SKIPPED:
+                f = Finding.make("aggregate-unit-skipped", "warning", location=loc, file=file, unit=name,
+                                 errors=prov["errors"])
+            else:
+                if prov["errors"]:
+                    findings.append(Finding.make("aggregate-unit-invalid", "warning", location=loc, unit=name,
+                                                 errors=prov["errors"]))
+                    findings.extend(_carried(name, file, d) for d in self._errors[i])
+                included.append(i)
+                continue
+            findings.append(f)
+            excluded.append(prov | {"reason": f.code, "message": f.message})
+
+        state = self._periods.get(target)
+        tally = state.tally if state is not None else None
+        spool = self._spool
+        if tally is None:  # not tallied on arrival (one of many periods): from the spool now
+            tally = _Tally(self.plan)
+            for i in included:
+                values, weights, was_compiled = spool.read(self._offsets[i])  # type: ignore[union-attr]
+                tally.add(self.plan, values, weights, was_compiled)
+        result = _compile_values(self.compiled, self.level, self.unit_name, target, self.plan, tally)
+        result.findings = findings + result.findings
+        prov = self._prov
+        result.extra["aggregate"] = {
+            "level": self.level,
+            "units_level": self.expected,
+            "period": target,
+            "included": [prov[i] for i in included],
+            "excluded": excluded,
+        }
+        ids = [ind.id for ind in result.indicators if ind.type != "group"]
+        result.extra["matrix"] = {
+            "units": [prov[i]["unit"] or unknown for i in included],
+            "files": [prov[i]["file"] for i in included],
+            "values": MatrixValues(spool, [self._offsets[i] for i in included], ids),
+        }
+        self._prov, self._fate, self._offsets, self._errors, self._firsts = [], bytearray(), array("q"), {}, {}
+        self._periods, self._spool = {}, None
+        return result.finish()
+
+
+class _Spool:
+    """Each candidate unit's values, appended to an anonymous temporary file (deleted
+    when closed or when the process ends): packed (a kind byte and a double per
+    indicator of the spec) when they are plain numbers, else pickled with their weights."""
+
+    _HEAD = struct.Struct("<BI")  # kind (1 packed, 2 pickled), length
+
+    def __init__(self, positions: dict[str, int]) -> None:
+        import tempfile
+
+        self.positions = positions
+        self.file = tempfile.TemporaryFile(prefix="cchc-aggregate-")
+        self.end = 0
+        self.writing = True
+
+    def append(self, values: Mapping[str, Any], weights: Mapping[str, int], was_compiled: bool) -> int:
+        packed = values if weights or was_compiled else PackedValues.pack(values, self.positions)
+        if isinstance(packed, PackedValues) and not weights and not was_compiled:
+            kind, data = 1, packed.to_bytes()
+        else:
+            import pickle
+
+            kind, data = 2, pickle.dumps((dict(values), dict(weights), was_compiled), protocol=pickle.HIGHEST_PROTOCOL)
+        if not self.writing:
+            self.file.seek(0, 2)
+            self.writing = True
+        offset = self.end
+        self.file.write(self._HEAD.pack(kind, len(data)))
+        self.file.write(data)
+        self.end += self._HEAD.size + len(data)
+        return offset
+
+    def read(self, offset: int) -> tuple[Mapping[str, Any], Mapping[str, int], bool]:
+        if self.writing:
+            self.file.flush()
+            self.writing = False
+        self.file.seek(offset)
+        kind, size = self._HEAD.unpack(self.file.read(self._HEAD.size))
+        data = self.file.read(size)
+        if kind == 1:
+            return PackedValues.from_bytes(self.positions, data), {}, False
+        import pickle
+
+        return pickle.loads(data)  # written by this process, a moment ago: not untrusted input
+
+
+class MatrixValues(Mapping):
+    """``{indicator: [value per included unit]}`` read back from the spool the first
+    time anything reads it (a matrix writer, JSON output), so a run that writes a
+    table or a report never holds every unit's values. Text comes back cleaned for
+    output (sanitize.clean_output leaves this object as it is)."""
+
+    def __init__(self, spool: Optional[_Spool], offsets: list[int], ids: list[str]) -> None:
+        self._spool, self._offsets, self._ids = spool, array("q", offsets), ids
+        self._data: Optional[dict[str, list[Any]]] = None
+
+    def _load(self) -> dict[str, list[Any]]:
+        if self._data is None:
+            from .textnorm import clean_cell_text
+
+            columns: dict[str, list[Any]] = {i: [] for i in self._ids}
+            for offset in self._offsets:
+                values, _w, _c = self._spool.read(offset)  # type: ignore[union-attr]
+                for i, column in columns.items():
+                    v = values.get(i)
+                    column.append(clean_cell_text(v) if isinstance(v, str) else v)
+            self._data = columns
+            if self._spool is not None:
+                self._spool.file.close()
+                self._spool = None
+        return self._data
+
+    def __getitem__(self, key: str) -> list[Any]:
+        return self._load()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._ids
+
+    def __eq__(self, other: object) -> bool:
+        return dict(self.items()) == other if isinstance(other, Mapping) else NotImplemented
+
+    def __repr__(self) -> str:
+        return f"MatrixValues({len(self._offsets)} units × {len(self._ids)} indicators)"
 
 
 def _provenance(u: UnitResult) -> dict:
     return {"unit": u.unit, "file": u.file, "level": u.level, "period": u.period, "errors": len(u.errors)}
 
 
-def _carried(u: UnitResult, data: dict) -> Finding:
+def _carried(name: str, file: str, data: dict) -> Finding:
     """A unit's own finding, carried up: the unit's name in the message, its file in the location."""
     f = Finding.from_plain(data)
-    loc = f.location.replace(file=f.location.file or u.file)
-    message = render("aggregate-unit-finding", {"unit": u.name, "message": f.message})
-    return f.replace(location=loc, message=message, values={**f.values, "unit": u.name})
-
-
-def _add(values: list[Any]) -> Any:
-    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-        return sum(values)
-    total = math.fsum(values)
-    # Drop binary noise (0.1 + 0.2) so the compiled figure prints as officers added it.
-    total = round(total, 9)
-    return int(total) if total.is_integer() else total
+    loc = f.location.replace(file=f.location.file or file)
+    message = render("aggregate-unit-finding", {"unit": name, "message": f.message})
+    return f.replace(location=loc, message=message, values={**f.values, "unit": name})
 
 
 def _compile_values(
-    compiled: CompiledSpec, level: str, unit_name: str, period: Optional[str], units: list[UnitResult]
+    compiled: CompiledSpec, level: str, unit_name: str, period: Optional[str],
+    plan: list[tuple[int, str, str, Any]], tally: _Tally,
 ) -> Result:
     from .engine import run
 
-    spec = compiled.spec
+    by_id = {ind.id: ind for _form, ind in compiled.spec.indicators()}
     cells: dict[str, Cell] = {}
     counts: dict[str, tuple[int, int, str]] = {}  # indicator -> (count, units, label)
     weights: dict[str, int] = {}
-    for _form, ind in spec.indicators():
-        if not ind.has_value or not ind.applies_to(level):
-            continue
-        given = [(u.values[ind.id], u.weights.get(ind.id, 1), u.compiled) for u in units if u.values.get(ind.id) is not None]
-        if not given:
-            continue
-        weights[ind.id] = sum(w for _, w, _ in given)
-        agg = ind.aggregate_method
-        method = agg.method
+    for k, (_pos, ind_id, method, code) in enumerate(plan):
+        if not tally.weight[k]:
+            continue  # no unit gave a value: blank, not zero
+        weights[ind_id] = tally.weight[k]
+        acc = tally.acc[k]
         value: Any = None
-        nums = [v for v, _, _ in given if isinstance(v, (int, float)) and not isinstance(v, bool)]
-        if method == "sum" and nums:
-            value = _add(nums)
-        elif method in ("min", "max") and nums:
-            value = min(nums) if method == "min" else max(nums)
+        if method == "sum" and acc.n:
+            value = acc.value()
+        elif method in ("min", "max"):
+            value = acc
         elif method == "count":
-            n = sum(v if was_compiled else int(v == agg.code) for v, _, was_compiled in given if isinstance(v, (int, float)))
-            label = next((c.label for c in compiled.choice_set(ind) if c.code == agg.code), str(agg.code))
-            counts[ind.id] = (int(n), weights[ind.id], label)
+            label = next((c.label for c in compiled.choice_set(by_id[ind_id]) if c.code == code), str(code))
+            counts[ind_id] = (int(acc or 0), weights[ind_id], label)
             continue
         if value is not None:
-            cells[ind.id] = Cell(indicator=ind.id, value=value, raw_text=str(value), location=Location())
+            cells[ind_id] = Cell(indicator=ind_id, value=value, raw_text=str(value), location=Location())
     sub = Submission(file="", unit=unit_name, level=level, period=period, cells=cells)
     result = run(compiled, sub, compilation=True)
     result.file = None

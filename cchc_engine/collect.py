@@ -1,10 +1,12 @@
 """The I/O edge of `cchc aggregate`: read many submissions into small UnitResults.
 
 Every file is read, mapped and validated by the engine in a worker process
-(``ProcessPoolExecutor``); only a ``UnitResult`` — metadata, ``{indicator: value}``
-and the error findings as dicts — travels back, so memory stays flat however
-many workbooks there are. Results come back in file order through a bounded
-window of pending tasks.
+(``ProcessPoolExecutor``) that keeps the compiled spec; files go out in batches and
+only a compact tuple per file travels back — metadata, the values already packed
+as bytes, the error findings as dicts (see "the worker protocol" below). The parent
+rebuilds a small ``UnitResult`` per file, in file order, through a bounded window
+of pending batches, and hands it to ``aggregate.Compiler``: memory stays flat
+however many workbooks there are.
 
 A JSON Result written by ``cchc compute -f json`` or ``cchc aggregate -f json``
 is accepted as a unit too (a district compiled from its communes): it is
@@ -33,16 +35,45 @@ from .spec.runtime import CompiledSpec
 MAX_RESULT_JSON = 20 * 1024 * 1024
 
 
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; directories give every file a reader accepts by suffix, sorted."""
+def expand_paths(paths: Iterable[Path]) -> list[str]:
+    """Files as given; directories give every file a reader accepts by suffix, sorted
+    (as ``sorted(dir.rglob("*"))`` orders paths: by their parts), hidden files and
+    Office lock files (``~$``) left out.
+
+    As str, and walked without a Path per file: the parent of a country's
+    compilation holds thousands of them, and Path objects cost several times more."""
     suffixes = {s.lower() for r in plugins.readers.all() for s in getattr(r.item, "suffixes", ())}
-    out: list[Path] = []
+    out: list[str] = []
     for p in paths:
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in suffixes and not f.name.startswith(("~$", "."))))
+        if os.path.isdir(p):
+            _walk(os.fspath(p), suffixes, out)
         else:
-            out.append(p)
+            out.append(os.fspath(p))
     return out
+
+
+def _walk(folder: str, suffixes: set[str], out: list[str]) -> None:
+    """Depth first, each folder's entries by name: the order of sorting full paths by parts.
+    Like ``Path.rglob``: symlinked folders are not entered, unreadable ones are skipped."""
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except (PermissionError, FileNotFoundError, NotADirectoryError):
+        return
+    for e in entries:
+        try:
+            if e.is_dir(follow_symlinks=False):
+                _walk(e.path, suffixes, out)
+            elif e.is_file() and _suffix(e.name) in suffixes and not e.name.startswith(("~$", ".")):
+                out.append(e.path)
+        except OSError:
+            continue
+
+
+def _suffix(name: str) -> str:
+    """``Path(name).suffix.lower()``, without the Path."""
+    i = name.rfind(".")
+    return name[i:].lower() if 0 < i < len(name) - 1 else ""
 
 
 # --- one file (runs in a worker) ----------------------------------------------------
@@ -59,9 +90,12 @@ def init_worker(spec_name: str, lang: str, host_settings: Optional[dict] = None)
     if host_settings is not None and not plugins.has_host():
         # A spawned worker (Windows, macOS) gets the parent's plugins: --plugins-dir, --strict-plugins.
         plugins.set_host(plugins.PluginHost(**host_settings))
+    from .aggregate import value_positions
+
     _state.clear()
     _state["compiled"] = resolve(spec_name)
     _state["mappers"] = {}
+    _state["positions"] = value_positions(_state["compiled"])  # the order packed values are sent in
 
 
 def load_result_json(path: Path) -> Optional[Result]:
@@ -163,60 +197,102 @@ def read_unit(path: Path, compiled: Optional[CompiledSpec] = None) -> UnitResult
     )
 
 
-def _read_chunk(paths: list[str]) -> list[UnitResult]:
-    return [read_unit(Path(p)) for p in paths]
+# --- the worker protocol -------------------------------------------------------------
+#
+# A worker sends back, per file, one tuple of plain values (no dataclass, no path: the
+# parent knows which files it sent): the unit's metadata, its values already packed (the
+# kind bytes and doubles of aggregate.PackedValues, as one bytes object) or, for the rare
+# unit that does not pack (text values, a compiled Result's weights), a dict; its error
+# findings as dicts; the timings. A batch of files is one task and one list back.
+
+_Wire = tuple  # (unit, level, period, spec, values bytes | dict, weights, compiled, errors, warnings, problem, read s, compute s)
+
+
+def to_wire(u: UnitResult, positions: dict[str, int]) -> _Wire:
+    from .aggregate import PackedValues
+
+    values: Any = u.values
+    if not u.weights and not u.compiled:
+        packed = PackedValues.pack(values, positions)
+        if isinstance(packed, PackedValues):
+            values = packed.to_bytes()
+    return (u.unit, u.level, u.period, u.spec, values, u.weights or None, u.compiled, u.errors or None,
+            u.warnings, u.problem, u.read_seconds, u.compute_seconds)
+
+
+def from_wire(file: str, w: _Wire, positions: dict[str, int]) -> UnitResult:
+    from .aggregate import PackedValues
+
+    unit, level, period, spec, values, weights, was_compiled, errors, warnings, problem, read_s, compute_s = w
+    if isinstance(values, bytes):
+        values = PackedValues.from_bytes(positions, values)
+    return UnitResult(file=file, unit=unit, level=level, period=period, spec=spec, values=values,
+                      weights=weights or {}, compiled=was_compiled, errors=errors or [], warnings=warnings,
+                      problem=problem, read_seconds=read_s, compute_seconds=compute_s)
+
+
+def _read_chunk(paths: list[str]) -> list[_Wire]:
+    positions = _state["positions"]
+    return [to_wire(read_unit(Path(p)), positions) for p in paths]
 
 
 # --- many files -------------------------------------------------------------------------
 
+BATCH_MAX = 32  # files per task when there are many: ~0.3 s of work, few round trips
+
+
+def batch_size(files: int, jobs: int) -> int:
+    """Files per task: up to BATCH_MAX, but at least ~8 tasks per worker so the last
+    ones finish together and the progress bar moves."""
+    return max(1, min(BATCH_MAX, files // (jobs * 8)))
+
 
 def read_units(
-    paths: list[Path],
+    paths: list[Any],
     spec_name: str,
     lang: str,
     jobs: Optional[int] = None,
-    chunk: int = 8,
+    chunk: Optional[int] = None,
     on_done: Optional[Callable[[int], None]] = None,
 ) -> Iterator[UnitResult]:
-    """UnitResults in file order. ``jobs`` 1 reads in this process; more use a process pool
-    with at most ``4 × jobs`` chunks of ``chunk`` files pending at a time. Each unit's
-    values arrive packed (aggregate.PackedValues): the caller holds thousands of them."""
+    """UnitResults in file order (``file`` a str). ``jobs`` 1 reads in this process; more
+    use a process pool with at most ``4 × jobs`` batches of ``chunk`` files (default
+    ``batch_size``) pending at a time. Each unit's values arrive packed
+    (aggregate.PackedValues) when they are plain numbers."""
     from .aggregate import PackedValues, value_positions
 
     jobs = max(1, jobs or os.cpu_count() or 1)
-    positions: dict[str, int] = {}
-
-    def packed(u: UnitResult) -> UnitResult:
-        u.values = PackedValues.pack(u.values, positions)
-        return u
-
-    if jobs == 1 or len(paths) <= 1:
+    files = [os.fspath(p) for p in paths]
+    if jobs == 1 or len(files) <= 1:
         init_worker(spec_name, lang)
-        positions.update(value_positions(_state["compiled"]))
-        for p in paths:
-            yield packed(read_unit(p))
+        positions = _state["positions"]
+        for f in files:
+            u = read_unit(Path(f))
+            if not u.weights and not u.compiled:
+                u.values = PackedValues.pack(u.values, positions)
+            yield u
             if on_done:
                 on_done(1)
         return
     from .spec.registry import resolve
 
-    positions.update(value_positions(resolve(spec_name)))
-    chunk = max(1, min(chunk, len(paths) // (jobs * 2) or 1))
-    chunks = [[str(p) for p in paths[i : i + chunk]] for i in range(0, len(paths), chunk)]
+    positions = value_positions(resolve(spec_name))
+    chunk = max(1, chunk or batch_size(len(files), jobs))
     settings = plugins.get_host().settings()
     with ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(spec_name, lang, settings)) as pool:
-        pending: deque[Future] = deque()
-        it = iter(chunks)
-        for c in it:
-            pending.append(pool.submit(_read_chunk, c))
+        pending: deque[tuple[int, Future]] = deque()
+        starts = iter(range(0, len(files), chunk))
+        for start in starts:
+            pending.append((start, pool.submit(_read_chunk, files[start : start + chunk])))
             if len(pending) >= 4 * jobs:
                 break
         while pending:
-            done = pending.popleft().result()
-            nxt = next(it, None)
+            start, fut = pending.popleft()
+            done = fut.result()
+            nxt = next(starts, None)
             if nxt is not None:
-                pending.append(pool.submit(_read_chunk, nxt))
-            for u in done:
-                yield packed(u)
+                pending.append((nxt, pool.submit(_read_chunk, files[nxt : nxt + chunk])))
+            for k, w in enumerate(done):
+                yield from_wire(files[start + k], w, positions)
             if on_done:
                 on_done(len(done))

@@ -16,6 +16,7 @@ read by it; nothing here imports it).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Optional
 
@@ -80,6 +81,8 @@ def _plain(obj: Any) -> Any:
         return {k: _plain(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
         return [_plain(v) for v in obj]
+    if isinstance(obj, Mapping):  # a lazy mapping (aggregate.MatrixValues) is read here
+        return {k: _plain(v) for k, v in obj.items()}
     return obj
 
 

@@ -48,7 +48,7 @@ def aggregate(
     Exit 0: compiled, no errors; 1: some report or file has errors; 2: nothing usable.
     Example: cchc aggregate --spec 2023 --level huyen --unit "huyện Lâm Thao" bao-cao-xa/ -f matrix-xlsx -o tong-hop.xlsx
     """
-    from ..aggregate import compile_units
+    from ..aggregate import Compiler
     from ..collect import expand_paths, read_units
     from ..findings import CchcError, Finding
     from ..messages import get_lang, render, set_lang
@@ -81,14 +81,18 @@ def aggregate(
     fmt = choose_format("aggregate", out, fmt)  # a wrong -f/-o is a usage error before the long read
 
     jobs = jobs or os.cpu_count() or 1
+    # Units are compiled as they arrive: the parent keeps each one's provenance, not its values.
+    compiler = Compiler(compiled, lv.id, unit_name, period, units_level=ulv, skip_invalid=skip_invalid)
     show_bar = sys.stderr.isatty() and len(files) >= 20
     if show_bar:
         with click.progressbar(length=len(files), label=render("aggregate-progress", {}), file=sys.stderr) as bar:
-            units = list(read_units(files, spec_name, get_lang(), jobs, on_done=bar.update))
+            for u in read_units(files, spec_name, get_lang(), jobs, on_done=bar.update):
+                compiler.add(u)
     else:
-        units = list(read_units(files, spec_name, get_lang(), jobs))
+        for u in read_units(files, spec_name, get_lang(), jobs):
+            compiler.add(u)
 
-    result = compile_units(compiled, lv.id, unit_name, period, units, units_level=ulv, skip_invalid=skip_invalid)
+    result = compiler.result()
     info = result.extra["aggregate"]
     if not info["included"]:
         problems = [f for f in result.findings if f.severity == "error" or f.code.startswith("aggregate-")]
