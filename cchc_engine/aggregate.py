@@ -1,8 +1,9 @@
 """Compile (tổng hợp) the reports of many units into the level above. Pure: no I/O.
 
-Each unit arrives as a small ``UnitResult`` (metadata, ``{indicator: value}`` and
-its error findings as dicts) made by ``collect.py`` in a worker process, so the
-parent never holds a workbook. ``compile_units`` then
+Each unit arrives as a small ``UnitResult`` (metadata, ``{indicator: value}`` packed,
+and its error findings as dicts) made by ``collect.py`` from what a worker process
+sent, so the parent never holds a workbook. ``Compiler`` takes them one by one as
+they arrive (``compile_units`` is the same over a list) and
 
 1. chooses the units: unreadable files, another spec, the wrong level, another
    period, a second report of the same unit, and (with ``skip_invalid``) reports
@@ -40,7 +41,8 @@ from .textnorm import name_key
 
 @dataclass
 class UnitResult:
-    """One unit's report, small and picklable: what a worker sends back."""
+    """One unit's report as the parent sees it (the worker sends a compact tuple:
+    ``collect.to_wire``); ``Compiler.add`` keeps only its provenance and errors."""
 
     file: str
     unit: Optional[str] = None
