@@ -66,7 +66,37 @@ def clean_cell_text(s: str) -> str:
     if s.isascii():
         if s.isprintable():
             return s
-    elif _SURROGATE.search(s):
+    elif s.__class__ is str and len(s) <= _CLEAN_MEMO_CHARS:
+        got = _CLEAN_MEMO.get(s)
+        if got is None:
+            got = _clean_unicode(s)
+            if len(_CLEAN_MEMO) >= _CLEAN_MEMO_MAX:
+                _CLEAN_MEMO.clear()
+            _CLEAN_MEMO[s] = got
+        return s if got is _UNCHANGED else got  # type: ignore[return-value]
+    return _clean(s)
+
+
+# Every workbook of a template holds the same names: a reader cleans each once per worker,
+# not once per file. Bounded: at most _CLEAN_MEMO_MAX texts of at most _CLEAN_MEMO_CHARS
+# characters (emptied when full); the answer depends on the text alone. A text with nothing
+# to change is remembered as _UNCHANGED, so the caller still gets ``s`` itself back.
+_CLEAN_MEMO: dict[str, object] = {}
+_CLEAN_MEMO_MAX, _CLEAN_MEMO_CHARS = 8192, 300
+_UNCHANGED = object()
+
+
+def _clean_unicode(s: str) -> object:
+    """clean_cell_text of a non-ASCII text, or _UNCHANGED."""
+    if s.isprintable():
+        # no surrogate, control, CR, non-character or bidi control (all non-printable): only NFC can change it
+        return _UNCHANGED if unicodedata.is_normalized("NFC", s) else unicodedata.normalize("NFC", s)
+    out = _clean(s)
+    return _UNCHANGED if out == s else out
+
+
+def _clean(s: str) -> str:
+    if not s.isascii() and _SURROGATE.search(s):
         # surrogatepass keeps what is there; decoding joins valid pairs and
         # replaces every lone half with U+FFFD.
         s = s.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")

@@ -126,3 +126,32 @@ def test_engine_plans_are_bounded_and_follow_their_spec_object(tmp_path):
     other = compiled(tmp_path, "mau-khac", "xa", "1", "2", "Tên khác")
     first.spec = other.spec
     assert run(first, sub_of(first, "xa", {"tong": 4, "xong": 1}), call_plugins=False).get("tong").name == "Tên khác"
+
+
+def test_clean_cell_text_memo_is_bounded_and_gives_what_it_computed():
+    import unicodedata
+
+    from cchc_engine import textnorm
+
+    textnorm._CLEAN_MEMO.clear()
+    nfd = unicodedata.normalize("NFD", "Huyện Cẩm Xuyên")
+    for _ in range(2):  # computed, then remembered: the same answers
+        assert textnorm.clean_cell_text(nfd) == "Huyện Cẩm Xuyên"
+        assert textnorm.clean_cell_text("Số\u200e 06\r\nhồ sơ\x07") == "Số 06\nhồ sơ"
+        assert textnorm.clean_cell_text("Tỷ lệ \ud800") == "Tỷ lệ \ufffd"
+        kept = "".join(["Số hồ sơ ", "đã giải quyết"])  # a fresh object each time round
+        assert textnorm.clean_cell_text(kept) is kept  # nothing to change: ``s`` itself, as documented
+    for i in range(textnorm._CLEAN_MEMO_MAX + 300):
+        text = f"Chỉ tiêu {i}\x0b"
+        assert textnorm.clean_cell_text(text) == f"Chỉ tiêu {i}"
+        assert len(textnorm._CLEAN_MEMO) <= textnorm._CLEAN_MEMO_MAX
+
+
+def test_clean_cell_text_changes_no_printable_character_but_by_nfc():
+    # the memo's fast path takes a printable text to need NFC at most: every character the
+    # cleaning removes or replaces must be non-printable
+    from cchc_engine import textnorm
+
+    every = "".join(map(chr, range(0x110000)))
+    removed = set(textnorm._CONTROLS.findall(every)) | set(textnorm._SURROGATE.findall(every)) | {"\r"}
+    assert removed and not any(ch.isprintable() for ch in removed)
