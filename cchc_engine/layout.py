@@ -337,7 +337,7 @@ class _SheetLayout:
         return self._plan[1]
 
     def _add_row(self, i: int, cells: list[Cell], texts: list[str]) -> None:
-        plan = self._column_plan()
+        plan = self._plan[1] if self._plan is not None and self._plan[0] is self.cols else self._column_plan()
         n = len(cells)
         stt = texts[plan.stt] if plan.stt < n else ""
         if stt[:1] in ("T", "t") and name_key(stt[:_MAX_HEADER_TEXT]) == "trong do":
@@ -347,10 +347,11 @@ class _SheetLayout:
         value = value_c.value
         if isinstance(value, str) and not value.strip():
             value = None
-        row_number = self.sheet.row_numbers[i]
-        coord = f"{plan.value_letter}{row_number}"
-        if self.sheet.name:
-            location = Location(file=self.raw.file, sheet=self.sheet.name, cell=coord)
+        sheet = self.sheet
+        row_number = sheet.row_numbers[i]
+        coord = plan.value_letter + str(row_number)
+        if sheet.name:
+            location = Location(file=self.raw.file, sheet=sheet.name, cell=coord)
         else:  # pasted text: a line, not a cell
             location = Location(file=self.raw.file, row=row_number)
         if value is None and not value_c.formula and (stt or name):
