@@ -23,7 +23,7 @@ import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional
 
 from . import plugins
 from .aggregate import UnitResult
@@ -31,6 +31,9 @@ from .findings import CchcError, Finding, Location
 from .messages import render
 from .result import Result
 from .spec.runtime import CompiledSpec
+
+if TYPE_CHECKING:
+    from .unitcache import UnitCache
 
 MAX_RESULT_JSON = 20 * 1024 * 1024
 
@@ -254,45 +257,82 @@ def read_units(
     jobs: Optional[int] = None,
     chunk: Optional[int] = None,
     on_done: Optional[Callable[[int], None]] = None,
+    cache: Optional["UnitCache"] = None,
 ) -> Iterator[UnitResult]:
     """UnitResults in file order (``file`` a str). ``jobs`` 1 reads in this process; more
     use a process pool with at most ``4 × jobs`` batches of ``chunk`` files (default
     ``batch_size``) pending at a time. Each unit's values arrive packed
-    (aggregate.PackedValues) when they are plain numbers."""
-    from .aggregate import PackedValues, value_positions
+    (aggregate.PackedValues) when they are plain numbers. With a ``cache``
+    (unitcache.UnitCache), a file whose result is stored is not read: its result comes
+    from the cache, and what is read is stored (the caller closes the cache)."""
+    from .aggregate import value_positions
+    from .spec.registry import resolve
 
     jobs = max(1, jobs or os.cpu_count() or 1)
     files = [os.fspath(p) for p in paths]
-    if jobs == 1 or len(files) <= 1:
-        init_worker(spec_name, lang)
-        positions = _state["positions"]
-        for f in files:
-            u = read_unit(Path(f))
-            if not u.weights and not u.compiled:
-                u.values = PackedValues.pack(u.values, positions)
-            yield u
-            if on_done:
-                on_done(1)
-        return
-    from .spec.registry import resolve
-
     positions = value_positions(resolve(spec_name))
     chunk = max(1, chunk or batch_size(len(files), jobs))
-    settings = plugins.get_host().settings()
-    with ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(spec_name, lang, settings)) as pool:
-        pending: deque[tuple[int, Future]] = deque()
-        starts = iter(range(0, len(files), chunk))
-        for start in starts:
-            pending.append((start, pool.submit(_read_chunk, files[start : start + chunk])))
-            if len(pending) >= 4 * jobs:
-                break
-        while pending:
-            start, fut = pending.popleft()
-            done = fut.result()
-            nxt = next(starts, None)
-            if nxt is not None:
-                pending.append((nxt, pool.submit(_read_chunk, files[nxt : nxt + chunk])))
-            for k, w in enumerate(done):
+    pool = None
+    if jobs > 1 and len(files) > 1:
+        settings = plugins.get_host().settings()
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(spec_name, lang, settings))
+    else:
+        init_worker(spec_name, lang)
+    try:
+        # In file order: ("hit", index, wire) or ("read", first index, keys, future | paths).
+        pending: deque[tuple] = deque()
+        reads = 0  # read batches in ``pending``
+        served = 0  # hits handed over since the progress bar last moved
+
+        def submit(batch: list[int], keys: list[Optional[bytes]]) -> tuple:
+            nonlocal reads
+            reads += 1
+            paths_ = [files[i] for i in batch]
+            return ("read", batch[0], keys, pool.submit(_read_chunk, paths_) if pool is not None else paths_)
+
+        def settle(item: tuple) -> Iterator[UnitResult]:
+            nonlocal reads, served
+            if item[0] == "hit":
+                yield from_wire(files[item[1]], item[2], positions)
+                served += 1
+                if on_done and served >= BATCH_MAX:
+                    on_done(served)
+                    served = 0
+                return
+            reads -= 1
+            _kind, start, keys, work = item
+            wires = work.result() if pool is not None else [to_wire(read_unit(Path(f)), positions) for f in work]
+            for k, w in enumerate(wires):
+                if cache is not None and keys[k] is not None:
+                    cache.put(keys[k], w)
                 yield from_wire(files[start + k], w, positions)
             if on_done:
-                on_done(len(done))
+                on_done(len(wires))
+
+        batch: list[int] = []
+        keys: list[Optional[bytes]] = []
+        for i, f in enumerate(files):
+            key = cache.key(f) if cache is not None else None
+            wire = cache.get(key) if key is not None else None  # type: ignore[union-attr]
+            if wire is None:
+                batch.append(i)
+                keys.append(key)
+                if len(batch) < chunk:
+                    continue
+            if batch and (wire is not None or len(batch) >= chunk):
+                pending.append(submit(batch, keys))  # a batch is a run of consecutive files
+                batch, keys = [], []
+            if wire is not None:
+                pending.append(("hit", i, wire))
+            # Hand over what is ready, in order; wait for a batch only when enough are in flight.
+            while pending and (pending[0][0] == "hit" or pool is None or reads >= 4 * jobs or len(pending) > 256):
+                yield from settle(pending.popleft())
+        if batch:
+            pending.append(submit(batch, keys))
+        while pending:
+            yield from settle(pending.popleft())
+        if served and on_done:
+            on_done(served)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)

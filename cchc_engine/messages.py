@@ -35,6 +35,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Bỏ qua bộ nhớ đệm bộ chỉ tiêu ({path}): {error}",
         "Spec cache ignored ({path}): {error}",
     ),
+    "unit-cache-ignored": (
+        "Bỏ qua bộ nhớ đệm kết quả từng đơn vị ({path}): {error}",
+        "Unit-result cache ignored ({path}): {error}",
+    ),
     "spec-file-missing": ("Không đọc được tệp bộ chỉ tiêu: {error}", "Cannot read the spec file: {error}"),
     "spec-yaml-invalid": ("YAML không hợp lệ: {error}", "Invalid YAML: {error}"),
     "spec-yaml-too-large": (

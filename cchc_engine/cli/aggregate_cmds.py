@@ -26,6 +26,7 @@ def register(cli: click.Group) -> None:
 @click.option("--skip-invalid", is_flag=True, help="Leave out units whose report has errors (default: include them, with a warning).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes; default: the number of CPUs.")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default=None, help="Language of messages and headers.")
+@click.option("--no-cache", is_flag=True, help="Read every file again, ignoring (and not updating) the cache of unit results.")
 def aggregate(
     spec_name: str,
     level: str,
@@ -38,6 +39,7 @@ def aggregate(
     skip_invalid: bool,
     jobs: Optional[int],
     lang: Optional[str],
+    no_cache: bool,
 ) -> None:
     """Compile the reports in PATHS (files or folders) into one report for --unit at --level.
 
@@ -55,6 +57,7 @@ def aggregate(
     from ..output import choose_format, output_path, write_result
     from ..spec.registry import resolve
     from ..submission import normalise_period
+    from ..unitcache import UnitCache
 
     if lang:
         set_lang(lang)
@@ -83,14 +86,20 @@ def aggregate(
     jobs = jobs or os.cpu_count() or 1
     # Units are compiled as they arrive: the parent keeps each one's provenance, not its values.
     compiler = Compiler(compiled, lv.id, unit_name, period, units_level=ulv, skip_invalid=skip_invalid)
-    show_bar = sys.stderr.isatty() and len(files) >= 20
-    if show_bar:
-        with click.progressbar(length=len(files), label=render("aggregate-progress", {}), file=sys.stderr) as bar:
-            for u in read_units(files, spec_name, get_lang(), jobs, on_done=bar.update):
+    # A re-run reads only the files that changed (unitcache.py); no reader options to key yet.
+    cache = None if no_cache else UnitCache.open(compiled, get_lang(), options={})
+    try:
+        show_bar = sys.stderr.isatty() and len(files) >= 20
+        if show_bar:
+            with click.progressbar(length=len(files), label=render("aggregate-progress", {}), file=sys.stderr) as bar:
+                for u in read_units(files, spec_name, get_lang(), jobs, on_done=bar.update, cache=cache):
+                    compiler.add(u)
+        else:
+            for u in read_units(files, spec_name, get_lang(), jobs, cache=cache):
                 compiler.add(u)
-    else:
-        for u in read_units(files, spec_name, get_lang(), jobs):
-            compiler.add(u)
+    finally:
+        if cache is not None:
+            cache.close()
 
     result = compiler.result()
     info = result.extra["aggregate"]
