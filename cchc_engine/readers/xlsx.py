@@ -13,6 +13,7 @@ import re
 import zipfile
 from pathlib import Path
 from typing import Callable, Optional
+from xml.parsers import expat
 
 from ..grid import Cell, Grid, column_letter
 from ..hookspecs import hookimpl
@@ -107,16 +108,31 @@ def _ref(r: str) -> Optional[tuple[int, int]]:
 class _SheetParser:
     """Cells of one sheet part, counted against the limits as they come.
 
-    The handlers run once per element (thousands per file): the open cell lives in
-    plain attributes (``ct``/``cs``/``cv``/``cf``/``cis``, ``inc`` while inside a
-    ``<c>``) and the common tags are tested first."""
+    Two ways to the same cells. A part small enough to hold whole (``SCAN_MAX``),
+    UTF-8, without a DTD and well-formed (one expat pass with no Python handler) is
+    read by one regular-expression scan of its rows and cells (``_scan``), which
+    knows only the shapes spreadsheet writers produce. Anything else in the part —
+    a tag it does not expect, a comment, a limit reached, XML expat refuses — sends
+    the whole sheet, from a clean state, to the streaming expat path
+    (``start``/``end``/``text``), which is the authority: it refuses, counts and
+    reports exactly as it always did. Why not ElementTree: README, speed.
+
+    The streaming handlers run once per element (thousands per file): the open cell
+    lives in plain attributes (``ct``/``cs``/``cv``/``cf``/``cis``, ``inc`` while
+    inside a ``<c>``) and the common tags are tested first."""
 
     def __init__(self, book: Book, name: str):
         self.book, self.sheet = book, book.grid.add_sheet(name)
         self.budget = book.budget
+        self._reset()
+
+    def _reset(self) -> None:
         self.rows: dict[int, dict[int, Cell]] = {}
         self.row = self.col = self.cells = self.nrows = 0
         self.beyond = C.Beyond()
+        self.sheet.merges.clear()
+        self.sheet.rows.clear()
+        self.sheet.row_numbers.clear()
         self.inc = False
         self.ct, self.cs, self.cv, self.cf, self.cis = "n", "0", None, False, None
         self.buf: list[str] = []
@@ -155,10 +171,13 @@ class _SheetParser:
         elif tag == "rPh":
             self.skip += 1
         elif tag == "mergeCell":
-            m = _RANGE.fullmatch(a.get("ref", "")[:30])
-            if m and len(self.sheet.merges) < C.MAX_CELLS:
-                c1, r1, c2, r2 = _col_number(m.group(1)), int(m.group(2)), _col_number(m.group(3)), int(m.group(4))
-                self.sheet.merges.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+            self._merge(a.get("ref", ""))
+
+    def _merge(self, ref: str) -> None:
+        m = _RANGE.fullmatch(ref[:30])
+        if m and len(self.sheet.merges) < C.MAX_CELLS:
+            c1, r1, c2, r2 = _col_number(m.group(1)), int(m.group(2)), _col_number(m.group(3)), int(m.group(4))
+            self.sheet.merges.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
 
     def text(self, s: str) -> None:
         if self.collect:  # only kept text costs memory: that is what the budget counts
@@ -174,58 +193,280 @@ class _SheetParser:
             self.cv = "".join(self.buf)
         elif tag == "c":
             self.inc = False
-            self._cell()
+            self._cell(self.row, self.col, self.ct, self.cv, self.cs, self.cis, self.cf)
         elif tag == "t":
             self.cis = (self.cis or "") + "".join(self.buf)
         elif tag == "rPh":
             self.skip -= 1
         self.collect = False
 
-    def _cell(self) -> None:
-        t, v, s = self.ct, self.cv or None, self.cs
+    def _value(self, t: str, v: Optional[str], s: str, cis: Optional[str], cf: bool) -> tuple:
+        """(value, percent, formula) of one cell from its type, raw value, style and inline text."""
+        v = v or None
         value = None
-        style = int(s) if s.isdigit() else 0
+        book = self.book
         if t == "inlineStr":
-            value = clean_cell_text(self.cis) if self.cis is not None else None
+            value = _clean(cis) if cis is not None else None
         elif v is not None:
             if t == "s":
-                value = self.book.strings[int(v)]
+                value = book.strings[int(v)]
             elif t in ("str", "e"):
-                value = clean_cell_text(v)
+                value = _clean(v)
             elif t == "b":
                 flag = v.strip().lower()
                 # anything but 0/1/true/false stays text: values.py reports it instead of a guessed False
-                value = flag in ("1", "true") if flag in ("0", "1", "true", "false") else clean_cell_text(v)
+                value = flag in ("1", "true") if flag in ("0", "1", "true", "false") else _clean(v)
             elif t == "d":
                 try:
                     value = dt.datetime.fromisoformat(v.replace("Z", "+00:00"))
                 except ValueError:
-                    value = clean_cell_text(v)  # kept as text: values.py says what is wrong with it
+                    value = _clean(v)  # kept as text: values.py says what is wrong with it
             else:
                 value = _number(v)
-                if isinstance(value, (int, float)) and style < len(self.book.date) and self.book.date[style]:
+                style = int(s) if s.isdigit() else 0
+                if isinstance(value, (int, float)) and style < len(book.date) and book.date[style]:
                     try:
-                        value = _from_excel(value, self.book.epoch)
+                        value = _from_excel(value, book.epoch)
                     except (OverflowError, ValueError):
                         value = "#VALUE!"  # a date format on a serial no date can have, as openpyxl reads it
-        formula = self.cf and value is None
-        if self.col in self.rows.get(self.row, ()):
+        pct = False
+        if isinstance(value, (int, float)):
+            style = int(s) if s.isdigit() else 0
+            pct = style < len(book.percent) and book.percent[style]
+        return value, pct, cf and value is None
+
+    def _cell(self, row: int, col: int, t: str, v: Optional[str], s: str, cis: Optional[str], cf: bool) -> None:
+        value, pct, formula = self._value(t, v, s, cis, cf)
+        cells = self.rows.get(row)
+        if cells is not None and col in cells:
             # Excel never writes a cell twice; a second copy would silently replace the first
-            raise C.Refused("read-duplicate-cell", sheet=self.sheet.name, cell=f"{column_letter(self.col)}{self.row}")
+            raise C.Refused("read-duplicate-cell", sheet=self.sheet.name, cell=f"{column_letter(col)}{row}")
         if (value is None or value == "") and not formula:
             return
-        if self.col > C.MAX_COLS:
-            self.beyond.add(self.row, self.col)
+        if col > C.MAX_COLS:
+            self.beyond.add(row, col)
             return
-        pct = isinstance(value, (int, float)) and style < len(self.book.percent) and self.book.percent[style]
-        self.rows.setdefault(self.row, {})[self.col] = Cell(value, percent=pct, formula=formula)
+        if cells is None:
+            cells = self.rows[row] = {}
+        cells[col] = Cell(value, pct, formula)
 
     def run(self, part: str) -> None:
-        C.parse_part(self.book.zf, part, self.start, self.end, self.text)
+        data = _scan_bytes(self.book.zf, part)
+        if data is not None:
+            saved = self.budget.cells_total, self.budget.text
+            try:
+                self._scan(data)
+            except Exception:  # noqa: BLE001 — not understood or refused: the streaming path decides
+                self.budget.cells_total, self.budget.text = saved
+                self._reset()
+                data = None
+        sheet = self.sheet
+        if data is None:
+            C.parse_part(self.book.zf, part, self.start, self.end, self.text)
         for number in sorted(self.rows):
             cells = self.rows[number]
-            self.sheet.append([cells.get(j, Cell()) for j in range(1, max(cells) + 1)], number)
-        self.beyond.report(self.book.grid, self.sheet.name)
+            sheet.rows.append([cells[j] if j in cells else Cell() for j in range(1, max(cells) + 1)])
+            sheet.row_numbers.append(number)
+        self.beyond.report(self.book.grid, sheet.name)
+
+    # -- the scan path -----------------------------------------------------------
+
+    def _scan(self, data: bytes) -> None:
+        """Read a checked part by its tokens; raise ``_Fallback`` for whatever the stream must decide."""
+        expat.ParserCreate().Parse(data, True)  # well-formed, or the stream says exactly how it is not
+        s = data.decode("utf-8")
+        if s[:1] == "\ufeff":
+            s = s[1:]
+        if "<!" in s or s.find("<?", 2 if s.startswith("<?xml") else 0) >= 0:
+            raise _Fallback  # a comment, CDATA or instruction: a "<" that opens no element
+        # Well-formed, no comment/CDATA/instruction: every "<" now opens or closes an element
+        # (attribute values and text cannot hold one), so a search for tags is exact.
+        i = s.find("<sheetData>")
+        j = s.find("</sheetData>", i) if i >= 0 else -1
+        if i < 0 or j < 0:
+            i = j = len(s)
+        for outside in (s[:i], s[j:]):
+            for m in _ACTED_ON.finditer(outside):
+                merge = _MERGE.match(outside, m.start())
+                if merge is None:
+                    raise _Fallback  # a cell, row or phonetic run where the stream would see it
+                self._merge(merge.group(1))
+        i = min(i + 11, j)  # after "<sheetData>"
+        budget, value_of, text, refs = self.budget, self._value, _text, _REFS
+        found = _CELL.findall(s, i, j)
+        # At most as many rows as tags starting "<row" (a <rowX> too: the bound is only stricter)
+        nrows = s.count("<row", i, j)
+        if nrows > C.MAX_ROWS or len(found) > C.MAX_CELLS or budget.cells_total + len(found) > C.MAX_CELLS_TOTAL:
+            raise _Fallback
+        # Every "<" in <sheetData> must belong to a tag named row… or to a cell read here:
+        # then no <c>, <rPh> or <mergeCell> the stream acts on was skipped (rows carry
+        # nothing here: every cell read has its own reference). Exact, see above.
+        lt = nrows + s.count("</row", i, j)
+        inline_memo, max_cols = _INLINE, C.MAX_COLS
+        rows, numbers = self.sheet.rows, self.sheet.row_numbers
+        row: list = []
+        last_row = last_col = 0
+        text_len = 0
+        for r, st, t, sc, vm, v, im, inline, fm, fsc, ftext, fvm, fv in found:
+            row_no, col = refs.get(r) or _ref(r)
+            # Cells in reading order (as every writer stores them) go straight into rows; a
+            # cell out of order (or written twice) is left to the stream, which sorts or refuses.
+            if row_no == last_row:
+                if col <= last_col:
+                    raise _Fallback
+            elif row_no < last_row:
+                raise _Fallback
+            last_row, last_col = row_no, col
+            if sc or not (vm or im or fm):  # no content: nothing to keep
+                lt += 1 if sc else 2
+                continue
+            if im and t == "inlineStr":  # what openpyxl writes for text
+                lt += 6
+                got = inline_memo.get(inline)
+                if got is None:
+                    got = _inline(inline)
+                value, n = got
+                text_len += n
+                if not value:
+                    continue
+                pct = formula = False
+            else:
+                cv = cis = None
+                lt += 2
+                if vm:
+                    lt += 2
+                    cv = text(v)
+                    text_len += len(cv)
+                elif im:
+                    lt += 4
+                    cis = text(inline)
+                    text_len += len(cis)
+                elif fm:
+                    lt += 1 if fsc else 2
+                    text_len += len(text(ftext))
+                    if fvm:
+                        lt += 2
+                        cv = text(fv)
+                        text_len += len(cv)
+                value, pct, formula = value_of(t or "n", cv, st or "0", cis, bool(fm))
+                if (value is None or value == "") and not formula:
+                    continue
+            if col > max_cols:
+                self.beyond.add(row_no, col)
+                continue
+            if not numbers or numbers[-1] != row_no:
+                row = []
+                rows.append(row)
+                numbers.append(row_no)
+            if len(row) + 1 < col:
+                row.extend([Cell() for _ in range(col - 1 - len(row))])
+            row.append(Cell(value, pct, formula))
+        if lt != s.count("<", i, j):
+            raise _Fallback  # a tag of another shape: the stream reads it
+        budget.cells_total += len(found)
+        budget.text += text_len
+        if budget.text > C.MAX_TEXT:
+            raise _Fallback
+        self.cells, self.nrows = len(found), nrows
+
+
+class _Fallback(Exception):
+    """The scan met something only the streaming path may decide."""
+
+
+SCAN_MAX = 2 * 1024 * 1024  # uncompressed bytes of a sheet part read whole (a real appendix: 10–300 KB)
+_DECL = re.compile(rb"<\?xml[^>]{0,200}?encoding\s*=\s*[\"']([A-Za-z0-9._-]{1,40})[\"']")
+# Tags the stream acts on wherever they are (any prefix); outside <sheetData> only a plain
+# <mergeCell ref="…"/> may be one of them.
+_ACTED_ON = re.compile(r"<(?:[^\s/>:]+:)?(?:c|row|rPh|mergeCell)[\s/>]")
+_MERGE = re.compile(r'<mergeCell\s+ref="([^"&\s<]*)"\s*/>')
+_ATTRS = r'(?:\s+[\w:.-]+="[^"]*")*'
+# The shapes spreadsheet writers give a cell: its "<"s are counted by the caller.
+_CELL = re.compile(
+    r'<c r="([A-Z]{1,3}[0-9]{1,7})"(?: s="([0-9]{1,9})")?(?: t="([a-zA-Z]{1,9})")?\s*(?:(/)>|>(?:'
+    r"(<v>)([^<]*)</v>"
+    r'|(<is>)<t(?: xml:space="preserve")?>([^<]*)</t></is>'
+    r"|(<f)" + _ATTRS + r"\s*(?:(/)>|>([^<]*)</f>)(?:(<v>)([^<]*)</v>)?"
+    r")?</c>)"
+)
+_ENTITY = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|amp|lt|gt|quot|apos);")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def _entity(m: re.Match) -> str:
+    name = m.group(1)
+    if name[0] != "#":
+        return _NAMED[name]
+    return chr(int(name[2:], 16) if name[1] == "x" else int(name[1:]))
+
+
+def _text(raw: str) -> str:
+    """Character data as expat gives it: line ends normalised, then references replaced.
+
+    Writers such as openpyxl store every Vietnamese letter as ``&#7897;``; the same
+    texts (indicator names, units) recur in every file of a run, so each is decoded
+    once (bounded)."""
+    if "&" not in raw and "\r" not in raw:
+        return raw
+    got = _DECODED.get(raw)
+    if got is None:
+        got = raw.replace("\r\n", "\n").replace("\r", "\n") if "\r" in raw else raw
+        got = _ENTITY.sub(_entity, got)
+        if len(raw) <= 2048:
+            if len(_DECODED) >= 20_000:
+                _DECODED.clear()
+            _DECODED[raw] = got
+    return got
+
+
+_DECODED: dict[str, str] = {}
+# An inline text as written → (the cell's value, characters it counts); recurs from file to file.
+_INLINE: dict[str, tuple[str, int]] = {}
+
+
+def _inline(raw: str) -> tuple[str, int]:
+    text = _text(raw)
+    got = (_clean(text), len(text))
+    if len(raw) <= 2048:
+        if len(_INLINE) >= 20_000:
+            _INLINE.clear()
+        _INLINE[raw] = got
+    return got
+
+
+def _scan_bytes(zf: zipfile.ZipFile, part: str) -> Optional[bytes]:
+    """The part's bytes when the scan may take it: small, UTF-8, no DTD; else None (the stream)."""
+    try:
+        if zf.getinfo(part).file_size > SCAN_MAX:
+            return None
+    except KeyError:
+        return None
+    data = zf.read(part)
+    if len(data) > SCAN_MAX or b"\x00" in data[:256] or b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        return None  # UTF-16 (or a NUL the parser refuses), or a DTD: the stream refuses or reads it
+    head = data[3:300] if data[:3] == b"\xef\xbb\xbf" else data[:300]
+    if head[:5] == b"<?xml":
+        m = _DECL.match(head)
+        if m and m.group(1).lower() not in (b"utf-8", b"utf8"):
+            return None
+    elif head[:1] in (b"\xfe", b"\xff"):
+        return None
+    return data
+
+
+# Texts recur from file to file of a run (one template): cleaning each once is enough. Bounded.
+_CLEAN: dict[str, str] = {}
+
+
+def _clean(s: str) -> str:
+    got = _CLEAN.get(s)
+    if got is None:
+        got = clean_cell_text(s)
+        if len(s) <= 512:
+            if len(_CLEAN) >= 50_000:
+                _CLEAN.clear()
+            _CLEAN[s] = got
+    return got
 
 
 def _read(book: Book) -> Grid:

@@ -12,7 +12,7 @@ import datetime as dt
 import posixpath
 import re
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from ..findings import Finding, Location
 from ..grid import Grid
@@ -20,6 +20,10 @@ from ..textnorm import clean_cell_text
 from . import container as C
 
 _REL_DOC = "/officeDocument"
+# Parsed rels/workbook/styles parts by their bytes (``Book.memo``): a few templates per run.
+_MEMO: dict[tuple[str, str, bytes], Any] = {}
+_MEMO_MAX = 32
+_MEMO_PART = 256 * 1024
 _DATE_IDS = {*range(14, 23), 45, 46, 47}
 _STRIP = re.compile(r'"[^"]*"|\[(?!hh?\]|mm?\]|ss?\])[^\]]*\]')  # literals and [Red]/[$-409], as openpyxl
 _DATE_CHARS = re.compile(r"(?<![_\\])[dmhysDMHYS]")
@@ -55,13 +59,34 @@ class Book:
             (lambda tag: end(C.local(tag))) if end else None, counted if text else None,
         )
 
+    def memo(self, kind: str, part: str, compute: Callable[[], Any]) -> Any:
+        """``compute()`` (which parses ``part``), or what it gave for the same bytes before.
+
+        The rels, workbook and styles parts recur byte for byte in every file of a run
+        (one template); what they give depends on nothing else (``part`` is in the key:
+        rels resolve against it), and a part that fails is never remembered, so a
+        remembered answer is the one parsing would give. Bounded in count and size."""
+        if self.zf.getinfo(part).file_size > _MEMO_PART:
+            return compute()
+        key = (kind, part, self.zf.read(part))
+        got = _MEMO.get(key)
+        if got is None:
+            got = compute()
+            if len(_MEMO) >= _MEMO_MAX:
+                _MEMO.clear()
+            _MEMO[key] = got
+        return got
+
     def rels(self, part: str) -> dict[str, tuple[str, str]]:
         """Id → (type, resolved part name) from the rels of ``part``."""
         folder, base = posixpath.split(part)
         rels_part = posixpath.join(folder, "_rels", base + ".rels")
-        found: dict[str, tuple[str, str]] = {}
         if rels_part not in self.names:
-            return found
+            return {}
+        return dict(self.memo("rels", rels_part, lambda: self._rels(folder, rels_part)))
+
+    def _rels(self, folder: str, rels_part: str) -> dict[str, tuple[str, str]]:
+        found: dict[str, tuple[str, str]] = {}
 
         def start(tag: str, a: dict) -> None:
             if tag == "Relationship" and a.get("TargetMode") != "External":
@@ -77,15 +102,7 @@ class Book:
         book = next((t for ty, t in self.rels("").values() if ty.endswith(_REL_DOC)), "xl/workbook.xml")
         if book not in self.names:
             raise C.Refused("read-not-workbook")
-        sheets: list[tuple[str, str]] = []
-
-        def on_book(tag: str, a: dict) -> None:
-            if tag == "sheet":
-                sheets.append((clean_cell_text(a.get("name", "")), C.attr(a, "id", prefixed=True) or ""))
-            elif tag == "workbookPr" and a.get("date1904") in ("1", "true"):
-                self.epoch = dt.datetime(1904, 1, 1)
-
-        self.parse(book, on_book)
+        sheets, self.epoch = self.memo("workbook", book, lambda: self._workbook(book))
         rels = self.rels(book)
         parts = {ty.rpartition("/")[2]: t for ty, t in rels.values() if t in self.names}
         # openpyxl finds these by content type: a workbook whose rels forget them is still read
@@ -106,9 +123,30 @@ class Book:
             found.append((name, target))
         return found
 
+    def _workbook(self, part: str) -> tuple[tuple[tuple[str, str], ...], dt.datetime]:
+        """The sheets (name, relationship id) in order, and the date epoch."""
+        sheets: list[tuple[str, str]] = []
+        epoch = [dt.datetime(1899, 12, 30)]
+
+        def on_book(tag: str, a: dict) -> None:
+            if tag == "sheet":
+                sheets.append((clean_cell_text(a.get("name", "")), C.attr(a, "id", prefixed=True) or ""))
+            elif tag == "workbookPr" and a.get("date1904") in ("1", "true"):
+                epoch[0] = dt.datetime(1904, 1, 1)
+
+        self.parse(part, on_book)
+        return tuple(sheets), epoch[0]
+
     def _styles(self, part: str) -> None:
+        percent, date = self.memo("styles", part, lambda: self._formats(part))
+        self.percent, self.date = list(percent), list(date)
+
+    def _formats(self, part: str) -> tuple[tuple[bool, ...], tuple[bool, ...]]:
+        """Per cellXfs index: does its number format show a percent, a date?"""
         codes: dict[int, str] = {}
         where: list[str] = []
+        percent: list[bool] = []
+        date: list[bool] = []
 
         def start(tag: str, a: dict) -> None:
             if tag == "numFmt":
@@ -118,10 +156,11 @@ class Book:
             elif tag == "xf" and where and where[-1] == "cellXfs":
                 fid = int(a.get("numFmtId", "0") or 0)
                 code = codes.get(fid, "")[:255]  # Excel's own limit; the date check is then cheap
-                self.percent.append(fid in (9, 10) or "%" in code)
-                self.date.append(_date_format(fid, code))
+                percent.append(fid in (9, 10) or "%" in code)
+                date.append(_date_format(fid, code))
 
         self.parse(part, start, lambda tag: where.pop() if tag in ("cellXfs", "cellStyleXfs") and where else None)
+        return tuple(percent), tuple(date)
 
     def _strings(self, part: str) -> None:
         buf: list[str] = []
