@@ -210,3 +210,36 @@ def test_bundled_plugins_import_only_the_public_api():
         if found:
             bad[str(path.relative_to(PLUGINS))] = found
     assert bad == {}, f"plugins import private engine modules (add what they need to cchc_engine.api): {bad}"
+
+
+def test_the_reading_helpers_do_what_the_page_says():
+    import unicodedata
+
+    from cchc_engine.readers import container
+
+    assert api.column_kind("Chỉ tiêu thống kê") == "name" and api.column_kind("STT") == "stt"
+    assert api.column_kind("Kết quả thống kê") == "group" and api.column_kind("Số văn bản") is None
+    header = [[api.Cell(t) for t in ("STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu")]]
+    assert api.header_columns(header) == {"stt": 0, "name": 1, "unit": 2, "value": 3}
+    assert api.header_columns([[api.Cell("1."), api.Cell("Số văn bản")]]) is None
+    assert api.strip_markup("VBQPPL<sup>7</sup>") == "VBQPPL "
+    nfd = unicodedata.normalize("NFD", "Huyện")
+    assert nfd != "Huyện" and api.clean_cell_text(nfd + "\x07") == "Huyện"
+    narrow, wide = api.text_width_cm("Chỉ tiêu"), api.text_width_cm("Chỉ tiêu thống kê")
+    assert 0 < narrow < wide < api.text_width_cm("Chỉ tiêu thống kê", 11, bold=True) < api.text_width_cm("Chỉ tiêu thống kê", 14)
+    assert (api.LIMITS.max_cols, api.LIMITS.max_cells_total, api.LIMITS.max_text) == (
+        container.MAX_COLS, container.MAX_CELLS_TOTAL, container.MAX_TEXT)
+    with pytest.raises(AttributeError):
+        api.LIMITS.max_cols = 10**9  # type: ignore[misc]
+    budget = api.ReadBudget()
+    budget.add_cells(api.LIMITS.max_cells_total)
+    with pytest.raises(api.ReadRefused):
+        budget.add_cells()
+
+
+def test_clean_output_copies_only_what_needs_cleaning():
+    finding = api.Finding.make("test-api-clean", "warning", template="x")
+    assert api.clean_output(finding) is finding
+    dirty = api.Finding.make("test-api-clean", "warning", template="bad\x00text")
+    cleaned = api.clean_output(dirty)
+    assert cleaned is not dirty and cleaned.message == "badtext" and dirty.message == "bad\x00text"
