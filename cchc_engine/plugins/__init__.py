@@ -18,7 +18,7 @@ The package, module by module:
 - ``defaults.py``: the built-in plugins, registered as lazy stand-ins;
 - ``loading.py``: entry points and ``--plugins-dir`` files; ``entrypoints.py`` reads
   the installed distributions' entry points without importlib.metadata;
-- ``trace.py``: ``CCHC_TRACE_PLUGINS``; ``listing.py``: ``cchc plugins`` and plugin commands;
+- ``trace.py``: ``CCHC_TRACE_PLUGINS``; ``listing.py``: what ``cchc plugins`` shows;
 - ``current.py``: the process's host and the shortcuts below (``plugins.readers`` …).
 """
 

@@ -321,7 +321,12 @@ class PluginHost:
 
     def add_commands(self, cli: Any) -> None:
         """Let plugins add their commands to ``cli``: once per set of plugins, so a
-        plugin unregistered in a test takes its commands with it."""
-        from .listing import add_commands
-
-        add_commands(self, cli)
+        plugin unregistered in a test takes its commands with it. (Here, not in listing.py:
+        every `cchc` run, --help included, adds them.)"""
+        state = getattr(cli, "_cchc_plugin_commands", None)
+        if state is not None and state[0] is self and state[1] == self._generation:
+            return
+        base = state[2] if state is not None else dict(cli.commands)
+        cli.commands = dict(base)
+        cli._cchc_plugin_commands = (self, self._generation, base)
+        self.call_each("register_commands", cli=cli)

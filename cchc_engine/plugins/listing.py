@@ -1,4 +1,4 @@
-"""What `cchc plugins` shows, and the commands plugins add to the CLI."""
+"""What `cchc plugins` shows: every plugin, what it registered, the commands it adds, its problems."""
 
 from __future__ import annotations
 
@@ -62,15 +62,3 @@ def command_names(host: "PluginHost") -> dict[str, list[str]]:
             outcomes.reset(token)
         out[impl.plugin_name] = sorted(group.commands)
     return out
-
-
-def add_commands(host: "PluginHost", cli: Any) -> None:
-    """Let plugins add their commands to ``cli``: once per set of plugins, so a
-    plugin unregistered in a test takes its commands with it."""
-    state = getattr(cli, "_cchc_plugin_commands", None)
-    if state is not None and state[0] is host and state[1] == host._generation:
-        return
-    base = state[2] if state is not None else dict(cli.commands)
-    cli.commands = dict(base)
-    cli._cchc_plugin_commands = (host, host._generation, base)
-    host.call_each("register_commands", cli=cli)
