@@ -41,6 +41,7 @@ _MAX_HEADER_TEXT = 200  # a header cell is a few words; longer text is never com
 # A whole report before the table (a Word report, pasted text): its letterhead and the
 # lines just above the table are the title lines, not the narrative in between.
 TITLE_HEAD, TITLE_TAIL, TITLE_HEAD_CHARS = 5, 6, 120
+TITLE_SUBJECT = 6  # lines below the head searched for the subject ("V/v …"): it follows the number and date
 
 
 def layout(grid: Grid, spec: Any = None) -> RawSubmission:
@@ -55,9 +56,42 @@ def layout(grid: Grid, spec: Any = None) -> RawSubmission:
         )
     lines = raw.title_lines
     raw.unit = grid.unit or unit_from_label(lines) or unit_from_title(lines) or unit_from_title(grid.text_lines)
-    raw.period = grid.period or period_from_title(lines) or period_from_title(grid.text_lines)
+    raw.period = grid.period or period_from_lines(lines, grid.text_lines)
     raw.level = grid.level or level_from_unit(raw.unit) or level_from_lines(lines + grid.text_lines)
     return raw
+
+
+def period_from_lines(titles: list[str], text_lines: list[str]) -> Optional[str]:
+    """The period the titles name; a bare year made finer by the report's own subject line.
+
+    An appendix title often names only a year (or only the date of the letter it is
+    attached to: "… ngày 10/6/2021"), while the letter or report it came with says
+    which part of the year it covers ("V/v … báo cáo CCHC 6 tháng đầu năm 2021").
+    That subject line is the report's own word on its period, so a quarter, half or
+    nine months of the same year it names wins over the bare year; a subject naming
+    another year, or only a year, changes nothing.
+    """
+    found = period_from_title(titles) or period_from_title(text_lines)
+    if found is None or "-" in found:
+        return found
+    stated = period_from_title(subject_lines(titles) + subject_lines(text_lines))
+    return stated if stated and stated.startswith(found + "-") else found
+
+
+_SUBJECT_KEY = re.compile(r"^v v\b|^ve viec\b")  # "V/v …" / "Về việc …" under the letter's number
+
+
+def subject_lines(lines: list[str]) -> list[str]:
+    """A letter's subject ("V/v …", with the line it wraps onto) and a report's title
+    (the line under "BÁO CÁO"), as Vietnamese official documents print them."""
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        key = name_key(line[:_MAX_HEADER_TEXT])
+        if _SUBJECT_KEY.match(key):
+            out += lines[i : i + 2]
+        elif key == "bao cao" and i + 1 < len(lines):
+            out.append(lines[i + 1])
+    return out
 
 
 def spec_form_markers(spec: Any) -> list[tuple[str, str]]:
@@ -285,14 +319,17 @@ class _SheetLayout:
             self._outside(sheet.rows[i][j], i, j)
 
     def _flush_titles(self) -> None:
-        """Title lines of this sheet: all of a short block; the head and the tail of a long one."""
+        """Title lines of this sheet: all of a short block; the head and the tail of a long
+        one, and the subject line ("V/v …", the title under "BÁO CÁO") just below its head."""
         pre, self.pre = self.pre, []
         if len(pre) > TITLE_HEAD + TITLE_TAIL:
             # a title is a short line; a paragraph of the narrative is not
             def short(t: list[str]) -> bool:
                 return all(len(x) < TITLE_HEAD_CHARS for x in t)
 
-            pre = [t for t in pre[-TITLE_TAIL:] if short(t)] + [t for t in pre[:TITLE_HEAD] if short(t)]
+            below = [t[0] for t in pre[TITLE_HEAD : TITLE_HEAD + TITLE_SUBJECT] if short(t) and len(t) == 1]
+            subject = [[line] for line in subject_lines(below)]
+            pre = [t for t in pre[-TITLE_TAIL:] if short(t)] + [t for t in pre[:TITLE_HEAD] if short(t)] + subject
         for texts in pre:
             self.raw.title_lines.extend(texts)
 

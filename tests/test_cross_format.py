@@ -31,6 +31,10 @@ SAME = {
         "formats/seed004_report.txt"]),
 }
 
+# The whole report says more than its appendix: seed 004's letter names the half-year
+# ("V/v … 6 tháng đầu năm 2021") that its appendix title does not (tests/test_period_subject.py).
+REPORT_PERIOD = {"formats/seed004_report.docx": "2021-H1", "formats/seed004_report.txt": "2021-H1"}
+
 
 @pytest.fixture(scope="module")
 def every_format():
@@ -64,6 +68,7 @@ def test_every_format_gives_the_same_report(case, every_format):
         assert sum(1 for v, _ in expected[1].values() if v is not None) > 20 or "blank" in case
         results = {name: _summary(compute_file(compiled, FIXTURES / name)) for name in others}
     for name, got in results.items():
-        assert got[0] == expected[0], name
+        unit, level, period = expected[0]
+        assert got[0] == (unit, level, REPORT_PERIOD.get(name, period)), name
         assert got[1] == expected[1], name
         assert got[2] == expected[2], name
