@@ -560,6 +560,10 @@ class MatrixValues(Mapping):
     def __repr__(self) -> str:
         return f"MatrixValues({len(self._offsets)} units × {len(self._ids)} indicators)"
 
+    def __reduce__(self) -> Any:
+        # Pickled (a Result sent to another process, copy.deepcopy) as the plain dict it stands for.
+        return (dict, (dict(self._load()),))
+
 
 def _provenance(u: UnitResult) -> dict:
     return {"unit": u.unit, "file": u.file, "level": u.level, "period": u.period, "errors": len(u.errors)}

@@ -216,6 +216,16 @@ def test_matrix_is_read_back_only_when_a_writer_reads_it(plain_units, spec2023, 
     assert values._spool is None  # the temporary file is closed once read
 
 
+def test_a_compiled_result_pickles_and_copies_with_its_matrix(plain_units, spec2023):
+    import copy
+    import pickle
+
+    result = compile_units(spec2023, "huyen", "huyện Thử", None, plain_units)
+    again = pickle.loads(pickle.dumps(result))
+    assert type(again.extra["matrix"]["values"]) is dict and again.to_json() == result.to_json()
+    assert copy.deepcopy(result).to_json() == result.to_json()
+
+
 def test_compiler_is_used_once(plain_units, spec2023):
     c = Compiler(spec2023, "huyen", "huyện Thử")
     c.add(plain_units[0])
