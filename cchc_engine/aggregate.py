@@ -27,7 +27,7 @@ import math
 import struct
 from array import array
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Optional
 
@@ -36,7 +36,6 @@ from .messages import render
 from .result import Result
 from .spec.runtime import CompiledSpec
 from .submission import Cell, Submission
-from .textnorm import name_key
 
 
 @dataclass
@@ -346,8 +345,9 @@ class Compiler:
         ]
         self._findings: list[Finding] = []  # exclusions decided on arrival (unusable, spec, level)
         self._excluded: list[dict] = []
-        # Candidates, in arrival order: provenance, fate, where the values are in the spool.
-        self._prov: list[dict] = []
+        # Candidates, in arrival order: provenance (unit, file, level, period, errors),
+        # fate, where the values are in the spool.
+        self._prov: list[tuple] = []
         self._fate = bytearray()
         self._offsets = array("q")
         self._errors: dict[int, list[dict]] = {}  # only the candidates that have errors
@@ -377,7 +377,7 @@ class Compiler:
         if self._spool is None:
             self._spool = _Spool(self.positions)
         index = len(self._prov)
-        self._prov.append(_provenance(u))
+        self._prov.append((u.unit, u.file, u.level, u.period, len(u.errors)))
         self._offsets.append(self._spool.append(values, u.weights, u.compiled))
         if u.errors:
             self._errors[index] = u.errors
@@ -387,7 +387,7 @@ class Compiler:
             if (self.period is None and len(self._periods) <= _LIVE_PERIODS) or u.period == self.period:
                 state.tally = _Tally(self.plan)
         state.count += 1
-        key = name_key(u.name)
+        key = _unit_key(u.name)
         first = state.first.get(key)
         if first is not None:
             self._fate.append(_DUPLICATE)
@@ -420,26 +420,27 @@ class Compiler:
         included: list[int] = []
         unknown = render("aggregate-unknown-unit", {})
         for i, prov in enumerate(self._prov):
-            file, name, fate = prov["file"], prov["unit"] or unknown, self._fate[i]
+            unit, file, _level, unit_period, errors = prov
+            name, fate = unit or unknown, self._fate[i]
             loc = Location(file=file)
-            if prov["period"] != target:
+            if unit_period != target:
                 f = Finding.make("aggregate-other-period", "warning", location=loc, file=file, unit=name,
-                                 found=prov["period"], period=target)
+                                 found=unit_period, period=target)
             elif fate == _DUPLICATE:
                 f = Finding.make("aggregate-duplicate-unit", "warning", location=loc, file=file, unit=name,
-                                 first=self._firsts[i], period=prov["period"])
+                                 first=self._firsts[i], period=unit_period)
             elif fate == _SKIPPED:
                 f = Finding.make("aggregate-unit-skipped", "warning", location=loc, file=file, unit=name,
-                                 errors=prov["errors"])
+                                 errors=errors)
             else:
-                if prov["errors"]:
+                if errors:
                     findings.append(Finding.make("aggregate-unit-invalid", "warning", location=loc, unit=name,
-                                                 errors=prov["errors"]))
+                                                 errors=errors))
                     findings.extend(_carried(name, file, d) for d in self._errors[i])
                 included.append(i)
                 continue
             findings.append(f)
-            excluded.append(prov | {"reason": f.code, "message": f.message})
+            excluded.append(dict(zip(_PROV_KEYS, prov)) | {"reason": f.code, "message": f.message})
 
         state = self._periods.get(target)
         tally = state.tally if state is not None else None
@@ -456,13 +457,13 @@ class Compiler:
             "level": self.level,
             "units_level": self.expected,
             "period": target,
-            "included": [prov[i] for i in included],
+            "included": ProvenanceList([prov[i] for i in included]),
             "excluded": excluded,
         }
         ids = [ind.id for ind in result.indicators if ind.type != "group"]
         result.extra["matrix"] = {
-            "units": [prov[i]["unit"] or unknown for i in included],
-            "files": [prov[i]["file"] for i in included],
+            "units": [prov[i][0] or unknown for i in included],
+            "files": [prov[i][1] for i in included],
             "values": MatrixValues(spool, [self._offsets[i] for i in included], ids),
         }
         self._prov, self._fate, self._offsets, self._errors, self._firsts = [], bytearray(), array("q"), {}, {}
@@ -565,8 +566,58 @@ class MatrixValues(Mapping):
         return (dict, (dict(self._load()),))
 
 
+_PROV_KEYS = ("unit", "file", "level", "period", "errors")
+
+
 def _provenance(u: UnitResult) -> dict:
     return {"unit": u.unit, "file": u.file, "level": u.level, "period": u.period, "errors": len(u.errors)}
+
+
+class ProvenanceList(Sequence):
+    """``extra["aggregate"]["included"]``: a dict per compiled unit (unit, file, level,
+    period, errors), made when read. The Compiler keeps each unit's provenance as a
+    tuple (a third of a dict), and a run that never writes JSON never builds the dicts.
+    Text comes back cleaned for output (sanitize.clean_output leaves this as it is)."""
+
+    def __init__(self, rows: list[tuple]) -> None:
+        self._rows = rows
+
+    def _dict(self, row: tuple) -> dict:
+        from .textnorm import clean_cell_text
+
+        return {k: clean_cell_text(v) if isinstance(v, str) else v for k, v in zip(_PROV_KEYS, row)}
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self._dict(r) for r in self._rows[i]]
+        return self._dict(self._rows[i])
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, (list, tuple, ProvenanceList)) else NotImplemented
+
+    def __reduce__(self) -> Any:
+        return (list, (list(self),))  # pickled and copied as the list of dicts it stands for
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
+def _unit_key_function() -> Any:
+    """``textnorm.name_key`` without its memo: the parent keys each unit's name once, and
+    thousands of names in a bounded memo are memory that grows with the units."""
+    from . import textnorm
+
+    raw = getattr(getattr(textnorm, "_name_key", None), "__wrapped__", None)
+    if raw is None:
+        return textnorm.name_key
+    limit = textnorm.MAX_KEY_CHARS
+    return lambda text: raw(str(text)[:limit])
+
+
+_unit_key = _unit_key_function()
 
 
 def _carried(name: str, file: str, data: dict) -> Finding:

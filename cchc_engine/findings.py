@@ -16,7 +16,7 @@ read by it; nothing here imports it).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Optional
 
@@ -83,6 +83,8 @@ def _plain(obj: Any) -> Any:
         return [_plain(v) for v in obj]
     if isinstance(obj, Mapping):  # a lazy mapping (aggregate.MatrixValues) is read here
         return {k: _plain(v) for k, v in obj.items()}
+    if isinstance(obj, Sequence) and not isinstance(obj, (str, bytes, bytearray, memoryview)):
+        return [_plain(v) for v in obj]  # a lazy sequence (aggregate.ProvenanceList)
     return obj
 
 

@@ -289,3 +289,11 @@ def test_expand_paths_gives_strings_in_the_order_of_sorted_rglob(tmp_path):
     got = expand_paths([tmp_path, tmp_path / "a.xlsx"])
     assert got == [str(f) for f in before] + [str(tmp_path / "a.xlsx")]
     assert all(type(f) is str for f in got) and len(got) == 13
+
+
+def test_the_parent_keys_unit_names_as_name_key_does_without_its_memo():
+    from cchc_engine.aggregate import _unit_key
+    from cchc_engine.textnorm import MAX_KEY_CHARS, name_key
+
+    for name in ["xã An Bình", "XÃ  AN\u00adBÌNH", "Phường 1", "", "x" * (MAX_KEY_CHARS + 50), "xã <b>Tân</b> Phú"]:
+        assert _unit_key(name) == name_key(name)
