@@ -90,6 +90,7 @@ def _number(text: str):
 # template), so a dict lookup replaces a regex match and a letters loop per cell. Bounded.
 _REFS: dict[str, tuple[int, int]] = {}
 _REFS_MAX = 100_000
+_MERGES: dict[str, tuple[int, int, int, int]] = {}  # "A1:B2" → (1, 1, 2, 2), as _REFS
 
 
 def _ref(r: str) -> Optional[tuple[int, int]]:
@@ -174,10 +175,18 @@ class _SheetParser:
             self._merge(a.get("ref", ""))
 
     def _merge(self, ref: str) -> None:
-        m = _RANGE.fullmatch(ref[:30])
-        if m and len(self.sheet.merges) < C.MAX_CELLS:
+        got = _MERGES.get(ref)
+        if got is None:
+            m = _RANGE.fullmatch(ref[:30])
+            if not m:
+                return
             c1, r1, c2, r2 = _col_number(m.group(1)), int(m.group(2)), _col_number(m.group(3)), int(m.group(4))
-            self.sheet.merges.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+            got = (min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
+            if len(_MERGES) >= 10_000:
+                _MERGES.clear()
+            _MERGES[ref] = got
+        if len(self.sheet.merges) < C.MAX_CELLS:
+            self.sheet.merges.append(got)
 
     def text(self, s: str) -> None:
         if self.collect:  # only kept text costs memory: that is what the budget counts
@@ -292,7 +301,7 @@ class _SheetParser:
                     raise _Fallback  # a cell, row or phonetic run where the stream would see it
                 self._merge(merge.group(1))
         i = min(i + 11, j)  # after "<sheetData>"
-        budget, value_of, text, refs = self.budget, self._value, _text, _REFS
+        budget, value_of, text = self.budget, self._value, _text
         found = _CELL.findall(s, i, j)
         # At most as many rows as tags starting "<row" (a <rowX> too: the bound is only stricter)
         nrows = s.count("<row", i, j)
@@ -302,25 +311,29 @@ class _SheetParser:
         # then no <c>, <rPh> or <mergeCell> the stream acts on was skipped (rows carry
         # nothing here: every cell read has its own reference). Exact, see above.
         lt = nrows + s.count("</row", i, j)
-        inline_memo, max_cols = _INLINE, C.MAX_COLS
+        inline_memo, heads, max_cols = _INLINE, _HEADS, C.MAX_COLS
         rows, numbers = self.sheet.rows, self.sheet.row_numbers
         row: list = []
-        last_row = last_col = 0
+        last = 0
         text_len = 0
-        for r, st, t, sc, vm, v, im, inline, fm, fsc, ftext, fvm, fv in found:
-            row_no, col = refs.get(r) or _ref(r)
+        for head, v, inline, f, close in found:
+            row_no, col, key, st, t, closed = heads.get(head) or _head(head)
             # Cells in reading order (as every writer stores them) go straight into rows; a
             # cell out of order (or written twice) is left to the stream, which sorts or refuses.
-            if row_no == last_row:
-                if col <= last_col:
-                    raise _Fallback
-            elif row_no < last_row:
+            if key <= last:
                 raise _Fallback
-            last_row, last_col = row_no, col
-            if sc or not (vm or im or fm):  # no content: nothing to keep
-                lt += 1 if sc else 2
+            last = key
+            if closed:  # <c …/>: nothing to keep
+                if v or inline or f or close:
+                    raise _Fallback  # what follows it is not its content
+                lt += 1
                 continue
-            if im and t == "inlineStr":  # what openpyxl writes for text
+            if not close:
+                raise _Fallback  # content of another shape
+            if not (v or inline or f):  # <c …></c>
+                lt += 2
+                continue
+            if inline and t == "inlineStr":  # what openpyxl writes for text
                 lt += 6
                 got = inline_memo.get(inline)
                 if got is None:
@@ -332,23 +345,22 @@ class _SheetParser:
                 pct = formula = False
             else:
                 cv = cis = None
-                lt += 2
-                if vm:
-                    lt += 2
-                    cv = text(v)
-                    text_len += len(cv)
-                elif im:
+                if v:
                     lt += 4
-                    cis = text(inline)
+                    cv = text(v[3:])
+                    text_len += len(cv)
+                elif inline:
+                    lt += 6
+                    cis = text(inline[inline.index(">") + 1 :])
                     text_len += len(cis)
-                elif fm:
-                    lt += 1 if fsc else 2
-                    text_len += len(text(ftext))
-                    if fvm:
-                        lt += 2
-                        cv = text(fv)
+                else:
+                    lt += 2 + f.count("<")
+                    m = _FORMULA.fullmatch(f)
+                    text_len += len(text(m.group(1) or ""))
+                    if m.group(2) is not None:
+                        cv = text(m.group(2))
                         text_len += len(cv)
-                value, pct, formula = value_of(t or "n", cv, st or "0", cis, bool(fm))
+                value, pct, formula = value_of(t, cv, st, cis, bool(f))
                 if (value is None or value == "") and not formula:
                     continue
             if col > max_cols:
@@ -381,14 +393,40 @@ _DECL = re.compile(rb"<\?xml[^>]{0,200}?encoding\s*=\s*[\"']([A-Za-z0-9._-]{1,40
 _ACTED_ON = re.compile(r"<(?:[^\s/>:]+:)?(?:c|row|rPh|mergeCell)[\s/>]")
 _MERGE = re.compile(r'<mergeCell\s+ref="([^"&\s<]*)"\s*/>')
 _ATTRS = r'(?:\s+[\w:.-]+="[^"]*")*'
-# The shapes spreadsheet writers give a cell: its "<"s are counted by the caller.
+# The shapes spreadsheet writers give a cell, one match each: reference, the other
+# attributes (then ``_head``), and the content <v>, <is><t> or <f>[<v>] up to </c>. What
+# a match leaves out ("<"s not counted, no </c>) sends the sheet to the stream.
 _CELL = re.compile(
-    r'<c r="([A-Z]{1,3}[0-9]{1,7})"(?: s="([0-9]{1,9})")?(?: t="([a-zA-Z]{1,9})")?\s*(?:(/)>|>(?:'
-    r"(<v>)([^<]*)</v>"
-    r'|(<is>)<t(?: xml:space="preserve")?>([^<]*)</t></is>'
-    r"|(<f)" + _ATTRS + r"\s*(?:(/)>|>([^<]*)</f>)(?:(<v>)([^<]*)</v>)?"
-    r")?</c>)"
+    r'<c r="([A-Z]{1,3}[0-9]{1,7}"[^>]*)>'
+    r'(?:(<v>[^<]*)</v>|<is>(<t(?: xml:space="preserve")?>[^<]*)</t></is>'
+    r"|(<f" + _ATTRS + r'\s*(?:/>|>[^<]*</f>)(?:<v>[^<]*</v>)?))?(</c>)?'
 )
+_FORMULA = re.compile(r"<f" + _ATTRS + r"\s*(?:/>|>([^<]*)</f>)(?:<v>([^<]*)</v>)?")
+_ATTR_LIST = re.compile(r'(?:\s+[\w:.-]+="[^"&\t\n\r]*")*\s*')
+_ATTR = re.compile(r'([\w:.-]+)="([^"]*)"')
+_HEADS: dict[str, tuple[int, int, int, str, str, bool]] = {}
+
+
+def _head(head: str) -> tuple[int, int, int, str, str, bool]:
+    """``D7" s="1" t="n"`` (a cell's tag after ``r="``) → (row, column, order key, s, t, self-closing).
+
+    The other attributes as expat would give them: double-quoted values with no
+    reference or white space to normalise (else the stream). The same few hundred
+    heads recur in every file of a run, so each is worked out once (bounded)."""
+    ref, _, attrs = head.partition('"')
+    closed = attrs.endswith("/")
+    body = attrs[:-1] if closed else attrs
+    if not _ATTR_LIST.fullmatch(body):
+        raise _Fallback
+    found = dict(_ATTR.findall(body))
+    row, col = _ref(ref)
+    got = (row, col, row * 65536 + col, found.get("s", "0"), found.get("t", "n"), closed)
+    if len(_HEADS) >= 50_000:
+        _HEADS.clear()
+    _HEADS[head] = got
+    return got
+
+
 _ENTITY = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|amp|lt|gt|quot|apos);")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
@@ -420,12 +458,13 @@ def _text(raw: str) -> str:
 
 
 _DECODED: dict[str, str] = {}
-# An inline text as written → (the cell's value, characters it counts); recurs from file to file.
+# An inline <t> as written → (the cell's value, characters it counts); recurs from file to file.
 _INLINE: dict[str, tuple[str, int]] = {}
 
 
 def _inline(raw: str) -> tuple[str, int]:
-    text = _text(raw)
+    """``<t>text`` (or ``<t xml:space="preserve">text``) → (the cell's value, characters it counts)."""
+    text = _text(raw[raw.index(">") + 1 :])
     got = (_clean(text), len(text))
     if len(raw) <= 2048:
         if len(_INLINE) >= 20_000:
