@@ -207,6 +207,8 @@ def _cell_texts(cells: list[Cell]) -> list[str]:
         elif v.__class__ is str:
             t = memo.get(v)
             out.append(t if t is not None else _text_of(v))
+        elif v.__class__ is int:
+            out.append(str(v))  # no whitespace to fold
         else:
             out.append(cell_text(v))
     return out
@@ -238,7 +240,8 @@ def header_columns(rows: list[list[Cell]]) -> Optional[dict[str, int]]:
 def _is_header(texts: list[str]) -> bool:
     # "STT"/"Thứ tự" is short: most rows are told apart without folding their long names
     for t in texts:
-        if len(t) <= 12 and col_kind(t) == "stt":
+        # an ASCII digit first ("1.1", "8") stays first in the key, and no STT header word starts with one
+        if len(t) <= 12 and not "0" <= t[:1] <= "9" and col_kind(t) == "stt":
             break
     else:
         return False
