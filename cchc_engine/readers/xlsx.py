@@ -1,9 +1,11 @@
-"""Built-in grid source for .xlsx: one expat pass per part, no openpyxl on the read path.
+"""Built-in grid source for .xlsx: no openpyxl on the read path.
 
 The package around the sheets (rels, workbook, styles, shared strings) is read by
 ``xlsx_book``; this module reads the cells of each sheet, whatever the part is
-named or encoded (UTF-16), counting them against the limits as they come.
-Layout is not done here (``cchc_engine.layout``). Why not python-calamine: README.
+named or encoded (UTF-16), counting them against the limits: a plain sheet by one
+expat check and one scan of its cells, anything else by the streaming expat pass
+(``_SheetParser``). Layout is not done here (``cchc_engine.layout``). Why not
+python-calamine or ElementTree: README.
 """
 
 from __future__ import annotations
