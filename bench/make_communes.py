@@ -76,7 +76,9 @@ def commune_values(compiled: Any, rng: random.Random) -> dict[str, Any]:
     """Consistent base values for every commune indicator (no formulas yet)."""
     spec = compiled.spec
     index = spec.index()
-    applies = {i for i, ind in index.items() if ind.applies_to(LEVEL) and ind.has_value}
+    # a dict, not a set: iterating a set of str follows the hash seed, and the draws below
+    # must be the same in every process (tests generate from a fixed seed)
+    applies = {i: ind for i, ind in index.items() if ind.applies_to(LEVEL) and ind.has_value}
     v: dict[str, Any] = {}
     for ind_id in applies:
         ind = index[ind_id]
