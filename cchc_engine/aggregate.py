@@ -638,6 +638,7 @@ def _compile_values(
     cells: dict[str, Cell] = {}
     counts: dict[str, tuple[int, int, str]] = {}  # indicator -> (count, units, label)
     weights: dict[str, int] = {}
+    too_large: list[str] = []
     for k, (_pos, ind_id, method, code) in enumerate(plan):
         if not tally.weight[k]:
             continue  # no unit gave a value: blank, not zero
@@ -645,7 +646,11 @@ def _compile_values(
         acc = tally.acc[k]
         value: Any = None
         if method == "sum" and acc.n:
-            value = acc.value()
+            try:
+                value = acc.value()
+            except OverflowError:  # beyond the largest double: said at the indicator, left blank
+                too_large.append(ind_id)
+                continue
         elif method in ("min", "max"):
             value = acc
         elif method == "count":
@@ -657,6 +662,9 @@ def _compile_values(
     sub = Submission(file="", unit=unit_name, level=level, period=period, cells=cells)
     result = run(compiled, sub, compilation=True)
     result.file = None
+    result.findings.extend(
+        Finding.make("aggregate-total-too-large", "error", indicator=i, units=weights[i]) for i in too_large
+    )
     for row in result.indicators:
         if row.id in counts:
             n, w, label = counts[row.id]

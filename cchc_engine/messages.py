@@ -433,6 +433,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "The report of {unit} is left out: {errors} error(s) (--skip-invalid).",
     ),
     "aggregate-unit-finding": ("{unit}: {message}", "{unit}: {message}"),
+    "aggregate-total-too-large": (
+        "Tổng cộng của {units} đơn vị vượt quá số lớn nhất có thể tính được: chỉ tiêu để trống, hãy kiểm tra số liệu của các đơn vị.",
+        "The total of {units} unit(s) is beyond the largest number that can be computed: left blank; check the units' figures.",
+    ),
     "aggregate-count-label": ("số đơn vị trả lời '{label}'", "units answering '{label}'"),
     "aggregate-no-files": (
         "Không có tệp báo cáo nào để tổng hợp trong: {paths}.",
@@ -1057,7 +1061,7 @@ FINDING_SEVERITY: dict[str, str] = {
     "aggregate-mixed-periods": "warning", "aggregate-other-period": "warning",
     "aggregate-duplicate-unit": "warning", "aggregate-unit-invalid": "warning",
     "aggregate-unit-skipped": "warning", "aggregate-unit-finding": "rule", "aggregate-no-files": "stop",
-    "aggregate-no-units": "stop",
+    "aggregate-no-units": "stop", "aggregate-total-too-large": "error",
     # plugins
     "plugin-bad-registration": "warning", "plugin-failed": "warning/error", "duplicate-registration": "error",
     # output and the command line

@@ -297,3 +297,17 @@ def test_the_parent_keys_unit_names_as_name_key_does_without_its_memo():
 
     for name in ["xã An Bình", "XÃ  AN\u00adBÌNH", "Phường 1", "", "x" * (MAX_KEY_CHARS + 50), "xã <b>Tân</b> Phú"]:
         assert _unit_key(name) == name_key(name)
+
+
+def test_a_total_beyond_the_largest_double_is_an_error_at_its_indicator_not_a_traceback(spec2023):
+    from cchc_engine.aggregate import UnitResult, compile_units
+
+    ind = next(i for _f, i in spec2023.spec.indicators()
+               if i.has_value and i.applies_to("xa") and i.aggregate_method.method == "sum" and i.type == "number")
+    other = next(i for _f, i in spec2023.spec.indicators()
+                 if i.id != ind.id and i.has_value and i.applies_to("xa") and i.aggregate_method.method == "sum")
+    units = [UnitResult(file=f"x{k}.xlsx", unit=f"xã Một {k}", level="xa", period="2023-Q3", spec=spec2023.id,
+                        values={ind.id: 1.7e308, other.id: 3}) for k in range(2)]
+    result = compile_units(spec2023, "huyen", "huyện Thử", None, units)
+    assert result.flatten(["indicator", "code", "severity"], "error") == [[ind.id, "aggregate-total-too-large", "error"]]
+    assert result.value(ind.id) is None and result.value(other.id) == 6 and not result.valid
