@@ -16,6 +16,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Tests that name no count draw hypothesis's default; nightly draws ten times more.
+# Tests that name their full count scale it with tests/budget.py.
+settings.register_profile("nightly", max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 from click.testing import CliRunner
 
 # The plugin authors' testing kit, used here the way docs/plugins.md tells authors to.

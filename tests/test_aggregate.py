@@ -284,6 +284,7 @@ def test_matrix_xlsx_and_formula_text_is_neutralised(units, spec2023, tmp_path):
 
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+from budget import examples  # noqa: E402
 
 from cchc_engine.aggregate import PackedValues  # noqa: E402
 
@@ -291,7 +292,7 @@ _KEYS = [f"i{n}" for n in range(12)]
 _POS = {k: i for i, k in enumerate(_KEYS)}
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.dictionaries(st.sampled_from(_KEYS), st.one_of(st.integers(-(2**60), 2**60), st.floats(allow_nan=False), st.booleans(), st.text(max_size=3))))
 def test_packed_values_give_back_exactly_what_was_packed(values):
     packed = PackedValues.pack(values, _POS)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from budget import examples  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -69,13 +70,13 @@ def _exact(values):
     return s.value()
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(st.lists(_numbers, min_size=1, max_size=60))
 def test_exact_sum_equals_fsum_rounded_bit_for_bit(values):
     assert _outcome(_exact, values) == _outcome(_old_add, values)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.one_of(_numbers, st.sampled_from([math.inf, -math.inf, math.nan])), min_size=1, max_size=20))
 def test_exact_sum_treats_infinities_and_nan_as_fsum_does(values):
     assert _outcome(_exact, values) == _outcome(_old_add, values)

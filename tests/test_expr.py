@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from budget import examples  # noqa: E402
 
 from cchc_engine import expr as ex
 
@@ -89,7 +90,7 @@ def test_types_choice_cannot_do_arithmetic():
         ex.parse("n and n").kind(kinds.__getitem__)
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=80))
 def test_parser_raises_only_expr_error(text):
     try:
@@ -113,7 +114,7 @@ def _exprs():
     )
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(_exprs(), st.integers(0, 50), st.integers(0, 50), st.integers(0, 50))
 def test_evaluation_raises_only_documented_signals(source, a, b, c):
     try:

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from budget import examples  # noqa: E402
 
 from cchc_engine import expr as ex
 from cchc_engine.findings import CchcError
@@ -73,12 +74,12 @@ def workbooks(draw) -> bytes:
     return buf.getvalue()
 
 
-# ~60 ms per generated workbook (save + read): 600 examples fit in ~40 s; the rest of
-# the 1,000 asked for would push the file past a minute.
+# ~35 ms per generated workbook (save + read): the default run draws a fifth of these
+# (tests/budget.py), the nightly profile all of them.
 XLSX_EXAMPLES = 1000
 
 
-@settings(max_examples=XLSX_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=examples(XLSX_EXAMPLES), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=workbooks())
 def test_xlsx_reader_returns_or_raises_cchc_error(data: bytes) -> None:
     with tempfile.TemporaryDirectory() as tmp:
@@ -94,7 +95,7 @@ def test_xlsx_reader_returns_or_raises_cchc_error(data: bytes) -> None:
             assert row.location.sheet and row.location.cell
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(
     body=st.one_of(
         st.binary(max_size=300),
@@ -122,7 +123,7 @@ _PY = st.sampled_from(
 )
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(parts=st.lists(st.one_of(_PY, st.sampled_from(["a", "1", "+", "(", ")", ",", " and ", "not ", "ratio("])), min_size=1, max_size=6))
 def test_expression_never_runs_python(parts: list[str]) -> None:
     """Python payloads are refused or parsed as our own grammar; nothing is imported, opened or evaluated."""

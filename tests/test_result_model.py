@@ -14,6 +14,7 @@ import sys
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from budget import examples  # noqa: E402
 from pydantic import TypeAdapter
 
 from cchc_engine.findings import Finding, Location
@@ -45,7 +46,7 @@ def test_to_json_is_pydantics_json_for_tricky_floats_and_text():
         assert result.to_json(indent=indent) == _pydantic_json(result, indent)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(st.one_of(st.floats(), st.integers(min_value=-(2**63), max_value=2**63 - 1), st.none(), st.text(max_size=20)), max_size=8),
     st.text(max_size=30),

@@ -9,6 +9,7 @@ from typing import Any, Optional
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from budget import examples  # noqa: E402
 
 from cchc_engine import values
 from cchc_engine.messages import CATALOG, fmt_number, render
@@ -446,7 +447,7 @@ def _sound(got: Normalised, ind: Indicator) -> None:
         assert got.value <= ind.max
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(raw=RAWS, ind=st.sampled_from(ALL), percent_format=st.booleans())
 def test_never_raises(raw: Any, ind: Indicator, percent_format: bool) -> None:
     # The unguarded core: the safety net in normalise() must never be what saves us.
@@ -454,14 +455,14 @@ def test_never_raises(raw: Any, ind: Indicator, percent_format: bool) -> None:
     _sound(normalise(raw, ind, choices_of(ind), percent_format=percent_format), ind)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text())
 def test_parse_vn_number_never_raises(text: str) -> None:
     got = parse_vn_number(text)
     assert got is None or isinstance(got, float)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.integers(min_value=0, max_value=10**15))
 def test_round_trip_count_with_dot_thousands(n: int) -> None:
     text = f"{n:,}".replace(",", ".")  # 1859 → "1.859"
@@ -470,7 +471,7 @@ def test_round_trip_count_with_dot_thousands(n: int) -> None:
     assert parse_vn_number(text) == float(n)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False, allow_infinity=False))
 def test_round_trip_decimal_comma(d: Decimal) -> None:
     plain = f"{d:.2f}".replace(".", ",")  # 92.59 → "92,59"
@@ -481,7 +482,7 @@ def test_round_trip_decimal_comma(d: Decimal) -> None:
         assert got.value == float(d), text
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.decimals(min_value=0, max_value=100, places=2))
 def test_round_trip_percent_with_sign(d: Decimal) -> None:
     got = normalise(f"{d:.2f}".replace(".", ",") + "%", PERCENT)

@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from budget import examples  # noqa: E402
 
 from cchc_engine.findings import Finding, Location
 from cchc_engine.plugins import writers
@@ -425,7 +426,7 @@ _result = st.builds(
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(result=_result, lang=st.sampled_from(["vi", "en"]), findings_only=st.booleans(), sheet_per_form=st.booleans())
 def test_writers_never_crash(result, lang, findings_only, sheet_per_form):
     result = result.finish()
