@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import struct
+import sys
 from array import array
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -360,6 +361,9 @@ class Compiler:
         """Take one unit's report (in the order the units are listed)."""
         if self._done:
             raise RuntimeError("Compiler.add after result()")
+        # one string per distinct period/level, not one per unit: the parent keeps them all
+        u.period = sys.intern(u.period) if isinstance(u.period, str) else u.period
+        u.level = sys.intern(u.level) if isinstance(u.level, str) else u.level
         if u.problem is not None:
             self._exclude(u, "aggregate-file-unusable", "error", reason=u.problem.get("message", ""))
             return

@@ -154,7 +154,7 @@ def level_from_lines(lines: list[str]) -> Optional[str]:
     return None
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=2048)
 def col_kind(text: str) -> Optional[str]:
     key = name_key(text[:_MAX_HEADER_TEXT]) if len(text) <= _MAX_HEADER_TEXT else ""
     if not key:
@@ -184,7 +184,7 @@ def cell_text(v: Any) -> str:
 # at most _TEXT_MEMO_CHARS characters (emptied when full); the answer is a function of
 # the text alone, so texts of different templates cannot get each other's answer.
 _TEXT_MEMO: dict[str, str] = {}
-_TEXT_MEMO_MAX, _TEXT_MEMO_CHARS = 8192, 300
+_TEXT_MEMO_MAX, _TEXT_MEMO_CHARS = 2048, 300
 
 
 def _text_of(v: str) -> str:

@@ -82,7 +82,7 @@ def clean_cell_text(s: str) -> str:
 # characters (emptied when full); the answer depends on the text alone. A text with nothing
 # to change is remembered as _UNCHANGED, so the caller still gets ``s`` itself back.
 _CLEAN_MEMO: dict[str, object] = {}
-_CLEAN_MEMO_MAX, _CLEAN_MEMO_CHARS = 8192, 300
+_CLEAN_MEMO_MAX, _CLEAN_MEMO_CHARS = 2048, 300
 _UNCHANGED = object()
 
 
@@ -159,8 +159,8 @@ def name_key(text: str) -> str:
 
 
 # Every workbook of a year prints the same names: `cchc aggregate` keys them once per
-# worker, not once per file (bounded: 4,096 keys of at most MAX_KEY_CHARS characters).
-@functools.lru_cache(maxsize=4096)
+# worker, not once per file (bounded: 2,048 keys of at most MAX_KEY_CHARS characters).
+@functools.lru_cache(maxsize=2048)
 def _name_key(text: str) -> str:
     text = text.translate(_INVISIBLE)
     text = strip_markup(text)
@@ -172,8 +172,8 @@ def stt_key(text: object) -> str:
     return _stt_key(str(text or "")[:MAX_KEY_CHARS])
 
 
-# Like _name_key: the STTs of a template repeat in every file (bounded: 4,096 keys).
-@functools.lru_cache(maxsize=4096)
+# Like _name_key: the STTs of a template repeat in every file (bounded: 2,048 keys).
+@functools.lru_cache(maxsize=2048)
 def _stt_key(s: str) -> str:
     s = s.translate(_INVISIBLE)
     s = strip_markup(s, footnote="", tag="").strip().rstrip(".").strip()

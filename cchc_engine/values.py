@@ -376,7 +376,7 @@ def _real_value(raw: object) -> int | float | None:
 # whatever the indicator, is worked out once per worker. Bounded: at most _READ_MEMO_MAX texts
 # of at most _MAX_NUMBER_LEN characters (emptied when full); the answer depends on the text alone.
 _READ_MEMO: dict[str, tuple[str, bool, Optional[_Parsed]]] = {}
-_READ_MEMO_MAX = 4096
+_READ_MEMO_MAX = 2048
 
 
 def _read_text(text: str) -> tuple[str, bool, Optional[_Parsed]]:

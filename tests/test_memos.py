@@ -77,10 +77,10 @@ def test_typed_figure_memo_is_bounded_and_each_indicator_reads_its_own_way():
 
 def test_stt_key_memo_is_bounded():
     info = _stt_key.cache_info()
-    assert info.maxsize == 4096
+    assert info.maxsize == 2048
     for i in range(5000):
         assert stt_key(f" {i}.{i}. ") == f"{i}.{i}"
-    assert _stt_key.cache_info().currsize <= 4096
+    assert _stt_key.cache_info().currsize <= 2048
 
 
 def sub_of(spec, level: str, cells: dict) -> Submission:

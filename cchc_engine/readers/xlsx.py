@@ -423,7 +423,7 @@ def _head(head: str) -> tuple[int, int, int, str, str, bool]:
     found = dict(_ATTR.findall(body))
     row, col = _ref(ref)
     got = (row, col, row * 65536 + col, found.get("s", "0"), found.get("t", "n"), closed)
-    if len(_HEADS) >= 50_000:
+    if len(_HEADS) >= 4 * _MEMO_ENTRIES:  # a template has ~700 heads; a run, a few templates
         _HEADS.clear()
     _HEADS[head] = got
     return got
@@ -452,13 +452,18 @@ def _text(raw: str) -> str:
     if got is None:
         got = raw.replace("\r\n", "\n").replace("\r", "\n") if "\r" in raw else raw
         got = _ENTITY.sub(_entity, got)
-        if len(raw) <= 2048:
-            if len(_DECODED) >= 20_000:
+        if len(raw) <= _MEMO_RAW_CHARS:
+            if len(_DECODED) >= _MEMO_ENTRIES:
                 _DECODED.clear()
             _DECODED[raw] = got
     return got
 
 
+# Texts as written (char references: up to 8 bytes a Vietnamese letter) → decoded. The
+# template's few hundred texts recur in every file; what is unique to a file (names,
+# notes, figures) only fills the memos, so they are small: a worker's memory must not
+# grow with the files it reads (bench: parent RSS N=3300/N=1000 with --jobs 1).
+_MEMO_ENTRIES, _MEMO_RAW_CHARS = 2048, 1024
 _DECODED: dict[str, str] = {}
 # An inline <t> as written → (the cell's value, characters it counts); recurs from file to file.
 _INLINE: dict[str, tuple[str, int]] = {}
@@ -468,8 +473,8 @@ def _inline(raw: str) -> tuple[str, int]:
     """``<t>text`` (or ``<t xml:space="preserve">text``) → (the cell's value, characters it counts)."""
     text = _text(raw[raw.index(">") + 1 :])
     got = (_clean(text), len(text))
-    if len(raw) <= 2048:
-        if len(_INLINE) >= 20_000:
+    if len(raw) <= _MEMO_RAW_CHARS:
+        if len(_INLINE) >= _MEMO_ENTRIES:
             _INLINE.clear()
         _INLINE[raw] = got
     return got
