@@ -20,7 +20,7 @@ build-backend = "hatchling.build"
 name = "{dist}"
 version = "0.1.0"
 description = "cchc-engine plugin: {what}"
-dependencies = ["cchc-engine"]
+dependencies = ["cchc-engine>=0.2"]
 
 [project.optional-dependencies]
 test = ["pytest"]
