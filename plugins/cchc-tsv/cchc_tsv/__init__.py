@@ -13,9 +13,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
-from cchc_engine.api import CchcError, Grid, Location, clean_cell_text, column_kind, hookimpl, message, strip_markup
+from cchc_engine import api
+from cchc_engine.api import CchcError, Location, hookimpl, message
+
+if TYPE_CHECKING:
+    from cchc_engine.api import Grid
+
+# Grid, clean_cell_text, strip_markup and column_kind are read as ``api.<name>`` when a
+# file is read: naming them here would import their modules on every `cchc` run (even --help).
 
 __version__ = "0.3.0"
 
@@ -31,8 +38,8 @@ def clean(cell: str) -> str:
     """A cell as printed: footnote marks and HTML tags dropped, entities decoded, spaces collapsed."""
     import html  # here, not at import: every `cchc` run (even --help) imports the plugin
 
-    text = html.unescape(strip_markup(cell[:MAX_CELL], footnote="", tag=""))
-    return " ".join(clean_cell_text(text).replace("\u00a0", " ").split())
+    text = html.unescape(api.strip_markup(cell[:MAX_CELL], footnote="", tag=""))
+    return " ".join(api.clean_cell_text(text).replace("\u00a0", " ").split())
 
 
 def _decode(data: bytes, path: Path) -> str:
@@ -52,7 +59,7 @@ def _decode(data: bytes, path: Path) -> str:
 
 
 def _has_header(line: str) -> bool:
-    kinds = {column_kind(clean(c)) for c in line.split("\t")[:20]}
+    kinds = {api.column_kind(clean(c)) for c in line.split("\t")[:20]}
     return "stt" in kinds and "name" in kinds
 
 
@@ -87,7 +94,7 @@ class TsvReader:
             text = _decode(path.read_bytes(), path)
         except OSError as exc:
             raise CchcError.make("file-unreadable", location=loc, file=path.name, error=exc.strerror) from None
-        grid = Grid(file=str(path))
+        grid = api.Grid(file=str(path))
         sheet = grid.add_sheet(SHEET)
         count = 0
         for number, line in enumerate(text.splitlines(), start=1):
