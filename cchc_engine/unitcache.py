@@ -63,17 +63,10 @@ def engine_fingerprint() -> str:
     """Version, Python and every module of the package (name, size, modification time)."""
     global _engine
     if _engine is None:
-        from . import __version__
+        from .fingerprint import files_fingerprint
 
         pkg = Path(__file__).resolve().parent
-        h = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{sys.implementation.cache_tag}".encode())
-        for f in sorted(pkg.rglob("*.py")):
-            try:
-                st = f.stat()
-                h.update(f"|{f.relative_to(pkg)}:{st.st_size}:{st.st_mtime_ns}".encode())
-            except OSError:
-                h.update(f"|{f.relative_to(pkg)}:-".encode())
-        _engine = h.hexdigest()
+        _engine = files_fingerprint(str(CACHE_FORMAT), sorted(pkg.rglob("*.py")), pkg)
     return _engine
 
 

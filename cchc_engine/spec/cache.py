@@ -64,18 +64,11 @@ def engine_fingerprint() -> str:
     """Version, Python, and the modules whose code decides what a compiled spec holds."""
     global _fingerprint
     if _fingerprint is None:
-        from .. import __version__
+        from ..fingerprint import files_fingerprint
 
         pkg = Path(__file__).resolve().parent.parent
         files = sorted((pkg / "spec").glob("*.py")) + [pkg / n for n in ("expr.py", "findings.py", "messages.py", "textnorm.py")]
-        h = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{sys.implementation.cache_tag}".encode())
-        for f in files:
-            try:
-                st = f.stat()
-                h.update(f"|{f.name}:{st.st_size}:{st.st_mtime_ns}".encode())
-            except OSError:
-                h.update(f"|{f.name}:-".encode())
-        _fingerprint = h.hexdigest()
+        _fingerprint = files_fingerprint(str(CACHE_FORMAT), files, pkg)
     return _fingerprint
 
 
