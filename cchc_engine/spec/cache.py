@@ -25,7 +25,6 @@ import hashlib
 import os
 import pickle
 import stat
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Callable, Optional
