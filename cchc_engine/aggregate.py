@@ -37,6 +37,7 @@ from .messages import render
 from .result import Result
 from .spec.runtime import CompiledSpec
 from .submission import Cell, Submission
+from .textnorm import name_key_once
 
 
 @dataclass
@@ -391,7 +392,7 @@ class Compiler:
             if (self.period is None and len(self._periods) <= _LIVE_PERIODS) or u.period == self.period:
                 state.tally = _Tally(self.plan)
         state.count += 1
-        key = _unit_key(u.name)
+        key = name_key_once(u.name)
         first = state.first.get(key)
         if first is not None:
             self._fate.append(_DUPLICATE)
@@ -607,21 +608,6 @@ class ProvenanceList(Sequence):
 
     def __repr__(self) -> str:
         return repr(list(self))
-
-
-def _unit_key_function() -> Any:
-    """``textnorm.name_key`` without its memo: the parent keys each unit's name once, and
-    thousands of names in a bounded memo are memory that grows with the units."""
-    from . import textnorm
-
-    raw = getattr(getattr(textnorm, "_name_key", None), "__wrapped__", None)
-    if raw is None:
-        return textnorm.name_key
-    limit = textnorm.MAX_KEY_CHARS
-    return lambda text: raw(str(text)[:limit])
-
-
-_unit_key = _unit_key_function()
 
 
 def _carried(name: str, file: str, data: dict) -> Finding:

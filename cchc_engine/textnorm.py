@@ -158,13 +158,21 @@ def name_key(text: str) -> str:
     return _name_key(str(text)[:MAX_KEY_CHARS])
 
 
-# Every workbook of a year prints the same names: `cchc aggregate` keys them once per
-# worker, not once per file (bounded: 2,048 keys of at most MAX_KEY_CHARS characters).
-@functools.lru_cache(maxsize=2048)
-def _name_key(text: str) -> str:
+def name_key_once(text: str) -> str:
+    """``name_key`` without its memo, for a text keyed once (a unit's name in the parent of
+    `cchc aggregate`: thousands of names would only fill the memo)."""
+    return _key(str(text)[:MAX_KEY_CHARS])
+
+
+def _key(text: str) -> str:
     text = text.translate(_INVISIBLE)
     text = strip_markup(text)
     return _NON_WORD.sub(" ", fold(text)).strip()
+
+
+# Every workbook of a year prints the same names: `cchc aggregate` keys them once per
+# worker, not once per file (bounded: 2,048 keys of at most MAX_KEY_CHARS characters).
+_name_key = functools.lru_cache(maxsize=2048)(_key)
 
 
 def stt_key(text: object) -> str:

@@ -293,8 +293,7 @@ def test_expand_paths_gives_strings_in_the_order_of_sorted_rglob(tmp_path):
 
 
 def test_the_parent_keys_unit_names_as_name_key_does_without_its_memo():
-    from cchc_engine.aggregate import _unit_key
-    from cchc_engine.textnorm import MAX_KEY_CHARS, name_key
+    from cchc_engine.textnorm import MAX_KEY_CHARS, name_key, name_key_once as _unit_key
 
     for name in ["xã An Bình", "XÃ  AN\u00adBÌNH", "Phường 1", "", "x" * (MAX_KEY_CHARS + 50), "xã <b>Tân</b> Phú"]:
         assert _unit_key(name) == name_key(name)

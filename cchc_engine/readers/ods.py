@@ -20,9 +20,12 @@ from ..textnorm import clean_cell_text
 from . import container as C
 from ..messages import render
 
+
 def _what() -> str:
     """What the file is, for reasons shown to the user (catalogue ``kind-ods``)."""
     return render("kind-ods", {})
+
+
 MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
 _TEXT_SKIP = ("annotation", "note")  # comments on a cell are not its value
 

@@ -29,42 +29,22 @@ from . import container as _c
 ReadRefused = _c.Refused
 
 
+_LIMIT_NAMES = ("max_members", "max_uncompressed", "max_rows", "max_cells", "max_cells_total", "max_cols", "max_text")
+
+
 class ReadLimits:
-    """The limits of the built-in sources, read-only (a plugin keeps to the same ones)."""
+    """The limits of the built-in sources, read-only (a plugin keeps to the same ones):
+    each attribute reads ``container``'s constant of the same name in capitals."""
 
     __slots__ = ()
 
-    @property
-    def max_members(self) -> int:
-        return _c.MAX_MEMBERS
-
-    @property
-    def max_uncompressed(self) -> int:
-        return _c.MAX_UNCOMPRESSED
-
-    @property
-    def max_rows(self) -> int:
-        return _c.MAX_ROWS
-
-    @property
-    def max_cells(self) -> int:
-        return _c.MAX_CELLS
-
-    @property
-    def max_cells_total(self) -> int:
-        return _c.MAX_CELLS_TOTAL
-
-    @property
-    def max_cols(self) -> int:
-        return _c.MAX_COLS
-
-    @property
-    def max_text(self) -> int:
-        return _c.MAX_TEXT
-
     def __repr__(self) -> str:
-        names = ("max_members", "max_uncompressed", "max_rows", "max_cells", "max_cells_total", "max_cols", "max_text")
-        return "ReadLimits(" + ", ".join(f"{n}={getattr(self, n)}" for n in names) + ")"
+        return "ReadLimits(" + ", ".join(f"{n}={getattr(self, n)}" for n in _LIMIT_NAMES) + ")"
+
+
+for _name in _LIMIT_NAMES:
+    setattr(ReadLimits, _name, property(lambda self, constant=_name.upper(): getattr(_c, constant)))
+del _name
 
 
 LIMITS = ReadLimits()

@@ -16,9 +16,12 @@ from ..textnorm import clean_cell_text
 from . import container as C
 from ..messages import render
 
+
 def _what() -> str:
     """What the file is, for reasons shown to the user (catalogue ``kind-xls``)."""
     return render("kind-xls", {})
+
+
 MAX_BYTES = 50 * 1024 * 1024  # xlrd reads the whole file into memory; a real appendix is < 1 MB
 
 

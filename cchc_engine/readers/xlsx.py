@@ -24,9 +24,12 @@ from ..textnorm import clean_cell_text
 from . import container as C
 from .xlsx_book import Book
 
+
 def _what() -> str:
     """What the file is, for reasons shown to the user (catalogue ``kind-xlsx``)."""
     return render("kind-xlsx", {})
+
+
 _REF = re.compile(r"([A-Z]{1,3})(\d{1,7})")
 _RANGE = re.compile(r"([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})")
 
@@ -217,21 +220,21 @@ class _SheetParser:
         value = None
         book = self.book
         if t == "inlineStr":
-            value = _clean(cis) if cis is not None else None
+            value = clean_cell_text(cis) if cis is not None else None
         elif v is not None:
             if t == "s":
                 value = book.strings[int(v)]
             elif t in ("str", "e"):
-                value = _clean(v)
+                value = clean_cell_text(v)
             elif t == "b":
                 flag = v.strip().lower()
                 # anything but 0/1/true/false stays text: values.py reports it instead of a guessed False
-                value = flag in ("1", "true") if flag in ("0", "1", "true", "false") else _clean(v)
+                value = flag in ("1", "true") if flag in ("0", "1", "true", "false") else clean_cell_text(v)
             elif t == "d":
                 try:
                     value = dt.datetime.fromisoformat(v.replace("Z", "+00:00"))
                 except ValueError:
-                    value = _clean(v)  # kept as text: values.py says what is wrong with it
+                    value = clean_cell_text(v)  # kept as text: values.py says what is wrong with it
             else:
                 value = _number(v)
                 style = int(s) if s.isdigit() else 0
@@ -472,7 +475,7 @@ _INLINE: dict[str, tuple[str, int]] = {}
 def _inline(raw: str) -> tuple[str, int]:
     """``<t>text`` (or ``<t xml:space="preserve">text``) → (the cell's value, characters it counts)."""
     text = _text(raw[raw.index(">") + 1 :])
-    got = (_clean(text), len(text))
+    got = (clean_cell_text(text), len(text))
     if len(raw) <= _MEMO_RAW_CHARS:
         if len(_INLINE) >= _MEMO_ENTRIES:
             _INLINE.clear()
@@ -498,21 +501,6 @@ def _scan_bytes(zf: zipfile.ZipFile, part: str) -> Optional[bytes]:
     elif head[:1] in (b"\xfe", b"\xff"):
         return None
     return data
-
-
-# Texts recur from file to file of a run (one template): cleaning each once is enough. Bounded.
-_CLEAN: dict[str, str] = {}
-
-
-def _clean(s: str) -> str:
-    got = _CLEAN.get(s)
-    if got is None:
-        got = clean_cell_text(s)
-        if len(s) <= 512:
-            if len(_CLEAN) >= 50_000:
-                _CLEAN.clear()
-            _CLEAN[s] = got
-    return got
 
 
 def _read(book: Book) -> Grid:
