@@ -1,13 +1,78 @@
-"""Every hook a cchc plugin can implement. These names and arguments are public API."""
+"""Every hook a cchc plugin can implement. These names and arguments are public API.
+
+The markers set exactly the attribute pluggy's ``HookimplMarker("cchc")`` /
+``HookspecMarker("cchc")`` set (``cchc_impl`` / ``cchc_spec``, the same option dict),
+which is all pluggy reads; they are ours so that importing ``cchc_engine`` (and
+``cchc --help``) does not import pluggy. tests/test_plugin_lazy.py checks them
+against pluggy's own markers.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, TypeVar
 
-import pluggy
+_F = TypeVar("_F", bound=Callable[..., Any])
 
-hookspec = pluggy.HookspecMarker("cchc")
-hookimpl = pluggy.HookimplMarker("cchc")
+
+class HookimplMarker:
+    """``@hookimpl`` or ``@hookimpl(tryfirst=…, trylast=…, wrapper=…, hookwrapper=…,
+    optionalhook=…, specname=…)``: marks a function as a hook implementation."""
+
+    def __init__(self, project_name: str) -> None:
+        self.project_name = project_name
+
+    def __call__(
+        self,
+        function: Optional[_F] = None,
+        hookwrapper: bool = False,
+        optionalhook: bool = False,
+        tryfirst: bool = False,
+        trylast: bool = False,
+        specname: Optional[str] = None,
+        wrapper: bool = False,
+    ) -> Any:
+        opts = {
+            "wrapper": wrapper, "hookwrapper": hookwrapper, "optionalhook": optionalhook,
+            "tryfirst": tryfirst, "trylast": trylast, "specname": specname,
+        }
+
+        def mark(func: _F) -> _F:
+            setattr(func, self.project_name + "_impl", dict(opts))
+            return func
+
+        return mark if function is None else mark(function)
+
+
+class HookspecMarker:
+    """``@hookspec`` or ``@hookspec(firstresult=…, historic=…)``: declares a hook."""
+
+    def __init__(self, project_name: str) -> None:
+        self.project_name = project_name
+
+    def __call__(
+        self,
+        function: Optional[_F] = None,
+        firstresult: bool = False,
+        historic: bool = False,
+        warn_on_impl: Optional[Warning] = None,
+        warn_on_impl_args: Optional[dict[str, Warning]] = None,
+    ) -> Any:
+        if historic and firstresult:
+            raise ValueError("cannot have a historic firstresult hook")
+        opts = {
+            "firstresult": firstresult, "historic": historic,
+            "warn_on_impl": warn_on_impl, "warn_on_impl_args": warn_on_impl_args,
+        }
+
+        def mark(func: _F) -> _F:
+            setattr(func, self.project_name + "_spec", dict(opts))
+            return func
+
+        return mark if function is None else mark(function)
+
+
+hookspec = HookspecMarker("cchc")
+hookimpl = HookimplMarker("cchc")
 
 
 @hookspec

@@ -35,7 +35,11 @@ packages = ["{module}"]
 MODULES = {
     "writer": '''"""{dist}: {what}."""
 
-from cchc_engine.api import display_value, hookimpl, lang_of
+from cchc_engine import api
+from cchc_engine.api import hookimpl
+
+# Every `cchc` run imports this module, even `cchc --help`: other api names are taken
+# where they are used (api.<name>), so their engine modules load only then.
 
 
 class Writer:
@@ -45,9 +49,9 @@ class Writer:
     description = "{what}"
 
     def write(self, result, stream, options):
-        lang = lang_of(options)
+        lang = api.lang_of(options)
         for ind in result.indicators:
-            stream.write(f"{{ind.stt}}\\t{{ind.name}}\\t{{display_value(ind, lang)}}\\n")
+            stream.write(f"{{ind.stt}}\\t{{ind.name}}\\t{{api.display_value(ind, lang)}}\\n")
 
 
 @hookimpl
@@ -56,7 +60,11 @@ def register_writers(register):
 ''',
     "reader": '''"""{dist}: {what}."""
 
-from cchc_engine.api import Grid, clean_cell_text, hookimpl
+from cchc_engine import api
+from cchc_engine.api import hookimpl
+
+# Every `cchc` run imports this module, even `cchc --help`: other api names are taken
+# where they are used (api.<name>), so their engine modules load only then.
 
 
 class Reader:
@@ -70,11 +78,11 @@ class Reader:
         return path.suffix == ".{short}"
 
     def read(self, path, options):
-        grid = Grid(file=str(path))
+        grid = api.Grid(file=str(path))
         sheet = grid.add_sheet("Phụ lục")
         for line in path.read_text(encoding="utf-8").splitlines():
             # every text as the built-in readers hand it on (no control characters, NFC)
-            sheet.append([clean_cell_text(cell).strip() or None for cell in line.split("|")])
+            sheet.append([api.clean_cell_text(cell).strip() or None for cell in line.split("|")])
         return grid
 
 
@@ -84,25 +92,30 @@ def register_readers(register):
 ''',
     "checks": '''"""{dist}: {what}."""
 
-from cchc_engine.api import Finding, add_messages, hookimpl, plugin_config
+from cchc_engine import api
+from cchc_engine.api import hookimpl
 
-add_messages({{
+# Every `cchc` run imports this module, even `cchc --help`: other api names are taken
+# where they are used (api.<name>), so their engine modules load only then.
+
+MESSAGES = {{
     "{short}-few-survey-forms": (
         "Chỉ có {{n}} phiếu khảo sát; yêu cầu ít nhất {{min}} phiếu.",
         "Only {{n}} survey forms; at least {{min}} are required.",
     ),
-}})
+}}
 
 
 @hookimpl
 def check_result(result, spec, lang):
+    api.add_messages(MESSAGES)  # adding the same texts again is harmless
     forms = next((i for i in result.indicators if i.id in ("so_phieu_khao_sat", "so_phieu")), None)
     if forms is None or forms.value is None:
         return None  # not in this spec, or blank: nothing to compare
-    minimum = plugin_config("{dist}").get("min_survey_forms", 100)
+    minimum = api.plugin_config("{dist}").get("min_survey_forms", 100)
     if forms.value >= minimum:
         return None
-    return [Finding.make("{short}-few-survey-forms", "warning", indicator=forms.id,
+    return [api.Finding.make("{short}-few-survey-forms", "warning", indicator=forms.id,
                          location=forms.location, n=forms.value, min=minimum)]
 ''',
 }

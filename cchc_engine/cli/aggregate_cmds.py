@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import click
+
+from . import PathValue
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def register(cli: click.Group) -> None:
@@ -18,7 +22,7 @@ def register(cli: click.Group) -> None:
 @click.option("--spec", "spec_name", required=True, help="Spec: a year (2023), an id (2021-ha-tinh) or a YAML path.")
 @click.option("--level", required=True, help="Level of the compiled report (tinh, huyen or their names).")
 @click.option("--unit", "unit_name", required=True, help="Name of the compiling unit, as its reports' titles write it.")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=PathValue))
 @click.option("--period", default=None, help="Period to compile (2023-Q3); default: the units' majority period.")
 @click.option("--units-level", default=None, help="Level of the units compiled; default: the level just below --level.")
 @click.option("-f", "--format", "fmt", default=None, help="Output format (json, table, matrix-xlsx, matrix-csv, ...); default from -o, else table.")

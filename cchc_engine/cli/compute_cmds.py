@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import functools
 import sys
-from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import click
+
+from . import PathValue
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def register(cli: click.Group) -> None:
@@ -51,7 +55,7 @@ def _writer_options(compiled, findings_only: bool = False) -> dict:
 
 @click.command()
 @submission_options
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=PathValue))
 @click.option("-f", "--format", "fmt", default=None, help="Output format (installed: see `cchc plugins`); default from -o, else table.")
 @click.option("-o", "--output", "out", type=click.Path(), default=None, help="Write here (atomically) instead of the terminal.")
 def compute(spec_name: str, file: Path, level: Optional[str], period: Optional[str], unit: Optional[str], fmt: Optional[str], out: Optional[str]) -> None:
@@ -75,7 +79,7 @@ def compute(spec_name: str, file: Path, level: Optional[str], period: Optional[s
 
 @click.command()
 @submission_options
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=PathValue))
 @click.option("-f", "--format", "fmt", default="table", show_default=True, help="Output format.")
 def validate(spec_name: str, file: Path, level: Optional[str], period: Optional[str], unit: Optional[str], fmt: str) -> None:
     """Validate FILE against a spec and print the findings only.

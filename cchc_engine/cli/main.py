@@ -8,18 +8,20 @@ traceback, unless --debug.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import click
 
 from .. import __version__
-from ..findings import CchcError
-from ..messages import render, set_lang
+from . import PathValue
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def error_line(finding) -> str:
     """'Lỗi: where: message' for errors, 'Cảnh báo: …' for warnings, the plain line for infos."""
+    from ..messages import render
     from ..textnorm import clean_cell_text
 
     prefix = {"error": "cli-error-prefix", "warning": "cli-warning-prefix"}.get(finding.severity)
@@ -28,8 +30,35 @@ def error_line(finding) -> str:
     return clean_cell_text(line).replace("\n", " ").replace("\t", " ")
 
 
+class CchcContext(click.Context):
+    def make_formatter(self) -> click.HelpFormatter:
+        """click's own width, found without shutil (which imports bz2, lzma and zlib: a
+        tenth of `cchc --help`): COLUMNS, else the terminal's width, else 80."""
+        width = self.terminal_width
+        if width is None and click.formatting.FORCED_WIDTH is None:
+            width = max(min(_columns(), self.max_content_width or 80) - 2, 50)
+        return self.formatter_class(width=width, max_width=self.max_content_width)
+
+
+def _columns() -> int:
+    import os
+
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
 class CchcGroup(click.Group):
     """Turns every failure into located lines and an exit code (0 valid, 1 data errors, 2 unusable)."""
+
+    context_class = CchcContext
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> Optional[click.Command]:
         _add_plugin_commands(self)
@@ -41,6 +70,8 @@ class CchcGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         debug = bool(ctx.obj and ctx.obj.get("debug"))
+        from ..findings import CchcError  # here, not at the top: `cchc --help` never gets here
+
         try:
             return super().invoke(ctx)
         except CchcError as exc:
@@ -61,6 +92,8 @@ class CchcGroup(click.Group):
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
             raise
         except KeyboardInterrupt:
+            from ..messages import render
+
             click.echo(render("cli-interrupted", {}), err=True)
             sys.exit(130)
         except Exception as exc:  # the last line of defence: never a traceback
@@ -69,6 +102,8 @@ class CchcGroup(click.Group):
                 import traceback  # only with --debug: not on every run
 
                 traceback.print_exc()
+            from ..messages import render
+
             error = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
             click.echo(render("cli-error-prefix", {"text": render("internal-error", {"error": error})}), err=True)
             sys.exit(2)
@@ -96,7 +131,7 @@ def show_plugin_problems() -> None:
     "--plugins-dir",
     "plugins_dirs",
     multiple=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=click.Path(exists=True, file_okay=False, path_type=PathValue),
     help="Also load every *.py file in DIR as a plugin (repeatable; env CCHC_PLUGINS_DIR).",
     metavar="DIR",
 )
@@ -122,8 +157,10 @@ def cli(
 
         cache.debug_log = lambda line: click.echo(line, err=True)
         ctx.call_on_close(lambda: setattr(cache, "debug_log", None))  # in-process callers (tests) run on
-    set_lang(lang)
+    from ..messages import set_lang
     from ..plugins import get_host
+
+    set_lang(lang)
 
     host = get_host()
     host.strict = strict_plugins

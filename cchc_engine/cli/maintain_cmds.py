@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import click
 
-from ..findings import CchcError, Location
-from ..messages import get_lang, render
+from . import PathValue
 from .spec_cmds import spec_group
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 FORMATS = click.Choice(["table", "md", "json"])
 
@@ -23,6 +23,8 @@ def register(cli: click.Group) -> None:
 
 
 def _level(compiled, level: Optional[str]) -> str:
+    from ..findings import CchcError
+
     s = compiled.spec
     if level is None:
         return s.levels[0].id
@@ -48,6 +50,8 @@ def template_cmd(spec_name: str, level: Optional[str], out: str) -> None:
     Example: cchc template --spec 2023 --level xa -o mau-2023-xa.xlsx
     """
     from ..atomic import atomic_write
+    from ..findings import CchcError, Location
+    from ..messages import render
     from ..spec.registry import resolve
     from ..template import build_template
 
@@ -75,6 +79,8 @@ KIND_ORDER = ("added", "removed", "renamed", "renumbered", "moved", "unit", "typ
 
 
 def _kind_text(kinds: list[str]) -> str:
+    from ..messages import render
+
     return ", ".join(render(f"diff-{k}", {}) for k in KIND_ORDER if k in kinds)
 
 
@@ -83,6 +89,8 @@ def _side_text(side) -> str:
 
 
 def diff_rows(d) -> list[dict[str, Any]]:
+    from ..messages import render
+
     rows = []
     for c in d.changes:
         if not c.kinds:
@@ -126,11 +134,14 @@ def spec_diff(old: str, new: str, fmt: str) -> None:
     similarity (shown as a guess with its score: confirm it with `previous:`).
     Example: cchc spec diff 2021 2023 -f md
     """
+    from ..messages import render
     from ..spec.diff import diff_specs
     from ..spec.registry import resolve
 
     d = diff_specs(resolve(old).spec, resolve(new).spec)
     if fmt == "json":
+        import json
+
         click.echo(json.dumps(d.to_dict(), ensure_ascii=False, indent=2))
         return
     rows = diff_rows(d)
@@ -144,6 +155,8 @@ def spec_diff(old: str, new: str, fmt: str) -> None:
 
 
 def _diff_headers() -> list[str]:
+    from ..messages import render
+
     return [render(f"diff-col-{c}", {}) for c in ("change", "old", "new", "detail")]
 
 
@@ -208,6 +221,7 @@ def compare_results(old_res, new_res, old_spec, new_spec) -> list[dict[str, Any]
 
 def _same_unit_and_level(ro, rn, old_file: Path, new_file: Path) -> None:
     """Two reports of different levels are not one unit's years: refuse, do not compare."""
+    from ..findings import CchcError
     from ..textnorm import name_key
 
     if ro.level != rn.level:
@@ -231,9 +245,9 @@ def _change(a: Any, b: Any, ta: str, tb: str) -> Any:
 
 @click.command("compare")
 @click.option("--spec-old", "spec_old", required=True, help="Spec of the older submission (e.g. 2021).")
-@click.argument("old_file", type=click.Path(path_type=Path))
+@click.argument("old_file", type=click.Path(path_type=PathValue))
 @click.option("--spec-new", "spec_new", required=True, help="Spec of the newer submission (e.g. 2023).")
-@click.argument("new_file", type=click.Path(path_type=Path))
+@click.argument("new_file", type=click.Path(path_type=PathValue))
 @click.option("--level", default=None, help="Reporting level of both files; default from their titles.")
 @click.option("--period-old", default=None, help="Period of OLD_FILE (e.g. 2021-Q3); default from its title.")
 @click.option("--period-new", default=None, help="Period of NEW_FILE (e.g. 2023-Q3); default from its title.")
@@ -249,6 +263,7 @@ def compare_cmd(spec_old, old_file, spec_new, new_file, level, period_old, perio
     So sánh hai báo cáo theo hai bộ chỉ tiêu khác năm.
     Example: cchc compare --spec-old 2021 q3-2021.xlsx --spec-new 2023 q3-2023.xlsx
     """
+    from ..messages import fmt_number, render
     from ..pipeline import compute_file
     from ..spec.registry import resolve
 
@@ -258,12 +273,12 @@ def compare_cmd(spec_old, old_file, spec_new, new_file, level, period_old, perio
     _same_unit_and_level(ro, rn, old_file, new_file)
     rows = compare_results(ro, rn, co.spec, cn.spec)
     if fmt == "json":
+        import json
+
         click.echo(json.dumps({"old": {"spec": co.id, "file": str(old_file), "period": ro.period},
                                "new": {"spec": cn.id, "file": str(new_file), "period": rn.period},
                                "rows": rows}, ensure_ascii=False, indent=2, default=str))
         return
-    from ..messages import fmt_number
-
     shown = []
     for r in rows:
         status = {

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+from . import PathValue
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 KINDS = ("formats", "readers", "specs", "commands")
 
@@ -37,6 +41,8 @@ def plugins_command(as_json: bool, show_all: bool) -> None:
 
     found = [p for p in get_host().describe() if show_all or p["source"] != "builtin"]
     if as_json:
+        import json
+
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return
     from tabulate import tabulate
@@ -101,7 +107,7 @@ def uninstall_command(packages: tuple[str, ...], yes: bool) -> None:
 
 
 @click.command(name="new-plugin")
-@click.argument("folder", type=click.Path(path_type=Path))
+@click.argument("folder", type=click.Path(path_type=PathValue))
 @click.option("--kind", type=click.Choice(["writer", "reader", "checks"]), default="writer", show_default=True,
               help="What the plugin adds: an output format, an input reader, or a province's checks.")
 def new_plugin_command(folder: Path, kind: str) -> None:

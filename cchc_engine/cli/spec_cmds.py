@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Optional
 
 import click
-
-from ..findings import CchcError
-from ..messages import render
 
 
 def register(cli: click.Group) -> None:
@@ -48,6 +44,8 @@ def specs_cmd(as_json: bool) -> None:
             }
         )
     if as_json:
+        import json
+
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     headers = [render(f"specs-col-{c}", {}) for c in ("id", "year", "title", "rows", "indicators", "levels", "origin", "path")]
@@ -72,6 +70,7 @@ def spec_show(spec: str, form_id: Optional[str], level: Optional[str]) -> None:
 
     SPEC is a year, an id or a path to a YAML file.
     """
+    from ..findings import CchcError
     from ..messages import render
     from ..spec.registry import resolve
     from ..termtable import fit, fit_line, terminal_width
@@ -122,12 +121,16 @@ def spec_show(spec: str, form_id: Optional[str], level: Optional[str]) -> None:
 
 
 def _unit_text(ind) -> str:
+    from ..messages import render
+
     if ind.meant_unit and ind.meant_unit != ind.unit:
         return render("show-meant-unit", {"printed": ind.unit, "meant": ind.meant_unit})
     return ind.unit
 
 
 def _kind_text(ind) -> str:
+    from ..messages import render
+
     """The type, with the row constructs that change how the row is read or checked."""
     parts = [ind.type + (f" ({ind.choices})" if ind.choices else "")]
     if ind.note_of:
@@ -160,6 +163,7 @@ def spec_check(spec: str) -> None:
     """
     from pathlib import Path
 
+    from ..findings import CchcError
     from ..messages import render
     from ..spec.registry import find_entry, looks_like_path, check_file
 
@@ -193,6 +197,8 @@ def spec_check(spec: str) -> None:
 @spec_group.command("schema")
 def spec_schema() -> None:
     """Print the JSON Schema of spec files (point your editor at it)."""
+    import json
+
     from ..spec.schema import spec_schema as make
 
     click.echo(json.dumps(make(), ensure_ascii=False, indent=2))

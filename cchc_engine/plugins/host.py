@@ -5,6 +5,11 @@ Hooks are always called through ``host.pm.hook.<name>``, so hook wrappers,
 work. Failure isolation is per implementation (``isolation.py``): every non-wrapper
 hookimpl is guarded when the host first calls its hook, so a plugin that raises is
 recorded by name and the other implementations still run.
+
+The manager is made on first use of ``host.pm``: loading only collects the plugins
+(imported, so an import error is reported at once), and ``cchc --help`` (when no
+plugin adds a command) never imports pluggy. Making the manager registers what was
+collected, in order, and checks it: a plugin pluggy refuses is reported then.
 """
 
 from __future__ import annotations
@@ -12,18 +17,30 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
-from pathlib import Path
-from typing import Any, Callable, Iterator, Optional, Sequence
-
-import pluggy
+import types
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Sequence
 
 from .. import hookspecs
-from ..findings import CchcError, Finding
 from . import isolation, loading
 from .defaults import BUILTIN_HOOKS, DEFAULT_PLUGINS, engine_version, is_builtin, lazy_builtin
 from .isolation import Outcome
 from .loading import PluginInfo
 from .registry import Registry, reader_attributes, writer_attributes
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pluggy
+
+    from ..findings import Finding
+
+
+def _paths(values: Sequence[os.PathLike | str]) -> list["Path"]:
+    if not values:
+        return []
+    from pathlib import Path  # not for `cchc --help`, which has no plugins dir
+
+    return [Path(v) for v in values]
 
 
 class PluginHost:
@@ -39,14 +56,15 @@ class PluginHost:
         strict: bool = False,
         trace: Optional[bool] = None,
     ):
-        self.pm = pluggy.PluginManager("cchc")
-        self.pm.add_hookspecs(hookspecs)
+        self._pm: Optional[pluggy.PluginManager] = None
+        self._waiting: dict[str, Any] = {}  # loaded before the manager exists, in load order
+        self._tracing = False
         self.entry_points = entry_points
         if load_only == "env":
             env = os.environ.get("CCHC_LOAD_PLUGINS")
             load_only = None if env is None else [w.strip() for w in env.split(",") if w.strip()]
         self.load_only: Optional[list[str]] = None if load_only is None else list(load_only)
-        self.plugins_dirs: list[Path] = [Path(d) for d in plugins_dirs]
+        self.plugins_dirs: list[Path] = _paths(plugins_dirs)
         self.defaults = tuple(defaults)
         self.strict = strict  # plugin failures in a result are errors (--strict-plugins)
         self.trace = bool(os.environ.get("CCHC_TRACE_PLUGINS")) if trace is None else trace
@@ -67,6 +85,64 @@ class PluginHost:
             "plugins_dirs": [str(d) for d in self.plugins_dirs], "defaults": self.defaults,
             "strict": self.strict, "trace": self.trace,
         }
+
+    # -- the manager ---------------------------------------------------------------------
+
+    @property
+    def pm(self) -> "pluggy.PluginManager":
+        """The pluggy manager, made (and given the plugins loaded so far) on first use."""
+        if self._pm is None:
+            import pluggy
+
+            self._pm = pluggy.PluginManager("cchc")
+            self._pm.add_hookspecs(hookspecs)
+            waiting, self._waiting = self._waiting, {}
+            for name, plugin in waiting.items():
+                try:
+                    self._pm.register(plugin, name=name)
+                except Exception as exc:  # e.g. a hookimpl whose arguments the hook does not offer
+                    self.fail(name, exc)
+            if self._loaded:
+                self._settle()
+        return self._pm
+
+    def adopt(self, plugin: Any, name: str) -> None:
+        """Add a loaded plugin: registered now if the manager exists, else when it is made.
+        (Loading's own step; ``register`` is the public one.)"""
+        if self._pm is not None:
+            self._pm.register(plugin, name=name)
+        else:
+            self._waiting[name] = plugin
+
+    def has_plugin(self, name: str) -> bool:
+        return name in self._waiting or (self._pm is not None and self._pm.has_plugin(name))
+
+    def _settle(self) -> None:
+        """After loading: misspelled hooks reported, tracing started (once)."""
+        self._check_pending()
+        if self.trace and not self._tracing:
+            self._tracing = True
+            self._start_trace()
+
+    def _may_implement(self, hook: str) -> bool:
+        """Whether a plugin not yet given to the manager implements ``hook``, found as pluggy
+        finds it (module functions, static/class methods carrying ``cchc_impl``). A plugin
+        that is not a plain module, or that makes attributes up, may: the manager decides."""
+        for plugin in self._waiting.values():
+            if not isinstance(plugin, types.ModuleType):
+                return True
+            namespace = vars(plugin)
+            if "__getattr__" in namespace or "__dir__" in namespace:
+                return True
+            for attr, value in list(namespace.items()):
+                if not isinstance(value, (types.FunctionType, types.MethodType, staticmethod, classmethod)):
+                    continue
+                opts = getattr(value, "cchc_impl", None)
+                if opts is None:
+                    opts = getattr(getattr(value, "__func__", None), "cchc_impl", None)
+                if isinstance(opts, dict) and (opts.get("specname") or attr) == hook:
+                    return True
+        return False
 
     # -- the registries ---------------------------------------------------------------
 
@@ -98,11 +174,11 @@ class PluginHost:
             return self
         self._loaded = True
         for name in self.defaults:
-            if self.pm.get_plugin(name) is None:
+            if not self.has_plugin(name):
                 try:
                     hooks = BUILTIN_HOOKS.get(name)
                     plugin = lazy_builtin(name, hooks) if hooks is not None else importlib.import_module(name)
-                    self.pm.register(plugin, name=name)
+                    self.adopt(plugin, name)
                     self.info[name] = PluginInfo("cchc-engine", engine_version(), "builtin")
                 except Exception as exc:  # a broken built-in is reported like any plugin
                     self.fail(name, exc)
@@ -111,12 +187,11 @@ class PluginHost:
         dirs = list(self.plugins_dirs)
         env_dirs = os.environ.get("CCHC_PLUGINS_DIR")
         if env_dirs:
-            dirs += [Path(d) for d in env_dirs.split(os.pathsep) if d]
+            dirs += _paths([d for d in env_dirs.split(os.pathsep) if d])
         for directory in dirs:
             self._load_dir(directory)
-        self._check_pending()
-        if self.trace:
-            self._start_trace()
+        if self._pm is not None:
+            self._settle()
         return self
 
     def _load_entry_points(self) -> None:
@@ -128,12 +203,13 @@ class PluginHost:
 
     def add_plugins_dir(self, directory: os.PathLike | str) -> None:
         """Load the single-file plugins in ``directory`` (now, or with the others)."""
-        directory = Path(directory)
+        directory = _paths([directory])[0]
         if not self._loaded:
             self.plugins_dirs.append(directory)
             return
         self._load_dir(directory)
-        self._check_pending()
+        if self._pm is not None:
+            self._check_pending()
         self.reset()
 
     def _check_pending(self) -> None:
@@ -142,6 +218,8 @@ class PluginHost:
 
     def register(self, plugin: Any, name: Optional[str] = None) -> str:
         """Add a plugin (a module or an object with @hookimpl methods) at run time."""
+        from ..findings import CchcError, Finding
+
         self.load()
         try:
             registered = self.pm.register(plugin, name=name)
@@ -153,8 +231,8 @@ class PluginHost:
         return registered or name or "?"
 
     def unregister(self, name: str) -> None:
-        if self.pm.get_plugin(name) is not None:
-            self.pm.unregister(name=name)
+        if self._waiting.pop(name, None) is None and self._pm is not None and self._pm.get_plugin(name) is not None:
+            self._pm.unregister(name=name)
         self.reset()
 
     # -- problems ---------------------------------------------------------------------
@@ -168,6 +246,8 @@ class PluginHost:
             self.errors.setdefault(plugin, []).append(finding.message)
 
     def fail(self, plugin: str, error: BaseException, severity: str = "warning") -> Finding:
+        from ..findings import Finding
+
         finding = Finding.make("plugin-failed", severity, plugin=plugin, error=isolation.error_text(error))  # type: ignore[arg-type]
         self.note(finding, plugin)
         return finding
@@ -243,6 +323,7 @@ class PluginHost:
     def check_result(self, result: Any, spec: Any) -> list[Finding]:
         """The findings plugins add to a result; a failure or a bad return is a
         ``plugin-failed`` finding in the result (an error under --strict-plugins)."""
+        from ..findings import Finding
         from ..messages import get_lang
 
         returned, outcomes = self.call("check_result", result=result, spec=spec, lang=get_lang())
@@ -275,6 +356,8 @@ class PluginHost:
     def guard(self, item: Any, registry: Registry, code: str, **values: Any) -> Iterator[None]:
         """Run a plugin's reader/writer method: an exception names the plugin and is the
         file's problem (exit 2), not an engine bug. Built-ins' exceptions stay bugs."""
+        from ..findings import CchcError
+
         plugin = registry.plugin_of(item)
         try:
             yield
@@ -288,6 +371,8 @@ class PluginHost:
 
     def sniff(self, reader: Any, path: Path) -> bool:
         """A reader's sniff; one that raises is a warning naming its plugin, and says no."""
+        from ..findings import Finding
+
         try:
             return bool(reader.sniff(path))
         except Exception as exc:
@@ -329,4 +414,7 @@ class PluginHost:
         base = state[2] if state is not None else dict(cli.commands)
         cli.commands = dict(base)
         cli._cchc_plugin_commands = (self, self._generation, base)
+        self.load()
+        if self._pm is None and not self._may_implement("register_commands"):
+            return  # no plugin adds a command: `cchc --help` needs neither the manager nor pluggy
         self.call_each("register_commands", cli=cli)

@@ -12,14 +12,11 @@ import importlib
 import importlib.util
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-import pluggy
-
-from ..findings import Finding
-
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .host import PluginHost
 
 
@@ -51,6 +48,8 @@ def load_entry_points(host: "PluginHost") -> None:
         known = {ep.name for ep in eps} | {ep.dist.name for ep in eps if ep.dist is not None}
         for name in wanted:
             if name not in known:
+                from ..findings import Finding
+
                 host.note(
                     Finding.make(
                         "plugin-not-installed", "warning", plugin=name,
@@ -62,11 +61,11 @@ def load_entry_points(host: "PluginHost") -> None:
         dist = ep.dist.name if ep.dist is not None else None
         if wanted is not None and ep.name not in wanted and dist not in wanted:
             continue
-        if host.pm.get_plugin(ep.name) is not None or host.pm.has_plugin(ep.name):
+        if host.has_plugin(ep.name):
             continue
         host.info[ep.name] = PluginInfo(dist, ep.dist.version if ep.dist is not None else None, "entry-point")
         try:
-            host.pm.register(ep.load(), name=ep.name)
+            host.adopt(ep.load(), ep.name)
         except Exception as exc:
             host.fail(ep.name, exc)
 
@@ -74,11 +73,13 @@ def load_entry_points(host: "PluginHost") -> None:
 def load_dir(host: "PluginHost", directory: Path) -> None:
     """Each ``*.py`` file in ``directory`` is a plugin named after the file."""
     if not directory.is_dir():
+        from ..findings import Finding
+
         host.note(Finding.make("plugins-dir-missing", "warning", dir=str(directory)), str(directory))
         return
     for path in sorted(directory.glob("*.py")):
         name = path.name
-        if host.pm.has_plugin(name):
+        if host.has_plugin(name):
             continue
         import hashlib
 
@@ -91,7 +92,7 @@ def load_dir(host: "PluginHost", directory: Path) -> None:
             module = importlib.util.module_from_spec(spec)
             sys.modules[module_name] = module  # dataclasses and pickling look modules up here
             spec.loader.exec_module(module)
-            host.pm.register(module, name=name)
+            host.adopt(module, name)
         except Exception as exc:
             sys.modules.pop(module_name, None)
             host.fail(name, exc)
@@ -99,6 +100,8 @@ def load_dir(host: "PluginHost", directory: Path) -> None:
 
 def check_pending(host: "PluginHost") -> None:
     """A hookimpl with a misspelled name fails loudly: reported by plugin name, plugin skipped."""
+    import pluggy
+
     for _ in range(len(host.pm.get_plugins()) + 1):
         try:
             host.pm.check_pending()

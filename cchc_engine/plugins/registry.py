@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
-from ..findings import CchcError, Finding
-
 if TYPE_CHECKING:
     from .host import PluginHost
 
@@ -59,6 +57,7 @@ class Registry:
         if self._filled:
             return self
         self._filled = True
+        from ..findings import CchcError, Finding
         from ..protocols import missing_attributes
 
         duplicates: list[Finding] = []

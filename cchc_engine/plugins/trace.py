@@ -25,5 +25,3 @@ def start_trace(host: "PluginHost") -> None:
         print(render("plugin-trace-result", {"hook": hook_name, "result": shown}), file=sys.stderr)
 
     host.pm.add_hookcall_monitoring(before, after)
-
-# -- what is installed ---------------------------------------------------------------------

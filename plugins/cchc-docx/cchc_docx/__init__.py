@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Optional
 
-from cchc_engine.api import clean_output, format_number, hookimpl, message, text_width_cm
+from cchc_engine import api
+from cchc_engine.api import hookimpl
 
 if TYPE_CHECKING:  # annotations only: the plugin is imported on every run, even --help
     from cchc_engine.api import IndicatorResult, Result
 
-__version__ = "0.2.0"
+# Other api names are read as ``api.<name>`` when the plugin works: naming them here
+# would import their modules on every `cchc` run, even --help.
+
+__version__ = "0.2.1"
 
 LANGS = ("vi", "en")
 
 
 def text(key: str, lang: str, **values: Any) -> str:
     """One of this plugin's texts (``docx-<key>`` in the catalogue) in ``lang``, filled with ``values``."""
-    return message(f"docx-{key}", lang=lang, **values)
+    return api.message(f"docx-{key}", lang=lang, **values)
 
 
 def headers(lang: str) -> tuple[str, ...]:
@@ -60,7 +64,7 @@ def show_value(ind: IndicatorResult, lang: str) -> str:
         else:
             return ""
     elif isinstance(ind.value, (int, float)) and not isinstance(ind.value, bool):
-        shown = format_number(ind.value, lang)
+        shown = api.format_number(ind.value, lang)
         if ind.label:
             shown += f" ({ind.label})"
     else:
@@ -72,7 +76,7 @@ def show_note(ind: IndicatorResult, lang: str) -> str:
     parts = [ind.note] if ind.note else []
     if ind.source == "computed" and ind.reported is not None:
         value = ind.reported
-        shown = format_number(value, lang) if isinstance(value, (int, float)) else str(value)
+        shown = api.format_number(value, lang) if isinstance(value, (int, float)) else str(value)
         parts.append(text("reported", lang, value=shown))
     return "; ".join(parts)
 
@@ -95,7 +99,7 @@ class DocxWriter:
     description = "Appendix as Word (.docx): the 5-column table with the findings"
 
     def write(self, result: Result, stream: BinaryIO, options: dict) -> None:
-        result = clean_output(result)  # called directly too (tests, plugins): never crash on any str
+        result = api.clean_output(result)  # called directly too (tests, plugins): never crash on any str
         import docx
         from docx.enum.section import WD_ORIENT
         from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -222,7 +226,7 @@ def _cells(ind: IndicatorResult, lang: str) -> tuple[str, str, str, str, str]:
 
 def text_cm(words: str, bold: bool = False, size: float = TABLE_PT) -> float:
     """The printed width of one line of ``words`` in Times New Roman."""
-    return text_width_cm(words, size, bold)
+    return api.text_width_cm(words, size, bold)
 
 
 def column_widths(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[float]:

@@ -23,7 +23,7 @@ def test_installed_plugin_is_listed():
     assert code == 0
     import cchc_docx
 
-    assert cchc_docx.__version__ == "0.2.0"  # the same as pyproject.toml's, which `cchc plugins` shows
+    assert cchc_docx.__version__ == "0.2.1"  # the same as pyproject.toml's, which `cchc plugins` shows
     assert any(line.split()[:3] == ["docx", "cchc-docx", cchc_docx.__version__] and "định dạng: docx" in line for line in out.splitlines())
 
 

@@ -12,19 +12,21 @@ entities, Markdown emphasis and heading marks.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
 from cchc_engine import api
-from cchc_engine.api import CchcError, Location, hookimpl, message
+from cchc_engine.api import hookimpl
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from cchc_engine.api import Grid
 
-# Grid, clean_cell_text, strip_markup and column_kind are read as ``api.<name>`` when a
-# file is read: naming them here would import their modules on every `cchc` run (even --help).
+# Other api names (CchcError, Location, message, Grid, clean_cell_text, ...) are read as
+# ``api.<name>`` when a file is read: naming them here would import their modules on
+# every `cchc` run (even --help).
 
-__version__ = "0.3.0"
+__version__ = "0.3.1"
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_CELL = 100_000  # characters kept per cell; a real cell is a sentence
@@ -52,9 +54,9 @@ def _decode(data: bytes, path: Path) -> str:
     try:
         return data.decode("cp1258")  # Vietnamese Windows
     except UnicodeDecodeError as exc:
-        raise CchcError.make(
-            "file-unreadable", location=Location(file=str(path)), file=path.name,
-            error=message("tsv-encoding", byte=exc.start),
+        raise api.CchcError.make(
+            "file-unreadable", location=api.Location(file=str(path)), file=path.name,
+            error=api.message("tsv-encoding", byte=exc.start),
         ) from None
 
 
@@ -78,22 +80,22 @@ class TsvReader:
             return False  # binary
         try:
             text = _decode(head, path)
-        except CchcError:
+        except api.CchcError:
             return False
         return any(_has_header(line) for line in text.splitlines() if "\t" in line)
 
     def read(self, path: Path, options: Optional[dict] = None) -> Grid:
-        loc = Location(file=str(path))
+        loc = api.Location(file=str(path))
         try:
             size = path.stat().st_size
             if size > MAX_BYTES:
-                raise CchcError.make(
+                raise api.CchcError.make(
                     "file-unreadable", location=loc, file=path.name,
-                    error=message("tsv-too-large", size=size // 2**20, max=MAX_BYTES // 2**20),
+                    error=api.message("tsv-too-large", size=size // 2**20, max=MAX_BYTES // 2**20),
                 )
             text = _decode(path.read_bytes(), path)
         except OSError as exc:
-            raise CchcError.make("file-unreadable", location=loc, file=path.name, error=exc.strerror) from None
+            raise api.CchcError.make("file-unreadable", location=loc, file=path.name, error=exc.strerror) from None
         grid = api.Grid(file=str(path))
         sheet = grid.add_sheet(SHEET)
         count = 0
@@ -106,9 +108,9 @@ class TsvReader:
                 cells = [clean(_MARKDOWN.sub("", line))]
             count += len(cells)
             if count > MAX_CELLS:  # 20 MB of tabs would be millions of cells: refuse, never cut silently
-                raise CchcError.make(
-                    "file-unreadable", location=Location(file=str(path), row=number), file=path.name,
-                    error=message("read-too-many-cells", max=MAX_CELLS),
+                raise api.CchcError.make(
+                    "file-unreadable", location=api.Location(file=str(path), row=number), file=path.name,
+                    error=api.message("read-too-many-cells", max=MAX_CELLS),
                 )
             if any(cells):
                 sheet.append(cells, number)

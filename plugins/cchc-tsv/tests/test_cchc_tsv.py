@@ -42,7 +42,7 @@ def findings(out: str) -> list[tuple[str, str]]:
 def test_installed_plugin_is_listed():
     code, out, _ = run_cli("plugins", "--json")
     [tsv] = [p for p in json.loads(out) if p["name"] == "tsv"]
-    assert tsv["version"] == "0.3.0" and tsv["registered"]["readers"] == ["tsv"]
+    assert tsv["version"] == "0.3.1" and tsv["registered"]["readers"] == ["tsv"]
 
 
 def test_excerpt_pasted_from_word(tmp_path):
