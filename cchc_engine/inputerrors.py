@@ -34,14 +34,21 @@ _JSON_MSG = (
 )
 
 
-def json_syntax(exc: Any) -> str:
-    """A ``json.JSONDecodeError`` as one catalogue line: the problem, then its line and column."""
+def json_syntax(exc: Any, with_line: bool = True) -> str:
+    """A ``json.JSONDecodeError`` as one catalogue line: the problem, then its line and
+    column (only the column when the caller's location already names the line)."""
     msg = str(getattr(exc, "msg", exc))
     key = next((k for prefix, k in _JSON_MSG if msg.startswith(prefix)), None)
     problem = render(key, {}) if key else _unknown(msg)
     line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
     if line is None or column is None:
         return problem
+    return _at(problem, line, column, with_line)
+
+
+def _at(problem: str, line: int, column: int, with_line: bool) -> str:
+    if not with_line:
+        return render("json-at-column", {"problem": problem, "column": str(column)})
     return render("json-at", {"problem": problem, "line": str(line), "column": str(column)})
 
 
@@ -81,8 +88,9 @@ _YAML_MSG = (
 )
 
 
-def yaml_problem(exc: Any) -> str:
-    """A ``yaml.YAMLError`` as one catalogue line: the problem, then its line and column."""
+def yaml_problem(exc: Any, with_line: bool = True) -> str:
+    """A ``yaml.YAMLError`` as one catalogue line: the problem, then its line and column
+    (only the column when the caller's location already names the line)."""
     problem = str(getattr(exc, "problem", None) or exc)
     context = getattr(exc, "context", None)
     said = f"{context}: {problem}" if context else problem
@@ -91,7 +99,7 @@ def yaml_problem(exc: Any) -> str:
     mark = getattr(exc, "problem_mark", None)
     if mark is None:
         return text
-    return render("json-at", {"problem": text, "line": str(mark.line + 1), "column": str(mark.column + 1)})
+    return _at(text, mark.line + 1, mark.column + 1, with_line)
 
 
 # pydantic error type → catalogue key (spec files and JSON inputs alike)

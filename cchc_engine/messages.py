@@ -877,6 +877,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "plain-json-invalid": ("JSON không hợp lệ: {detail}", "invalid JSON: {detail}"),
     "json-at": ("{problem} (dòng {line}, cột {column})", "{problem} (line {line}, column {column})"),
+    "json-at-column": ("{problem} (cột {column})", "{problem} (column {column})"),
     "json-expecting-value": ("thiếu giá trị (hoặc có dấu phẩy thừa)", "a value is expected (or a comma is extra)"),
     "json-expecting-property": (
         "cần tên khóa trong ngoặc kép \"…\" (dấu phẩy thừa trước '}}'?)",

@@ -165,7 +165,7 @@ class JsonReader:
 
             raise CchcError.make(
                 "file-unreadable", location=Location(file=str(path), row=exc.lineno), file=path.name,
-                error=render("plain-json-invalid", {"detail": json_syntax(exc)}),
+                error=render("plain-json-invalid", {"detail": json_syntax(exc, with_line=False)}),  # the location has the line
             ) from None
         raw = _from_data(data, path)
         for key, value in duplicates[:100]:  # one finding per key is plenty; a flood says no more

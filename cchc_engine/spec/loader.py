@@ -144,7 +144,7 @@ def _yaml_problem(exc: yaml.YAMLError) -> str:
         return str(exc.problem)
     from ..inputerrors import yaml_problem  # PyYAML's English, in the catalogue's words
 
-    return yaml_problem(exc)
+    return yaml_problem(exc, with_line=False)  # the location names the line (_mark_loc)
 
 
 def _line_map(node: yaml.Node, path: tuple = (), out: Optional[dict] = None) -> dict[tuple, int]:
