@@ -14,9 +14,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from .findings import CchcError, Location
+from .messages import os_error, render
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -49,13 +50,26 @@ def read_config(path: Path) -> dict[str, Any]:
         if key in _cache:
             return _cache[key]
         if st.st_size > MAX_BYTES:
-            raise ValueError(f"> {MAX_BYTES} bytes")
+            raise _invalid(path, render("config-too-large", {"max": MAX_BYTES // 2**20}))
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:  # TOMLDecodeError is a ValueError
-        error = " ".join(str(exc).split())[:300]
-        raise CchcError.make("plugin-config-invalid", location=Location(file=str(path)), file=str(path), error=error) from None
+    except OSError as exc:
+        raise _invalid(path, os_error(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise _invalid(path, render("yaml-not-utf8", {"byte": exc.start})) from None  # "không phải UTF-8 (byte N)"
+    except tomllib.TOMLDecodeError as exc:
+        from .inputerrors import toml_problem
+
+        problem, line = toml_problem(exc)
+        raise _invalid(path, problem, line) from None
     _cache[key] = data
     return data
+
+
+def _invalid(path: Path, error: str, line: Optional[int] = None) -> CchcError:
+    """A broken configuration file: one located line in the user's language (exit 2)."""
+    return CchcError.make(
+        "plugin-config-invalid", location=Location(file=str(path), row=line), file=str(path), error=" ".join(error.split())[:300]
+    )
 
 
 def plugin_config(name: str) -> dict[str, Any]:

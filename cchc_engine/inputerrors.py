@@ -15,7 +15,7 @@ from typing import Any
 
 from .messages import get_lang, render
 
-__all__ = ["csv_problem", "json_syntax", "schema_message", "validation_summary", "yaml_problem"]
+__all__ = ["csv_problem", "json_syntax", "schema_message", "toml_problem", "validation_summary", "yaml_problem"]
 
 # json.JSONDecodeError.msg (CPython's C scanner and pure-Python decoder; 3.13 adds the
 # trailing-comma ones) → catalogue key. Matched on the start: the Python decoder
@@ -50,6 +50,49 @@ def _at(problem: str, line: int, column: int, with_line: bool) -> str:
     if not with_line:
         return render("json-at-column", {"problem": problem, "column": str(column)})
     return render("json-at", {"problem": problem, "line": str(line), "column": str(column)})
+
+
+# tomllib's messages (Python 3.11–3.13) → catalogue key, matched on the start; the
+# message ends "(at line L, column C)" or "(at end of document)".
+_TOML_MSG = (
+    ("Cannot overwrite a value", "toml-value-twice"),
+    ("Duplicate inline table key", "toml-value-twice"),
+    ("Cannot declare", "toml-table-twice"),
+    ("Cannot redefine namespace", "toml-table-twice"),
+    ("Cannot mutate immutable namespace", "toml-table-twice"),
+    ("Unterminated string", "toml-unterminated-string"),
+    ("Unclosed array", "toml-unclosed"),
+    ("Unclosed inline table", "toml-unclosed"),
+    ("Expected ']' at the end of a table declaration", "toml-table-bracket"),
+    ("Expected ']]' at the end of an array declaration", "toml-table-bracket"),
+    ("Expected '=' after a key", "toml-expected-equals"),
+    ("Invalid initial character for a key part", "toml-invalid-key"),
+    ("Invalid value", "toml-invalid-value"),
+    ("Invalid statement", "toml-invalid-statement"),
+    ("Expected newline or end of document", "toml-invalid-statement"),
+    ("Invalid date or datetime", "toml-invalid-date"),
+    ("Illegal character", "toml-illegal-character"),
+    ("Found invalid character", "toml-illegal-character"),
+    ("Unescaped '\\'", "toml-bad-escape"),
+    ("Invalid hex value", "toml-bad-escape"),
+    ("Escaped character is not a Unicode scalar value", "toml-bad-escape"),
+)
+_TOML_AT = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
+
+
+def toml_problem(exc: Any) -> tuple[str, int | None]:
+    """A ``tomllib.TOMLDecodeError`` as (one catalogue line ending with its column, its line);
+    the line goes in the caller's location."""
+    said = str(getattr(exc, "msg", None) or exc)
+    at = _TOML_AT.search(said)
+    msg = said[: at.start()] if at else said
+    key = next((k for prefix, k in _TOML_MSG if msg.startswith(prefix)), None)
+    problem = render(key, {}) if key else _unknown(msg)
+    if at is None:
+        return problem, None
+    if at.group(1) is None:
+        return render("toml-at-end", {"problem": problem}), None
+    return _at(problem, int(at.group(1)), int(at.group(2)), with_line=False), int(at.group(1))
 
 
 _CSV_FIELD_LIMIT = re.compile(r"field larger than field limit \((\d+)\)")

@@ -219,3 +219,80 @@ def test_a_csv_field_over_the_limit_is_said_in_vietnamese(tmp_path):
     assert "field larger" not in err
     code, _out, err = run("--lang", "en", "compute", "--spec", "2023", str(path))
     assert render("csv-field-too-long", {"limit": limit}, lang="en") in err
+
+
+# --- cchc.toml -------------------------------------------------------------------------------
+
+# each broken configuration: (text, the catalogue key it must be said with)
+TOML_BROKEN = {
+    "table-bracket": ("[plugins.cchc-phu-tho\nmin = 1\n", "toml-table-bracket"),
+    "value-twice": ("[plugins.x]\nmin = 1\nmin = 2\n", "toml-value-twice"),
+    "table-twice": ("[plugins.x]\na = 1\n[plugins.x]\n", "toml-table-twice"),
+    "expected-equals": ("[plugins.x]\nmin 80\n", "toml-expected-equals"),
+    "invalid-value": ('[plugins.x]\nregion = Phú Thọ\n', "toml-invalid-value"),
+    "statement": ("[plugins.x]\na = 1 b = 2\n", "toml-invalid-statement"),
+    "open-string": ('[plugins.x]\nregion = "Phú Thọ\n', "toml-illegal-character"),
+    "escape": ('[plugins.x]\npath = "C:\\du-lieu"\n', "toml-bad-escape"),
+    "unclosed": ("[plugins.x]\nforms = [1, 2\n", "toml-unclosed"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TOML_BROKEN))
+def test_a_broken_cchc_toml_is_said_in_vietnamese_at_its_line(tmp_path, monkeypatch, name):
+    import tomllib
+
+    from cchc_engine import api
+    from cchc_engine.inputerrors import _TOML_MSG
+    from cchc_engine.messages import set_lang
+
+    text, key = TOML_BROKEN[name]
+    with pytest.raises(tomllib.TOMLDecodeError) as raised:
+        tomllib.loads(text)
+    english = str(raised.value)
+    assert next(k for prefix, k in _TOML_MSG if english.startswith(prefix)) == key  # the case tests its key
+    at = re.search(r"\(at line (\d+), column (\d+)\)$", english)  # where tomllib says it is
+    (tmp_path / "cchc.toml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-user-config"))
+    for lang, row, column in (("vi", "dòng", "cột"), ("en", "row", "column")):
+        set_lang(lang)
+        try:
+            with pytest.raises(api.CchcError) as exc:
+                api.plugin_config("x")
+            [finding] = exc.value.findings
+            said = finding.located()
+        finally:
+            set_lang("vi")
+        assert render(key, {}, lang=lang) in said and "cchc.toml" in said
+        if at is None:  # "(at end of document)"
+            assert finding.location.row is None and said.endswith(render("toml-at-end", {"problem": ""}, lang=lang).strip())
+        else:
+            assert finding.location.row == int(at.group(1)) and f"{row} {at.group(1)}: " in said
+            assert said.endswith(f"({column} {at.group(2)})")
+        if lang == "vi":
+            assert not ENGLISH.search(said) and "Expected" not in said and "Cannot" not in said, said
+
+
+def test_every_toml_message_has_its_entry_and_a_broken_file_is_one_line_from_the_cli(tmp_path, monkeypatch):
+    from cchc_engine.inputerrors import _TOML_MSG
+
+    for _prefix, key in _TOML_MSG:
+        vi, en = CATALOG[key]
+        assert vi and en and vi != en
+    # through a plugin that reads its configuration in check_result: its failure is a
+    # plugin-failed finding in the report (an error under --strict-plugins), in Vietnamese
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "needs_config.py").write_text(
+        "from cchc_engine import api\nfrom cchc_engine.api import hookimpl\n\n"
+        "@hookimpl\ndef check_result(result, spec, lang):\n    api.plugin_config('x')\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "cchc.toml").write_text("[plugins.x]\nmin 80\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-user-config"))
+    code, out, err = run("--plugins-dir", str(plugins), "--strict-plugins", "compute", "--spec", "2023", str(EXAMPLE))
+    [line] = [x for x in out.splitlines() if "plugin-failed" in x]
+    assert code == 1 and line.split()[0] == "lỗi" and "'needs_config.py'" in line
+    assert render("toml-expected-equals", {}) in line and "dòng 2: " in line and line.endswith("(cột 5)"), line
+    assert "Expected" not in out + err and "Traceback" not in out + err
