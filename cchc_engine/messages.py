@@ -587,6 +587,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "read-bad-xml": ("{what} bị hỏng: XML không hợp lệ ({detail})", "{what} is damaged: invalid XML ({detail})"),
     "read-broken": ("{what} bị hỏng ({detail})", "{what} is damaged ({detail})"),
+    "read-missing-part": (
+        "{what} bị hỏng hoặc không đúng loại: thiếu phần '{part}'",
+        "{what} is damaged or not of this kind: the part '{part}' is missing",
+    ),
     "read-too-deep": ("cấu trúc XML lồng nhau quá sâu", "XML nested too deep"),
     "read-no-memory": ("không đủ bộ nhớ để đọc tệp", "not enough memory to read the file"),
     "read-not-workbook": (

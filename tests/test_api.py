@@ -243,3 +243,78 @@ def test_clean_output_copies_only_what_needs_cleaning():
     dirty = api.Finding.make("test-api-clean", "warning", template="bad\x00text")
     cleaned = api.clean_output(dirty)
     assert cleaned is not dirty and cleaned.message == "badtext" and dirty.message == "bad\x00text"
+
+
+# --- open_package: the file's problems are the file's, the plugin's are the plugin's ---------
+
+PACKAGE_READER = '''
+from cchc_engine import api
+from cchc_engine.api import hookimpl
+
+
+class Reader:
+    name = "pkg"
+    suffixes = (".pkg",)
+    description = "a zip package, for the test"
+
+    def sniff(self, path):
+        return path.suffix == ".pkg"
+
+    def read(self, path, options):
+        def start(tag, attrs):
+            if tag == "bug":
+                {}["no-such-key"]  # the plugin's own bug, in a handler
+            if tag == "refuse":
+                raise api.ReadRefused("read-too-deep")
+
+        with api.open_package(path, "tệp thử (.pkg)") as package:
+            package.parse("content.xml", start)
+            if "oops.xml" in package.names():
+                None.attribute  # the plugin's own bug, in the block
+        grid = api.Grid(file=str(path))
+        grid.add_sheet("x")
+        return grid
+
+
+@hookimpl
+def register_readers(register):
+    register(Reader())
+'''
+
+
+@pytest.mark.parametrize("case,parts,expected", [
+    ("handler bug", {"content.xml": b"<a><bug/></a>"}, "plugin:KeyError: 'no-such-key'"),
+    ("block bug", {"content.xml": b"<a/>", "oops.xml": b"<a/>"}, "plugin:AttributeError"),
+    ("refused", {"content.xml": b"<a><refuse/></a>"}, "file:read-too-deep"),
+    ("bad xml", {"content.xml": b"<a><b></a>"}, "file:read-bad-xml"),
+    ("missing part", {"other.xml": b"<a/>"}, "file:read-missing-part"),
+    ("not a zip", None, "text:không phải tệp thử (.pkg)"),
+])
+def test_open_package_blames_the_file_only_for_the_files_problems(tmp_path, case, parts, expected):
+    import zipfile
+
+    from cchc_engine.messages import CATALOG
+    from cchc_engine.testing import run_cli
+
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "pkgreader.py").write_text(PACKAGE_READER, encoding="utf-8")
+    path = tmp_path / "bao-cao.pkg"
+    if parts is None:
+        path.write_bytes(b"not a zip at all")
+    else:
+        with zipfile.ZipFile(path, "w") as zf:
+            for name, data in parts.items():
+                zf.writestr(name, data)
+    code, _out, err = run_cli("--plugins-dir", str(plugins), "compute", "--spec", "2023", str(path))
+    [line] = err.strip().splitlines()
+    assert code == 2 and "Traceback" not in err
+    who, what = expected.split(":", 1)
+    if who == "plugin":  # named: reader, plugin and the error, not "the file is damaged"
+        assert "bộ đọc 'pkg' của plugin 'pkgreader.py' bị lỗi" in line and what in line, line
+        assert "bị hỏng" not in line
+    else:  # the file's problem: file-unreadable with its reason, the plugin not blamed
+        # the longest fixed part of the reason's text ("bị hỏng: XML không hợp lệ", ...)
+        reason = what if who == "text" else max(re.split(r"\{\w+\}|[()]", CATALOG[what][0]), key=len).strip()
+        assert len(reason) > 10, reason
+        assert "Không đọc được tệp 'bao-cao.pkg'" in line and reason in line and "pkgreader.py" not in line, line

@@ -12,15 +12,21 @@ through ``cchc_engine.api``, documented in docs/internals-for-plugins.md:
 ``open_package`` checks the kind of file, the part count, the inflated size and
 duplicate part names before anything is parsed; ``Package.parse`` streams a part
 through expat with any DOCTYPE or ENTITY refused; ``ReadBudget`` counts text and
-cells across parts. Whatever reading raises inside the ``with`` block (a corrupt
-zip, bad XML, a ``ReadRefused`` from a handler) leaves it as one located
-``file-unreadable`` line, exit 2.
+cells across parts. What the file causes inside the ``with`` block (a corrupt zip,
+bad XML, a missing part, nesting too deep, a ``ReadRefused`` from a handler) leaves
+it as one located ``file-unreadable`` line, exit 2. The plugin's own errors (a
+``KeyError`` in a handler, an ``AttributeError`` in the block) are not the file's:
+they go on unchanged, and the engine reports them naming the plugin
+(``plugin-read-failed``), so a bug is not blamed on the officer's file.
 """
 
 from __future__ import annotations
 
+import zipfile
+import zlib
 from pathlib import Path
 from typing import Any, Callable, Optional
+from xml.parsers import expat
 
 from ..findings import CchcError
 from . import container as _c
@@ -59,6 +65,37 @@ class ReadBudget(_c.Budget):
             raise ReadRefused("read-too-many-cells", max=_c.vn(_c.MAX_CELLS_TOTAL))
 
 
+# What reading a package raises because of the file. (RecursionError and MemoryError
+# too: a handler recursing on deep XML, or a part too large, is the file's doing.)
+_FILE_PROBLEMS = (
+    _c.Refused, zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, expat.ExpatError,
+    RecursionError, MemoryError, OSError,
+)
+
+
+class _HandlerFailed(Exception):
+    """A plugin's handler raised its own error: carried out of expat untouched."""
+
+    def __init__(self, error: Exception):
+        self.error = error
+
+
+def _own(handler: Optional[Callable[..., None]]) -> Optional[Callable[..., None]]:
+    """``handler``, with its own errors marked as the plugin's (not the file's)."""
+    if handler is None:
+        return None
+
+    def call(*args: Any) -> None:
+        try:
+            handler(*args)
+        except (CchcError, *_FILE_PROBLEMS):
+            raise
+        except Exception as exc:
+            raise _HandlerFailed(exc) from None
+
+    return call
+
+
 class Package:
     """An open zip package; use it as a context manager (``open_package``)."""
 
@@ -78,9 +115,9 @@ class Package:
         if self._zip is not None:
             self._zip.close()
             self._zip = None
-        if isinstance(exc, Exception) and not isinstance(exc, CchcError):
+        if isinstance(exc, _FILE_PROBLEMS):
             raise _c.describe(exc, self.path, self.what) from None
-        return False
+        return False  # a CchcError, or the plugin's own error: on, unchanged
 
     def names(self) -> list[str]:
         """The part names, as stored."""
@@ -95,8 +132,13 @@ class Package:
     ) -> None:
         """Stream one part through expat: ``start(tag, attrs)``, ``end(tag)``, ``text(data)``,
         with tags as written (``w:tbl``: strip the prefix yourself). A DOCTYPE or ENTITY
-        declaration is refused."""
-        _c.parse_part(self._zip, part, start, end, text)
+        declaration is refused; a part the package does not have is the file's problem."""
+        try:
+            _c.parse_part(self._zip, part, _own(start), _own(end), _own(text))  # type: ignore[arg-type]
+        except _HandlerFailed as failed:
+            raise failed.error from None  # the plugin's: its own traceback, not the file's fault
+        except KeyError:  # zipfile: no such part
+            raise _c.unreadable(self.path, "read-missing-part", what=self.what, part=part) from None
 
 
 def open_package(path: Any, what: str) -> Package:
