@@ -24,7 +24,7 @@ from typing import Any, Optional
 from .findings import CchcError, Finding, Location
 from .grid import Cell, Grid, Sheet, column_letter
 from .messages import render
-from .submission import RawRow, RawSubmission, level_from_unit, period_from_title, unit_from_title
+from .submission import RawRow, RawSubmission, level_from_unit, period_and_source, period_from_title, unit_from_title
 from .textnorm import name_key
 
 _FORM_ROW = re.compile(r"^bieu mau (\d+)\b")
@@ -56,26 +56,42 @@ def layout(grid: Grid, spec: Any = None) -> RawSubmission:
         )
     lines = raw.title_lines
     raw.unit = grid.unit or unit_from_label(lines) or unit_from_title(lines) or unit_from_title(grid.text_lines)
-    raw.period = grid.period or period_from_lines(lines, grid.text_lines)
+    if grid.period:
+        raw.period = grid.period
+    else:
+        raw.period, dated = period_with_source(lines, grid.text_lines)
+        if dated:  # dropped again when the officer gives --period (pipeline.resolve_metadata)
+            raw.findings.append(Finding.make("period-from-date", "warning", location=Location(file=grid.file), period=raw.period))
     raw.level = grid.level or level_from_unit(raw.unit) or level_from_lines(lines + grid.text_lines)
     return raw
 
 
 def period_from_lines(titles: list[str], text_lines: list[str]) -> Optional[str]:
-    """The period the titles name; a bare year made finer by the report's own subject line.
+    """The period the titles name; a bare year made finer by the report's own subject line."""
+    return period_with_source(titles, text_lines)[0]
+
+
+def period_with_source(titles: list[str], text_lines: list[str]) -> tuple[Optional[str], bool]:
+    """The period the titles name; a bare year made finer by the report's own subject
+    line; and whether its year is only the date the document was signed.
 
     An appendix title often names only a year (or only the date of the letter it is
     attached to: "… ngày 10/6/2021"), while the letter or report it came with says
     which part of the year it covers ("V/v … báo cáo CCHC 6 tháng đầu năm 2021").
     That subject line is the report's own word on its period, so a quarter, half or
     nine months of the same year it names wins over the bare year; a subject naming
-    another year, or only a year, changes nothing.
+    another year changes nothing. When the subject names the year (alone or finer), the
+    year is the subject's word, not a guess from the date.
     """
-    found = period_from_title(titles) or period_from_title(text_lines)
+    found, dated = period_and_source(titles)
+    if found is None:
+        found, dated = period_and_source(text_lines)
     if found is None or "-" in found:
-        return found
-    stated = period_from_title(subject_lines(titles) + subject_lines(text_lines))
-    return stated if stated and stated.startswith(found + "-") else found
+        return found, dated
+    stated, stated_dated = period_and_source(subject_lines(titles) + subject_lines(text_lines))
+    if stated and (stated == found or stated.startswith(found + "-")):
+        return stated, stated_dated
+    return found, dated
 
 
 _SUBJECT_KEY = re.compile(r"^v v\b|^ve viec\b")  # "V/v …" / "Về việc …" under the letter's number

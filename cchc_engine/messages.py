@@ -531,7 +531,6 @@ CATALOG: dict[str, tuple[str, str]] = {
         "pip could not install/uninstall ({packages}); exit code {status}. See pip's messages above.",
     ),
     # --- reading: why a file cannot be read (the {error} of file-unreadable) ------------
-    "kind-docx": ("tệp Word (.docx)", "the Word (.docx) file"),
     "kind-ods": ("tệp OpenDocument (.ods)", "the OpenDocument (.ods) file"),
     "kind-xls": ("tệp Excel 97-2003 (.xls)", "the Excel 97-2003 (.xls) file"),
     "kind-xlsx": ("tệp Excel .xlsx", "the Excel .xlsx file"),
@@ -635,25 +634,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "tệp chứa hơn {max} MB văn bản (giới hạn đọc; một phụ lục thật có vài chục KB); tệp bị từ chối",
         "the file holds more than {max} MB of text (reading limit; a real appendix has a few dozen KB); refused",
     ),
-    "read-not-docx": (
-        "tệp nén không phải văn bản Word (thiếu word/document.xml); hãy mở bằng Word/LibreOffice và lưu lại dạng .docx",
-        "a zip that is not a Word document (no word/document.xml); open it in Word/LibreOffice and save as .docx",
-    ),
-    "read-docx-no-appendix": (
-        "văn bản Word không có bảng phụ lục ({tables} bảng, không bảng nào có dòng tiêu đề STT / Chỉ tiêu thống kê / "
-        "Số liệu); nếu phụ lục là tệp Excel riêng, hãy dùng tệp đó",
-        "the Word document has no appendix table ({tables} table(s), none with a header row STT / Chỉ tiêu thống kê / "
-        "Số liệu); if the appendix is a separate Excel file, use that file",
-    ),
     "read-no-appendix": (
         "không tìm thấy bảng phụ lục (dòng tiêu đề STT / Chỉ tiêu thống kê / Số liệu) trên trang tính nào",
         "no appendix table found (a header row STT / Chỉ tiêu thống kê / Số liệu) on any sheet",
     ),
-    "tsv-encoding": (
-        "không đọc được bảng mã (byte {byte}); hãy lưu lại dạng UTF-8",
-        "unknown text encoding (byte {byte}); save it again as UTF-8",
-    ),
-    "tsv-too-large": ("tệp quá lớn ({size} MB > {max} MB)", "file too large ({size} MB > {max} MB)"),
     "cell-outside-table": (
         "Ô {cell} có nội dung '{raw}' nằm ngoài các cột của bảng phụ lục (STT, Chỉ tiêu, Đơn vị tính, Số liệu, Ghi chú) nên không được đọc.",
         "Cell {cell} holds '{raw}' outside the appendix columns (STT, name, unit, value, note), so it was not read.",
@@ -711,6 +695,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "report-units": ("Số đơn vị tổng hợp: {n}", "Units compiled: {n}"),
     "report-legend-xlsx": ("Ô in nghiêng: giá trị tính theo công thức. Ô tô màu: có phát hiện (xem trang “Kết quả kiểm tra”).", "Italic cells: computed by formula. Coloured cells: see the sheet “Findings”."),
     "report-row-word": ("dòng", "row"),
+    "period-from-date": (
+        "Kỳ báo cáo {period} chỉ được suy ra từ ngày ký văn bản; nếu báo cáo thuộc kỳ khác "
+        "(ví dụ báo cáo năm trước gửi vào đầu năm nay), hãy ghi rõ bằng --period.",
+        "The period {period} is only inferred from the date the document was signed; if the report "
+        "covers another period (e.g. last year's report sent early this year), give it with --period.",
+    ),
     "period-year": ("Năm {year}", "{year}"),
     "period-quarter": ("Quý {roman} năm {year}", "{year} Q{quarter}"),
     "period-h1": ("6 tháng đầu năm {year}", "{year} first half"),
@@ -935,30 +925,6 @@ CATALOG: dict[str, tuple[str, str]] = {
     "meta-period-option": ("--period (ví dụ 2023-Q3)", "--period (e.g. 2023-Q3)"),
     "meta-unit": ("tên đơn vị báo cáo", "reporting unit's name"),
     "meta-unit-option": ("--unit hoặc tiêu đề 'UBND XÃ …'", "--unit or a title such as 'UBND XÃ …'"),
-    # --- the Word report (plugins/cchc-docx) ---
-    "docx-col-stt": ("STT", "STT"),
-    "docx-col-name": ("Chỉ tiêu thống kê", "Indicator"),
-    "docx-col-unit": ("Đơn vị tính", "Unit"),
-    "docx-col-value": ("Số liệu", "Value"),
-    "docx-col-note": ("Ghi chú", "Note"),
-    "docx-title": ("THỐNG KÊ SỐ LIỆU BÁO CÁO CẢI CÁCH HÀNH CHÍNH", "STATISTICS OF ADMINISTRATIVE REFORM"),
-    "docx-attached": ("(Kèm theo Báo cáo số ......../BC-UBND ngày ....../....../{year} của {unit})", "(Attached to report No. ........ of {unit}, {year})"),
-    "docx-legend": ("Ghi chú: số liệu in nghiêng, có dấu * là giá trị tính theo công thức.", "Note: values in italics marked * are computed by formula."),
-    "docx-findings": ("Kết quả kiểm tra", "Findings"),
-    "docx-other-findings": ("Kết quả kiểm tra chung", "Other findings"),
-    "docx-reported": ("Báo cáo ghi: {value}", "Reported: {value}"),
-    "docx-zero": ("không phát sinh", "none (0/0)"),
-    "docx-missing": ("chưa có số liệu", "no data"),
-    "docx-severity-error": ("Lỗi", "Error"),
-    "docx-severity-warning": ("Cảnh báo", "Warning"),
-    "docx-severity-info": ("Thông tin", "Info"),
-    "docx-quarter": ("QUÝ {q} NĂM {y}", "QUARTER {q} {y}"),
-    "docx-half": ("6 THÁNG ĐẦU NĂM {y}", "FIRST HALF OF {y}"),
-    "docx-nine": ("9 THÁNG NĂM {y}", "NINE MONTHS OF {y}"),
-    "docx-year": ("NĂM {y}", "YEAR {y}"),
-    "docx-month": ("THÁNG {m} NĂM {y}", "MONTH {m} {y}"),
-    # the sheet name a Word table gets ("Bảng 3"): the document's own word, read in Vietnamese in every language
-    "docx-sheet": ("Bảng", "Table"),
     # --- output and CLI -------------------------------------------------------
     "output-is-input": (
         "Tệp kết quả '{file}' trùng với tệp đầu vào; chọn tên khác để không ghi đè dữ liệu gốc.",
@@ -1079,7 +1045,7 @@ FINDING_SEVERITY: dict[str, str] = {
     "merged-value-cell": "warning", "cell-outside-table": "warning", "sheet-unresolvable": "warning", "cells-beyond-columns": "warning",
     "file-not-regular": "stop",
     # computing and rules
-    "ratio-rounding": "info", "ratio-mismatch": "error", "zero-denominator": "info", "computed": "info",
+    "period-from-date": "warning", "ratio-rounding": "info", "ratio-mismatch": "error", "zero-denominator": "info", "computed": "info",
     "rule-missing-operand": "warning", "rule-failed": "rule",
     # compiling
     "aggregate-file-unusable": "error", "aggregate-mixed-spec": "error", "aggregate-wrong-level": "error",

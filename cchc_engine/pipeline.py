@@ -89,6 +89,8 @@ def resolve_metadata(
             "unknown-level", location=Location(file=raw.file), level=level_text, spec=spec.id, levels=", ".join(spec.level_ids())
         )
     period_text = period or raw.period
+    if period:  # the officer's word: the guess from the document's date is not needed
+        raw.findings = [f for f in raw.findings if f.code != "period-from-date"]
     canonical = None
     if period_text:
         canonical = normalise_period(period_text)

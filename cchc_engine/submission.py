@@ -91,6 +91,9 @@ _HALF = re.compile(r"\b(6 thang dau nam|6 thang|sau thang)\b")
 _MONTHS9 = re.compile(r"\b9 thang\b")
 _YEAR = re.compile(r"\bnam\s+(20\d\d)\b")
 _ANY_YEAR = re.compile(r"\b(20\d\d)\b")
+# The date of the document ("Phú Thọ, ngày 10 tháng 6 năm 2021", "ngày … tháng … năm 2021",
+# "10/6/2021"), folded: the day it was signed, not the period it covers.
+_DATE = re.compile(r"\bngay\s+(?:\d{1,2}\s+)?thang\s+(?:\d{1,2}\s+)?nam\s+20\d\d\b|\b\d{1,2}\s+\d{1,2}\s+20\d\d\b")
 _PERIOD = re.compile(r"^(20\d\d)(?:-(Q[1-4]|H[12]|M(?:0[1-9]|1[0-2])|9M))?$")
 
 
@@ -102,23 +105,34 @@ def normalise_period(text: str) -> Optional[str]:
 
 def period_from_title(lines: list[str]) -> Optional[str]:
     """'… QUÝ III NĂM 2021 …' → '2021-Q3'; '6 tháng đầu năm 2023' → '2023-H1'; 'năm 2023' → '2023'."""
+    return period_and_source(lines)[0]
+
+
+def period_and_source(lines: list[str]) -> tuple[Optional[str], bool]:
+    """``period_from_title``'s period, and whether its year is only the document's date
+    ("ngày 10 tháng 6 năm 2021", "10/6/2021"): a guess (last year's report is often
+    sent early in the next), which the officer should confirm."""
     from .textnorm import fold
 
     text = " ".join(fold(line) for line in lines)
     text = re.sub(r"[^a-z0-9 ]+", " ", text)
-    m = _YEAR.search(text) or _ANY_YEAR.search(text)
-    if not m:
-        return None
+    undated = _DATE.sub(" ", text)
+    m = _YEAR.search(undated) or _ANY_YEAR.search(undated)
+    from_date = m is None
+    if m is None:
+        m = _YEAR.search(text) or _ANY_YEAR.search(text)
+        if m is None:
+            return None, False
     year = m.group(1)
     q = _QUARTER.search(text)
     if q:
         n = _ROMAN.get(q.group(1)) or int(q.group(1))
-        return f"{year}-Q{n}"
+        return f"{year}-Q{n}", from_date
     if _HALF.search(text):
-        return f"{year}-H1"
+        return f"{year}-H1", from_date
     if _MONTHS9.search(text):
-        return f"{year}-9M"
-    return year
+        return f"{year}-9M", from_date
+    return year, from_date
 
 
 _BODY = re.compile(r"(?:\bUBND|\b(?:ỦY|UỶ|UY) BAN NHÂN DÂN)\s+", re.IGNORECASE)

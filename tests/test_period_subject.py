@@ -107,3 +107,44 @@ def test_seed_004_in_every_format(every_format, name, period):
     with use_host(every_format):
         result = compute_file(resolve("2021-ha-tinh"), FIXTURES / name)
     assert (result.unit, result.level, result.period) == ("huyện Cẩm Xuyên", "huyen", period)
+
+
+def _findings(titles: list[str], text_lines: Optional[list[str]] = None) -> list[tuple[str, str, Optional[str]]]:
+    grid = Grid(file="/x/bao-cao.xlsx", text_lines=list(text_lines or []))
+    s = grid.add_sheet("Phụ lục")
+    for line in titles:
+        s.append([line])
+    s.append(HEADER)
+    s.append(["1.1.1", "Số nhiệm vụ đề ra trong kế hoạch", "Nhiệm vụ", "6", ""])
+    raw = layout(grid)
+    return [(f.code, f.severity, raw.period) for f in raw.findings if f.code == "period-from-date"]
+
+
+@pytest.mark.parametrize(
+    "titles, text_lines, warned",
+    [
+        (TITLES, None, True),  # only "ngày 10/6/2021": last year's report may be sent in June too
+        (["THỐNG KÊ SỐ LIỆU CẢI CÁCH HÀNH CHÍNH", "Cẩm Xuyên, ngày 10 tháng 6 năm 2021"], None, True),
+        (["THỐNG KÊ SỐ LIỆU CẢI CÁCH HÀNH CHÍNH", "Cẩm Xuyên, ngày ... tháng ... năm 2021"], None, True),
+        (TITLES, LETTERHEAD, False),  # the subject names the half-year and its year
+        (TITLES, ["V/v báo cáo CCHC năm 2021"], False),  # the subject names the year
+        (TITLES, ["V/v báo cáo CCHC 6 tháng đầu năm 2020"], True),  # another year: still only the date's
+        (["THỐNG KÊ SỐ LIỆU CCHC NĂM 2021", "Hà Tĩnh, ngày 10 tháng 6 năm 2021"], None, False),  # the title names it
+        (["THỐNG KÊ SỐ LIỆU QUÝ III NĂM 2023"], None, False),
+    ],
+)
+def test_a_period_whose_year_is_only_the_documents_date_is_a_warning(titles, text_lines, warned):
+    found = _findings(titles, text_lines)
+    assert bool(found) is warned, found
+    if warned:
+        assert found[0][:2] == ("period-from-date", "warning")
+
+
+def test_the_date_warning_goes_when_the_officer_gives_the_period():
+    compiled = resolve("2021")
+    with use_host(PluginHost(entry_points=False, load_only=None)):
+        guessed = compute_file(compiled, FIXTURES / "seed004_blank.xlsx")
+        given = compute_file(compiled, FIXTURES / "seed004_blank.xlsx", period="2021-H1")
+    [warning] = [f for f in guessed.findings if f.code == "period-from-date"]
+    assert guessed.period == "2021" and "2021" in warning.message and "--period" in warning.message
+    assert given.period == "2021-H1" and not [f for f in given.findings if f.code == "period-from-date"]

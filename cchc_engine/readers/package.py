@@ -6,7 +6,7 @@ through ``cchc_engine.api``, documented in docs/internals-for-plugins.md:
 
     with open_package(path, "tệp Word (.docx)") as package:
         if "word/document.xml" not in package.names():
-            raise ReadRefused("read-not-docx")
+            raise ReadRefused("docx-not-docx")  # a code of the plugin's (api.add_messages)
         package.parse("word/document.xml", start, end, text)
 
 ``open_package`` checks the kind of file, the part count, the inflated size and

@@ -17,9 +17,53 @@ __version__ = "0.2.1"
 
 LANGS = ("vi", "en")
 
+# This plugin's texts, added to the engine's catalogue (api.add_messages) the first time
+# one is needed: codes prefixed with the plugin's name, (Vietnamese, English).
+MESSAGES = {
+    "docx-col-stt": ("STT", "STT"),
+    "docx-col-name": ("Chỉ tiêu thống kê", "Indicator"),
+    "docx-col-unit": ("Đơn vị tính", "Unit"),
+    "docx-col-value": ("Số liệu", "Value"),
+    "docx-col-note": ("Ghi chú", "Note"),
+    "docx-title": ("THỐNG KÊ SỐ LIỆU BÁO CÁO CẢI CÁCH HÀNH CHÍNH", "STATISTICS OF ADMINISTRATIVE REFORM"),
+    "docx-attached": ("(Kèm theo Báo cáo số ......../BC-UBND ngày ....../....../{year} của {unit})", "(Attached to report No. ........ of {unit}, {year})"),
+    "docx-legend": ("Ghi chú: số liệu in nghiêng, có dấu * là giá trị tính theo công thức.", "Note: values in italics marked * are computed by formula."),
+    "docx-findings": ("Kết quả kiểm tra", "Findings"),
+    "docx-other-findings": ("Kết quả kiểm tra chung", "Other findings"),
+    "docx-reported": ("Báo cáo ghi: {value}", "Reported: {value}"),
+    "docx-zero": ("không phát sinh", "none (0/0)"),
+    "docx-missing": ("chưa có số liệu", "no data"),
+    "docx-severity-error": ("Lỗi", "Error"),
+    "docx-severity-warning": ("Cảnh báo", "Warning"),
+    "docx-severity-info": ("Thông tin", "Info"),
+    "docx-quarter": ("QUÝ {q} NĂM {y}", "QUARTER {q} {y}"),
+    "docx-half": ("6 THÁNG ĐẦU NĂM {y}", "FIRST HALF OF {y}"),
+    "docx-nine": ("9 THÁNG NĂM {y}", "NINE MONTHS OF {y}"),
+    "docx-year": ("NĂM {y}", "YEAR {y}"),
+    "docx-month": ("THÁNG {m} NĂM {y}", "MONTH {m} {y}"),
+    # the sheet name a Word table gets ("Bảng 3"): the document's own word, read in Vietnamese in every language
+    "docx-sheet": ("Bảng", "Table"),
+    "docx-kind": ("tệp Word (.docx)", "the Word (.docx) file"),
+    "docx-not-docx": (
+        "tệp nén không phải văn bản Word (thiếu word/document.xml); hãy mở bằng Word/LibreOffice và lưu lại dạng .docx",
+        "a zip that is not a Word document (no word/document.xml); open it in Word/LibreOffice and save as .docx",
+    ),
+    "docx-no-appendix": (
+        "văn bản Word không có bảng phụ lục ({tables} bảng, không bảng nào có dòng tiêu đề STT / Chỉ tiêu thống kê / "
+        "Số liệu); nếu phụ lục là tệp Excel riêng, hãy dùng tệp đó",
+        "the Word document has no appendix table ({tables} table(s), none with a header row STT / Chỉ tiêu thống kê / "
+        "Số liệu); if the appendix is a separate Excel file, use that file",
+    ),
+}
+_added = False
 
-def text(key: str, lang: str, **values: Any) -> str:
-    """One of this plugin's texts (``docx-<key>`` in the catalogue) in ``lang``, filled with ``values``."""
+
+def text(key: str, lang: Optional[str] = None, **values: Any) -> str:
+    """One of this plugin's texts (``docx-<key>``) in ``lang`` (default: the officer's), filled with ``values``."""
+    global _added
+    if not _added:
+        api.add_messages(MESSAGES)
+        _added = True
     return api.message(f"docx-{key}", lang=lang, **values)
 
 

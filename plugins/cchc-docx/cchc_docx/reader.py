@@ -33,16 +33,17 @@ from cchc_engine.api import (
     clean_cell_text,
     column_letter,
     header_columns,
-    message,
     open_package,
 )
+
+from . import text
 
 HEAD, CAPTIONS = 8, 6  # letterhead lines kept; paragraphs above a table taken as its title rows
 MAX_HEAD_CHARS, MAX_CAPTION_CHARS = 120, 300  # longer paragraphs are narrative, not titles
 _FOOTNOTE_MARK = re.compile(r"[\d*()]{1,4}")
 # A Word table is the sheet "Bảng N" (N = its position among the document's tables), in every --lang:
 # it is where the officer finds the cell, as an Excel sheet's name is.
-SHEET = message("docx-sheet", lang="vi")
+SHEET = text("sheet", lang="vi")
 _SKIP = {"delText", "instrText", "Fallback", "del", "moveFrom"}  # not what the page shows (or shown twice)
 
 
@@ -180,9 +181,9 @@ class _Document:
 
 def read_docx(path: Path) -> Grid:
     """The appendix tables of a .docx as a Grid (see the module docstring)."""
-    with open_package(path, message("kind-docx")) as package:  # what it raises: one located line
+    with open_package(path, text("kind")) as package:  # what it raises: one located line
         if "word/document.xml" not in package.names():
-            raise ReadRefused("read-not-docx")
+            raise ReadRefused("docx-not-docx")
         doc = _Document()
         package.parse("word/document.xml", doc.start, doc.end, doc.chars)
     grid = Grid(file=str(path), text_lines=list(doc.head))
@@ -218,7 +219,7 @@ def read_docx(path: Path) -> Grid:
     if not grid.sheets:
         raise CchcError.make(
             "file-unreadable", location=Location(file=str(path)), file=path.name,
-            error=message("read-docx-no-appendix", tables=len(doc.tables)),
+            error=text("no-appendix", tables=len(doc.tables)),
         )
     return grid
 

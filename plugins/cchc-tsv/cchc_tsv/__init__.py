@@ -28,6 +28,16 @@ if TYPE_CHECKING:
 
 __version__ = "0.3.1"
 
+# This plugin's texts, added to the engine's catalogue (api.add_messages) when a file is
+# read: codes prefixed with the plugin's name, (Vietnamese, English).
+MESSAGES = {
+    "tsv-encoding": (
+        "không đọc được bảng mã (byte {byte}); hãy lưu lại dạng UTF-8",
+        "unknown text encoding (byte {byte}); save it again as UTF-8",
+    ),
+    "tsv-too-large": ("tệp quá lớn ({size} MB > {max} MB)", "file too large ({size} MB > {max} MB)"),
+}
+
 MAX_BYTES = 20 * 1024 * 1024
 MAX_CELL = 100_000  # characters kept per cell; a real cell is a sentence
 MAX_CELLS = 100_000  # cells in the whole text, as for a workbook; a real appendix has ~1,500
@@ -71,6 +81,7 @@ class TsvReader:
     description = "Appendix pasted as text, columns separated by tabs (from e-mail, Word)"
 
     def sniff(self, path: Path) -> bool:
+        api.add_messages(MESSAGES)  # adding the same texts again is harmless
         try:
             with open(path, "rb") as fh:
                 head = fh.read(256 * 1024)
@@ -85,6 +96,7 @@ class TsvReader:
         return any(_has_header(line) for line in text.splitlines() if "\t" in line)
 
     def read(self, path: Path, options: Optional[dict] = None) -> Grid:
+        api.add_messages(MESSAGES)
         loc = api.Location(file=str(path))
         try:
             size = path.stat().st_size
