@@ -40,7 +40,8 @@ from .writers import sheetprint as sp
 SHEET = FORM_TEXT["appendix"]
 COLUMNS = ("A", "B", "C", "D", "E")  # STT, name, unit, value, note
 # One A4 portrait page wide at 100 %: the name column takes what the others leave.
-WIDTHS = sp.fit_widths({"A": 7, "C": 14, "D": 11, "E": 18}, "B", sp.printable_units(5), 30)
+# A fits "Trong đó" on one line (the breakdown marker printed in the STT column).
+WIDTHS = sp.fit_widths({"A": 9, "C": 14, "D": 11, "E": 16}, "B", sp.printable_units(5), 30)
 SIZE = sp.BODY_SIZE
 GAP = 9.0  # points: the blank row between forms
 BODY = Font(name=sp.FONT, size=SIZE)
