@@ -581,10 +581,13 @@ CATALOG: dict[str, tuple[str, str]] = {
         "the XML holds a DOCTYPE/ENTITY declaration (possibly malicious, 'billion laughs' style); refused",
     ),
     "read-bad-zip": (
-        "{what} bị hỏng: dữ liệu nén không đọc được ({detail})",
-        "{what} is damaged: compressed data unreadable ({detail})",
+        "{what} bị hỏng: dữ liệu nén không đọc được (tệp bị cắt ngắn hoặc bị ghi đè?); hãy đề nghị gửi lại tệp",
+        "{what} is damaged: compressed data unreadable (cut short or overwritten?); ask for the file again",
     ),
-    "read-bad-xml": ("{what} bị hỏng: XML không hợp lệ ({detail})", "{what} is damaged: invalid XML ({detail})"),
+    "read-bad-xml": (
+        "{what} bị hỏng: XML không hợp lệ (dòng {line}, cột {column} của phần XML); hãy mở và lưu lại bằng Excel/Word/LibreOffice",
+        "{what} is damaged: invalid XML (line {line}, column {column} of the XML part); open and save it again in Excel/Word/LibreOffice",
+    ),
     "read-broken": ("{what} bị hỏng ({detail})", "{what} is damaged ({detail})"),
     "read-missing-part": (
         "{what} bị hỏng hoặc không đúng loại: thiếu phần '{part}'",

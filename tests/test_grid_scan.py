@@ -291,7 +291,7 @@ def _cells_sheet(n_rows: int, per_row: int, shape: str = '<c r="{r}"><v>1</v></c
     ("cells", _cells_sheet(C.MAX_CELLS // 50 + 1, 50), "ô (giới hạn đọc"),
     ("rows", _cells_sheet(C.MAX_ROWS + 1, 1, "<c r=\"{r}\"/>"), "dòng (giới hạn đọc"),
     ("duplicate", _sheet('<row r="1"><c r="A1"><v>1</v></c><c r="A1"><v>2</v></c></row>'), "A1"),
-    ("bad-xml", _sheet('<row r="1"><c r="A1"><v>1</c></row>'), "mismatched tag"),
+    ("bad-xml", _sheet('<row r="1"><c r="A1"><v>1</c></row>'), "XML không hợp lệ (dòng 1, cột"),
     ("doctype", '<!DOCTYPE x [<!ENTITY a "b">]>' + _sheet('<row r="1"><c r="A1"><v>&a;</v></c></row>', decl=""), "DOCTYPE"),
 ])
 def test_limits_and_refusals_are_the_streams(name, sheet, fragment, tmp_path, monkeypatch):

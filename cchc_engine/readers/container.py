@@ -209,10 +209,12 @@ def describe(exc: BaseException, path: Path, what: str) -> CchcError:
         return unreadable(path, exc.code, **exc.values)
     detail = str(exc)
     detail = detail if len(detail) <= 200 else detail[:200] + "…"
+    # zipfile's and expat's own words are English and say nothing an officer can act on:
+    # what is wrong, and for XML where (a technician opening the part can go there).
     if isinstance(exc, (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError)):
-        return unreadable(path, "read-bad-zip", what=what, detail=detail)
+        return unreadable(path, "read-bad-zip", what=what)
     if isinstance(exc, expat.ExpatError):
-        return unreadable(path, "read-bad-xml", what=what, detail=detail)
+        return unreadable(path, "read-bad-xml", what=what, line=getattr(exc, "lineno", "?"), column=getattr(exc, "offset", -1) + 1)
     if isinstance(exc, RecursionError):
         return unreadable(path, "read-too-deep")
     if isinstance(exc, MemoryError):
