@@ -60,6 +60,16 @@ class CchcGroup(click.Group):
 
     context_class = CchcContext
 
+    def make_context(self, info_name: Optional[str], args: list[str], parent: Optional[click.Context] = None,
+                     **extra: Any) -> click.Context:
+        given = list(args)  # click's parser consumes ``args``
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:  # a mistake in the group's own options (`cchc --lang fr …`)
+            from .usage import asks_english, localize
+
+            raise localize(exc, "en" if asks_english(given) else "vi") from None
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> Optional[click.Command]:
         _add_plugin_commands(self)
         return super().get_command(ctx, cmd_name)
@@ -74,6 +84,11 @@ class CchcGroup(click.Group):
 
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:  # the command's name, or a mistake in its options
+            from ..messages import get_lang
+            from .usage import localize
+
+            raise localize(exc, "en" if ctx.params.get("lang") == "en" else get_lang()) from None
         except CchcError as exc:
             show_plugin_problems()  # a plugin's warning comes before the fatal line it caused
             if debug:
