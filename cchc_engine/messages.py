@@ -7,21 +7,10 @@ the Vietnamese way (1.859 and 75,86) when the language is ``vi``.
 
 from __future__ import annotations
 
-import contextvars
 import string
 from typing import Any, Mapping, Optional
 
-LANGS = ("vi", "en")
-_lang: contextvars.ContextVar[str] = contextvars.ContextVar("cchc_lang", default="vi")
-
-
-def set_lang(lang: str) -> None:
-    """Choose the language of messages rendered from now on ('vi' or 'en')."""
-    _lang.set(lang if lang in LANGS else "vi")
-
-
-def get_lang() -> str:
-    return _lang.get()
+from .lang import LANGS, get_lang, set_lang  # noqa: F401 (the catalogue's users take them from here)
 
 
 # code -> (Vietnamese, English)

@@ -30,6 +30,7 @@ ALLOWED_FILES = {
     "cchc_engine/scaffold.py": "source files `cchc new-plugin` generates, with sample Vietnamese data",
     "cchc_engine/writers/sheetprint.py": "glyph widths of the letters đ/Đ for print layout",
     "cchc_engine/spec/model.py": "level names and JSON-schema descriptions of spec fields (spec authors write Vietnamese)",
+    "cchc_engine/cli/helptexts.py": "the command line's help in Vietnamese (the English is in the code, as gettext's msgids)",
 }
 
 # English texts may quote the official form's words (FORM_TEXT: "Ghi chú", "Trong đó"…),

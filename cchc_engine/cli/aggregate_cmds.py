@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Optional
 
 import click
 
-from . import PathValue
+from . import Command, PathValue, lang_now
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -18,7 +18,7 @@ def register(cli: click.Group) -> None:
     cli.add_command(aggregate)
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option("--spec", "spec_name", required=True, help="Spec: a year (2023), an id (2021-ha-tinh) or a YAML path.")
 @click.option("--level", required=True, help="Level of the compiled report (tinh, huyen or their names).")
 @click.option("--unit", "unit_name", required=True, help="Name of the compiling unit, as its reports' titles write it.")
@@ -29,7 +29,8 @@ def register(cli: click.Group) -> None:
 @click.option("-o", "--output", "out", type=click.Path(), default=None, help="Write here (atomically) instead of the terminal.")
 @click.option("--skip-invalid", is_flag=True, help="Leave out units whose report has errors (default: include them, with a warning).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes; default: the number of CPUs.")
-@click.option("--lang", type=click.Choice(["vi", "en"]), default=None, help="Language of messages and headers.")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default=None, is_eager=True, callback=lang_now,
+                  help="Language of messages and headers.")
 @click.option("--no-cache", is_flag=True, help="Read every file again, ignoring (and not updating) the cache of unit results.")
 def aggregate(
     spec_name: str,
@@ -48,23 +49,18 @@ def aggregate(
     """Compile the reports in PATHS (files or folders) into one report for --unit at --level.
 
     \b
-    Tổng hợp báo cáo của các đơn vị cấp dưới thành báo cáo của cấp trên: cộng số
-    liệu, tính lại các tỷ lệ từ tử số và mẫu số đã cộng (không lấy trung bình các
-    tỷ lệ), đếm các câu trả lời; ghi rõ đơn vị nào được tổng hợp, đơn vị nào bị loại và vì sao.
     Exit 0: compiled, no errors; 1: some report or file has errors; 2: nothing usable.
     Example: cchc aggregate --spec 2023 --level huyen --unit "huyện Lâm Thao" bao-cao-xa/ -f matrix-xlsx -o tong-hop.xlsx
     """
     from ..aggregate import Compiler
     from ..collect import expand_paths, read_units
     from ..findings import CchcError, Finding
-    from ..messages import get_lang, render, set_lang
+    from ..messages import get_lang, render
     from ..output import choose_format, output_path, write_result
     from ..spec.registry import resolve
     from ..submission import normalise_period
     from ..unitcache import UnitCache
 
-    if lang:
-        set_lang(lang)
     compiled = resolve(spec_name)
     spec = compiled.spec
     lv = spec.level(level)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import click
 
-from . import PathValue
+from . import Command, PathValue, lang_now
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -26,14 +26,11 @@ def submission_options(f: Callable) -> Callable:
     @click.option("--level", default=None, help="Reporting level (tinh, huyen, xa or their names); default from the title.")
     @click.option("--period", default=None, help="Period: 2023, 2023-H1, 2023-Q3; default from the title.")
     @click.option("--unit", default=None, help="Reporting unit's name; default from the title.")
-    @click.option("--lang", type=click.Choice(["vi", "en"]), default=None, help="Language of messages and headers.")
+    @click.option("--lang", type=click.Choice(["vi", "en"]), default=None, is_eager=True, callback=lang_now,
+                  help="Language of messages and headers.")
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        lang = kwargs.pop("lang", None)
-        if lang:
-            from ..messages import set_lang
-
-            set_lang(lang)
+        kwargs.pop("lang", None)  # set when it was read (lang_now)
         return f(*args, **kwargs)
 
     return wrapper
@@ -53,7 +50,7 @@ def _writer_options(compiled, findings_only: bool = False) -> dict:
     return {"lang": get_lang(), "findings_only": findings_only, "spec": compiled}
 
 
-@click.command()
+@click.command(cls=Command)
 @submission_options
 @click.argument("file", type=click.Path(path_type=PathValue))
 @click.option("-f", "--format", "fmt", default=None, help="Output format (installed: see `cchc plugins`); default from -o, else table.")
@@ -62,7 +59,6 @@ def compute(spec_name: str, file: Path, level: Optional[str], period: Optional[s
     """Read FILE, validate every value, compute derived indicators, write the completed report.
 
     \b
-    Đọc phụ lục, kiểm tra số liệu, tính các chỉ tiêu, xuất báo cáo hoàn chỉnh.
     Exit 0: no errors; 1: the data has errors; 2: the call or the file is unusable.
     Example: cchc compute --spec 2023 examples/lam-thao-2023-q3.xlsx -f xlsx -o ket-qua.xlsx
     """
@@ -77,14 +73,14 @@ def compute(spec_name: str, file: Path, level: Optional[str], period: Optional[s
     sys.exit(0 if result.valid else 1)
 
 
-@click.command()
+@click.command(cls=Command)
 @submission_options
 @click.argument("file", type=click.Path(path_type=PathValue))
 @click.option("-f", "--format", "fmt", default="table", show_default=True, help="Output format.")
 def validate(spec_name: str, file: Path, level: Optional[str], period: Optional[str], unit: Optional[str], fmt: str) -> None:
     """Validate FILE against a spec and print the findings only.
 
-    Kiểm tra phụ lục, chỉ in các phát hiện. Exit 0 / 1 / 2 as for compute.
+    Exit 0 / 1 / 2 as for compute.
     """
     from ..output import choose_format, write_result
 

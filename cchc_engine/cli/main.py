@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Optional
 import click
 
 from .. import __version__
-from . import PathValue
+from . import Group, PathValue, lang_now, set_help_keys
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -30,35 +30,8 @@ def error_line(finding) -> str:
     return clean_cell_text(line).replace("\n", " ").replace("\t", " ")
 
 
-class CchcContext(click.Context):
-    def make_formatter(self) -> click.HelpFormatter:
-        """click's own width, found without shutil (which imports bz2, lzma and zlib: a
-        tenth of `cchc --help`): COLUMNS, else the terminal's width, else 80."""
-        width = self.terminal_width
-        if width is None and click.formatting.FORCED_WIDTH is None:
-            width = max(min(_columns(), self.max_content_width or 80) - 2, 50)
-        return self.formatter_class(width=width, max_width=self.max_content_width)
-
-
-def _columns() -> int:
-    import os
-
-    try:
-        columns = int(os.environ.get("COLUMNS", ""))
-    except ValueError:
-        columns = 0
-    if columns > 0:
-        return columns
-    try:
-        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
-    except (AttributeError, ValueError, OSError):
-        return 80
-
-
-class CchcGroup(click.Group):
+class CchcGroup(Group):
     """Turns every failure into located lines and an exit code (0 valid, 1 data errors, 2 unusable)."""
-
-    context_class = CchcContext
 
     def make_context(self, info_name: Optional[str], args: list[str], parent: Optional[click.Context] = None,
                      **extra: Any) -> click.Context:
@@ -66,9 +39,12 @@ class CchcGroup(click.Group):
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except click.UsageError as exc:  # a mistake in the group's own options (`cchc --lang fr …`)
+            from ..lang import set_lang
             from .usage import asks_english, localize
 
-            raise localize(exc, "en" if asks_english(given) else "vi") from None
+            lang = "en" if asks_english(given) else "vi"
+            set_lang(lang)  # --lang was not read (the line did not parse), and click's usage line asks
+            raise localize(exc, lang) from None
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> Optional[click.Command]:
         _add_plugin_commands(self)
@@ -140,6 +116,8 @@ def show_plugin_problems() -> None:
     type=click.Choice(["vi", "en"]),
     default="vi",
     show_default=True,
+    is_eager=True,
+    callback=lang_now,
     help="Language of messages and report headers.",
 )
 @click.option(
@@ -159,7 +137,6 @@ def cli(
     """cchc: read, validate, compute and compile CCHC statistics reports.
 
     \b
-    Thống kê số liệu cải cách hành chính: đọc, kiểm tra, tính toán và tổng hợp.
     Examples:
       cchc compute --spec 2023 examples/lam-thao-2023-q3.xlsx
       cchc specs
@@ -199,6 +176,7 @@ def _register_commands() -> None:
     from . import maintain_cmds
 
     maintain_cmds.register(cli)
+    set_help_keys(cli)
 
 
 _register_commands()

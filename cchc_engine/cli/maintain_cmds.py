@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import click
 
-from . import PathValue
+from . import Command, PathValue
 from .spec_cmds import spec_group
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ def _level(compiled, level: Optional[str]) -> str:
 # --- template ------------------------------------------------------------------------
 
 
-@click.command("template")
+@click.command("template", cls=Command)
 @click.option("--spec", "spec_name", required=True, help="Spec: a year (2023), an id (2021-ha-tinh) or a YAML path.")
 @click.option("--level", default=None, help="Reporting level (tinh, huyen, xa or their names); default the spec's first level.")
 @click.option("-o", "--output", "out", type=click.Path(), required=True, help="The .xlsx to write (atomically).")
@@ -45,8 +45,6 @@ def template_cmd(spec_name: str, level: Optional[str], out: str) -> None:
     """Write the blank appendix workbook of a spec at one level.
 
     \b
-    Tạo phụ lục trống theo mẫu: chỉ tiêu của cấp đã chọn, ô nhập liệu có kiểm tra
-    (danh sách chọn, số nguyên ≥ 0, tỷ lệ 0–100), ô tự động tính bị khóa.
     Example: cchc template --spec 2023 --level xa -o mau-2023-xa.xlsx
     """
     from ..atomic import atomic_write
@@ -121,7 +119,7 @@ def diff_rows(d) -> list[dict[str, Any]]:
     return rows
 
 
-@click.command("diff")
+@click.command("diff", cls=Command)
 @click.argument("old")
 @click.argument("new")
 @click.option("-f", "--format", "fmt", type=FORMATS, default="table", show_default=True, help="Output format.")
@@ -243,7 +241,7 @@ def _change(a: Any, b: Any, ta: str, tb: str) -> Any:
     return None
 
 
-@click.command("compare")
+@click.command("compare", cls=Command)
 @click.option("--spec-old", "spec_old", required=True, help="Spec of the older submission (e.g. 2021).")
 @click.argument("old_file", type=click.Path(path_type=PathValue))
 @click.option("--spec-new", "spec_new", required=True, help="Spec of the newer submission (e.g. 2023).")
@@ -260,7 +258,6 @@ def compare_cmd(spec_old, old_file, spec_new, new_file, level, period_old, perio
     Lists, through the crosswalk (`previous:` in the newer spec, then equal ids,
     then name similarity), the indicators both report with both values and the
     change; indicators without a counterpart are listed, not dropped.
-    So sánh hai báo cáo theo hai bộ chỉ tiêu khác năm.
     Example: cchc compare --spec-old 2021 q3-2021.xlsx --spec-new 2023 q3-2023.xlsx
     """
     from ..messages import fmt_number, render

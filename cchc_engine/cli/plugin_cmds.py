@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from . import PathValue
+from . import Command, PathValue
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -22,7 +22,7 @@ def register(cli: click.Group) -> None:
     cli.add_command(new_plugin_command)
 
 
-@click.command(name="plugins")
+@click.command("plugins", cls=Command)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (name, distribution, version, hooks, registered, errors).")
 @click.option("--all", "show_all", is_flag=True, help="Include the built-in default plugins.")
 def plugins_command(as_json: bool, show_all: bool) -> None:
@@ -30,7 +30,6 @@ def plugins_command(as_json: bool, show_all: bool) -> None:
     takes), hooks implemented, what each registered, and its errors.
 
     \b
-    Liệt kê plugin đã cài: gói, phiên bản, hook, những gì mỗi plugin đăng ký và lỗi (nếu có).
     Examples:
       cchc plugins --all
       cchc plugins --json
@@ -71,7 +70,7 @@ def _pip(args: list[str], packages: tuple[str, ...]) -> None:
         raise CchcError.make("plugin-install-failed", packages=" ".join(packages), status=code)
 
 
-@click.command(name="install")
+@click.command("install", cls=Command)
 @click.argument("packages", nargs=-1, required=True)
 @click.option("-U", "--upgrade", is_flag=True, help="Upgrade the packages to their newest version.")
 @click.option("-e", "--editable", is_flag=True, help="Install a project folder in editable mode (while developing a plugin).")
@@ -79,7 +78,6 @@ def install_command(packages: tuple[str, ...], upgrade: bool, editable: bool) ->
     """Install plugins (PyPI names, wheels or folders) into the environment cchc runs in.
 
     \b
-    Cài plugin vào đúng môi trường Python đang chạy cchc (dùng pip của môi trường đó).
     Examples:
       cchc install cchc-docx
       cchc install ./cchc-ods               # a plugin project folder
@@ -93,20 +91,19 @@ def install_command(packages: tuple[str, ...], upgrade: bool, editable: bool) ->
     _pip(args, packages)
 
 
-@click.command(name="uninstall")
+@click.command("uninstall", cls=Command)
 @click.argument("packages", nargs=-1, required=True)
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
 def uninstall_command(packages: tuple[str, ...], yes: bool) -> None:
     """Uninstall plugins by distribution name (the 'distribution' column of `cchc plugins`).
 
     \b
-    Gỡ plugin (tên gói như cột "Gói cài đặt" của `cchc plugins`).
     Example: cchc uninstall cchc-docx -y
     """
     _pip(["uninstall", *(["-y"] if yes else []), *packages], packages)
 
 
-@click.command(name="new-plugin")
+@click.command("new-plugin", cls=Command)
 @click.argument("folder", type=click.Path(path_type=PathValue))
 @click.option("--kind", type=click.Choice(["writer", "reader", "checks"]), default="writer", show_default=True,
               help="What the plugin adds: an output format, an input reader, or a province's checks.")
@@ -115,7 +112,6 @@ def new_plugin_command(folder: Path, kind: str) -> None:
     passes its tests as written.
 
     \b
-    Tạo khung một plugin mới (định dạng xuất, bộ đọc, hoặc kiểm tra riêng của địa phương).
     Example:
       cchc new-plugin cchc-html --kind writer && cchc install -e ./cchc-html
     """

@@ -6,20 +6,21 @@ from typing import Optional
 
 import click
 
+from . import Command, Group
+
 
 def register(cli: click.Group) -> None:
     cli.add_command(specs_cmd)
     cli.add_command(spec_group)
 
 
-@click.command("specs")
+@click.command("specs", cls=Command)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def specs_cmd(as_json: bool) -> None:
     """List known specs: id, year, title, indicator count, origin, file.
 
-    \b
-    Liệt kê các bộ chỉ tiêu: của plugin (kể cả bộ có sẵn), trong các thư mục
-    CCHC_SPECS_PATH và trong thư mục người dùng (~/.config/cchc/specs).
+    Specs come from plugins (the bundled ones included), the CCHC_SPECS_PATH folders
+    and the user's folder (~/.config/cchc/specs).
     """
     from ..messages import render
     from ..termtable import fit
@@ -56,9 +57,9 @@ def specs_cmd(as_json: bool) -> None:
     click.echo(fit(table, headers, wrap=(2, 5, 6, 7)))
 
 
-@click.group("spec")
+@click.group("spec", cls=Group)
 def spec_group() -> None:
-    """Show, check and describe specs (bộ chỉ tiêu)."""
+    """Show, check and describe specs."""
 
 
 @spec_group.command("show")
