@@ -19,7 +19,6 @@ import contextlib
 import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
@@ -85,6 +84,8 @@ def atomic_write(target: Path, binary: bool, protect: Iterable[Path] = ()) -> It
         raise _refuse("output-not-regular", target)
     mode = stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask()
     directory = target.parent if str(target.parent) else Path(".")
+    import tempfile  # here: printing to the terminal never needs it
+
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:

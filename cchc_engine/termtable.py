@@ -15,11 +15,8 @@ would not be what the file says.
 from __future__ import annotations
 
 import contextvars
-import inspect
 import os
-import shutil
 import sys
-import textwrap
 from typing import Any, Callable, Optional, Sequence
 
 from .textnorm import BIDI_CONTROLS
@@ -49,6 +46,8 @@ def terminal_width() -> Optional[int]:
             return None
     except (AttributeError, ValueError):
         return None
+    import shutil  # here: every `cchc` run imports this module, few print a table
+
     return shutil.get_terminal_size().columns
 
 
@@ -73,6 +72,8 @@ def _natural(cells: Sequence[str]) -> int:
 
 def _wrap(text: str, width: int) -> str:
     """Wrap each line of ``text``; continuation lines keep the first line's indentation."""
+    import textwrap
+
     out: list[str] = []
     for line in text.split("\n"):
         if _width(line) <= width:
@@ -182,6 +183,8 @@ def _tabulate(rows: list[list[str]], headers: list[str], colalign: Optional[Sequ
 
 def _accepts(func: Callable[..., Any], arg: str) -> bool:
     try:
+        import inspect
+
         return arg in inspect.signature(func).parameters
     except (TypeError, ValueError):
         return False
@@ -192,4 +195,6 @@ def fit_line(text: str, width: Optional[int]) -> str:
     text = shown(text)
     if not width or _width(text) <= width:
         return text
+    import textwrap
+
     return "\n".join(textwrap.wrap(text, width=width, break_long_words=True, break_on_hyphens=False)) or text

@@ -25,7 +25,6 @@ import hashlib
 import os
 import pickle
 import stat
-import tempfile
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -177,6 +176,8 @@ def _store(entry_path: Path, entry: tuple) -> None:
     tmp = None
     try:
         entry_path.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only when writing: a hit never needs it
+
         fd, tmp = tempfile.mkstemp(dir=entry_path.parent, prefix=".tmp-", suffix=".pickle")
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(entry, fh, protocol=pickle.HIGHEST_PROTOCOL)
