@@ -14,12 +14,21 @@ from typing import Any, Callable, Optional, TypeVar
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
-class HookimplMarker:
-    """``@hookimpl`` or ``@hookimpl(tryfirst=…, trylast=…, wrapper=…, hookwrapper=…,
-    optionalhook=…, specname=…)``: marks a function as a hook implementation."""
-
+class _Marker:
     def __init__(self, project_name: str) -> None:
         self.project_name = project_name
+
+    def _mark(self, function: Optional[_F], suffix: str, opts: dict[str, Any]) -> Any:
+        def mark(func: _F) -> _F:
+            setattr(func, self.project_name + suffix, dict(opts))
+            return func
+
+        return mark if function is None else mark(function)
+
+
+class HookimplMarker(_Marker):
+    """``@hookimpl`` or ``@hookimpl(tryfirst=…, trylast=…, wrapper=…, hookwrapper=…,
+    optionalhook=…, specname=…)``: marks a function as a hook implementation."""
 
     def __call__(
         self,
@@ -35,19 +44,11 @@ class HookimplMarker:
             "wrapper": wrapper, "hookwrapper": hookwrapper, "optionalhook": optionalhook,
             "tryfirst": tryfirst, "trylast": trylast, "specname": specname,
         }
-
-        def mark(func: _F) -> _F:
-            setattr(func, self.project_name + "_impl", dict(opts))
-            return func
-
-        return mark if function is None else mark(function)
+        return self._mark(function, "_impl", opts)
 
 
-class HookspecMarker:
+class HookspecMarker(_Marker):
     """``@hookspec`` or ``@hookspec(firstresult=…, historic=…)``: declares a hook."""
-
-    def __init__(self, project_name: str) -> None:
-        self.project_name = project_name
 
     def __call__(
         self,
@@ -63,12 +64,7 @@ class HookspecMarker:
             "firstresult": firstresult, "historic": historic,
             "warn_on_impl": warn_on_impl, "warn_on_impl_args": warn_on_impl_args,
         }
-
-        def mark(func: _F) -> _F:
-            setattr(func, self.project_name + "_spec", dict(opts))
-            return func
-
-        return mark if function is None else mark(function)
+        return self._mark(function, "_spec", opts)
 
 
 hookspec = HookspecMarker("cchc")
