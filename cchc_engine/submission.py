@@ -88,6 +88,7 @@ class Submission:
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _QUARTER = re.compile(r"\bquy\s+(iv|iii|ii|i|[1-4])\b")
 _HALF = re.compile(r"\b(6 thang dau nam|6 thang|sau thang)\b")
+_SECOND_HALF = re.compile(r"\b(?:6|sau) thang cuoi nam\b")  # "6 tháng cuối năm": July to December
 _MONTHS9 = re.compile(r"\b9 thang\b")
 _YEAR = re.compile(r"\bnam\s+(20\d\d)\b")
 _ANY_YEAR = re.compile(r"\b(20\d\d)\b")
@@ -104,7 +105,8 @@ def normalise_period(text: str) -> Optional[str]:
 
 
 def period_from_title(lines: list[str]) -> Optional[str]:
-    """'… QUÝ III NĂM 2021 …' → '2021-Q3'; '6 tháng đầu năm 2023' → '2023-H1'; 'năm 2023' → '2023'."""
+    """'… QUÝ III NĂM 2021 …' → '2021-Q3'; '6 tháng đầu năm 2023' → '2023-H1';
+    '6 tháng cuối năm 2023' → '2023-H2'; '9 tháng năm 2023' → '2023-9M'; 'năm 2023' → '2023'."""
     return period_and_source(lines)[0]
 
 
@@ -128,6 +130,8 @@ def period_and_source(lines: list[str]) -> tuple[Optional[str], bool]:
     if q:
         n = _ROMAN.get(q.group(1)) or int(q.group(1))
         return f"{year}-Q{n}", from_date
+    if _SECOND_HALF.search(text):
+        return f"{year}-H2", from_date
     if _HALF.search(text):
         return f"{year}-H1", from_date
     if _MONTHS9.search(text):

@@ -78,3 +78,18 @@ def test_the_level_line_gives_the_level_when_the_unit_has_no_kind(tmp_path):
                for c in row if c.value)
     result = compute_file(compiled, path)
     assert (result.unit, result.level, result.period) == ("Thượng Long", "xa", "2023")
+
+
+@pytest.mark.parametrize("line, period", [
+    ("BÁO CÁO KẾT QUẢ CCHC QUÝ III NĂM 2023", "2023-Q3"),
+    ("Quý 4 năm 2023", "2023-Q4"),
+    ("QUÝ IV/2023", "2023-Q4"),
+    ("BÁO CÁO 6 THÁNG ĐẦU NĂM 2023", "2023-H1"),
+    ("Báo cáo sáu tháng đầu năm 2023", "2023-H1"),
+    ("BÁO CÁO 6 THÁNG CUỐI NĂM 2023", "2023-H2"),  # July to December: never the first half
+    ("Báo cáo sáu tháng cuối năm 2023", "2023-H2"),
+    ("báo cáo 9 tháng đầu năm 2023", "2023-9M"),
+    ("Báo cáo năm 2023", "2023"),
+])
+def test_the_period_words_of_a_title(line, period):
+    assert period_from_title([line]) == period
