@@ -142,7 +142,11 @@ def period_and_source(lines: list[str]) -> tuple[Optional[str], bool]:
 _BODY = re.compile(r"(?:\bUBND|\b(?:ỦY|UỶ|UY) BAN NHÂN DÂN)\s+", re.IGNORECASE)
 _LABEL = re.compile(r"(?:đơn vị báo cáo|reporting unit)\s*:\s*", re.IGNORECASE)
 _LABEL_END = re.compile(r"\s{2,}|\bkỳ báo cáo\b|\bperiod\b|\.{3,}|…|_{3,}", re.IGNORECASE)
-_KINDS = ("thị trấn", "thị xã", "thành phố", "xã", "phường", "huyện", "quận", "tỉnh")
+# "đặc khu" (special zone): a commune-level unit since the 2025 reorganisation (Phú Quốc, Vân Đồn, …).
+_KINDS = ("thị trấn", "thị xã", "thành phố", "đặc khu", "xã", "phường", "huyện", "quận", "tỉnh")
+# Cities under the central government: a "thành phố" at province level. (Huế joined them in
+# 2025 and was a district-level city before, so its name alone cannot say: it is left out.)
+_CENTRAL_CITIES = {"ha noi", "ho chi minh", "hai phong", "da nang", "can tho"}
 _STOP_BEFORE_NUMBER = {"nam", "quy", "thang", "ngay"}  # "… NĂM 2023", "… QUÝ III": the period, not the name
 _MAX_NAME_WORDS = 6
 
@@ -223,9 +227,13 @@ def level_from_unit(unit: Optional[str]) -> Optional[str]:
     if not unit:
         return None
     kind = unit.split()[0].lower()
-    if kind in ("xã", "phường") or unit.lower().startswith("thị trấn"):
+    if kind in ("xã", "phường") or unit.lower().startswith(("thị trấn", "đặc khu")):
         return "xã"
-    if kind in ("huyện", "quận") or unit.lower().startswith(("thị xã", "thành phố")):
+    if unit.lower().startswith("thành phố"):
+        from .textnorm import fold
+
+        return "tỉnh" if fold(unit[len("thành phố"):]).strip() in _CENTRAL_CITIES else "huyện"
+    if kind in ("huyện", "quận") or unit.lower().startswith("thị xã"):
         return "huyện"
     if kind == "tỉnh":
         return "tỉnh"

@@ -93,3 +93,17 @@ def test_the_level_line_gives_the_level_when_the_unit_has_no_kind(tmp_path):
 ])
 def test_the_period_words_of_a_title(line, period):
     assert period_from_title([line]) == period
+
+
+@pytest.mark.parametrize("line, unit, level", [
+    ("UBND THÀNH PHỐ VIỆT TRÌ", "thành phố Việt Trì", "huyện"),  # a city within a province
+    ("UBND THÀNH PHỐ HÀ NỘI", "thành phố Hà Nội", "tỉnh"),  # a city under the central government
+    ("ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH", "thành phố Hồ Chí Minh", "tỉnh"),
+    ("UBND THÀNH PHỐ ĐÀ NẴNG", "thành phố Đà Nẵng", "tỉnh"),
+    ("UBND ĐẶC KHU PHÚ QUỐC", "đặc khu Phú Quốc", "xã"),  # a special zone: commune level since 2025
+    ("UBND THỊ XÃ PHÚ THỌ", "thị xã Phú Thọ", "huyện"),
+    ("UBND PHƯỜNG NÔNG TRANG", "phường Nông Trang", "xã"),
+    ("UBND TỈNH PHÚ THỌ", "tỉnh Phú Thọ", "tỉnh"),
+])
+def test_the_level_a_units_kind_says(line, unit, level):
+    assert unit_from_title([line]) == unit and level_from_unit(unit) == level
