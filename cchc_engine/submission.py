@@ -147,6 +147,9 @@ _KINDS = ("thị trấn", "thị xã", "thành phố", "đặc khu", "xã", "ph�
 # Cities under the central government: a "thành phố" at province level. (Huế joined them in
 # 2025 and was a district-level city before, so its name alone cannot say: it is left out.)
 _CENTRAL_CITIES = {"ha noi", "ho chi minh", "hai phong", "da nang", "can tho"}
+# "UBND TP. Việt Trì", "UBND TX.Phú Thọ", "UBND TT Hùng Sơn": the kind abbreviated.
+_ABBREVIATED_KIND = re.compile(r"^(tp|tx|tt)(?:\.\s*|\s+)(?=\w)", re.IGNORECASE)
+_KIND_OF = {"tp": "thành phố", "tx": "thị xã", "tt": "thị trấn"}
 _STOP_BEFORE_NUMBER = {"nam", "quy", "thang", "ngay"}  # "… NĂM 2023", "… QUÝ III": the period, not the name
 _MAX_NAME_WORDS = 6
 
@@ -207,19 +210,25 @@ def unit_from_title(lines: list[str]) -> Optional[str]:
         if m:
             text = _LABEL_END.split(line[m.end():], 1)[0].strip(" .:_")
             text = _BODY.sub("", text, count=1) if _BODY.match(text) else text
-            words = text.split()
+            words = _spelled_out(text).split()
             kind, n = _kind_at(words)
             name = _unit_name(words[n:], titled=False)
             if name:
                 return f"{kind} {name}" if kind else name
     for line in lines:
         for m in _BODY.finditer(line):
-            words = line[m.end():].split()
+            words = _spelled_out(line[m.end():]).split()
             kind, n = _kind_at([w.strip(",.;:)") for w in words[:2]])
             name = _unit_name(words[n:], titled=True) if kind else ""
             if name:
                 return f"{kind} {name}"
     return None
+
+
+def _spelled_out(text: str) -> str:
+    """'TP. Việt Trì' → 'thành phố Việt Trì' (and TX., TT.); anything else as it is."""
+    m = _ABBREVIATED_KIND.match(text)
+    return f"{_KIND_OF[m.group(1).lower()]} {text[m.end():]}" if m else text
 
 
 def level_from_unit(unit: Optional[str]) -> Optional[str]:

@@ -104,6 +104,11 @@ def test_the_period_words_of_a_title(line, period):
     ("UBND THỊ XÃ PHÚ THỌ", "thị xã Phú Thọ", "huyện"),
     ("UBND PHƯỜNG NÔNG TRANG", "phường Nông Trang", "xã"),
     ("UBND TỈNH PHÚ THỌ", "tỉnh Phú Thọ", "tỉnh"),
+    ("UBND TP. VIỆT TRÌ", "thành phố Việt Trì", "huyện"),  # the kind abbreviated, as letterheads do
+    ("UBND TP HỒ CHÍ MINH", "thành phố Hồ Chí Minh", "tỉnh"),
+    ("UBND TX.PHÚ THỌ", "thị xã Phú Thọ", "huyện"),
+    ("UBND TT. HÙNG SƠN", "thị trấn Hùng Sơn", "xã"),
+    ("Đơn vị báo cáo: UBND TP. Việt Trì  Kỳ báo cáo: năm 2023", "thành phố Việt Trì", "huyện"),
 ])
 def test_the_level_a_units_kind_says(line, unit, level):
     assert unit_from_title([line]) == unit and level_from_unit(unit) == level
