@@ -300,6 +300,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Giá trị '{raw}' có dấu chú thích (chỉ số trên); đã đọc là {value}, dấu chú thích không phải chữ số.",
         "Value '{raw}' carries a footnote mark (superscript); read as {value}, the mark is not a digit.",
     ),
+    "unit-in-value": (
+        "Ô số liệu '{raw}' ghi kèm đơn vị tính ({unit}); đã đọc là {value}. Ô số liệu chỉ nên ghi số.",
+        "The value cell '{raw}' also holds the unit ({unit}); read as {value}. A value cell should hold the number only.",
+    ),
     "ambiguous-decimal": (
         "Giá trị '{raw}' được hiểu là {value} (số viết kiểu tiếng Anh: dấu chấm thập phân, dấu phẩy ngăn cách hàng nghìn).",
         "Value '{raw}' read as {value} (English notation: decimal point, comma thousands separator).",
@@ -1078,7 +1082,7 @@ FINDING_SEVERITY: dict[str, str] = {
     "spec-id-clash": "stop", "spec-note-of": "error", "spec-row-none-without-source": "warning",
     "legacy-font": "error/warning", "most-rows-unmapped": "error", "scaffold-bad-name": "stop", "scaffold-exists": "stop",
     # plain inputs and values (later additions)
-    "duplicate-key": "error", "footnote-mark": "info", "value-too-large": "error", "values-truncated": "error",
+    "duplicate-key": "error", "footnote-mark": "info", "unit-in-value": "info", "value-too-large": "error", "values-truncated": "error",
     # plugins (the platform)
     "plugin-bad-return": "warning/error", "plugin-config-invalid": "stop", "plugin-install-failed": "stop",
     "plugin-item-unusable": "warning", "plugin-message-taken": "stop", "plugin-not-installed": "warning",

@@ -43,6 +43,7 @@ def read_raw(
     path: Path, options: Optional[dict] = None, spec: Optional[CompiledSpec] = None, host: Optional[plugins.PluginHost] = None
 ) -> RawSubmission:
     """Read ``path`` with its reader; a Grid goes through the layout stage (with ``spec`` when known)."""
+    path = Path(path)  # a str from an in-process caller too
     if not path.exists():
         raise CchcError.make("file-not-found", location=Location(file=str(path)), file=str(path))
     if path.is_dir():

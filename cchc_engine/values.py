@@ -396,6 +396,13 @@ def _from_text(text: str, ind: Indicator) -> Normalised:
     clean, footnote, parsed = _read_text(text)
     if clean in _BLANKS:
         return Normalised(None, text)
+    unit_typed = False
+    if parsed is None:
+        bare = _without_unit(clean, ind)  # "7.725 hồ sơ" in a row whose unit is "Hồ sơ"
+        if bare is not None:
+            _bare, footnote_too, parsed = _read_text(bare)
+            footnote = footnote or footnote_too
+            unit_typed = parsed is not None
     if parsed is None:
         if len(clean) <= _MAX_NUMBER_LEN:
             m = _DATE_TEXT.fullmatch(clean)
@@ -414,10 +421,29 @@ def _from_text(text: str, ind: Indicator) -> Normalised:
     x = _plain(value)
     info = Issue("ambiguous-decimal", "info", {"raw": _shown(text), "value": x}) if english else None
     done = _finish(x, ind, text, info)
-    if footnote and done.value is not None:
-        mark = Issue("footnote-mark", "info", {"raw": _shown(text), "value": done.value})
-        done = Normalised(done.value, done.raw, done.issue or mark, (mark,) if done.issue else ())
-    return done
+    if done.value is None:
+        return done
+    marks = []
+    if footnote:
+        marks.append(Issue("footnote-mark", "info", {"raw": _shown(text), "value": done.value}))
+    if unit_typed:
+        marks.append(Issue("unit-in-value", "info", {"raw": _shown(text), "unit": ind.unit, "value": done.value}))
+    if done.issue is not None:
+        return Normalised(done.value, done.raw, done.issue, tuple(marks))
+    return Normalised(done.value, done.raw, marks[0], tuple(marks[1:])) if marks else done
+
+
+# "7.725 hồ sơ", "5 (văn bản)": a number, then the row's own unit, as some officers type it.
+_NUMBER_THEN_WORDS = re.compile(rf"(.*?\d{re.escape(_FOOTNOTE_MARK)}?)\s*\(?\s*([^\d()]+?)\s*\)?")  # a footnote mark stays
+
+
+def _without_unit(text: str, ind: Indicator) -> Optional[str]:
+    """``text`` without a trailing unit that is the indicator's own (any case or accents); else None."""
+    unit = (getattr(ind, "unit", None) or "").strip()
+    if not unit or unit == "%" or len(text) > _MAX_NUMBER_LEN + len(unit) + 4:
+        return None
+    m = _NUMBER_THEN_WORDS.fullmatch(text)
+    return m.group(1) if m and name_key(m.group(2)) == name_key(unit) else None
 
 
 def _is_date(m: re.Match[str]) -> bool:

@@ -54,7 +54,7 @@ def check(raw: Any, ind: Indicator, value: Any, code: Optional[str] = None, *, p
             assert fmt_number(got.issue.values["value"], "vi") in message
         else:
             assert got.raw in message, message
-        assert got.issue.severity == ("info" if got.issue.code in ("ambiguous-decimal", "footnote-mark") else "error")
+        assert got.issue.severity == ("info" if got.issue.code in ("ambiguous-decimal", "footnote-mark", "unit-in-value") else "error")
     return got
 
 
@@ -103,6 +103,29 @@ def test_count_reads_vietnamese_integers(raw: str, expected: int) -> None:
 
 def test_count_footnote_tag_is_a_mark_not_digits() -> None:
     check("273<sup>1</sup>", COUNT, 273, "footnote-mark")  # an info: the value is kept
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("5 thủ tục", 5), ("1.859 Thủ tục", 1859), ("12 (thủ tục)", 12), ("7THỦ TỤC", 7), ("3 thu tuc", 3),
+])
+def test_the_rows_own_unit_typed_after_the_number_is_read_with_an_info(raw: str, expected: int) -> None:
+    got = check(raw, COUNT, expected, "unit-in-value")
+    assert got.issue.values["unit"] == "Thủ tục" and "Thủ tục" in render("unit-in-value", got.issue.values, lang="vi")
+
+
+@pytest.mark.parametrize("raw, code", [
+    ("5 hồ sơ", "invalid-number"),  # another unit than the row's: not guessed
+    ("khoảng 5 thủ tục", "invalid-number"),
+    ("-5 thủ tục", "negative-value"),  # read, then judged as any number
+    ("2,5 thủ tục", "not-integer"),
+])
+def test_a_unit_that_is_not_the_rows_or_a_bad_number_stays_an_error(raw: str, code: str) -> None:
+    check(raw, COUNT, None, code)
+
+
+def test_a_footnote_and_the_unit_together_are_both_said() -> None:
+    got = normalise("273<sup>1</sup> thủ tục", COUNT, None)
+    assert got.value == 273 and [got.issue.code, *(n.code for n in got.notes)] == ["footnote-mark", "unit-in-value"]
 
 
 def test_count_real_int() -> None:
@@ -487,3 +510,27 @@ def test_round_trip_decimal_comma(d: Decimal) -> None:
 def test_round_trip_percent_with_sign(d: Decimal) -> None:
     got = normalise(f"{d:.2f}".replace(".", ",") + "%", PERCENT)
     assert got.issue is None and got.value == float(d)
+
+
+def test_a_unit_typed_in_a_real_appendix_is_read_at_its_cell(tmp_path) -> None:
+    """The example appendix with '7.725 hồ sơ' typed for 'Tổng số hồ sơ' (unit Hồ sơ): the
+    figure is read, the info names the cell, and the rates computed from it are unchanged."""
+    from pathlib import Path
+
+    import openpyxl
+
+    from cchc_engine.pipeline import compute_file
+    from cchc_engine.spec.registry import resolve
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "lam-thao-2023-q3.xlsx"
+    wb = openpyxl.load_workbook(example)
+    assert wb["Biểu mẫu 7"]["D36"].value in (7725, "7.725")
+    wb["Biểu mẫu 7"]["D36"].value = "7.725 hồ sơ"
+    typed = tmp_path / "typed.xlsx"
+    wb.save(typed)
+    compiled = resolve("2023")
+    before, after = compute_file(compiled, example), compute_file(compiled, typed)
+    [info] = [f for f in after.findings if f.code == "unit-in-value"]
+    assert info.severity == "info" and info.location.sheet == "Biểu mẫu 7" and info.location.cell == "D36"
+    assert {i.id: i.value for i in after.indicators} == {i.id: i.value for i in before.indicators}
+    assert sorted(f.code for f in after.findings) == sorted([*(f.code for f in before.findings), "unit-in-value"])
