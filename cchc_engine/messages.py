@@ -300,6 +300,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Giá trị '{raw}' có dấu chú thích (chỉ số trên); đã đọc là {value}, dấu chú thích không phải chữ số.",
         "Value '{raw}' carries a footnote mark (superscript); read as {value}, the mark is not a digit.",
     ),
+    "choice-with-detail": (
+        "Câu trả lời '{raw}' được đọc là '{label}' ({code}); phần ghi thêm không được dùng. Ô trả lời chỉ nên ghi một lựa chọn.",
+        "The answer '{raw}' is read as '{label}' ({code}); the words after it are not used. An answer cell should hold one choice.",
+    ),
     "unit-in-value": (
         "Ô số liệu '{raw}' ghi kèm đơn vị tính ({unit}); đã đọc là {value}. Ô số liệu chỉ nên ghi số.",
         "The value cell '{raw}' also holds the unit ({unit}); read as {value}. A value cell should hold the number only.",
@@ -1082,7 +1086,7 @@ FINDING_SEVERITY: dict[str, str] = {
     "spec-id-clash": "stop", "spec-note-of": "error", "spec-row-none-without-source": "warning",
     "legacy-font": "error/warning", "most-rows-unmapped": "error", "scaffold-bad-name": "stop", "scaffold-exists": "stop",
     # plain inputs and values (later additions)
-    "duplicate-key": "error", "footnote-mark": "info", "unit-in-value": "info", "value-too-large": "error", "values-truncated": "error",
+    "duplicate-key": "error", "footnote-mark": "info", "unit-in-value": "info", "choice-with-detail": "info", "value-too-large": "error", "values-truncated": "error",
     # plugins (the platform)
     "plugin-bad-return": "warning/error", "plugin-config-invalid": "stop", "plugin-install-failed": "stop",
     "plugin-item-unusable": "warning", "plugin-message-taken": "stop", "plugin-not-installed": "warning",

@@ -487,6 +487,7 @@ def _from_choice_text(text: str, choices: Optional[Sequence[Choice]]) -> Normali
     if key and key in by_key:
         return Normalised(by_key[key], text)
     m = _CODED.fullmatch(clean) if len(clean) <= _MAX_CODED_LEN else None
+    contradicted = False
     if m:
         a, b = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(3), m.group(4))
         for label, number in ((a, b), (b, a)):
@@ -497,7 +498,28 @@ def _from_choice_text(text: str, choices: Optional[Sequence[Choice]]) -> Normali
             # The code decides, unless the label names another answer ("Có = 0").
             if said is None or said == code:
                 return _choice_code(code, text, choices)
+            contradicted = True
+    found = None if contradicted else _answer_then_detail(key, by_key)
+    if found is not None:  # "Có (01 kế hoạch)", "Có, đã ban hành": the answer, then words about it
+        code, label = found, next((c.label for c in choices or () if c.code == found), str(found))
+        return Normalised(code, text, Issue("choice-with-detail", "info", {"raw": _shown(text), "label": label, "code": code}))
     return _rejected(text, "unknown-choice", allowed=_allowed(choices))
+
+
+def _answer_then_detail(key: str, by_key: dict[str, int]) -> Optional[int]:
+    """The code of the answer ``key`` starts with (the longest), when the words after it
+    name no other answer ("có nhưng chưa hoàn thành" for Chưa/Hoàn thành is not guessed)."""
+    starts = [k for k in by_key if k and key.startswith(k + " ")]
+    if not starts:
+        return None
+    first = max(starts, key=len)
+    code, rest = by_key[first], f" {key[len(first):].strip()} "
+    if any(f" {k} " in rest for k, c in by_key.items() if k and c != code):
+        return None
+    others = {str(c) for c in by_key.values() if c != code}
+    if any(word.lstrip("0") in others or (word.strip("0") == "" and "0" in others) for word in rest.split() if word.isdigit()):
+        return None  # another answer's code in the detail ("Có - 0"): not guessed
+    return code
 
 
 # --- entry point -------------------------------------------------------------------------

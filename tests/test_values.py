@@ -54,7 +54,7 @@ def check(raw: Any, ind: Indicator, value: Any, code: Optional[str] = None, *, p
             assert fmt_number(got.issue.values["value"], "vi") in message
         else:
             assert got.raw in message, message
-        assert got.issue.severity == ("info" if got.issue.code in ("ambiguous-decimal", "footnote-mark", "unit-in-value") else "error")
+        assert got.issue.severity == ("info" if got.issue.code in ("ambiguous-decimal", "footnote-mark", "unit-in-value", "choice-with-detail") else "error")
     return got
 
 
@@ -534,3 +534,25 @@ def test_a_unit_typed_in_a_real_appendix_is_read_at_its_cell(tmp_path) -> None:
     assert info.severity == "info" and info.location.sheet == "Biểu mẫu 7" and info.location.cell == "D36"
     assert {i.id: i.value for i in after.indicators} == {i.id: i.value for i in before.indicators}
     assert sorted(f.code for f in after.findings) == sorted([*(f.code for f in before.findings), "unit-in-value"])
+
+
+@pytest.mark.parametrize("raw, ind, code", [
+    ("Có (01 kế hoạch)", CHOICE, 1),
+    ("Có, đã ban hành", CHOICE, 1),
+    ("Không - chưa ban hành", CHOICE, 0),
+    ("3 cấp (tỉnh, huyện, xã)", MEETING, 2),
+    ("Liên thông 2 cấp: tỉnh và huyện", MEETING, 1),  # an alias, then the detail
+])
+def test_an_answer_followed_by_its_detail_is_read_with_an_info(raw: str, ind: Indicator, code: int) -> None:
+    got = check(raw, ind, code, "choice-with-detail")
+    label = next(c.label for c in choices_of(ind) if c.code == code)
+    assert got.issue.values["label"] == label and label in render("choice-with-detail", got.issue.values, lang="vi")
+
+
+@pytest.mark.parametrize("raw, ind", [
+    ("Có nhưng không đầy đủ", CHOICE),  # names the other answer too: not guessed
+    ("Chưa có, sắp có 2 cấp", MEETING),
+    ("Cóc", CHOICE),  # not a word boundary
+])
+def test_an_answer_the_detail_contradicts_stays_an_error(raw: str, ind: Indicator) -> None:
+    check(raw, ind, None, "unknown-choice")
