@@ -89,7 +89,8 @@ _DATE_TEXT = re.compile(
 )
 # "Có = 1", "1 = Có", "1: Có", "1 (Có)", "Có (1)": an answer written with its code.
 _MAX_CODED_LEN = 120
-_CODED = re.compile(r"(.+?)\s*[=:]\s*(.+)|(.+?)\s*\((.+)\)", re.DOTALL)
+# "Có = 1", "Có: 1", "Có (1)", and the code first as a list numbers it: "1 - Có", "1. Có", "1) Có".
+_CODED = re.compile(r"(.+?)\s*[=:]\s*(.+)|(.+?)\s*\((.+)\)|(\d{1,2})\s*[-–.)]\s*(\D.*)", re.DOTALL)
 
 
 class _Parsed(NamedTuple):
@@ -489,7 +490,7 @@ def _from_choice_text(text: str, choices: Optional[Sequence[Choice]]) -> Normali
     m = _CODED.fullmatch(clean) if len(clean) <= _MAX_CODED_LEN else None
     contradicted = False
     if m:
-        a, b = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(3), m.group(4))
+        a, b = next((m.group(i), m.group(i + 1)) for i in (1, 3, 5) if m.group(i) is not None)
         for label, number in ((a, b), (b, a)):
             code = _whole(number.strip())
             if code is None:

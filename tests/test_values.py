@@ -556,3 +556,16 @@ def test_an_answer_followed_by_its_detail_is_read_with_an_info(raw: str, ind: In
 ])
 def test_an_answer_the_detail_contradicts_stays_an_error(raw: str, ind: Indicator) -> None:
     check(raw, ind, None, "unknown-choice")
+
+
+@pytest.mark.parametrize("raw, ind, code", [
+    ("1 - Có", CHOICE, 1), ("1. Có", CHOICE, 1), ("0 – Không", CHOICE, 0), ("1) Có", CHOICE, 1),
+    ("2 - 3 cấp", MEETING, 2), ("1. 2 cấp", MEETING, 1),
+])
+def test_the_code_first_as_a_list_numbers_it(raw: str, ind: Indicator, code: int) -> None:
+    check(raw, ind, code)
+
+
+@pytest.mark.parametrize("raw", ["0 - Có", "5 - Có"])
+def test_a_code_first_that_the_label_contradicts_or_no_answer_has_is_an_error(raw: str) -> None:
+    check(raw, CHOICE, None, "unknown-choice")
