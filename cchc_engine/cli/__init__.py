@@ -112,11 +112,11 @@ class _Localized:
     params: list[click.Parameter]
 
     def get_help(self, ctx: click.Context) -> str:
-        self._localize(ctx)
+        self._localize()
         return super().get_help(ctx)  # type: ignore[misc]
 
     def get_short_help_str(self, limit: int = 45) -> str:
-        self._localize(None)
+        self._localize()
         return super().get_short_help_str(limit)  # type: ignore[misc]
 
     def get_help_option(self, ctx: click.Context) -> Optional[click.Option]:
@@ -129,7 +129,7 @@ class _Localized:
             option.help = OPTIONS[english] if get_lang() == "vi" else english
         return option
 
-    def _localize(self, ctx: Optional[click.Context]) -> None:
+    def _localize(self) -> None:
         from ..lang import get_lang
         from .helptexts import COMMANDS, OPTIONS
 
