@@ -53,7 +53,10 @@ def test_an_option_without_its_value_is_said_in_vietnamese():
     assert code == 2 and "Lỗi: Tùy chọn '--format' cần một giá trị." in err and not ENGLISH.search(err), err
 
 
-@pytest.mark.parametrize("args", [("--lang", "en", "computee"), ("--lang", "en", "compute"), ("--lang=en", "--bogus")])
+@pytest.mark.parametrize("args", [
+    ("--lang", "en", "computee"), ("--lang", "en", "compute"), ("--lang=en", "--bogus"),
+    ("compute", "--lang", "en", "--bogus", "x.xlsx"),  # the command's own --lang counts too
+])
 def test_lang_en_keeps_clicks_words(args):
     code, err = run(*args)
     assert code == 2 and "Error: " in err and "Usage: cchc" in err and "Lỗi" not in err, err

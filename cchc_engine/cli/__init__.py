@@ -111,6 +111,21 @@ class _Localized:
     help: Optional[str]
     params: list[click.Parameter]
 
+    def make_context(self, info_name: Optional[str], args: list[str], parent: Optional[click.Context] = None,
+                     **extra: Any) -> click.Context:
+        given = list(args)  # click's parser consumes ``args``
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)  # type: ignore[misc]
+        except click.UsageError:
+            # `cchc compute --lang en --bogus`: the eager --lang had no turn, the officer asked for English
+            from .usage import asks_english
+
+            if asks_english(given):
+                from ..lang import set_lang
+
+                set_lang("en")
+            raise
+
     def get_help(self, ctx: click.Context) -> str:
         self._localize()
         return super().get_help(ctx)  # type: ignore[misc]
