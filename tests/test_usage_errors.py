@@ -81,3 +81,10 @@ def test_clicks_own_value_messages_are_known(param_type, value, expected):
 
 def test_an_unknown_click_message_keeps_its_words():
     assert value_problem("something new from click.") == "something new from click."
+
+
+def test_version_is_said_without_english_words():
+    from cchc_engine import __version__
+
+    result = CliRunner().invoke(cli, ["--version"], prog_name="cchc")
+    assert result.exit_code == 0 and result.stdout == f"cchc {__version__}\n"

@@ -109,7 +109,7 @@ def show_plugin_problems() -> None:
 
 
 @click.group(cls=CchcGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="cchc")
+@click.version_option(__version__, "--version", prog_name="cchc", message="%(prog)s %(version)s")  # no English word
 @click.option("--debug", is_flag=True, help="Show a traceback on errors (for developers).")
 @click.option(
     "--lang",
