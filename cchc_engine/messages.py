@@ -304,6 +304,14 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Câu trả lời '{raw}' được đọc là '{label}' ({code}); phần ghi thêm không được dùng. Ô trả lời chỉ nên ghi một lựa chọn.",
         "The answer '{raw}' is read as '{label}' ({code}); the words after it are not used. An answer cell should hold one choice.",
     ),
+    "none-as-zero": (
+        "Ô số liệu ghi '{raw}' (không phát sinh) được đọc là 0. Ô số liệu nên ghi số 0.",
+        "The value cell says '{raw}' (none occurred): read as 0. A value cell should hold the number 0.",
+    ),
+    "none-as-blank": (
+        "Ô tỷ lệ ghi '{raw}' (không phát sinh): để trống, như tỷ lệ có mẫu số bằng 0.",
+        "The rate cell says '{raw}' (none occurred): left blank, as a rate over 0 is.",
+    ),
     "unit-in-value": (
         "Ô số liệu '{raw}' ghi kèm đơn vị tính ({unit}); đã đọc là {value}. Ô số liệu chỉ nên ghi số.",
         "The value cell '{raw}' also holds the unit ({unit}); read as {value}. A value cell should hold the number only.",
@@ -1086,7 +1094,7 @@ FINDING_SEVERITY: dict[str, str] = {
     "spec-id-clash": "stop", "spec-note-of": "error", "spec-row-none-without-source": "warning",
     "legacy-font": "error/warning", "most-rows-unmapped": "error", "scaffold-bad-name": "stop", "scaffold-exists": "stop",
     # plain inputs and values (later additions)
-    "duplicate-key": "error", "footnote-mark": "info", "unit-in-value": "info", "choice-with-detail": "info", "value-too-large": "error", "values-truncated": "error",
+    "duplicate-key": "error", "footnote-mark": "info", "unit-in-value": "info", "none-as-zero": "info", "none-as-blank": "info", "choice-with-detail": "info", "value-too-large": "error", "values-truncated": "error",
     # plugins (the platform)
     "plugin-bad-return": "warning/error", "plugin-config-invalid": "stop", "plugin-install-failed": "stop",
     "plugin-item-unusable": "warning", "plugin-message-taken": "stop", "plugin-not-installed": "warning",

@@ -70,6 +70,10 @@ MAX_ABS = 10**15
 # Invisible characters Word and web pages leave behind (zero-width space, BOM, soft hyphen...).
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _BLANKS = frozenset({"", "-", "\u2013", "\u2014", "\u2212"})
+# Dashes and dots only ("--", "...", "……"): the template's placeholder left as it was, a blank.
+_PLACEHOLDER = re.compile(r"[-\u2013\u2014\u2212.\u2026 ]+")
+# "None" written in words in a count or number row: nothing happened, the figure is 0.
+_NONE_WORDS = frozenset({"khong", "khong co", "khong phat sinh", "chua phat sinh", "kps"})
 _RAW_SHOWN = 120  # longest raw text quoted in a message
 
 # --- numbers ---------------------------------------------------------------------
@@ -395,8 +399,13 @@ def _read_text(text: str) -> tuple[str, bool, Optional[_Parsed]]:
 def _from_text(text: str, ind: Indicator) -> Normalised:
     """Text typed in a number cell (count, number, percent)."""
     clean, footnote, parsed = _read_text(text)
-    if clean in _BLANKS:
+    if clean in _BLANKS or (len(clean) <= _MAX_NUMBER_LEN and _PLACEHOLDER.fullmatch(clean)):
         return Normalised(None, text)
+    if parsed is None and name_key(clean) in _NONE_WORDS:
+        if ind.type in ("count", "number"):
+            return _finish(0, ind, text, Issue("none-as-zero", "info", {"raw": _shown(text)}))
+        if ind.type == "percent" and name_key(clean) != "khong":  # a rate of nothing: blank, as 0/0 is
+            return Normalised(None, text, Issue("none-as-blank", "info", {"raw": _shown(text)}))
     unit_typed = False
     if parsed is None:
         bare = _without_unit(clean, ind)  # "7.725 hồ sơ" in a row whose unit is "Hồ sơ"

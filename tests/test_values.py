@@ -54,7 +54,7 @@ def check(raw: Any, ind: Indicator, value: Any, code: Optional[str] = None, *, p
             assert fmt_number(got.issue.values["value"], "vi") in message
         else:
             assert got.raw in message, message
-        assert got.issue.severity == ("info" if got.issue.code in ("ambiguous-decimal", "footnote-mark", "unit-in-value", "choice-with-detail") else "error")
+        assert got.issue.severity == ("info" if got.issue.code in ("ambiguous-decimal", "footnote-mark", "unit-in-value", "choice-with-detail", "none-as-zero", "none-as-blank") else "error")
     return got
 
 
@@ -569,3 +569,50 @@ def test_the_code_first_as_a_list_numbers_it(raw: str, ind: Indicator, code: int
 @pytest.mark.parametrize("raw", ["0 - Có", "5 - Có"])
 def test_a_code_first_that_the_label_contradicts_or_no_answer_has_is_an_error(raw: str) -> None:
     check(raw, CHOICE, None, "unknown-choice")
+
+
+@pytest.mark.parametrize("raw", ["Không", "không có", "Không phát sinh", "Chưa phát sinh", "KPS", "Không."])
+def test_none_in_words_is_zero_in_a_count_or_number_row(raw: str) -> None:
+    check(raw, COUNT, 0, "none-as-zero")
+    check(raw, NUMBER, 0, "none-as-zero")
+    check(raw, FROM_5, None, "out-of-range")  # 0 is still judged against the row's bounds
+
+
+@pytest.mark.parametrize("raw", ["không có", "Không phát sinh", "KPS"])
+def test_none_in_words_is_a_blank_rate(raw: str) -> None:
+    got = normalise(raw, PERCENT, None)
+    assert got.value is None and got.issue is not None and got.issue.code == "none-as-blank"
+    assert got.issue.severity == "info" and raw in render("none-as-blank", got.issue.values, lang="vi")
+    check("Không", PERCENT, None, "invalid-number")  # a bare "no" in a rate row says nothing about the rate
+
+
+@pytest.mark.parametrize("raw", ["--", "...", "……", "- -", "."])
+def test_a_placeholder_left_as_it_was_is_a_blank(raw: str) -> None:
+    for ind in (COUNT, NUMBER, PERCENT):
+        check(raw, ind, None)
+
+
+def test_none_in_words_in_a_real_appendix(tmp_path) -> None:
+    """'Không phát sinh' in a rate whose denominator is 0 and 'Không' in a count: no error, an info each."""
+    from pathlib import Path
+
+    import openpyxl
+
+    from cchc_engine.pipeline import compute_file
+    from cchc_engine.spec.registry import resolve
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "lam-thao-2023-q3.xlsx"
+    compiled = resolve("2023")
+    before = compute_file(compiled, example)
+    rate = next(i for i in before.indicators if i.id == "ty_le_giai_quyet_pakn")
+    count = next(i for i in before.indicators if i.source == "reported" and i.type == "count" and i.value == 0)
+    wb = openpyxl.load_workbook(example)
+    for ind, text in ((rate, "Không phát sinh"), (count, "Không")):
+        wb[ind.location.sheet][ind.location.cell].value = text
+    typed = tmp_path / "words.xlsx"
+    wb.save(typed)
+    after = compute_file(compiled, typed)
+    assert {i.id: i.value for i in after.indicators} == {i.id: i.value for i in before.indicators}
+    new = sorted((f.code, f.location.cell) for f in after.findings if f.code.startswith("none-as-"))
+    assert new == sorted([("none-as-blank", rate.location.cell), ("none-as-zero", count.location.cell)])
+    assert sum(f.severity == "error" for f in after.findings) == sum(f.severity == "error" for f in before.findings)
