@@ -24,7 +24,7 @@ from typing import Any, Optional
 from .findings import CchcError, Finding, Location
 from .grid import Cell, Grid, Sheet, column_letter
 from .messages import render
-from .submission import RawRow, RawSubmission, level_from_unit, period_and_source, period_from_title, unit_from_title
+from .submission import RawRow, RawSubmission, level_from_unit, period_and_source, unit_from_title
 from .textnorm import name_key
 
 _FORM_ROW = re.compile(r"^bieu mau (\d+)\b")
@@ -64,11 +64,6 @@ def layout(grid: Grid, spec: Any = None) -> RawSubmission:
             raw.findings.append(Finding.make("period-from-date", "warning", location=Location(file=grid.file), period=raw.period))
     raw.level = grid.level or level_from_unit(raw.unit) or level_from_lines(lines + grid.text_lines)
     return raw
-
-
-def period_from_lines(titles: list[str], text_lines: list[str]) -> Optional[str]:
-    """The period the titles name; a bare year made finer by the report's own subject line."""
-    return period_with_source(titles, text_lines)[0]
 
 
 def period_with_source(titles: list[str], text_lines: list[str]) -> tuple[Optional[str], bool]:

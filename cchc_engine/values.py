@@ -401,10 +401,11 @@ def _from_text(text: str, ind: Indicator) -> Normalised:
     clean, footnote, parsed = _read_text(text)
     if clean in _BLANKS or (len(clean) <= _MAX_NUMBER_LEN and _PLACEHOLDER.fullmatch(clean)):
         return Normalised(None, text)
-    if parsed is None and name_key(clean) in _NONE_WORDS:
+    words = name_key(clean) if parsed is None else ""
+    if words in _NONE_WORDS:
         if ind.type in ("count", "number"):
             return _finish(0, ind, text, Issue("none-as-zero", "info", {"raw": _shown(text)}))
-        if ind.type == "percent" and name_key(clean) != "khong":  # a rate of nothing: blank, as 0/0 is
+        if ind.type == "percent" and words != "khong":  # a rate of nothing: blank, as 0/0 is
             return Normalised(None, text, Issue("none-as-blank", "info", {"raw": _shown(text)}))
     unit_typed = False
     if parsed is None:
@@ -526,8 +527,8 @@ def _answer_then_detail(key: str, by_key: dict[str, int]) -> Optional[int]:
     code, rest = by_key[first], f" {key[len(first):].strip()} "
     if any(f" {k} " in rest for k, c in by_key.items() if k and c != code):
         return None
-    others = {str(c) for c in by_key.values() if c != code}
-    if any(word.lstrip("0") in others or (word.strip("0") == "" and "0" in others) for word in rest.split() if word.isdigit()):
+    others = {c for c in by_key.values() if c != code}
+    if any(_whole(word) in others for word in rest.split()):
         return None  # another answer's code in the detail ("Có - 0"): not guessed
     return code
 

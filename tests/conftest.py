@@ -64,6 +64,23 @@ def _no_installed_plugins(_core_host):
     _core_host.problems.clear()
 
 
+@pytest.fixture(scope="module")
+def every_format():
+    """Built-ins plus the repo's own .docx and pasted-text plugins (registered by hand, not
+    from entry points): a host that reads every format an officer holds. Install it with use_host."""
+    import cchc_docx
+    import cchc_tsv
+
+    from cchc_engine.plugins import PluginHost
+
+    host = PluginHost(entry_points=False, load_only=None, trace=False)
+    host.load()
+    host.pm.register(cchc_docx, name="docx")
+    host.pm.register(cchc_tsv, name="tsv")
+    host.reset()
+    return host
+
+
 @pytest.fixture(scope="session")
 def fixtures() -> Path:
     return FIXTURES

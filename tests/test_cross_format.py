@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from cchc_engine.pipeline import compute_file
-from cchc_engine.plugins import PluginHost, use_host
+from cchc_engine.plugins import use_host
 from cchc_engine.spec.registry import resolve
 from conftest import FIXTURES
 
@@ -34,20 +34,6 @@ SAME = {
 # The whole report says more than its appendix: seed 004's letter names the half-year
 # ("V/v … 6 tháng đầu năm 2021") that its appendix title does not (tests/test_period_subject.py).
 REPORT_PERIOD = {"formats/seed004_report.docx": "2021-H1", "formats/seed004_report.txt": "2021-H1"}
-
-
-@pytest.fixture(scope="module")
-def every_format():
-    """Built-ins plus the repo's own .docx and pasted-text plugins (registered by hand, not from entry points)."""
-    import cchc_docx
-    import cchc_tsv
-
-    host = PluginHost(entry_points=False, load_only=None, trace=False)
-    host.load()
-    host.pm.register(cchc_docx, name="docx")
-    host.pm.register(cchc_tsv, name="tsv")
-    host.reset()
-    return host
 
 
 def _summary(result) -> tuple:

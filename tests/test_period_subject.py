@@ -29,14 +29,18 @@ LETTERHEAD = [
 ]
 
 
-def _period(titles: list[str], text_lines: Optional[list[str]] = None, sheet: str = "Phụ lục") -> Optional[str]:
+def _layout(titles: list[str], text_lines: Optional[list[str]] = None, sheet: str = "Phụ lục"):
     grid = Grid(file="/x/bao-cao.xlsx", text_lines=list(text_lines or []))
     s = grid.add_sheet(sheet)
     for line in titles:
         s.append([line])
     s.append(HEADER)
     s.append(["1.1.1", "Số nhiệm vụ đề ra trong kế hoạch", "Nhiệm vụ", "6", ""])
-    return layout(grid).period
+    return layout(grid)
+
+
+def _period(titles: list[str], text_lines: Optional[list[str]] = None, sheet: str = "Phụ lục") -> Optional[str]:
+    return _layout(titles, text_lines, sheet).period
 
 
 def test_the_subject_line_makes_a_bare_year_finer():
@@ -76,19 +80,6 @@ def test_subject_lines():
     assert subject_lines(["Báo cáo kết quả", "Vv", "vào việc"]) == []
 
 
-@pytest.fixture(scope="module")
-def every_format():
-    import cchc_docx
-    import cchc_tsv
-
-    host = PluginHost(entry_points=False, load_only=None, trace=False)
-    host.load()
-    host.pm.register(cchc_docx, name="docx")
-    host.pm.register(cchc_tsv, name="tsv")
-    host.reset()
-    return host
-
-
 @pytest.mark.parametrize(
     "name, period",
     [
@@ -110,13 +101,7 @@ def test_seed_004_in_every_format(every_format, name, period):
 
 
 def _findings(titles: list[str], text_lines: Optional[list[str]] = None) -> list[tuple[str, str, Optional[str]]]:
-    grid = Grid(file="/x/bao-cao.xlsx", text_lines=list(text_lines or []))
-    s = grid.add_sheet("Phụ lục")
-    for line in titles:
-        s.append([line])
-    s.append(HEADER)
-    s.append(["1.1.1", "Số nhiệm vụ đề ra trong kế hoạch", "Nhiệm vụ", "6", ""])
-    raw = layout(grid)
+    raw = _layout(titles, text_lines)
     return [(f.code, f.severity, raw.period) for f in raw.findings if f.code == "period-from-date"]
 
 

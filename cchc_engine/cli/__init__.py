@@ -116,15 +116,17 @@ class _Localized:
         given = list(args)  # click's parser consumes ``args``
         try:
             return super().make_context(info_name, args, parent=parent, **extra)  # type: ignore[misc]
-        except click.UsageError:
-            # `cchc compute --lang en --bogus`: the eager --lang had no turn, the officer asked for English
-            from .usage import asks_english
+        except click.UsageError as exc:
+            # The line did not parse, so the eager --lang had no turn: read it from the line
+            # (`cchc compute --lang en --bogus`); a top-level mistake without it is Vietnamese.
+            from ..lang import get_lang, set_lang
+            from .usage import asks_english, localize
 
             if asks_english(given):
-                from ..lang import set_lang
-
                 set_lang("en")
-            raise
+            elif parent is None:
+                set_lang("vi")
+            raise localize(exc, get_lang()) from None
 
     def get_help(self, ctx: click.Context) -> str:
         self._localize()

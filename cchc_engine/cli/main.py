@@ -33,19 +33,6 @@ def error_line(finding) -> str:
 class CchcGroup(Group):
     """Turns every failure into located lines and an exit code (0 valid, 1 data errors, 2 unusable)."""
 
-    def make_context(self, info_name: Optional[str], args: list[str], parent: Optional[click.Context] = None,
-                     **extra: Any) -> click.Context:
-        given = list(args)  # click's parser consumes ``args``
-        try:
-            return super().make_context(info_name, args, parent=parent, **extra)
-        except click.UsageError as exc:  # a mistake in the group's own options (`cchc --lang fr …`)
-            from ..lang import set_lang
-            from .usage import asks_english, localize
-
-            lang = "en" if asks_english(given) else "vi"
-            set_lang(lang)  # --lang was not read (the line did not parse), and click's usage line asks
-            raise localize(exc, lang) from None
-
     def get_command(self, ctx: click.Context, cmd_name: str) -> Optional[click.Command]:
         _add_plugin_commands(self)
         return super().get_command(ctx, cmd_name)
@@ -60,11 +47,11 @@ class CchcGroup(Group):
 
         try:
             return super().invoke(ctx)
-        except click.UsageError as exc:  # the command's name, or a mistake in its options
-            from ..messages import get_lang
+        except click.UsageError as exc:  # an unknown command's name (its options' mistakes come said)
+            from ..lang import get_lang
             from .usage import localize
 
-            raise localize(exc, "en" if ctx.params.get("lang") == "en" else get_lang()) from None
+            raise localize(exc, get_lang()) from None
         except CchcError as exc:
             show_plugin_problems()  # a plugin's warning comes before the fatal line it caused
             if debug:
@@ -149,10 +136,7 @@ def cli(
 
         cache.debug_log = lambda line: click.echo(line, err=True)
         ctx.call_on_close(lambda: setattr(cache, "debug_log", None))  # in-process callers (tests) run on
-    from ..messages import set_lang
-    from ..plugins import get_host
-
-    set_lang(lang)
+    from ..plugins import get_host  # (--lang took effect when it was read: lang_now)
 
     host = get_host()
     host.strict = strict_plugins
