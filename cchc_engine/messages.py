@@ -808,7 +808,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "yaml-expected-colon": ("thiếu dấu ':' sau khóa", "':' is missing after the key"),
     "yaml-duplicate-key": ("khóa '{key}' bị lặp (lần đầu ở dòng {line})", "key '{key}' repeated (first at line {line})"),
     "yaml-alias-cycle": ("alias '*{anchor}' tự tham chiếu (vòng lặp)", "alias '*{anchor}' refers to itself (a loop)"),
-    "yaml-too-deep": ("lồng quá {max} mức", "nested deeper than {max} levels"),
+    "yaml-too-deep": ("lồng quá {max} mức, từ cột {column}", "nested deeper than {max} levels, from column {column}"),
     "yaml-too-many-nodes": ("hơn {max} nút sau khi mở rộng alias", "more than {max} nodes once aliases are expanded"),
     "yaml-too-much-text": ("hơn {max} MB văn bản sau khi mở rộng alias", "more than {max} MB of text once aliases are expanded"),
     "yaml-too-big": ("lớn hơn {max} MB", "larger than {max} MB"),

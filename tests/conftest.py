@@ -20,8 +20,11 @@ from hypothesis import settings
 
 # Tests that name no count draw hypothesis's default; nightly draws ten times more.
 # Tests that name their full count scale it with tests/budget.py.
-settings.register_profile("nightly", max_examples=1000)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+# No example database: a run writes nothing into the checkout or the home directory.
+settings.register_profile("suite", database=None)
+settings.register_profile("nightly", max_examples=1000, database=None)
+_PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "default")
+settings.load_profile("suite" if _PROFILE == "default" else _PROFILE)
 from click.testing import CliRunner
 
 # The plugin authors' testing kit, used here the way docs/plugins.md tells authors to.

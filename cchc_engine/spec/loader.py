@@ -79,7 +79,34 @@ def _scan_limits(text: str, loc: Location) -> None:
     closes; an alias adds that cost, so 200 aliases of a 4 MB scalar count as
     800 MB, and an alias inside its own anchor (``a: &a [*a]``) is refused
     before anything walks the cycle.
+
+    libyaml (the C parser) has limits of its own (PyYAML 6.0.4's bundled libyaml
+    refuses nesting past 1,000 levels) and may read ahead before it yields the
+    events that would reach ours. Whatever it refuses is scanned again with the
+    pure-Python parser, which stops at our own limits first: the officer gets
+    the same located message whichever libyaml a wheel ships.
     """
+    try:
+        _scan_events(text, loc, _BaseSafe)
+    except _CParserRefused as refused:
+        if _BaseSafe is not yaml.SafeLoader:
+            try:
+                _scan_events(text, loc, yaml.SafeLoader)  # raises our limit, located, if it is one
+            except _CParserRefused:
+                pass  # both parsers refuse the text itself: libyaml's word, located
+        raise refused.as_error(loc) from None
+
+
+class _CParserRefused(Exception):
+    def __init__(self, exc: yaml.YAMLError) -> None:
+        super().__init__(str(exc))
+        self.exc = exc
+
+    def as_error(self, loc: Location) -> CchcError:
+        return CchcError.make("spec-yaml-invalid", location=_mark_loc(loc, self.exc), error=_yaml_problem(self.exc))
+
+
+def _scan_events(text: str, loc: Location, loader: type) -> None:
     depth = 0
     total = 0
     chars = 0
@@ -87,7 +114,7 @@ def _scan_limits(text: str, loc: Location) -> None:
     open_anchors: list[tuple[Optional[str], int, int]] = []
     still_open: set[str] = set()
     try:
-        for event in yaml.parse(text, Loader=_BaseSafe):
+        for event in yaml.parse(text, Loader=loader):
             total += 1
             if isinstance(event, yaml.AliasEvent):
                 if event.anchor in still_open:
@@ -101,7 +128,9 @@ def _scan_limits(text: str, loc: Location) -> None:
                 depth += 1
                 if depth > MAX_DEPTH:
                     raise CchcError.make(
-                        "spec-yaml-too-large", location=_at(loc, event), what=render("yaml-too-deep", {"max": MAX_DEPTH})
+                        "spec-yaml-too-large",
+                        location=_at(loc, event),
+                        what=render("yaml-too-deep", {"max": MAX_DEPTH, "column": event.start_mark.column + 1}),
                     )
                 open_anchors.append((event.anchor, total, chars))
                 if event.anchor:
@@ -127,7 +156,7 @@ def _scan_limits(text: str, loc: Location) -> None:
                     what=render("yaml-too-much-text", {"max": MAX_EXPANDED_CHARS // (1024 * 1024)}),
                 )
     except yaml.YAMLError as exc:
-        raise CchcError.make("spec-yaml-invalid", location=_mark_loc(loc, exc), error=_yaml_problem(exc)) from None
+        raise _CParserRefused(exc) from None
 
 
 def _at(loc: Location, event: yaml.Event) -> Location:
