@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Optional
 from .hookspecs import hookimpl
 
 if TYPE_CHECKING:  # what editors and type checkers see; at run time each name loads on first use
+    from .session import aggregate, compute, Session
     from .config import plugin_config
     from .findings import CchcError, Finding, Location
     from .grid import Cell, column_letter, Grid, Sheet
@@ -58,6 +59,9 @@ if TYPE_CHECKING:  # what editors and type checkers see; at run time each name l
 # Every other name is imported on first use (PEP 562 ``__getattr__``): a plugin imports
 # the api at every `cchc` run, even --help, and pays only for the names it takes.
 _LAZY: dict[str, tuple[str, str]] = {
+    "Session": (".session", "Session"),
+    "compute": (".session", "compute"),
+    "aggregate": (".session", "aggregate"),
     "plugin_config": (".config", "plugin_config"),
     "CchcError": (".findings", "CchcError"),
     "Finding": (".findings", "Finding"),
@@ -96,6 +100,8 @@ _LAZY: dict[str, tuple[str, str]] = {
 }
 
 __all__ = [
+    # the library entry points: one report, many units, a Session of your own
+    "compute", "aggregate", "Session",
     # hooks and configuration
     "hookimpl", "plugin_config",
     # the cell grid a reader returns

@@ -3,19 +3,38 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 from typing import Any, Iterator, Optional
 
 from .host import PluginHost
 
 _default_host: Optional[PluginHost] = None
+# A Session's host, in force only inside the context the Session runs its work in
+# (session._in_context): code that still asks get_host() sees that Session's host,
+# and a second Session in another thread or context sees its own.
+_scoped_host: contextvars.ContextVar[Optional[PluginHost]] = contextvars.ContextVar("cchc_host", default=None)
 
 
 def get_host() -> PluginHost:
-    """The process's host, made on first use (entry points and env settings honoured)."""
+    """The Session's host when called inside one; else the process's host, made on first
+    use (entry points and env settings honoured)."""
     global _default_host
+    scoped = _scoped_host.get()
+    if scoped is not None:
+        return scoped
     if _default_host is None:
         _default_host = PluginHost()
     return _default_host
+
+
+@contextlib.contextmanager
+def host_scope(host: PluginHost) -> Iterator[PluginHost]:
+    """``host`` answers get_host() in this context only (a Session's work)."""
+    token = _scoped_host.set(host)
+    try:
+        yield host
+    finally:
+        _scoped_host.reset(token)
 
 
 def has_host() -> bool:

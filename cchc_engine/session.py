@@ -1,0 +1,273 @@
+"""A Session: everything one run needs, held by the caller instead of by the process.
+
+    session = Session.open("2023", lang="vi")
+    result = session.compute("bao-cao.xlsx", level="huyen", period="2023-Q3")
+
+A Session owns the compiled spec, the plugin host, the language and the per-level
+mappers, and it is the one path from a file to a ``Result`` for the CLI, the aggregate
+workers, the testing kit, the store and the web server. Two Sessions in one process
+(different specs, languages, plugins) give the results each gives alone: nothing they
+use lives at module level, and the language is set only inside a copy of the caller's
+context, so a server thread handling an English request never changes a Vietnamese one.
+
+Design notes are in docs/architecture.md ("The Session").
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Sequence, TypeVar, Union
+
+from .lang import LANGS, set_lang
+
+if TYPE_CHECKING:
+    from .aggregate import UnitResult
+    from .mapping import Mapper
+    from .plugins import PluginHost
+    from .result import Result
+    from .spec.runtime import CompiledSpec
+
+T = TypeVar("T")
+
+# Suffixes a received file may keep when it is written to a private temporary file
+# (the reader is chosen by suffix); anything else is sniffed from the content.
+_SAFE_SUFFIX_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+@dataclass(eq=False)
+class Session:
+    """The spec, the plugin host and the language of a run, and what is built from them once.
+
+    ``spec`` is a compiled spec (``Session.open`` resolves an id, a year or a path with
+    the Session's own host). ``mappers`` are made on first use, one per level, and kept
+    for the Session's life: an aggregate worker or a server reuses them for every file.
+    """
+
+    spec: "CompiledSpec"
+    host: "PluginHost"
+    lang: str = "vi"
+    mappers: dict[str, "Mapper"] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.lang not in LANGS:
+            raise ValueError(f"lang must be one of {LANGS}, not {self.lang!r}")
+
+    # --- making one ---------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        spec: Union[str, os.PathLike, "CompiledSpec"],
+        *,
+        lang: str = "vi",
+        host: Optional["PluginHost"] = None,
+        plugins_dirs: Sequence[Union[str, os.PathLike]] = (),
+        entry_points: bool = True,
+        strict_plugins: bool = False,
+    ) -> "Session":
+        """A Session for ``spec`` (a compiled spec, an id such as ``2023``, or a YAML path).
+
+        Without ``host`` a new plugin host is made for this Session alone (installed
+        plugins unless ``entry_points=False``, plus ``plugins_dirs``).
+        """
+        from .plugins import PluginHost
+        from .spec.runtime import CompiledSpec
+
+        if host is None:
+            host = PluginHost(entry_points=entry_points, plugins_dirs=tuple(plugins_dirs), strict=strict_plugins)
+        if not isinstance(spec, CompiledSpec):
+            spec = _in_context(lang, host, lambda: _resolve(os.fspath(spec)))
+        return cls(spec=spec, host=host, lang=lang)
+
+    # --- one file -------------------------------------------------------------------
+
+    def compute(
+        self,
+        path: Union[str, os.PathLike],
+        *,
+        level: Optional[str] = None,
+        period: Optional[str] = None,
+        unit: Optional[str] = None,
+    ) -> "Result":
+        """Read, map, validate and compute one file: what ``cchc compute`` reports.
+
+        Raises ``CchcError`` (exit code 2) when the file or the call is unusable.
+        """
+        return self.run(lambda: self._compute(Path(path), level, period, unit))
+
+    def compute_bytes(
+        self,
+        data: bytes,
+        filename: str,
+        *,
+        level: Optional[str] = None,
+        period: Optional[str] = None,
+        unit: Optional[str] = None,
+    ) -> "Result":
+        """``compute`` for bytes received from elsewhere (an upload, a database row).
+
+        The bytes go to a file in a private (0700) temporary folder, named only by a
+        safe suffix taken from ``filename``: a received name never becomes a path. The
+        result's ``file`` is ``filename`` (as text, for display), never the temp path.
+        """
+        suffix = safe_suffix(filename)
+        with tempfile.TemporaryDirectory(prefix="cchc-upload-") as folder:
+            os.chmod(folder, 0o700)
+            path = Path(folder) / f"upload{suffix}"
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            result = self.compute(path, level=level, period=period, unit=unit)
+        _rename_file(result, str(path), filename)
+        return result
+
+    # --- many units -------------------------------------------------------------------
+
+    def compile(
+        self,
+        units: Iterable["UnitResult"],
+        *,
+        level: str,
+        unit: str,
+        period: Optional[str] = None,
+        units_level: Optional[str] = None,
+        skip_invalid: bool = False,
+    ) -> "Result":
+        """One compiled Result for ``unit`` at ``level`` from the units' results (values
+        already read: from files, from a store). See ``aggregate.compile_units``."""
+        from .aggregate import compile_units
+
+        return self.run(
+            lambda: compile_units(
+                self.spec, level, unit, period, units, units_level=units_level, skip_invalid=skip_invalid
+            )
+        )
+
+    def aggregate(
+        self,
+        paths: Iterable[Union[str, os.PathLike]],
+        *,
+        level: str,
+        unit: str,
+        period: Optional[str] = None,
+        units_level: Optional[str] = None,
+        skip_invalid: bool = False,
+    ) -> "Result":
+        """Read every file (folders give the files a reader takes) in this process and
+        compile them: what ``cchc aggregate`` reports, without its worker pool."""
+        from .aggregate import compile_units
+        from .collect import expand_paths, read_unit
+
+        def compile_all() -> "Result":
+            files = expand_paths([Path(p) for p in paths])
+            units = (read_unit(Path(f), self.spec) for f in files)
+            return compile_units(self.spec, level, unit, period, units, units_level=units_level, skip_invalid=skip_invalid)
+
+        return self.run(compile_all)
+
+    def unit_result(self, result: "Result", file: str = "") -> "UnitResult":
+        """What compiling needs of a computed Result (values, weights, error findings)."""
+        from .collect import unit_from_result
+
+        return unit_from_result(result, file or (result.file or ""))
+
+    # --- the context ----------------------------------------------------------------
+
+    def run(self, fn: Callable[[], T]) -> T:
+        """Call ``fn`` with this Session's language and plugin host in force, in a copy of
+        the caller's context: nothing the call sets is seen by the caller or another thread."""
+        return _in_context(self.lang, self.host, fn)
+
+    def _compute(self, path: Path, level: Optional[str], period: Optional[str], unit: Optional[str]) -> "Result":
+        from .engine import run
+        from .mapping import Mapper, map_submission
+        from .pipeline import read_raw, resolve_metadata
+
+        raw = read_raw(path, spec=self.spec, host=self.host)
+        level_id, period_c, unit_c = resolve_metadata(raw, self.spec, level, period, unit)
+        raw.period, raw.unit = period_c, unit_c
+        mapper = self.mappers.get(level_id)
+        if mapper is None:
+            mapper = self.mappers[level_id] = Mapper(self.spec, level_id)
+        return run(self.spec, map_submission(raw, self.spec, level_id, mapper), host=self.host)
+
+
+def _in_context(lang: str, host: "PluginHost", fn: Callable[[], T]) -> T:
+    from .plugins.current import host_scope
+
+    def call() -> T:
+        set_lang(lang)
+        with host_scope(host):
+            return fn()
+
+    return contextvars.copy_context().run(call)
+
+
+def _resolve(name: str) -> "CompiledSpec":
+    from .spec.registry import resolve
+
+    return resolve(name)
+
+
+def safe_suffix(filename: str) -> str:
+    """``.xlsx`` from ``Báo cáo Q3 (bản cuối).XLSX``; '' when the name has no plain suffix."""
+    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    dot = base.rfind(".")
+    if dot <= 0:
+        return ""
+    suffix = base[dot + 1 :].lower()
+    if not suffix or len(suffix) > 8 or not set(suffix) <= _SAFE_SUFFIX_CHARS:
+        return ""
+    return "." + suffix
+
+
+def _rename_file(result: "Result", temp_path: str, shown: str) -> None:
+    """Findings located in the temporary copy name the file as the sender named it."""
+    result.file = shown
+    for f in result.findings:
+        if f.location is not None and f.location.file == temp_path:
+            f.location.file = shown
+    for ind in result.indicators:
+        loc = getattr(ind, "location", None)
+        if loc is not None and getattr(loc, "file", None) == temp_path:
+            loc.file = shown
+
+
+# --- the one-call library API (cchc_engine.api.compute / aggregate) ----------------------
+
+
+def compute(
+    path: Union[str, os.PathLike],
+    *,
+    spec: Union[str, os.PathLike, "CompiledSpec"],
+    level: Optional[str] = None,
+    period: Optional[str] = None,
+    unit: Optional[str] = None,
+    lang: str = "vi",
+) -> "Result":
+    """Check and compute one report, as ``cchc compute`` does; a Session of its own.
+
+        >>> from cchc_engine import api
+        >>> result = api.compute("examples/lam-thao-2023-q3.xlsx", spec="2023")
+        >>> result.valid, result.period
+        (False, '2023-Q3')
+    """
+    return Session.open(spec, lang=lang).compute(path, level=level, period=period, unit=unit)
+
+
+def aggregate(
+    paths: Iterable[Union[str, os.PathLike]],
+    *,
+    spec: Union[str, os.PathLike, "CompiledSpec"],
+    level: str,
+    unit: str,
+    period: Optional[str] = None,
+    units_level: Optional[str] = None,
+    lang: str = "vi",
+) -> "Result":
+    """Compile the reports of the units below ``unit``, as ``cchc aggregate`` does."""
+    return Session.open(spec, lang=lang).aggregate(paths, level=level, unit=unit, period=period, units_level=units_level)
