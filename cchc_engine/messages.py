@@ -340,6 +340,28 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Cấp '{level}' không có trong bộ chỉ tiêu '{spec}'. Các cấp: {levels}.",
         "Level '{level}' is not in spec '{spec}'. Levels: {levels}.",
     ),
+    "spec-inferred": (
+        "Dùng bộ chỉ tiêu '{spec}' (năm {year}, {level}) theo năm và cấp ghi trong báo cáo; muốn dùng bộ khác, hãy ghi --spec.",
+        "Using spec '{spec}' ({year}, {level}) for the year and level the report states; to use another, give --spec.",
+    ),
+    "spec-none-fits": (
+        "Không có bộ chỉ tiêu nào của năm {year} cho {level}; hãy chọn bằng --spec. Các bộ chỉ tiêu: {candidates}.",
+        "No installed spec of {year} fits {level}; choose one with --spec. Specs: {candidates}.",
+    ),
+    "spec-ambiguous": (
+        "Có nhiều bộ chỉ tiêu của năm {year} phù hợp với {level}; hãy chọn một bằng --spec: {candidates}.",
+        "Several specs of {year} fit {level}; choose one with --spec: {candidates}.",
+    ),
+    "spec-year-mismatch": (
+        "Báo cáo ghi kỳ {period} (năm {year}) nhưng được kiểm tra theo bộ chỉ tiêu '{spec}' của năm {spec_year}; "
+        "nếu đúng là báo cáo năm {year}, hãy dùng bộ chỉ tiêu của năm đó (--spec).",
+        "The report states period {period} (year {year}) but is checked against spec '{spec}' of {spec_year}; "
+        "if it is a {year} report, use that year's spec (--spec).",
+    ),
+    "period-contradicts-document": (
+        "Kỳ báo cáo --period {given} khác kỳ ghi trong báo cáo ({found}); đã dùng kỳ {given}.",
+        "--period {given} differs from the period the report states ({found}); {given} was used.",
+    ),
     "invalid-period": (
         "Kỳ báo cáo '{period}' không hợp lệ; dùng dạng 2023, 2023-H1, 2023-Q3 hoặc 2023-M09.",
         "Invalid period '{period}'; use 2023, 2023-H1, 2023-Q3 or 2023-M09.",
@@ -389,6 +411,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Tỷ lệ báo cáo {reported} khác giá trị tính được {computed} ({formula}) chỉ do làm tròn.",
         "Reported ratio {reported} differs from computed {computed} ({formula}) by rounding only.",
     ),
+    "ratio-truncated": (
+        "Tỷ lệ báo cáo {reported} là giá trị tính được {computed} ({formula}) bị cắt bớt chữ số, không làm tròn "
+        "(làm tròn đúng là {rounded}).",
+        "Reported ratio {reported} is the computed {computed} ({formula}) cut short, not rounded "
+        "(rounded it is {rounded}).",
+    ),
     "ratio-mismatch": (
         "Giá trị báo cáo {reported} không khớp giá trị tính theo công thức {formula} = {computed}.",
         "Reported {reported} does not match {formula} = {computed}.",
@@ -428,6 +456,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "aggregate-duplicate-unit": (
         "Bỏ qua tệp '{file}': {unit} đã có báo cáo kỳ {period} trong tệp '{first}'.",
         "File '{file}' left out: {unit} already reported period {period} in '{first}'.",
+    ),
+    "aggregate-unit-from-file": (
+        "Tệp '{file}' không ghi tên đơn vị báo cáo; lấy tên theo tên tệp: {unit}.",
+        "File '{file}' does not name its reporting unit; named after the file: {unit}.",
     ),
     "aggregate-unit-invalid": (
         "Báo cáo của {unit} có {errors} lỗi nhưng vẫn được tổng hợp (dùng --skip-invalid để loại).",
@@ -929,6 +961,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "none-installed": ("(không có)", "(none)"),
     "is-a-directory": ("là một thư mục", "is a directory"),
     "meta-level": ("cấp báo cáo (tỉnh/huyện/xã)", "reporting level (tinh/huyen/xa)"),
+    "meta-level-unsaid": ("không ghi cấp", "no level stated"),
+    "meta-spec": ("bộ chỉ tiêu (báo cáo không ghi năm)", "spec (the report states no year)"),
     "meta-period": ("kỳ báo cáo", "reporting period"),
     "meta-period-option": ("--period (ví dụ 2023-Q3)", "--period (e.g. 2023-Q3)"),
     "meta-unit": ("tên đơn vị báo cáo", "reporting unit's name"),
@@ -1065,18 +1099,20 @@ FINDING_SEVERITY: dict[str, str] = {
     # reading and mapping
     "file-not-found": "stop", "file-unreadable": "stop", "no-reader": "stop", "missing-metadata": "stop",
     "unknown-level": "stop", "invalid-period": "stop", "no-appendix": "stop",
+    "spec-inferred": "info", "spec-none-fits": "stop", "spec-ambiguous": "stop",
+    "spec-year-mismatch": "warning", "period-contradicts-document": "warning",
     "unmapped-row": "error/warning", "duplicate-row": "error/warning", "stt-mismatch": "info",
     "value-on-group": "info/error", "level-not-reporting": "warning", "formula-cell": "warning",
     "row-shifted": "info", "value-not-placed": "error",
     "merged-value-cell": "warning", "cell-outside-table": "warning", "sheet-unresolvable": "warning", "cells-beyond-columns": "warning",
     "file-not-regular": "stop",
     # computing and rules
-    "period-from-date": "warning", "ratio-rounding": "info", "ratio-mismatch": "error", "zero-denominator": "info", "computed": "info",
+    "period-from-date": "warning", "ratio-rounding": "info", "ratio-truncated": "warning", "ratio-mismatch": "error", "zero-denominator": "info", "computed": "info",
     "rule-missing-operand": "warning", "rule-failed": "rule",
     # compiling
     "aggregate-file-unusable": "error", "aggregate-mixed-spec": "error", "aggregate-wrong-level": "error",
     "aggregate-mixed-periods": "warning", "aggregate-other-period": "warning",
-    "aggregate-duplicate-unit": "warning", "aggregate-unit-invalid": "warning",
+    "aggregate-duplicate-unit": "warning", "aggregate-unit-from-file": "info", "aggregate-unit-invalid": "warning",
     "aggregate-unit-skipped": "warning", "aggregate-unit-finding": "rule", "aggregate-no-files": "stop",
     "aggregate-no-units": "stop", "aggregate-total-too-large": "error",
     # plugins

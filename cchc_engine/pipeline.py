@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from . import plugins
 from .findings import CchcError, Location
@@ -39,10 +39,43 @@ def pick_reader(path: Path, host: Optional[plugins.PluginHost] = None) -> Any:
     )
 
 
-def read_raw(
-    path: Path, options: Optional[dict] = None, spec: Optional[CompiledSpec] = None, host: Optional[plugins.PluginHost] = None
-) -> RawSubmission:
-    """Read ``path`` with its reader; a Grid goes through the layout stage (with ``spec`` when known)."""
+class Document:
+    """A file read once: its reader's ``Grid`` (laid out again for each spec asked about)
+    or the ``RawSubmission`` a plain reader gave.
+
+    Choosing a spec from what the document says needs its titles before any spec is
+    known (``layout(grid, None)``) and then the layout for the spec chosen (a spec's
+    section markers change where forms start): one read serves both.
+    """
+
+    def __init__(self, path: Path, got: Any, reader: Any, host: plugins.PluginHost) -> None:
+        self.path, self.got, self.reader, self.host = path, got, reader, host
+        self._meta: Optional[RawSubmission] = None
+
+    def raw(self, spec: Optional[CompiledSpec] = None) -> RawSubmission:
+        """The rows and metadata as ``spec`` lays them out (a fresh object each call:
+        resolving metadata writes into it)."""
+        if isinstance(self.got, RawSubmission):
+            import copy
+
+            return copy.deepcopy(self.got)
+        from .layout import layout
+
+        path = self.path
+        # a plugin's malformed grid is that plugin's failure, as when it was read
+        with self.host.guard(self.reader, self.host.readers, "plugin-read-failed", location=Location(file=str(path)),
+                             file=path.name, reader=getattr(self.reader, "name", "?")):
+            return layout(self.got, spec)
+
+    def metadata(self) -> RawSubmission:
+        """What the document says of itself (unit, level, period, spec) before any spec is chosen."""
+        if self._meta is None:
+            self._meta = self.raw(None)
+        return self._meta
+
+
+def read_document(path: Path, options: Optional[dict] = None, host: Optional[plugins.PluginHost] = None) -> Document:
+    """Read ``path`` with its reader, once; ``Document.raw(spec)`` lays it out."""
     path = Path(path)  # a str from an in-process caller too
     if not path.exists():
         raise CchcError.make("file-not-found", location=Location(file=str(path)), file=str(path))
@@ -55,14 +88,20 @@ def read_raw(
     with host.guard(reader, host.readers, "plugin-read-failed", location=Location(file=str(path)),
                     file=path.name, reader=getattr(reader, "name", "?")):
         got = reader.read(path, options or {})
-        # inside the guard: a plugin's malformed grid or wrong return type is that plugin's failure
-        if isinstance(got, Grid):
-            from .layout import layout
-
-            return layout(got, spec)
-        if not isinstance(got, RawSubmission):
+        # inside the guard: a plugin's wrong return type is that plugin's failure
+        if not isinstance(got, (Grid, RawSubmission)):
             raise TypeError(f"read() returned {type(got).__name__}, not Grid or RawSubmission")
-    return got
+    return Document(path, got, reader, host)
+
+
+def read_raw(
+    path: Path, options: Optional[dict] = None, spec: Optional[CompiledSpec] = None, host: Optional[plugins.PluginHost] = None
+) -> RawSubmission:
+    """Read ``path`` with its reader; a Grid goes through the layout stage (with ``spec`` when known)."""
+    doc = read_document(path, options, host)
+    if isinstance(doc.got, RawSubmission):
+        return doc.got
+    return doc.raw(spec)
 
 
 def _require_regular_file(path: Path) -> None:
@@ -79,17 +118,40 @@ def _require_regular_file(path: Path) -> None:
 
 
 def resolve_metadata(
-    raw: RawSubmission, compiled: CompiledSpec, level: Optional[str], period: Optional[str], unit: Optional[str]
+    raw: RawSubmission,
+    compiled: CompiledSpec,
+    level: Optional[str],
+    period: Optional[str],
+    unit: Optional[str],
+    *,
+    default_level: Optional[str] = None,
+    default_period: Optional[str] = None,
+    installed_years: Optional[Callable[[], set[int]]] = None,
 ) -> tuple[str, Optional[str], Optional[str]]:
-    """Options first, then what the file says; level must be one of the spec's."""
+    """Options first, then what the file says, then the defaults; level must be one of the spec's.
+
+    ``default_level`` / ``default_period`` serve a file that does not say (``cchc
+    aggregate``'s --units-level and --period). A spec with one level needs no level at
+    all. An option or a spec that contradicts the document is a warning naming both
+    (``metadata.contradictions``); ``installed_years`` (the years of the installed
+    specs, asked only when the report's year is after the spec's) lets it say that a
+    spec of the report's own year exists.
+    """
+    from .metadata import contradictions
+
     spec = compiled.spec
-    level_text = require(level or raw.level, render("meta-level", {}), "--level", raw.file)
+    level_text = level or raw.level or default_level
+    if not level_text and len(spec.levels) == 1:
+        level_text = spec.levels[0].id  # a one-level spec: nothing to ask
+    level_text = require(level_text, render("meta-level", {}), "--level", raw.file)
     lv = spec.level(level_text)
     if lv is None:
         raise CchcError.make(
             "unknown-level", location=Location(file=raw.file), level=level_text, spec=spec.id, levels=", ".join(spec.level_ids())
         )
-    period_text = period or raw.period
+    dated = any(f.code == "period-from-date" for f in raw.findings)
+    raw.findings.extend(contradictions(raw, compiled, period, dated=dated, installed_years=installed_years))
+    period_text = period or raw.period or default_period
     if period:  # the officer's word: the guess from the document's date is not needed
         raw.findings = [f for f in raw.findings if f.code != "period-from-date"]
     canonical = None
@@ -102,31 +164,62 @@ def resolve_metadata(
     return lv.id, canonical, unit or raw.unit
 
 
+def prepare(
+    path: Path,
+    compiled: Optional[CompiledSpec] = None,
+    level: Optional[str] = None,
+    period: Optional[str] = None,
+    unit: Optional[str] = None,
+    host: Optional[plugins.PluginHost] = None,
+    mapper: Any = None,
+) -> tuple[CompiledSpec, Submission]:
+    """Read and map ``path``: the spec it was mapped with and the Submission.
+
+    Without ``compiled`` the spec is chosen from what the document says
+    (``metadata.choose_spec``: its year, its level, then how well its rows match), and
+    the choice is the Submission's first finding (``spec-inferred``, info). ``mapper``
+    (a ``Mapper`` or a callable ``(compiled, level) -> Mapper``) reuses lookups across files.
+    """
+    from .metadata import choose_spec, installed_years
+
+    doc = read_document(path, host=host)
+    chosen: list = []
+    if compiled is None:
+        compiled, note = choose_spec(doc, level=level, period=period)
+        chosen.append(note)
+    raw = doc.raw(compiled)
+    level_id, period_c, unit_c = resolve_metadata(raw, compiled, level, period, unit, installed_years=installed_years)
+    raw.period, raw.unit = period_c, unit_c
+    raw.findings[:0] = chosen
+    if callable(mapper):
+        mapper = mapper(compiled, level_id)
+    return compiled, map_submission(raw, compiled, level_id, mapper)
+
+
 def read_submission(
     path: Path,
-    compiled: CompiledSpec,
+    compiled: Optional[CompiledSpec] = None,
     level: Optional[str] = None,
     period: Optional[str] = None,
     unit: Optional[str] = None,
     host: Optional[plugins.PluginHost] = None,
 ) -> Submission:
-    raw = read_raw(path, spec=compiled, host=host)
-    level_id, period_c, unit_c = resolve_metadata(raw, compiled, level, period, unit)
-    raw.period, raw.unit = period_c, unit_c
-    return map_submission(raw, compiled, level_id)
+    return prepare(path, compiled, level, period, unit, host)[1]
 
 
 def compute_file(
-    compiled: CompiledSpec,
+    compiled: Optional[CompiledSpec],
     path: Path,
     level: Optional[str] = None,
     period: Optional[str] = None,
     unit: Optional[str] = None,
     host: Optional[plugins.PluginHost] = None,
 ) -> Result:
+    """``cchc compute`` of one file; ``compiled`` None chooses the spec from the document."""
     from .engine import run
 
-    return run(compiled, read_submission(path, compiled, level, period, unit, host=host), host=host)
+    compiled, sub = prepare(path, compiled, level, period, unit, host)
+    return run(compiled, sub, host=host)
 
 
 # Writing lives in output.py; these names stay importable from here.

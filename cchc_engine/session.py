@@ -26,6 +26,7 @@ from .lang import LANGS, set_lang
 
 if TYPE_CHECKING:
     from .aggregate import UnitResult
+    from .findings import Finding
     from .mapping import Mapper
     from .plugins import PluginHost
     from .result import Result
@@ -51,6 +52,8 @@ class Session:
     host: "PluginHost"
     lang: str = "vi"
     mappers: dict[str, "Mapper"] = field(default_factory=dict, repr=False)
+    # files this Session's spec was chosen for (for_document): the choice, said in their results
+    inferred: dict[str, "Finding"] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.lang not in LANGS:
@@ -82,6 +85,33 @@ class Session:
         if not isinstance(spec, CompiledSpec):
             spec = _in_context(lang, host, lambda: _resolve(os.fspath(spec)))
         return cls(spec=spec, host=host, lang=lang)
+
+    @classmethod
+    def for_document(
+        cls,
+        path: Union[str, os.PathLike],
+        *,
+        level: Optional[str] = None,
+        period: Optional[str] = None,
+        lang: str = "vi",
+        host: Optional["PluginHost"] = None,
+        plugins_dirs: Sequence[Union[str, os.PathLike]] = (),
+        entry_points: bool = True,
+        strict_plugins: bool = False,
+    ) -> "Session":
+        """A Session for the installed spec the document at ``path`` follows: the one of the
+        year its title states that fits its level (``metadata.choose_spec``). Its
+        ``compute(path)`` says which was chosen (an info finding ``spec-inferred``).
+        Raises ``CchcError`` (exit 2) listing the candidates when none or several fit.
+        """
+        from .plugins import PluginHost
+
+        if host is None:
+            host = PluginHost(entry_points=entry_points, plugins_dirs=tuple(plugins_dirs), strict=strict_plugins)
+        compiled, note = _in_context(lang, host, lambda: choose_spec_for(Path(path), level=level, period=period, host=host))
+        session = cls(spec=compiled, host=host, lang=lang)
+        session.inferred[os.path.abspath(path)] = note
+        return session
 
     # --- one file -------------------------------------------------------------------
 
@@ -184,16 +214,20 @@ class Session:
 
     def _compute(self, path: Path, level: Optional[str], period: Optional[str], unit: Optional[str]) -> "Result":
         from .engine import run
-        from .mapping import Mapper, map_submission
-        from .pipeline import read_raw, resolve_metadata
+        from .mapping import Mapper
+        from .pipeline import prepare
 
-        raw = read_raw(path, spec=self.spec, host=self.host)
-        level_id, period_c, unit_c = resolve_metadata(raw, self.spec, level, period, unit)
-        raw.period, raw.unit = period_c, unit_c
-        mapper = self.mappers.get(level_id)
-        if mapper is None:
-            mapper = self.mappers[level_id] = Mapper(self.spec, level_id)
-        return run(self.spec, map_submission(raw, self.spec, level_id, mapper), host=self.host)
+        def mapper_for(compiled: "CompiledSpec", level_id: str) -> Mapper:
+            mapper = self.mappers.get(level_id)
+            if mapper is None:
+                mapper = self.mappers[level_id] = Mapper(compiled, level_id)
+            return mapper
+
+        _spec, sub = prepare(path, self.spec, level, period, unit, host=self.host, mapper=mapper_for)
+        note = self.inferred.get(os.path.abspath(path))
+        if note is not None:
+            sub.findings.insert(0, note)
+        return run(self.spec, sub, host=self.host)
 
 
 def _in_context(lang: str, host: "PluginHost", fn: Callable[[], T]) -> T:
@@ -205,6 +239,16 @@ def _in_context(lang: str, host: "PluginHost", fn: Callable[[], T]) -> T:
             return fn()
 
     return contextvars.copy_context().run(call)
+
+
+def choose_spec_for(
+    path: Path, *, level: Optional[str] = None, period: Optional[str] = None, host: Optional["PluginHost"] = None
+) -> tuple["CompiledSpec", "Finding"]:
+    """The installed spec a document follows, and the finding saying which (``metadata.choose_spec``)."""
+    from .metadata import choose_spec
+    from .pipeline import read_document
+
+    return choose_spec(read_document(path, host=host), level=level, period=period)
 
 
 def _resolve(name: str) -> "CompiledSpec":
@@ -243,20 +287,25 @@ def _rename_file(result: "Result", temp_path: str, shown: str) -> None:
 def compute(
     path: Union[str, os.PathLike],
     *,
-    spec: Union[str, os.PathLike, "CompiledSpec"],
+    spec: Union[str, os.PathLike, "CompiledSpec", None] = None,
     level: Optional[str] = None,
     period: Optional[str] = None,
     unit: Optional[str] = None,
     lang: str = "vi",
 ) -> "Result":
     """Check and compute one report, as ``cchc compute`` does; a Session of its own.
+    ``spec`` None: the installed spec the document's year and level say (``Session.for_document``).
 
         >>> from cchc_engine import api
         >>> result = api.compute("examples/lam-thao-2023-q3.xlsx", spec="2023")
         >>> result.valid, result.period
         (False, '2023-Q3')
     """
-    return Session.open(spec, lang=lang).compute(path, level=level, period=period, unit=unit)
+    if spec is None:
+        session = Session.for_document(path, level=level, period=period, lang=lang)
+    else:
+        session = Session.open(spec, lang=lang)
+    return session.compute(path, level=level, period=period, unit=unit)
 
 
 def aggregate(

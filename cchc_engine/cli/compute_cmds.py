@@ -22,8 +22,11 @@ def register(cli: click.Group) -> None:
 def submission_options(f: Callable) -> Callable:
     """--spec / --level / --period / --unit, shared by every command that reads a submission."""
 
-    @click.option("--spec", "spec_name", required=True, help="Spec: a year (2023), an id (2021-ha-tinh) or a YAML path.")
-    @click.option("--level", default=None, help="Reporting level (tinh, huyen, xa or their names); default from the title.")
+    @click.option("--spec", "spec_name", default=None,
+                  help="Spec: a year (2023), an id (2021-ha-tinh) or a YAML path; default: the installed spec of the year "
+                       "the title states that fits its level.")
+    @click.option("--level", default=None, help="Reporting level (tinh, huyen, xa or their names); default from the title "
+                                                "(a one-level spec needs none).")
     @click.option("--period", default=None, help="Period: 2023, 2023-H1, 2023-Q3; default from the title.")
     @click.option("--unit", default=None, help="Reporting unit's name; default from the title.")
     @click.option("--lang", type=click.Choice(["vi", "en"]), default=None, is_eager=True, callback=lang_now,
@@ -36,12 +39,17 @@ def submission_options(f: Callable) -> Callable:
     return wrapper
 
 
-def _run(spec_name: str, file: Path, level, period, unit):
-    from ..pipeline import compute_file
+def _run(spec_name: Optional[str], file: Path, level, period, unit):
+    """The spec named, or the one the document says (said on stderr, in one line), and the Result."""
+    from ..engine import run
+    from ..pipeline import prepare
     from ..spec.registry import resolve
 
-    compiled = resolve(spec_name)
-    return compiled, compute_file(compiled, file, level=level, period=period, unit=unit)
+    compiled = resolve(spec_name) if spec_name else None
+    compiled, sub = prepare(file, compiled, level=level, period=period, unit=unit)
+    if spec_name is None:
+        click.echo(next(f.message for f in sub.findings if f.code == "spec-inferred"), err=True)
+    return compiled, run(compiled, sub)
 
 
 def _writer_options(compiled, findings_only: bool = False) -> dict:
@@ -55,7 +63,7 @@ def _writer_options(compiled, findings_only: bool = False) -> dict:
 @click.argument("file", type=click.Path(path_type=PathValue))
 @click.option("-f", "--format", "fmt", default=None, help="Output format (installed: see `cchc plugins`); default from -o, else table.")
 @click.option("-o", "--output", "out", type=click.Path(), default=None, help="Write here (atomically) instead of the terminal.")
-def compute(spec_name: str, file: Path, level: Optional[str], period: Optional[str], unit: Optional[str], fmt: Optional[str], out: Optional[str]) -> None:
+def compute(spec_name: Optional[str], file: Path, level: Optional[str], period: Optional[str], unit: Optional[str], fmt: Optional[str], out: Optional[str]) -> None:
     """Read FILE, validate every value, compute derived indicators, write the completed report.
 
     \b
@@ -77,7 +85,7 @@ def compute(spec_name: str, file: Path, level: Optional[str], period: Optional[s
 @submission_options
 @click.argument("file", type=click.Path(path_type=PathValue))
 @click.option("-f", "--format", "fmt", default="table", show_default=True, help="Output format.")
-def validate(spec_name: str, file: Path, level: Optional[str], period: Optional[str], unit: Optional[str], fmt: str) -> None:
+def validate(spec_name: Optional[str], file: Path, level: Optional[str], period: Optional[str], unit: Optional[str], fmt: str) -> None:
     """Validate FILE against a spec and print the findings only.
 
     Exit 0 / 1 / 2 as for compute.
