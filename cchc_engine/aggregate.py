@@ -24,12 +24,13 @@ so communes → districts → province gives what communes → province gives.
 from __future__ import annotations
 
 import math
+import re
 import struct
 import sys
 from array import array
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Iterator, Optional
 
 from .findings import Finding, Location
@@ -137,6 +138,25 @@ class PackedValues(Mapping):
 
     def __len__(self) -> int:
         return len(self._kinds) - self._kinds.count(0)
+
+
+# What a file manager or a mail client adds to a copy's name: "x (copy)", "x - Copy (2)",
+# "x (1)", "Copy of x", "Bản sao của x", "x - Bản sao". Two copies name the same unit.
+_COPY_SUFFIX = re.compile(
+    r"(?:(?:\s*[-_]\s*|\s+)(?:copy|bản sao|ban sao)(?:\s*\(?\d+\)?)?"
+    r"|\s*\((?:copy|bản sao|ban sao)(?:\s*\d+)?\)|\s*\(\d+\))+$",
+    re.IGNORECASE,
+)
+_COPY_PREFIX = re.compile(r"^(?:copy of|bản sao của|ban sao cua)\s+", re.IGNORECASE)
+
+
+def unit_from_file_name(file: str) -> str:
+    """The unit a file names when its title does not: its name without the suffix, and
+    without what copying adds (``x (copy).xlsx`` and ``x.xlsx`` both give ``x``)."""
+    base = file.replace("\\", "/").rsplit("/", 1)[-1]
+    stem = base[: base.rfind(".")] if base.rfind(".") > 0 else base
+    name = _COPY_PREFIX.sub("", _COPY_SUFFIX.sub("", stem)).strip(" -_")
+    return name or stem
 
 
 def value_positions(compiled: CompiledSpec) -> dict[str, int]:
@@ -368,6 +388,10 @@ class Compiler:
         if u.problem is not None:
             self._exclude(u, "aggregate-file-unusable", "error", reason=u.problem.get("message", ""))
             return
+        if not u.unit:  # no title names the unit: the file's name does (a copy's name is its original's)
+            u = replace(u, unit=unit_from_file_name(u.file))  # the caller's UnitResult stays as given
+            self._findings.append(Finding.make("aggregate-unit-from-file", "info", location=Location(file=u.file),
+                                               file=u.file, unit=u.unit))
         if u.spec and u.spec != self.compiled.id:
             self._exclude(u, "aggregate-mixed-spec", "error", found=u.spec, spec=self.compiled.id)
             return

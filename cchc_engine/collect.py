@@ -84,8 +84,9 @@ def _suffix(name: str) -> str:
 _state: dict[str, Any] = {}
 
 
-def init_worker(spec_name: str, lang: str, host_settings: Optional[dict] = None) -> None:
-    """Per process: resolve the spec once, keep one Mapper per level."""
+def init_worker(spec_name: str, lang: str, host_settings: Optional[dict] = None, defaults: Optional[dict] = None) -> None:
+    """Per process: resolve the spec once, keep one Mapper per level; ``defaults`` (``level``,
+    ``period``) serve the files that do not say theirs."""
     from .messages import set_lang
     from .spec.registry import resolve
 
@@ -99,6 +100,7 @@ def init_worker(spec_name: str, lang: str, host_settings: Optional[dict] = None)
     _state["compiled"] = resolve(spec_name)
     _state["mappers"] = {}
     _state["positions"] = value_positions(_state["compiled"])  # the order packed values are sent in
+    _state["defaults"] = dict(defaults or {})
 
 
 def load_result_json(path: Path) -> Optional[Result]:
@@ -148,8 +150,12 @@ def unit_from_result(result: Result, file: str) -> UnitResult:
     )
 
 
-def read_unit(path: Path, compiled: Optional[CompiledSpec] = None) -> UnitResult:
+def read_unit(path: Path, compiled: Optional[CompiledSpec] = None, defaults: Optional[dict] = None) -> UnitResult:
     """Read, map and validate one file; never raises (an unusable file is a ``problem``).
+
+    ``defaults`` (``level``: the units' level, ``period``) stand for what a file does not
+    say (no title block); a file that names no unit is sent with ``unit`` None and the
+    compiler names it after the file (``aggregate-unit-from-file``).
 
     ``read_seconds`` / ``compute_seconds`` are CPU seconds (process time), so the
     read-versus-compute share holds on a busy machine too."""
@@ -159,6 +165,8 @@ def read_unit(path: Path, compiled: Optional[CompiledSpec] = None) -> UnitResult
 
     compiled = compiled or _state["compiled"]
     mappers: dict[str, Mapper] = _state.setdefault("mappers", {}) if compiled is _state.get("compiled") else {}
+    if defaults is None:
+        defaults = _state.get("defaults", {}) if compiled is _state.get("compiled") else {}
     file = str(path)
     t0 = time.process_time()
     try:
@@ -169,11 +177,9 @@ def read_unit(path: Path, compiled: Optional[CompiledSpec] = None) -> UnitResult
             return unit
         raw = read_raw(path, spec=compiled)
         t1 = time.process_time()
-        level, period, unit_name = resolve_metadata(raw, compiled, None, None, None)
-        if not unit_name:
-            raise CchcError.make(
-                "missing-metadata", location=Location(file=file), what=render("meta-unit", {}), option=render("meta-unit-option", {})
-            )
+        level, period, unit_name = resolve_metadata(
+            raw, compiled, None, None, None, default_level=defaults.get("level"), default_period=defaults.get("period")
+        )
         raw.period, raw.unit = period, unit_name
         mapper = mappers.get(level) or mappers.setdefault(level, Mapper(compiled, level))
         res = run(compiled, map_submission(raw, compiled, level, mapper))
@@ -258,13 +264,15 @@ def read_units(
     chunk: Optional[int] = None,
     on_done: Optional[Callable[[int], None]] = None,
     cache: Optional["UnitCache"] = None,
+    defaults: Optional[dict] = None,
 ) -> Iterator[UnitResult]:
     """UnitResults in file order (``file`` a str). ``jobs`` 1 reads in this process; more
     use a process pool with at most ``4 × jobs`` batches of ``chunk`` files (default
     ``batch_size``) pending at a time. Each unit's values arrive packed
     (aggregate.PackedValues) when they are plain numbers. With a ``cache``
     (unitcache.UnitCache), a file whose result is stored is not read: its result comes
-    from the cache, and what is read is stored (the caller closes the cache)."""
+    from the cache, and what is read is stored (the caller closes the cache; its key must
+    hold ``defaults``, the level and period given to files that do not say theirs)."""
     from .aggregate import value_positions
     from .spec.registry import resolve
 
@@ -275,9 +283,9 @@ def read_units(
     pool = None
     if jobs > 1 and len(files) > 1:
         settings = plugins.get_host().settings()
-        pool = ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(spec_name, lang, settings))
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(spec_name, lang, settings, defaults))
     else:
-        init_worker(spec_name, lang)
+        init_worker(spec_name, lang, None, defaults)
     try:
         # In file order: ("hit", index, wire) or ("read", first index, keys, future | paths).
         pending: deque[tuple] = deque()

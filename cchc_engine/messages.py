@@ -454,8 +454,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "File '{file}' ({unit}) left out: period {found}, not {period}.",
     ),
     "aggregate-duplicate-unit": (
-        "Bỏ qua tệp '{file}': {unit} đã có báo cáo kỳ {period} trong tệp '{first}'.",
-        "File '{file}' left out: {unit} already reported period {period} in '{first}'.",
+        "Hai tệp là báo cáo kỳ {period} của cùng {unit}: đã tổng hợp '{first}', bỏ qua '{file}'.",
+        "Two files are {unit}'s report for {period}: '{first}' was compiled, '{file}' left out.",
     ),
     "aggregate-unit-from-file": (
         "Tệp '{file}' không ghi tên đơn vị báo cáo; lấy tên theo tên tệp: {unit}.",

@@ -189,13 +189,24 @@ class Session:
     ) -> "Result":
         """Read every file (folders give the files a reader takes) in this process and
         compile them: what ``cchc aggregate`` reports, without its worker pool."""
-        from .aggregate import compile_units
+        from .aggregate import below, compile_units
         from .collect import expand_paths, read_unit
+        from .findings import CchcError
+        from .submission import normalise_period
 
         def compile_all() -> "Result":
+            lv = self.spec.spec.level(level)
+            if lv is None:
+                raise CchcError.make("unknown-level", level=level, spec=self.spec.spec.id,
+                                     levels=", ".join(self.spec.spec.level_ids()))
+            ulv = self.spec.spec.level(units_level) if units_level else None
+            # a file that does not say its level or period is taken to be the units' level, ``period``
+            defaults = {"level": ulv.id if ulv is not None else below(self.spec, lv.id),
+                        "period": normalise_period(period) if period else None}
             files = expand_paths([Path(p) for p in paths])
-            units = (read_unit(Path(f), self.spec) for f in files)
-            return compile_units(self.spec, level, unit, period, units, units_level=units_level, skip_invalid=skip_invalid)
+            units = (read_unit(Path(f), self.spec, defaults) for f in files)
+            return compile_units(self.spec, lv.id, unit, defaults["period"], units,
+                                 units_level=ulv.id if ulv is not None else None, skip_invalid=skip_invalid)
 
         return self.run(compile_all)
 

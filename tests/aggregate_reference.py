@@ -3,14 +3,16 @@ its stream must equal (choices, findings, values, provenance, matrix: the same J
 
 Copied from cchc_engine/aggregate.py before the stream (commit 237e78c), unchanged but
 for imports: it holds every unit and compiles each indicator over the whole list.
+Since then, as the Compiler: a usable unit that names no unit is named after its file.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any, Iterable, Optional
 
-from cchc_engine.aggregate import UnitResult, _level_name, below, choose_period
+from cchc_engine.aggregate import UnitResult, _level_name, below, choose_period, unit_from_file_name
 from cchc_engine.findings import Finding, Location
 from cchc_engine.messages import render
 from cchc_engine.result import Result
@@ -50,6 +52,10 @@ def compile_units(
     # 1. who is in
     candidates: list[UnitResult] = []
     for u in units:
+        if u.problem is None and not u.unit:
+            u = replace(u, unit=unit_from_file_name(u.file))
+            findings.append(Finding.make("aggregate-unit-from-file", "info", location=Location(file=u.file),
+                                         file=u.file, unit=u.unit))
         if u.problem is not None:
             exclude(u, "aggregate-file-unusable", "error", reason=u.problem.get("message", ""))
         elif u.spec and u.spec != compiled.id:

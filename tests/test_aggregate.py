@@ -193,6 +193,45 @@ def test_file_without_unit_or_period_is_a_finding(communes, tmp_path, spec2023):
     assert "khong-ten.xlsx" in result["findings"][0]["message"]
 
 
+def test_file_without_title_block_takes_the_defaults_and_its_file_name(communes, tmp_path, spec2023):
+    """--period and the units' level stand for what a file does not say; its name names the unit."""
+    values = commune_values(spec2023, "Bắc Sơn", 5)
+    anonymous = mc.write_workbook(mc.commune_rows(spec2023, values), tmp_path / "xã Bắc Sơn.xlsx", title_lines=["THỐNG KÊ SỐ LIỆU"])
+    code, out, _ = aggregate("--level", "huyen", "--unit", "huyện Thử", "--period", "2023-Q3", str(communes), str(anonymous),
+                             "-f", "json", "-j", "1")
+    result = json.loads(out)
+    assert code == 0, result["findings"]
+    assert [(f["code"], f["severity"]) for f in result["findings"]] == [("aggregate-unit-from-file", "info")]
+    assert "xã Bắc Sơn" in result["findings"][0]["message"] and "xã Bắc Sơn.xlsx" in result["findings"][0]["message"]
+    included = {u["unit"]: u for u in result["extra"]["aggregate"]["included"]}
+    assert included["xã Bắc Sơn"]["level"] == "xa" and included["xã Bắc Sơn"]["period"] == "2023-Q3"
+    assert len(included) == 4
+    # --units-level is that default too: the same file compiled as a district into a province
+    code, out, _ = aggregate("--level", "tinh", "--units-level", "huyen", "--unit", "tỉnh Thử", "--period", "2023-Q3",
+                             str(anonymous), "-f", "json", "-j", "1")
+    result = json.loads(out)
+    assert code == 0 and result["extra"]["aggregate"]["included"][0]["level"] == "huyen"
+
+
+def test_a_copy_of_a_file_is_the_same_unit(tmp_path, spec2023):
+    """x.xlsx and x (copy).xlsx without a title: one unit, a finding naming both and the one compiled."""
+    values = commune_values(spec2023, "Bắc Sơn", 5)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    first = mc.write_workbook(mc.commune_rows(spec2023, values), folder / "x.xlsx", title_lines=["THỐNG KÊ SỐ LIỆU"])
+    shutil.copy(first, folder / "x (copy).xlsx")
+    code, out, _ = aggregate("--level", "huyen", "--unit", "huyện Thử", "--period", "2023-Q3", str(folder), "-f", "json", "-j", "1")
+    result = json.loads(out)
+    assert code == 0
+    dup = [f for f in result["findings"] if f["code"] == "aggregate-duplicate-unit"]
+    assert len(dup) == 1 and dup[0]["severity"] == "warning"
+    compiled_file = result["extra"]["aggregate"]["included"][0]["file"]
+    left_out = result["extra"]["aggregate"]["excluded"][0]["file"]
+    assert {Path(compiled_file).name, Path(left_out).name} == {"x.xlsx", "x (copy).xlsx"}
+    assert f"đã tổng hợp '{compiled_file}', bỏ qua '{left_out}'" in dup[0]["message"]
+    assert len(result["extra"]["aggregate"]["included"]) == 1
+
+
 def test_nothing_usable_exits_2(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()

@@ -23,8 +23,10 @@ def register(cli: click.Group) -> None:
 @click.option("--level", required=True, help="Level of the compiled report (tinh, huyen or their names).")
 @click.option("--unit", "unit_name", required=True, help="Name of the compiling unit, as its reports' titles write it.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=PathValue))
-@click.option("--period", default=None, help="Period to compile (2023-Q3); default: the units' majority period.")
-@click.option("--units-level", default=None, help="Level of the units compiled; default: the level just below --level.")
+@click.option("--period", default=None, help="Period to compile (2023-Q3), and of the files that do not say theirs; "
+                                             "default: the units' majority period.")
+@click.option("--units-level", default=None, help="Level of the units compiled, and of the files that do not say theirs; "
+                                                  "default: the level just below --level.")
 @click.option("-f", "--format", "fmt", default=None, help="Output format (json, table, matrix-xlsx, matrix-csv, ...); default from -o, else table.")
 @click.option("-o", "--output", "out", type=click.Path(), default=None, help="Write here (atomically) instead of the terminal.")
 @click.option("--skip-invalid", is_flag=True, help="Leave out units whose report has errors (default: include them, with a warning).")
@@ -52,7 +54,7 @@ def aggregate(
     Exit 0: compiled, no errors; 1: some report or file has errors; 2: nothing usable.
     Example: cchc aggregate --spec 2023 --level huyen --unit "huyện Lâm Thao" bao-cao-xa/ -f matrix-xlsx -o tong-hop.xlsx
     """
-    from ..aggregate import Compiler
+    from ..aggregate import Compiler, below
     from ..collect import expand_paths, read_units
     from ..findings import CchcError, Finding
     from ..messages import get_lang, render
@@ -86,16 +88,19 @@ def aggregate(
     jobs = jobs or os.cpu_count() or 1
     # Units are compiled as they arrive: the parent keeps each one's provenance, not its values.
     compiler = Compiler(compiled, lv.id, unit_name, period, units_level=ulv, skip_invalid=skip_invalid)
-    # A re-run reads only the files that changed (unitcache.py); no reader options to key yet.
-    cache = None if no_cache else UnitCache.open(compiled, get_lang(), options={})
+    # What a file without a title block is taken to be: the units' level, --period.
+    defaults = {"level": ulv or below(compiled, lv.id), "period": period}
+    # A re-run reads only the files that changed (unitcache.py); the defaults change what a file gives.
+    cache = None if no_cache else UnitCache.open(compiled, get_lang(), options={"defaults": defaults})
     try:
         show_bar = sys.stderr.isatty() and len(files) >= 20
         if show_bar:
             with click.progressbar(length=len(files), label=render("aggregate-progress", {}), file=sys.stderr) as bar:
-                for u in read_units(files, spec_name, get_lang(), jobs, on_done=bar.update, cache=cache):
+                for u in read_units(files, spec_name, get_lang(), jobs, on_done=bar.update, cache=cache,
+                                        defaults=defaults):
                     compiler.add(u)
         else:
-            for u in read_units(files, spec_name, get_lang(), jobs, cache=cache):
+            for u in read_units(files, spec_name, get_lang(), jobs, cache=cache, defaults=defaults):
                 compiler.add(u)
     finally:
         if cache is not None:
