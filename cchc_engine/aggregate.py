@@ -24,7 +24,6 @@ so communes → districts → province gives what communes → province gives.
 from __future__ import annotations
 
 import math
-import re
 import struct
 import sys
 from array import array
@@ -34,6 +33,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Iterator, Optional
 
 from .findings import Finding, Location
+from .metadata import unit_from_file_name
 from .messages import render
 from .result import Result
 from .spec.runtime import CompiledSpec
@@ -138,25 +138,6 @@ class PackedValues(Mapping):
 
     def __len__(self) -> int:
         return len(self._kinds) - self._kinds.count(0)
-
-
-# What a file manager or a mail client adds to a copy's name: "x (copy)", "x - Copy (2)",
-# "x (1)", "Copy of x", "Bản sao của x", "x - Bản sao". Two copies name the same unit.
-_COPY_SUFFIX = re.compile(
-    r"(?:(?:\s*[-_]\s*|\s+)(?:copy|bản sao|ban sao)(?:\s*\(?\d+\)?)?"
-    r"|\s*\((?:copy|bản sao|ban sao)(?:\s*\d+)?\)|\s*\(\d+\))+$",
-    re.IGNORECASE,
-)
-_COPY_PREFIX = re.compile(r"^(?:copy of|bản sao của|ban sao cua)\s+", re.IGNORECASE)
-
-
-def unit_from_file_name(file: str) -> str:
-    """The unit a file names when its title does not: its name without the suffix, and
-    without what copying adds (``x (copy).xlsx`` and ``x.xlsx`` both give ``x``)."""
-    base = file.replace("\\", "/").rsplit("/", 1)[-1]
-    stem = base[: base.rfind(".")] if base.rfind(".") > 0 else base
-    name = _COPY_PREFIX.sub("", _COPY_SUFFIX.sub("", stem)).strip(" -_")
-    return name or stem
 
 
 def value_positions(compiled: CompiledSpec) -> dict[str, int]:

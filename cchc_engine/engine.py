@@ -2,7 +2,7 @@
 
 1. every cell normalised by its indicator's type (values.py), level checked;
 2. derived indicators computed in formula order; a reported value is compared
-   with the computed one within the last digit the unit reported;
+   with the computed one within half a unit of the last digit the unit wrote;
 3. every rule evaluated with its severity and missing-value policy;
 4. plugins' ``check_result`` findings added.
 No I/O happens here.
@@ -28,6 +28,20 @@ def _reported_decimals(original: Any, value: float) -> int:
         return decimals_written(original)  # linear: "75,86" + 150,000 spaces + "％" took 71 s
     text = repr(float(value))
     return 0 if text.endswith(".0") else len(text.split(".")[1])
+
+
+def rounding_tolerance(kind: str, decimals: int) -> float:
+    """How far a reported figure may be from the computed one and still be its rounding: half a
+    unit of the last digit written ('17 %' stands for 16,5–17,5; '75,9' for 75,85–75,95).
+    A count is whole: half of one."""
+    return 0.5 * 10 ** (-decimals) if kind in ("percent", "number") else 0.5
+
+
+def _truncated(value: float, decimals: int) -> float:
+    """``value`` with the digits after ``decimals`` cut off (75.86, 1 → 75.8), in decimal arithmetic."""
+    from decimal import ROUND_DOWN, Decimal
+
+    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_DOWN))
 
 
 def _round_out(value: float, ind: Indicator) -> float | int:
@@ -256,11 +270,17 @@ def _settle(
                 )
             )
     elif reported is not None and computed is not None:
-        diff = abs(reported - computed)
         decimals = _reported_decimals(original, reported)
-        tolerance = 10 ** (-decimals) if ind.type == "percent" or ind.type == "number" else 0.5
         if not ex.close(reported, computed) and not math.isclose(round(computed, decimals), reported, abs_tol=1e-9):
-            code, severity = ("ratio-rounding", "info") if diff < tolerance else ("ratio-mismatch", "error")
+            extra: dict[str, Any] = {}
+            if abs(reported - computed) <= rounding_tolerance(ind.type, decimals) + 1e-9:
+                code, severity = "ratio-rounding", "info"
+            elif ind.type in ("percent", "number") and math.isclose(_truncated(computed, decimals), reported, abs_tol=1e-9):
+                # 75,8 for 75,86: digits cut, not rounded; the figure is right as far as it goes
+                code, severity = "ratio-truncated", "warning"
+                extra["rounded"] = round(computed, decimals)
+            else:
+                code, severity = "ratio-mismatch", "error"
             findings.append(
                 Finding.make(
                     code,
@@ -270,6 +290,7 @@ def _settle(
                     reported=reported,
                     computed=_round_out(computed, ind),
                     formula=formula_text,
+                    **extra,
                 )
             )
     if computed is None:  # zero denominator under the 'blank' policy: không phát sinh
@@ -303,7 +324,7 @@ def _check_total(total, compiled: CompiledSpec, level: str, values: dict[str, An
         return None
     return Finding.make(
         "children-total-mismatch" if total.op == "equal" else "children-total-exceeded",
-        "error",
+        ind.children_total_severity or "error",
         indicator=ind.id,
         location=rows[ind.id].location or Location(),
         name=ind.name_for(level),

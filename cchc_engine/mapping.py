@@ -157,8 +157,12 @@ class Mapper:
             if len(cands) == 1:
                 return cands[0], True
             if cands:
-                # a repeated STT: the best name wins, then template order
-                return max(cands, key=lambda t: (self._score(t, key) if key else 0.0, -t.order)), True
+                # a repeated STT: the best name wins; among equal names (the same text under two
+                # headings: BCCI "Cấp huyện" / "Cấp xã") the one under the heading above the row
+                scores = [self._score(t, key) if key else 0.0 for t in cands]
+                top = max(scores)
+                tied = [t for t, sc in zip(cands, scores) if sc == top]
+                return (tied[0] if len(tied) == 1 else self._closest(tied, last_order, context)), True
         if not key:
             return None, False
         in_form = lambda t: form is None or t.form.id == form.id  # noqa: E731
@@ -447,19 +451,27 @@ _NOTE_NUMBER = re.compile(r"\d{1,18}(?:[.,]\d{1,18}){0,6}(?:[ \t]{0,3}%)?")
 _NOTE_SCAN = 500  # characters of a Ghi chú searched for a figure
 
 
-def note_figure(note: str) -> Optional[str]:
-    """The first figure written in a Ghi chú ('Đạt 17%' → '17%'); the value parser reads it."""
-    m = _NOTE_NUMBER.search(note[:_NOTE_SCAN])
-    return m.group(0) if m else None
+def note_figure(note: str, which: int = 1) -> Optional[str]:
+    """The ``which``-th figure written in a Ghi chú, in reading order ('Đạt 17%' → '17%'; of
+    'Năm 2023 đạt 17%' the first is '2023', the second '17%'); the value parser reads it.
+
+    A figure is digits with '.' or ',' groups and an optional '%' after it; only the
+    first 500 characters of the note are searched."""
+    for i, m in enumerate(_NOTE_NUMBER.finditer(note[:_NOTE_SCAN]), start=1):
+        if i == which:
+            return m.group(0)
+    return None
 
 
 def _cells_from_notes(sub: Submission, compiled: CompiledSpec) -> None:
-    """Indicators declared ``note_of: <row>`` take the figure written in that row's Ghi chú."""
+    """Indicators declared ``note_of: <row>`` take the figure written in that row's Ghi chú
+    (the ``note_figure``-th, default the first)."""
+    index = compiled.spec.index()
     for ind_id, src_id in compiled.note_of.items():
         src = sub.cells.get(src_id)
         if src is None or ind_id in sub.cells or not src.note:
             continue
-        figure = note_figure(src.note)
+        figure = note_figure(src.note, index[ind_id].note_figure)
         if figure is None:
             continue
         sub.cells[ind_id] = Cell(indicator=ind_id, value=figure, raw_text=figure, location=src.location)

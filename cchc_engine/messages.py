@@ -101,6 +101,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "spec-detail-total-type": ("chỉ tiêu kiểu {type} không so được với tổng các dòng con", "a {type} indicator cannot be compared with the sum of its rows"),
     "spec-detail-total-no-rows": ("không có dòng con kiểu count/number nào để cộng", "it has no count/number child rows to add up"),
     "spec-detail-note-of-unprinted": ("dòng đó không được in (row: none)", "that row is not printed (row: none)"),
+    "spec-count-answers": (
+        "Chỉ tiêu '{id}' đọc số đếm thành câu trả lời (count_answers) nhưng bộ mã '{choices}' không có cả mã 0 và mã 1.",
+        "Indicator '{id}' reads a count as an answer (count_answers) but the choice set '{choices}' lacks code 0 or code 1.",
+    ),
     "spec-detail-marker-empty": ("dấu mở phần không được để trống", "a section marker cannot be empty"),
     "spec-detail-marker-taken": ("biểu '{other}' đã dùng dấu '{marker}'", "form '{other}' already uses the marker '{marker}'"),
     "spec-form-marker": ("Biểu '{form}', dấu mở phần (marker): {detail}.", "Form '{form}', section marker: {detail}."),
@@ -301,8 +305,16 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Value '{raw}' carries a footnote mark (superscript); read as {value}, the mark is not a digit.",
     ),
     "choice-with-detail": (
-        "Câu trả lời '{raw}' được đọc là '{label}' ({code}); phần ghi thêm không được dùng. Ô trả lời chỉ nên ghi một lựa chọn.",
-        "The answer '{raw}' is read as '{label}' ({code}); the words after it are not used. An answer cell should hold one choice.",
+        "Câu trả lời '{raw}' được đọc là '{label}' ({answer}); phần ghi thêm không được dùng. Ô trả lời chỉ nên ghi một lựa chọn.",
+        "The answer '{raw}' is read as '{label}' ({answer}); the words after it are not used. An answer cell should hold one choice.",
+    ),
+    "choice-from-count": (
+        "Dòng có/không (mẫu in đơn vị '{unit}') ghi số {raw}: đọc là '{label}' ({answer}).",
+        "A yes/no row (the template prints the unit '{unit}') holds the number {raw}: read as '{label}' ({answer}).",
+    ),
+    "count-from-choice": (
+        "Ô ghi '{raw}', theo đơn vị tính in trong mẫu ('{unit}') được đọc là {answer}.",
+        "The cell says '{raw}': by the unit the template prints ('{unit}') it reads as {answer}.",
     ),
     "none-as-zero": (
         "Ô số liệu ghi '{raw}' (không phát sinh) được đọc là 0. Ô số liệu nên ghi số 0.",
@@ -848,7 +860,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "spec-not-mapping": ("tệp bộ chỉ tiêu phải là một ánh xạ (mapping) YAML", "a spec file must be a YAML mapping"),
     "spec-model-count-code": ("aggregate 'count' cần mã câu trả lời, ví dụ 'count:1'", "aggregate 'count' needs an answer code, e.g. 'count:1'"),
     "spec-model-choice-needs-choices": ("chỉ tiêu '{id}' kiểu choice phải khai báo 'choices'", "indicator '{id}' of type choice must declare 'choices'"),
-    "spec-model-choices-not-choice": ("chỉ tiêu '{id}' không phải kiểu choice nhưng có 'choices'", "indicator '{id}' is not of type choice but has 'choices'"),
+    "spec-model-choices-not-choice": (
+        "chỉ tiêu '{id}' không phải kiểu choice, count hay number nhưng có 'choices'",
+        "indicator '{id}' is not of type choice, count or number but has 'choices'",
+    ),
+    "spec-model-field-needs": ("chỉ tiêu '{id}': '{field}' chỉ dùng cùng {needs}", "indicator '{id}': '{field}' is only used with {needs}"),
     "spec-model-group-formula": ("chỉ tiêu '{id}' kiểu group không có công thức", "indicator '{id}' of type group has no formula"),
     "spec-model-group-value": (
         "chỉ tiêu '{id}' kiểu group không mang số liệu (bỏ children_total/note_of hoặc đổi kiểu)",
@@ -1124,13 +1140,13 @@ FINDING_SEVERITY: dict[str, str] = {
     "write-failed": "stop", "compare-level-mismatch": "stop", "compare-unit-mismatch": "stop",
     "internal-error": "stop", "spec-show-no-form": "stop",
     # later constructs (spec rows, layout)
-    "children-total-mismatch": "error", "children-total-exceeded": "error", "sheet-without-header": "warning",
+    "children-total-mismatch": "spec", "children-total-exceeded": "spec", "sheet-without-header": "warning",
     "lint-rule-on-compiled-count": "warning", "lint-rule-on-uncompiled": "warning",
     "spec-children-total": "error", "spec-extends-outside": "error", "spec-form-marker": "error",
-    "spec-id-clash": "stop", "spec-note-of": "error", "spec-row-none-without-source": "warning",
+    "spec-id-clash": "stop", "spec-note-of": "error", "spec-count-answers": "error", "spec-row-none-without-source": "warning",
     "legacy-font": "error/warning", "most-rows-unmapped": "error", "scaffold-bad-name": "stop", "scaffold-exists": "stop",
     # plain inputs and values (later additions)
-    "duplicate-key": "error", "footnote-mark": "info", "unit-in-value": "info", "none-as-zero": "info", "none-as-blank": "info", "choice-with-detail": "info", "value-too-large": "error", "values-truncated": "error",
+    "duplicate-key": "error", "footnote-mark": "info", "unit-in-value": "info", "none-as-zero": "info", "none-as-blank": "info", "choice-with-detail": "info", "choice-from-count": "info", "count-from-choice": "info", "value-too-large": "error", "values-truncated": "error",
     # plugins (the platform)
     "plugin-bad-return": "warning/error", "plugin-config-invalid": "stop", "plugin-install-failed": "stop",
     "plugin-item-unusable": "warning", "plugin-message-taken": "stop", "plugin-not-installed": "warning",

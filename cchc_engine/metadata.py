@@ -1,4 +1,5 @@
-"""What a document says of itself, used: the spec it follows, and options that contradict it.
+"""What a document says of itself, used: the spec it follows, options that contradict it,
+and the unit a file names when its title does not.
 
 A report's title says its period ("Quý III năm 2021") and its unit ("UBND xã …", hence
 its level). ``choose_spec`` picks the installed spec of that year that fits that level
@@ -10,6 +11,7 @@ the spec index (``spec.registry``); the CLI (``cchc compute``/``validate`` witho
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Optional
 
@@ -186,3 +188,22 @@ def _differ(given: str, found: str) -> bool:
     if given[:4] != found[:4]:
         return True
     return len(found) > 4 and len(given) > 4 and given != found
+
+
+# What a file manager or a mail client adds to a copy's name: "x (copy)", "x - Copy (2)",
+# "x (1)", "Copy of x", "Bản sao của x", "x - Bản sao". Two copies name the same unit.
+_COPY_SUFFIX = re.compile(
+    r"(?:(?:\s*[-_]\s*|\s+)(?:copy|bản sao|ban sao)(?:\s*\(?\d+\)?)?"
+    r"|\s*\((?:copy|bản sao|ban sao)(?:\s*\d+)?\)|\s*\(\d+\))+$",
+    re.IGNORECASE,
+)
+_COPY_PREFIX = re.compile(r"^(?:copy of|bản sao của|ban sao cua)\s+", re.IGNORECASE)
+
+
+def unit_from_file_name(file: str) -> str:
+    """The unit a file names when its title does not: its name without the suffix, and
+    without what copying adds (``x (copy).xlsx`` and ``x.xlsx`` both give ``x``)."""
+    base = file.replace("\\", "/").rsplit("/", 1)[-1]
+    stem = base[: base.rfind(".")] if base.rfind(".") > 0 else base
+    name = _COPY_PREFIX.sub("", _COPY_SUFFIX.sub("", stem)).strip(" -_")
+    return name or stem

@@ -339,7 +339,7 @@ def _from_real(raw: object, ind: Indicator, choices: Optional[Sequence[Choice]],
     if t == "choice":
         if isinstance(x, float) and not x.is_integer():
             return _rejected(text, "unknown-choice", allowed=_allowed(choices))
-        return _choice_code(int(x), text, choices)
+        return _choice_code(int(x), text, choices, ind)
     if percent_format and x != 0:
         # Excel stores 76,74 % as 0.7674; the round drops the float noise of * 100.
         # (A zero is zero in any format: templates that print "%" on a count row
@@ -469,10 +469,14 @@ def _allowed(choices: Optional[Sequence[Choice]]) -> str:
     return ", ".join(f"{c.code} ({c.label})" for c in sorted(choices or (), key=lambda c: c.code))
 
 
-def _choice_code(code: int, raw: str, choices: Optional[Sequence[Choice]]) -> Normalised:
+def _choice_code(code: int, raw: str, choices: Optional[Sequence[Choice]], ind: Optional[Indicator] = None) -> Normalised:
     # Without a choice set (a caller's slip) any whole code is taken as given.
     if not choices or any(c.code == code for c in choices):
         return Normalised(code, raw)
+    if code > 1 and ind is not None and ind.count_answers:
+        # a yes/no row the template prints with a count unit: "3" (văn bản) answers yes
+        label = next((c.label for c in choices if c.code == 1), "1")
+        return Normalised(1, raw, Issue("choice-from-count", "info", {"raw": _shown(raw), "unit": ind.unit, "label": label, "answer": 1}))
     return _rejected(raw, "unknown-choice", allowed=_allowed(choices))
 
 
@@ -483,13 +487,13 @@ def _whole(text: str) -> Optional[int]:
     return int(parsed.value)
 
 
-def _from_choice_text(text: str, choices: Optional[Sequence[Choice]]) -> Normalised:
+def _from_choice_text(text: str, choices: Optional[Sequence[Choice]], ind: Optional[Indicator] = None) -> Normalised:
     clean, _ = _footnote(_clean(text))
     if clean in _BLANKS:
         return Normalised(None, text)
     code = _whole(clean)
     if code is not None:
-        return _choice_code(code, text, choices)
+        return _choice_code(code, text, choices, ind)
     by_key: dict[str, int] = {}
     for c in choices or ():
         for name in (c.label, *c.aliases):
@@ -513,7 +517,7 @@ def _from_choice_text(text: str, choices: Optional[Sequence[Choice]]) -> Normali
     found = None if contradicted else _answer_then_detail(key, by_key)
     if found is not None:  # "Có (01 kế hoạch)", "Có, đã ban hành": the answer, then words about it
         code, label = found, next((c.label for c in choices or () if c.code == found), str(found))
-        return Normalised(code, text, Issue("choice-with-detail", "info", {"raw": _shown(text), "label": label, "code": code}))
+        return Normalised(code, text, Issue("choice-with-detail", "info", {"raw": _shown(text), "label": label, "answer": code}))
     return _rejected(text, "unknown-choice", allowed=_allowed(choices))
 
 
@@ -599,5 +603,12 @@ def _from_str(text: str, ind: Indicator, choices: Optional[Sequence[Choice]]) ->
         value = _TAG.sub("", _unescape(text) if "&" in text else text).strip()
         return Normalised(None if value in _BLANKS else value, text)
     if t == "choice":
-        return _from_choice_text(text, choices)
-    return _from_text(text, ind)
+        return _from_choice_text(text, choices, ind)
+    got = _from_text(text, ind)
+    if choices and got.value is None and got.issue is not None and got.issue.code == "invalid-number":
+        # a count row the template prints with coded words as its unit ("Có = 1; Không = 0"):
+        # the word typed is the code the template gives it
+        coded = _from_choice_text(text, choices)
+        if isinstance(coded.value, int):
+            return Normalised(coded.value, text, Issue("count-from-choice", "info", {"raw": _shown(text), "unit": ind.unit, "answer": coded.value}))
+    return got

@@ -22,6 +22,7 @@ SEVERITY_NOTE = {
     "warning": "warning",
     "info": "info",
     "rule": "as the spec's rule says",
+    "spec": "error, or the severity the spec gives (children_total_severity)",
     "error/warning": "error when a value is lost (or most rows are), else warning",
     "info/error": "info on a workbook row, error for a plain input key",
     "warning/error": "warning; error with --strict-plugins",

@@ -23,6 +23,7 @@ ALLOWED_FILES = {
     "cchc_engine/messages.py": "the catalogue itself",
     "cchc_engine/layout.py": "header and section words matched in officers' files",
     "cchc_engine/submission.py": "title words matched to find unit, level and period",
+    "cchc_engine/metadata.py": "the marks copying adds to a file's name ('Bản sao của …')",
     "cchc_engine/mapping.py": "unit words and STT letters matched in officers' rows",
     "cchc_engine/values.py": "answer words (Có/Không, Đạt…) matched in cells",
     "cchc_engine/textnorm.py": "letters and marks normalised in names",

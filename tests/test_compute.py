@@ -65,7 +65,10 @@ def test_2023_ratios_rounding_and_mismatch(fixtures, spec2023, name):
     assert "76,74" in mismatch.message and "72,75" in mismatch.message
     assert "ratio(hs_tiep_nhan_truc_tuyen, hs_tiep_nhan_tong)" in mismatch.message
     assert mismatch.location.cell and mismatch.location.sheet
-    assert ["ty_le_hoan_thanh_ke_hoach", "ratio-rounding"] in r.flatten(["indicator", "code"])
+    # 75,8 for 75,86 is cut, not rounded (75,9): said, not an error
+    assert ["ty_le_hoan_thanh_ke_hoach", "ratio-truncated"] in r.flatten(["indicator", "code"])
+    cut = next(f for f in r.findings if f.code == "ratio-truncated")
+    assert cut.severity == "warning" and "75,9" in cut.message
     # disbursement (blank in the seed) is computed: 238.526 / 268.358
     assert r.value("ty_le_giai_ngan") == 88.88
     # 0/0 follows the spec's policy (blank = không phát sinh), the reported 100 % and 0 are noted

@@ -112,8 +112,11 @@ class _Checker:
                 for lv in (ind.levels or []) + list(ind.stt_at) + list(ind.name_at):
                     if lv not in levels:
                         self.add("spec-unknown-level", path + ("levels",), level=lv)
-                if ind.type == "choice" and ind.choices not in self.spec.choices:
+                if ind.choices and ind.choices not in self.spec.choices:
                     self.add("spec-unknown-choices", path + ("choices",), choices=ind.choices)
+                elif ind.count_answers and not {0, 1} <= {c.code for c in self.spec.choices[ind.choices]}:
+                    # a count read as an answer: 0 is the code 0, more is the code 1
+                    self.add("spec-count-answers", path + ("count_answers",), id=ind.id, choices=ind.choices)
         for ri, rule in enumerate(self.spec.rules):
             for lv in rule.levels or []:
                 if lv not in levels:

@@ -117,15 +117,32 @@ class Indicator(_Strict, IndicatorBehaviour):
     )
     children_total: Optional[ChildrenTotal] = Field(
         default=None,
-        description="Its value against the sum of its children that carry values (blank ones count 0): "
-        "'equal' (a heading that states its total) or 'at_most' (a 'Trong đó' breakdown).",
+        description="Its value against the sum of its direct count/number children that carry values (blank "
+        "ones count 0): 'equal' (a heading that states its total) or 'at_most' (a 'Trong đó' breakdown).",
+    )
+    children_total_severity: Optional[Severity] = Field(
+        default=None,
+        description="How serious a children_total that does not hold is: error (default), warning or info.",
     )
     note_of: Optional[str] = Field(
         default=None,
         description="Id of the row whose Ghi chú holds this figure (e.g. a ratio written '17%' beside its "
         "numerator); implies row: none. With a formula the number read is compared with the computed one.",
     )
-    choices: Optional[str] = Field(default=None, description="Name of a choice set (type: choice).")
+    note_figure: int = Field(
+        default=1, ge=1, le=20,
+        description="Which figure of that Ghi chú (with note_of): 1 the first (default), 2 the second, …",
+    )
+    choices: Optional[str] = Field(
+        default=None,
+        description="Name of a choice set: the answers of a choice; on a count or number, the coded words the "
+        "template prints as its unit ('Có = 1; Không = 0'), read as their codes.",
+    )
+    count_answers: bool = Field(
+        default=False,
+        description="A yes/no choice the template prints with a count unit ('Văn bản', 'Cuộc'): a number "
+        "written there is an answer, 0 the code 0 and any more the code 1.",
+    )
     levels: Optional[list[str]] = Field(default=None, description="Levels that report it; default all.")
     formula: Optional[str] = Field(default=None, description="Expression giving a derived value.")
     zero_denominator: Optional[ZeroDenominator] = Field(
@@ -143,8 +160,15 @@ class Indicator(_Strict, IndicatorBehaviour):
     def _type_fields(self) -> "Indicator":
         if self.type == "choice" and not self.choices:
             raise ValueError(render("spec-model-choice-needs-choices", {"id": self.id}))
-        if self.type != "choice" and self.choices:
+        if self.type not in ("choice", "count", "number") and self.choices:
             raise ValueError(render("spec-model-choices-not-choice", {"id": self.id}))
+        if self.count_answers and self.type != "choice":
+            raise ValueError(render("spec-model-field-needs", {"id": self.id, "field": "count_answers", "needs": "type: choice"}))
+        if self.note_figure != 1 and not self.note_of:
+            raise ValueError(render("spec-model-field-needs", {"id": self.id, "field": "note_figure", "needs": "note_of"}))
+        if self.children_total_severity and not self.children_total:
+            raise ValueError(render("spec-model-field-needs", {"id": self.id, "field": "children_total_severity",
+                                                                "needs": "children_total"}))
         if self.type == "group" and self.formula:
             raise ValueError(render("spec-model-group-formula", {"id": self.id}))
         if self.type == "group" and (self.children_total or self.note_of):
