@@ -107,8 +107,12 @@ OPTIONS: dict[str, str] = {
     # reading a submission
     "Spec: a year (2023), an id (2021-ha-tinh) or a YAML path.":
         "Bộ chỉ tiêu: năm (2023), mã (2021-ha-tinh) hoặc đường dẫn tệp YAML.",
-    "Reporting level (tinh, huyen, xa or their names); default from the title.":
-        "Cấp báo cáo (tinh, huyen, xa hoặc tên đầy đủ); mặc định lấy từ tiêu đề.",
+    "Spec: a year (2023), an id (2021-ha-tinh) or a YAML path; default: the installed spec of the year "
+    "the title states that fits its level.":
+        "Bộ chỉ tiêu: năm (2023), mã (2021-ha-tinh) hoặc đường dẫn tệp YAML; mặc định: bộ chỉ tiêu đã cài của "
+        "năm ghi trong tiêu đề, phù hợp với cấp báo cáo.",
+    "Reporting level (tinh, huyen, xa or their names); default from the title (a one-level spec needs none).":
+        "Cấp báo cáo (tinh, huyen, xa hoặc tên đầy đủ); mặc định lấy từ tiêu đề (bộ chỉ tiêu một cấp không cần).",
     "Period: 2023, 2023-H1, 2023-Q3; default from the title.": "Kỳ báo cáo: 2023, 2023-H1, 2023-Q3; mặc định lấy từ tiêu đề.",
     "Reporting unit's name; default from the title.": "Tên đơn vị báo cáo; mặc định lấy từ tiêu đề.",
     "Language of messages and headers.": "Ngôn ngữ của thông báo và tiêu đề.",
@@ -119,10 +123,10 @@ OPTIONS: dict[str, str] = {
     # aggregate
     "Level of the compiled report (tinh, huyen or their names).": "Cấp của báo cáo tổng hợp (tinh, huyen hoặc tên đầy đủ).",
     "Name of the compiling unit, as its reports' titles write it.": "Tên đơn vị tổng hợp, như tiêu đề báo cáo của đơn vị đó ghi.",
-    "Period to compile (2023-Q3); default: the units' majority period.":
-        "Kỳ cần tổng hợp (2023-Q3); mặc định: kỳ mà đa số đơn vị báo cáo.",
-    "Level of the units compiled; default: the level just below --level.":
-        "Cấp của các đơn vị được tổng hợp; mặc định: cấp ngay dưới --level.",
+    "Period to compile (2023-Q3), and of the files that do not say theirs; default: the units' majority period.":
+        "Kỳ cần tổng hợp (2023-Q3), cũng là kỳ của các tệp không ghi kỳ; mặc định: kỳ mà đa số đơn vị báo cáo.",
+    "Level of the units compiled, and of the files that do not say theirs; default: the level just below --level.":
+        "Cấp của các đơn vị được tổng hợp, cũng là cấp của các tệp không ghi cấp; mặc định: cấp ngay dưới --level.",
     "Output format (json, table, matrix-xlsx, matrix-csv, ...); default from -o, else table.":
         "Định dạng xuất (json, table, matrix-xlsx, matrix-csv, ...); mặc định theo đuôi tệp -o, nếu không thì bảng.",
     "Leave out units whose report has errors (default: include them, with a warning).":
