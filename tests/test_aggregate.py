@@ -211,6 +211,13 @@ def test_file_without_title_block_takes_the_defaults_and_its_file_name(communes,
                              str(anonymous), "-f", "json", "-j", "1")
     result = json.loads(out)
     assert code == 0 and result["extra"]["aggregate"]["included"][0]["level"] == "huyen"
+    # the library path takes the same defaults
+    from cchc_engine.api import Session
+
+    session = Session.open(spec2023, entry_points=False)
+    lib = session.aggregate([communes, anonymous], level="huyen", unit="huyện Thử", period="2023-q3")
+    assert [f.code for f in lib.findings if f.code.startswith("aggregate-")] == ["aggregate-unit-from-file"]
+    assert len(lib.extra["aggregate"]["included"]) == 4
 
 
 def test_a_copy_of_a_file_is_the_same_unit(tmp_path, spec2023):
