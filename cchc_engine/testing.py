@@ -50,8 +50,8 @@ def write_sample_submission(
 ) -> Path:
     """Write an appendix for SAMPLE_SPEC in the official layout; ``values`` overrides by STT.
 
-    As written it is valid (exit 0): the reported ratio 75,8 differs from 22/29
-    = 75,86 by rounding only (an info finding). ``values={"2.2": 30}`` breaks
+    As written it is valid (exit 0): the reported ratio 75,8 is 22/29 = 75,86
+    cut short, not rounded (a warning). ``values={"2.2": 30}`` breaks
     the rule hoan_thanh_le_de_ra (exit 1).
     """
     from openpyxl import Workbook

@@ -198,13 +198,15 @@ def test_the_spec_models_own_checks_speak_both_languages(tmp_path):
     # a pydantic validator of ours (spec/model.py): Vietnamese, and English under --lang en
     from test_spec_constructs import SPEC
 
-    bad = SPEC.replace("{id: dv_kt, stt: \"3\",", "{id: dv_kt, stt: \"3\", choices: co_khong,", 1)
+    # (a count or number may name the coded words its printed unit gives; a percent may not)
+    bad = SPEC.replace("{id: kh_ty_le, name:", "{id: kh_ty_le, choices: co_khong, name:", 1)
+    assert bad != SPEC
     path = tmp_path / "s.yaml"
     path.write_text(bad, encoding="utf-8")
     code, _out, err = run("spec", "check", str(path))
-    assert code == 1 and "chỉ tiêu 'dv_kt' không phải kiểu choice nhưng có 'choices'" in err
+    assert code == 1 and "chỉ tiêu 'kh_ty_le' không phải kiểu choice, count hay number nhưng có 'choices'" in err
     code, _out, err = run("--lang", "en", "spec", "check", str(path))
-    assert code == 1 and "indicator 'dv_kt' is not of type choice but has 'choices'" in err
+    assert code == 1 and "indicator 'kh_ty_le' is not of type choice, count or number but has 'choices'" in err
     assert "chỉ tiêu" not in err
 
 

@@ -40,7 +40,7 @@ def test_sample_appendix_as_a_word_table(tmp_path):
     assert rows[2] == ["2", "Tỷ lệ hoàn thành Kế hoạch CCHC năm", "%", "75,86 *", "Báo cáo ghi: 75,8"]
     assert rows[5][3] == "1 (Có)"
     assert table.rows[2].cells[3].paragraphs[0].runs[0].italic  # computed values are marked
-    assert any("[ratio-rounding] ty_le_hoan_thanh" in t for t in texts)
+    assert any("[ratio-truncated] ty_le_hoan_thanh" in t for t in texts)
 
 
 def test_english_headers(tmp_path):
