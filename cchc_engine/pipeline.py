@@ -151,6 +151,9 @@ def resolve_metadata(
         )
     dated = any(f.code == "period-from-date" for f in raw.findings)
     raw.findings.extend(contradictions(raw, compiled, period, dated=dated, installed_years=installed_years))
+    if dated and default_period:
+        # a period guessed from the date the letter was signed is not the document saying it
+        period = period or default_period
     period_text = period or raw.period or default_period
     if period:  # the officer's word: the guess from the document's date is not needed
         raw.findings = [f for f in raw.findings if f.code != "period-from-date"]

@@ -220,6 +220,20 @@ def test_file_without_title_block_takes_the_defaults_and_its_file_name(communes,
     assert len(lib.extra["aggregate"]["included"]) == 4
 
 
+def test_a_period_guessed_from_the_date_yields_to_period(communes, tmp_path, spec2023):
+    values = commune_values(spec2023, "Bắc Sơn", 5)
+    dated = mc.write_workbook(mc.commune_rows(spec2023, values), tmp_path / "bac-son.xlsx",
+                              title_lines=["UBND XÃ BẮC SƠN", "Bắc Sơn, ngày 10 tháng 1 năm 2024", "THỐNG KÊ SỐ LIỆU"])
+    # alone, its only period is the letter's date: 2024, another period than the communes'
+    code, out, _ = aggregate("--level", "huyen", "--unit", "huyện Thử", str(communes), str(dated), "-f", "json", "-j", "1")
+    assert [f["code"] for f in json.loads(out)["findings"]] == ["aggregate-mixed-periods", "aggregate-other-period"]
+    # --period is what a file that does not say its period is taken to be
+    code, out, _ = aggregate("--level", "huyen", "--unit", "huyện Thử", "--period", "2023-Q3", str(communes), str(dated),
+                             "-f", "json", "-j", "1")
+    result = json.loads(out)
+    assert code == 0 and result["findings"] == [] and len(result["extra"]["aggregate"]["included"]) == 4
+
+
 def test_a_copy_of_a_file_is_the_same_unit(tmp_path, spec2023):
     """x.xlsx and x (copy).xlsx without a title: one unit, a finding naming both and the one compiled."""
     values = commune_values(spec2023, "Bắc Sơn", 5)
