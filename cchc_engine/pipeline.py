@@ -175,13 +175,16 @@ def prepare(
     unit: Optional[str] = None,
     host: Optional[plugins.PluginHost] = None,
     mapper: Any = None,
+    on_choice: Optional[Callable[[Any], None]] = None,
 ) -> tuple[CompiledSpec, Submission]:
     """Read and map ``path``: the spec it was mapped with and the Submission.
 
     Without ``compiled`` the spec is chosen from what the document says
     (``metadata.choose_spec``: its year, its level, then how well its rows match), and
-    the choice is the Submission's first finding (``spec-inferred``, info). ``mapper``
-    (a ``Mapper`` or a callable ``(compiled, level) -> Mapper``) reuses lookups across files.
+    the choice is the Submission's first finding (``spec-inferred``, info), also given to
+    ``on_choice`` as soon as it is made (the CLI says it before anything else can fail).
+    ``mapper`` (a ``Mapper`` or a callable ``(compiled, level) -> Mapper``) reuses lookups
+    across files.
     """
     from .metadata import choose_spec, installed_years
 
@@ -190,6 +193,8 @@ def prepare(
     if compiled is None:
         compiled, note = choose_spec(doc, level=level, period=period)
         chosen.append(note)
+        if on_choice is not None:
+            on_choice(note)
     raw = doc.raw(compiled)
     level_id, period_c, unit_c = resolve_metadata(raw, compiled, level, period, unit, installed_years=installed_years)
     raw.period, raw.unit = period_c, unit_c

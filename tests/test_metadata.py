@@ -148,6 +148,24 @@ def test_a_report_without_a_year_asks_for_spec(tmp_path):
     assert code == 2 and "--spec" in err and "bộ chỉ tiêu (báo cáo không ghi năm)" in err
 
 
+def test_the_choice_is_said_before_a_later_problem(tmp_path):
+    # the one 2023 spec is chosen, then the report (no "UBND huyện …") does not say its level
+    wb = openpyxl.load_workbook(ROOT / "tests" / "fixtures" / "seed001_numbers_sheets.xlsx")
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(max_row=8):
+            for c in row:
+                if isinstance(c.value, str) and ("UBND" in c.value or "huyện" in c.value):
+                    c.value = None
+    path = tmp_path / "khong-cap.xlsx"
+    wb.save(path)
+    code, _out, err = cli("validate", str(path))
+    lines = err.strip().splitlines()
+    assert code == 2 and len(lines) == 2
+    assert lines[0].startswith("Dùng bộ chỉ tiêu '2023' (năm 2023, không ghi cấp)")
+    assert "cấp báo cáo" in lines[1] and "--level" in lines[1]
+    assert cli("validate", "--level", "huyen", str(path))[0] == 1  # then it runs (seed 001 has one real error)
+
+
 def test_a_one_level_spec_never_asks_for_level(tmp_path):
     from test_spec_constructs import ROWS, compiled_spec, workbook
 

@@ -46,9 +46,8 @@ def _run(spec_name: Optional[str], file: Path, level, period, unit):
     from ..spec.registry import resolve
 
     compiled = resolve(spec_name) if spec_name else None
-    compiled, sub = prepare(file, compiled, level=level, period=period, unit=unit)
-    if spec_name is None:
-        click.echo(next(f.message for f in sub.findings if f.code == "spec-inferred"), err=True)
+    compiled, sub = prepare(file, compiled, level=level, period=period, unit=unit,
+                            on_choice=lambda note: click.echo(note.message, err=True))
     return compiled, run(compiled, sub)
 
 
