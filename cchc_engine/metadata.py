@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 @dataclass
 class _Candidate:
     id: str
-    compiled: "CompiledSpec"
+    compiled: Optional["CompiledSpec"]  # None: listed by id only (not of the report's year)
 
 
 def report_year(period: Optional[str]) -> Optional[int]:
@@ -66,10 +66,10 @@ def choose_spec(doc: "Document", *, level: Optional[str] = None, period: Optiona
         raise CchcError.make("missing-metadata", location=where, what=render("meta-spec", {}), option="--spec")
     level_text = level or meta.level
     same_year = _specs_of(year)
-    fit = [c for c in same_year if not level_text or c.compiled.spec.level(level_text) is not None]
+    fit = [c for c in same_year if c.compiled is not None and (not level_text or c.compiled.spec.level(level_text) is not None)]
     if len(fit) > 1:
         fit = _best_matching(doc, fit, level_text)
-    if len(fit) == 1:
+    if len(fit) == 1 and fit[0].compiled is not None:
         return fit[0].compiled, _chosen(fit[0].compiled, meta, level_text, where)
     shown_level = level_text or render("meta-level-unsaid", {})
     if not fit:
@@ -112,7 +112,7 @@ def _all_specs() -> list[_Candidate]:
     from .spec.registry import index
 
     unique, _ = index()
-    return [_Candidate(k, None) for k in sorted(unique)]  # type: ignore[arg-type]
+    return [_Candidate(k, None) for k in sorted(unique)]
 
 
 def _listing(cands: list[_Candidate]) -> str:
@@ -134,6 +134,8 @@ def _best_matching(doc: "Document", cands: list[_Candidate], level_text: Optiona
 
     scored: list[tuple[tuple[int, int], _Candidate]] = []
     for c in cands:
+        if c.compiled is None:  # (candidates of the report's year are always compiled)
+            continue
         spec = c.compiled.spec
         lv = spec.level(level_text) if level_text else (spec.levels[0] if len(spec.levels) == 1 else None)
         if lv is None:
