@@ -140,6 +140,12 @@ class PackedValues(Mapping):
         return len(self._kinds) - self._kinds.count(0)
 
 
+def _folder(file: str) -> str:
+    """The folder part of a path as given ('' for a bare name), either separator."""
+    cut = max(file.rfind("/"), file.rfind("\\"))
+    return file[:cut] if cut >= 0 else ""
+
+
 def value_positions(compiled: CompiledSpec) -> dict[str, int]:
     """The shared key order for PackedValues: every indicator of the spec."""
     return {ind.id: i for i, (_form, ind) in enumerate(compiled.spec.indicators())}
@@ -369,8 +375,10 @@ class Compiler:
         if u.problem is not None:
             self._exclude(u, "aggregate-file-unusable", "error", reason=u.problem.get("message", ""))
             return
+        folder = None
         if not u.unit:  # no title names the unit: the file's name does (a copy's name is its original's)
             u = replace(u, unit=unit_from_file_name(u.file))  # the caller's UnitResult stays as given
+            folder = _folder(u.file)
             self._findings.append(Finding.make("aggregate-unit-from-file", "info", location=Location(file=u.file),
                                                file=u.file, unit=u.unit))
         if u.spec and u.spec != self.compiled.id:
@@ -398,6 +406,10 @@ class Compiler:
                 state.tally = _Tally(self.plan)
         state.count += 1
         key = name_key_once(u.name)
+        if folder is not None:
+            # named after its file: "bao-cao.xlsx" in two communes' folders is two units, and
+            # "x.xlsx" beside "x (copy).xlsx" one
+            key = f"{key}\x00{folder}"
         first = state.first.get(key)
         if first is not None:
             self._fate.append(_DUPLICATE)

@@ -12,7 +12,7 @@ import math
 from dataclasses import replace
 from typing import Any, Iterable, Optional
 
-from cchc_engine.aggregate import UnitResult, _level_name, below, choose_period, unit_from_file_name
+from cchc_engine.aggregate import UnitResult, _folder, _level_name, below, choose_period, unit_from_file_name
 from cchc_engine.findings import Finding, Location
 from cchc_engine.messages import render
 from cchc_engine.result import Result
@@ -51,9 +51,11 @@ def compile_units(
 
     # 1. who is in
     candidates: list[UnitResult] = []
+    named_by_file: set[int] = set()
     for u in units:
         if u.problem is None and not u.unit:
             u = replace(u, unit=unit_from_file_name(u.file))
+            named_by_file.add(id(u))
             findings.append(Finding.make("aggregate-unit-from-file", "info", location=Location(file=u.file),
                                          file=u.file, unit=u.unit))
         if u.problem is not None:
@@ -77,7 +79,7 @@ def compile_units(
         if u.period != target_period:
             exclude(u, "aggregate-other-period", "warning", found=u.period, period=target_period)
             continue
-        key = (name_key(u.name), u.period)
+        key = (name_key(u.name), u.period, _folder(u.file) if id(u) in named_by_file else None)
         if key in first_of:
             exclude(u, "aggregate-duplicate-unit", "warning", first=first_of[key].file, period=u.period)
             continue

@@ -251,6 +251,15 @@ def test_a_copy_of_a_file_is_the_same_unit(tmp_path, spec2023):
     assert {Path(compiled_file).name, Path(left_out).name} == {"x.xlsx", "x (copy).xlsx"}
     assert f"đã tổng hợp '{compiled_file}', bỏ qua '{left_out}'" in dup[0]["message"]
     assert len(result["extra"]["aggregate"]["included"]) == 1
+    # the same file name in two communes' folders is two units, both compiled
+    for sub in ("xa-a", "xa-b"):
+        (tmp_path / "many" / sub).mkdir(parents=True)
+        shutil.copy(first, tmp_path / "many" / sub / "bao-cao.xlsx")
+    code, out, _ = aggregate("--level", "huyen", "--unit", "huyện Thử", "--period", "2023-Q3", str(tmp_path / "many"),
+                             "-f", "json", "-j", "1")
+    result = json.loads(out)
+    assert code == 0 and [f["code"] for f in result["findings"]] == ["aggregate-unit-from-file"] * 2
+    assert [u["unit"] for u in result["extra"]["aggregate"]["included"]] == ["bao-cao", "bao-cao"]
 
 
 def test_nothing_usable_exits_2(tmp_path):

@@ -130,6 +130,9 @@ def _scenarios(units: list[UnitResult], spec2023) -> dict[str, tuple[list[UnitRe
         odd, texty, flag,
         _like(units[8], period="2023-Q2", file="q2.xlsx"),
         _like(units[9], unit=None, file="anon.xlsx"),
+        # named after their files: another folder's "anon" is another unit, a copy the same one
+        _like(units[10], unit=None, file="xa-b/anon.xlsx"),
+        _like(units[11], unit=None, file="anon (copy).xlsx"),
     ]
     many = [_like(u, period=f"2022-Q{1 + i % 4}" if i < 5 else "2021") for i, u in enumerate(units)]
     return {
