@@ -99,6 +99,10 @@ def test_a_spec_of_another_year_is_a_warning_naming_both(fixtures, spec2023):
     assert "2021-Q3 (năm 2021)" in warned[0].message and "'2023' của năm 2023" in warned[0].message
     # the right spec says nothing
     assert "spec-year-mismatch" not in _codes(compute_file(None, fixtures / "seed000_text.xlsx"))
+    # on the command line it is said first, on stderr, before the rows it explains
+    code, _out, err = cli("validate", "--spec", "2023", str(fixtures / "seed000_text.xlsx"))
+    assert code == 1 and err.startswith("Cảnh báo: Báo cáo ghi kỳ 2021-Q3 (năm 2021)")
+    assert cli("validate", "--spec", "2021", str(fixtures / "seed000_text.xlsx"))[2] == ""
 
 
 def test_a_period_that_contradicts_the_document_is_a_warning(fixtures, spec2021):

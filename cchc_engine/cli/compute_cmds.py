@@ -45,10 +45,19 @@ def _run(spec_name: Optional[str], file: Path, level, period, unit):
     from ..pipeline import prepare
     from ..spec.registry import resolve
 
+    from ..messages import render
+
     compiled = resolve(spec_name) if spec_name else None
     compiled, sub = prepare(file, compiled, level=level, period=period, unit=unit,
                             on_choice=lambda note: click.echo(note.message, err=True))
+    # A wrong year's spec turns every row into findings: say why first, where it is seen.
+    for f in sub.findings:
+        if f.code in _SAID_FIRST:
+            click.echo(render("cli-warning-prefix", {"text": f.message}), err=True)
     return compiled, run(compiled, sub)
+
+
+_SAID_FIRST = ("spec-year-mismatch", "period-contradicts-document")
 
 
 def _writer_options(compiled, findings_only: bool = False) -> dict:
