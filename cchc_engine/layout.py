@@ -282,6 +282,8 @@ def title_cells(texts: list[str], note_col: Optional[int] = None,
         if not t:
             continue
         kind = _title_kind(t)
+        if j == note_col and kind != "note":
+            kind = None  # under "Ghi chú" any other text is a note ("kết quả đạt được" is no "Kết quả")
         if kind is None:
             if j != note_col or other:
                 return None
@@ -395,9 +397,14 @@ class _SheetLayout:
         self._plan: Optional[tuple[dict[str, int], _ColumnPlan]] = None
         self.pre_numbers: list[tuple[int, int]] = []  # (row index, column) of numbers above the header
         self.last_row: Optional[RawRow] = None  # the row a note continued on the next row belongs to
+        # the last header that named every column it has, and the width of its table: what a
+        # continued table of another width is aligned against, and a partial header completed from
+        self.header: Optional[dict[str, int]] = None
+        self.header_width = 0
         if before is not None and sheet.continues and before.cols is not None:
             # a table continued after a page break: the same header, form and last row
             self.cols, self.width, self.form, self.last_row = before.cols, before.width, before.form, before.last_row
+            self.header, self.header_width = before.header, before.header_width
             self._align_continuation()
 
     def run(self) -> None:
@@ -438,12 +445,18 @@ class _SheetLayout:
         without its STT column after 5-column tables): the columns whose contents fit best."""
         rows = self.sheet.rows
         width = max((len(r) for r in rows), default=0)
-        if width == self.width or not width or any(is_header_row(_cell_texts(r)) for r in rows[:10]):
+        if not width or any(is_header_row(_cell_texts(r)) for r in rows[:10]):
             return
-        cols = self.cols
+        if self.header is not None and width == self.header_width:
+            self.cols, self.width = self.header, width  # back to the header's own table width
+            return
+        if width == self.width:
+            return
+        cols = self.header or self.cols
         assert cols is not None
+        base = self.header_width if self.header is not None else self.width
         best: Optional[tuple[int, int, dict[str, int]]] = None
-        for delta in sorted(range(-2, 3), key=lambda d: (d != width - self.width, abs(d))):
+        for delta in sorted(range(-2, 3), key=lambda d: (d != width - base, abs(d))):
             cand = {k: v for k, v in _shifted(cols, delta).items() if v < width}
             if "name" not in cand or "value" not in cand:
                 continue
@@ -494,11 +507,16 @@ class _SheetLayout:
         width = len(cells)
         cols = header_columns([pending, cells]) if pending is not None else None
         cols = cols or header_columns([cells])
-        if cols is None and self.cols is not None:
-            for kind in ("value", "unit", "note", "name", "stt"):
+        if self.header is not None:
+            # what this header does not name stays where the last full header put it,
+            # moved as far as the titles both name have moved
+            old = self.header
+            for kind in ("value", "unit", "name", "note", "stt"):
                 at = [j for j, k in titles.items() if k == kind]
-                if at and kind in self.cols:
-                    cols = _shifted(self.cols, at[0] - self.cols[kind])
+                if at and kind in old:
+                    moved = _shifted(old, at[0] - old[kind])
+                    taken = set((cols or {}).values())
+                    cols = {**{k: v for k, v in moved.items() if v not in taken}, **(cols or {})}
                     break
         if cols is None and "value" in titles.values() and "unit" in titles.values():
             unit = next(j for j, k in titles.items() if k == "unit")
@@ -512,6 +530,8 @@ class _SheetLayout:
                 self._flush_titles()
             self.cols = cols
             self.width = max((len(r) for r in self.sheet.rows), default=width)
+            if "stt" in cols or self.header is None:
+                self.header, self.header_width = cols, self.width
         note = self.cols.get("note") if self.cols else None
         if note is not None and note < len(texts) and texts[note] and note not in titles:
             self._continue_note(i, note, texts[note])  # (with no row above, a note of nothing: no value lost)

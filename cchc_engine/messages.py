@@ -535,6 +535,17 @@ CATALOG: dict[str, tuple[str, str]] = {
         "pip không cài/gỡ được ({packages}); mã thoát {status}. Xem thông báo của pip ở trên.",
         "pip could not install/uninstall ({packages}); exit code {status}. See pip's messages above.",
     ),
+    "plugin-installed-bundled": (
+        "Đã cài {package} từ thư mục {folder} (plugin đi kèm cchc-engine, không cần mạng).",
+        "Installed {package} from {folder} (a plugin bundled with cchc-engine; no network needed).",
+    ),
+    "plugin-install-bundled-hint": (
+        "{package} đi kèm mã nguồn cchc-engine: cài không cần mạng từ một bản sao của kho mã, trong thư mục gốc của nó: "
+        "pip install --no-index --no-build-isolation ./plugins/{package} (cần hatchling và các gói phụ thuộc đã cài sẵn).",
+        "{package} comes with the cchc-engine source: install it without the network from a copy of the repository, "
+        "in its root folder: pip install --no-index --no-build-isolation ./plugins/{package} (needs hatchling and its "
+        "dependencies already installed).",
+    ),
     # --- reading: why a file cannot be read (the {error} of file-unreadable) ------------
     "kind-docx": ("tệp Word (.docx)", "the Word (.docx) file"),
     "kind-ods": ("tệp OpenDocument (.ods)", "the OpenDocument (.ods) file"),
@@ -674,10 +685,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{count} non-empty cell(s) beyond column {column} (first: {cell}) were not read; the appendix must lie within the first {max} columns.",
     ),
     "table-span-bounded": (
-        "{count} ô gộp của bảng vượt quá {columns} cột của chính bảng đó (ô đầu tiên ghi gộp {asked} cột); "
-        "đã đọc như ô gộp đến cột cuối ({given} cột) để số liệu không bị lệch cột. Hãy kiểm tra lại bảng trong Word.",
-        "{count} merged cell(s) of the table reach beyond its own {columns} columns (the first spans {asked}); "
-        "read as merged up to the last column ({given}) so no value moves out of its column. Check the table in Word.",
+        "{count} dòng của bảng có ô gộp (gridSpan) hoặc ô trống đầu dòng (gridBefore) vượt quá {columns} cột của chính bảng "
+        "(ghi tới {asked} cột); đã cắt ở cột cuối để số liệu không bị lệch cột. Hãy kiểm tra lại bảng trong Word.",
+        "{count} row(s) of the table have a merged cell (gridSpan) or a leading gap (gridBefore) beyond the table's own "
+        "{columns} columns (up to {asked}); cut at the last column so no value moves out of its column. Check the table in Word.",
     ),
     "table-not-read": (
         "Bảng {table} nằm sau phụ lục, có {count} ô chứa số nhưng không có dòng tiêu đề (STT / Chỉ tiêu thống kê / Số liệu) "

@@ -120,8 +120,13 @@ def test_huge_span_and_row_counts_are_bounded(tmp_path):
     wide = "<w:tr><w:tc><w:tcPr><w:gridSpan w:val=\"2000000000\"/></w:tcPr>" + _p("x") + "</w:tc><w:tc>" + _p("far") + "</w:tc></w:tr>"
     grid = read_docx(write_docx(tmp_path / "w.docx", "<w:tbl>" + HEADER + wide + "</w:tbl>"))
     assert max(len(r) for r in grid.sheets[0].rows) == LIMITS.max_cols
-    # the span is cut at the grid's edge (said), and "far" beyond it did not vanish silently
-    assert sorted(f.code for f in grid.findings) == ["cells-beyond-columns", "table-span-bounded"]
+    # with no grid of its own, the span is cut so the row fits the columns kept (said), and "far" stays
+    assert [f.code for f in grid.findings] == ["table-span-bounded"]
+    assert grid.sheets[0].rows[-1][-1].value == "far"
+    many = "<w:tr>" + "".join(f"<w:tc>{_p(str(i))}</w:tc>" for i in range(LIMITS.max_cols + 3)) + "</w:tr>"
+    grid = read_docx(write_docx(tmp_path / "many.docx", "<w:tbl>" + HEADER + many + "</w:tbl>"))
+    assert [f.code for f in grid.findings] == ["cells-beyond-columns"]  # cells past the last kept: not silent
+    assert grid.findings[0].values["count"] == 3
     rows = "<w:tr/>" * (LIMITS.max_cells_total + 1)
     path = write_docx(tmp_path / "big.docx", "<w:tbl>" + HEADER + rows + "</w:tbl>")
     t0 = time.process_time()  # CPU time: other load on the machine must not fail the guard

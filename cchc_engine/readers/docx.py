@@ -95,6 +95,8 @@ class _Document:
         self.text: list[str] = []
         self.in_t = self.sup = False
         self.row: list[Cell] = []
+        self.cells: list[tuple[Optional[str], int, Optional[str]]] = []  # (text, gridSpan, vMerge) of the row
+        self.before = 0  # the row's gridBefore
         self.span, self.vmerge = 1, None
         self.open_v: dict[int, list[int]] = {}  # column → vertical merge [r1, c1, r2, c2] still open
 
@@ -131,13 +133,13 @@ class _Document:
         elif name == "gridCol" and self.depth == 1:
             self.table.grid_cols += 1
         elif name == "tr" and self.depth == 1:
-            self.row = []
+            self.cells, self.before = [], 0
         elif name == "tc" and self.depth == 1:
             self.text, self.span, self.vmerge = [], 1, None
         elif name == "gridBefore" and self.depth == 1:
-            self._pad(self._bounded(_int(C.attr(attrs, "val"), 0), 0))
+            self.before = max(0, _int(C.attr(attrs, "val"), 0))
         elif name == "gridSpan" and self.depth == 1:
-            self.span = max(1, self._bounded(_int(C.attr(attrs, "val"), 1), 1))
+            self.span = max(1, _int(C.attr(attrs, "val"), 1))
         elif name == "vMerge" and self.depth == 1:
             self.vmerge = C.attr(attrs, "val") or "continue"
         elif name == "r":
@@ -147,13 +149,25 @@ class _Document:
         elif name in ("tab", "br", "cr"):
             self.text.append(" " if name == "tab" else "\n")
 
-    def _bounded(self, asked: int, least: int) -> int:
-        """A span or leading gap cut at the table's last grid column (or MAX_COLS), and noted."""
-        room = (self.table.grid_cols or C.MAX_COLS) - len(self.row) - (1 if least == 0 else 0)
-        given = max(least, min(asked, room, C.MAX_COLS))
-        if given != asked and asked > least:
-            self.table.bounded.append((len(self.table.rows) + 1, asked, given))
-        return given
+    def _bound_row(self) -> int:
+        """The row's gridBefore and spans cut so the row fits the table's grid (or MAX_COLS): the
+        cells are real, a span past the last grid column is not. Returns the gridBefore kept."""
+        grid = self.table.grid_cols or C.MAX_COLS
+        before, spans = self.before, [span for _, span, _ in self.cells]
+        asked = [before, *spans]
+        over = before + sum(spans) - max(grid, len(spans))
+        if over > 0:
+            cut = min(before, over)
+            before, over = before - cut, over - cut
+            for k in sorted(range(len(spans)), key=lambda k: -spans[k]):
+                if over <= 0:
+                    break
+                cut = min(spans[k] - 1, over)
+                spans[k], over = spans[k] - cut, over - cut
+            self.cells = [(text, span, v) for (text, _, v), span in zip(self.cells, spans)]
+        if [before, *spans] != asked:
+            self.table.bounded.append((len(self.table.rows) + 1, max(asked), max([before, *spans])))
+        return before
 
     def chars(self, data: str) -> None:
         if self.in_t and not self.skip:
@@ -183,20 +197,32 @@ class _Document:
                 self.recent.append(line) if len(line) <= MAX_CAPTION_CHARS else self.recent.clear()
         elif name == "tc" and self.depth == 1:
             text = clean_cell_text("".join(self.text)).strip() or None
-            r, c = len(self.table.rows) + 1, len(self.row) + 1
-            if self.vmerge == "continue" and c in self.open_v:
+            if len(self.cells) < C.MAX_COLS:
+                self.cells.append((text, self.span, self.vmerge))
+            elif text is not None:  # a row of more cells than any sheet keeps: counted, not held
+                self.table.beyond.add(len(self.table.rows) + 1, C.MAX_COLS + 1)
+        elif name == "tr" and self.depth == 1:
+            self._lay_row()
+            self.table.rows.append(self.row)
+            self.budget.add_cells(max(1, len(self.row)))  # empty rows cost too
+
+    def _lay_row(self) -> None:
+        """The row's cells in their grid columns: gridBefore, spans as merges, vMerge down."""
+        self.row = []
+        self._pad(self._bound_row())
+        r = len(self.table.rows) + 1
+        for text, span, vmerge in self.cells:
+            c = len(self.row) + 1
+            if vmerge == "continue" and c in self.open_v:
                 self.open_v[c][2], text = r, None
             else:
                 self._close(c)
-                if self.vmerge == "restart":
-                    self.open_v[c] = [r, c, r, c + self.span - 1]
-                elif self.span > 1:
-                    self.table.merges.append((r, c, r, c + self.span - 1))
+                if vmerge == "restart":
+                    self.open_v[c] = [r, c, r, c + span - 1]
+                elif span > 1:
+                    self.table.merges.append((r, c, r, min(c + span - 1, C.MAX_COLS)))
             self._add(Cell(text))
-            self._pad(self.span - 1)
-        elif name == "tr" and self.depth == 1:
-            self.table.rows.append(self.row)
-            self.budget.add_cells(max(1, len(self.row)))  # empty rows cost too
+            self._pad(span - 1)
 
     def _close(self, col: int) -> None:
         m = self.open_v.pop(col, None)
@@ -385,9 +411,9 @@ def _note_table(grid: Grid, sheet: Sheet, table: _Table) -> None:
             column=column_letter(C.MAX_COLS), cell=render("location-table-row", {"table": table.index, "row": row}),
             max=C.MAX_COLS))
     if table.bounded:
-        row, asked, given = table.bounded[0]
+        row, asked, _ = table.bounded[0]
         grid.findings.append(Finding.make(
-            "table-span-bounded", "warning", location=where(row), count=len(table.bounded), asked=asked, given=given,
+            "table-span-bounded", "warning", location=where(row), count=len(table.bounded), asked=asked,
             columns=table.grid_cols or C.MAX_COLS))
 
 
