@@ -401,6 +401,7 @@ class _SheetLayout:
         # continued table of another width is aligned against, and a partial header completed from
         self.header: Optional[dict[str, int]] = None
         self.header_width = 0
+        self._kinds_at: Optional[tuple[dict[str, int], dict[int, str]]] = None  # column → kind, per header
         if before is not None and sheet.continues and before.cols is not None:
             # a table continued after a page break: the same header, form and last row
             self.cols, self.width, self.form, self.last_row = before.cols, before.width, before.form, before.last_row
@@ -480,9 +481,9 @@ class _SheetLayout:
             if found is not None:
                 self.form = found
                 continue
-            cols = self.cols
-            titles = title_cells(all_texts, cols.get("note") if cols else None,
-                                 {v: k for k, v in cols.items()} if cols else None)
+            # a row whose first cell is a figure or an STT ("1.2.") is no header: most rows end here
+            first = texts[0][:1]
+            titles = None if "0" <= first <= "9" else self._titles(all_texts)
             if titles is not None:
                 self._header(i, cells, all_texts, titles, pending)
                 pending, after_header = cells, True
@@ -499,6 +500,14 @@ class _SheetLayout:
                     and not any(c.formula for c in cells) and self._continue_note(i, note, all_texts[note]):
                 continue  # a row holding only a note: the rest of the note above
             self._add_row(i, cells, all_texts)
+
+    def _titles(self, texts: list[str]) -> Optional[dict[int, str]]:
+        cols = self.cols
+        if cols is None:
+            return title_cells(texts)
+        if self._kinds_at is None or self._kinds_at[0] is not cols:
+            self._kinds_at = (cols, {v: k for k, v in cols.items()})
+        return title_cells(texts, cols.get("note"), self._kinds_at[1])
 
     def _header(self, i: int, cells: list[Cell], texts: list[str], titles: dict[int, str],
                 pending: Optional[list[Cell]]) -> None:
