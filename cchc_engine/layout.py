@@ -282,8 +282,8 @@ def title_cells(texts: list[str], note_col: Optional[int] = None,
         if not t:
             continue
         kind = _title_kind(t)
-        if j == note_col and kind != "note":
-            kind = None  # under "Ghi chú" any other text is a note ("kết quả đạt được" is no "Kết quả")
+        if j == note_col and kind not in (None, "note") and _title_kind(t, exact=True) is None:
+            kind = None  # under "Ghi chú", text is a note unless it is a title whole ("kết quả đạt được" is no "Kết quả")
         if kind is None:
             if j != note_col or other:
                 return None
