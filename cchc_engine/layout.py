@@ -277,7 +277,7 @@ def title_cells(texts: list[str], note_col: Optional[int] = None,
     the note of the row above, continued past a page break.
     """
     found: dict[int, str] = {}
-    other = 0
+    other = 0  # a cell that is no title under "Ghi chú": the note going on
     for j, t in enumerate(texts):
         if not t:
             continue
@@ -286,7 +286,9 @@ def title_cells(texts: list[str], note_col: Optional[int] = None,
             kind = None  # under "Ghi chú", text is a note unless it is a title whole ("kết quả đạt được" is no "Kết quả")
         if kind is None:
             if j != note_col or other:
-                return None
+                # "STT | Chỉ tiêu …" is a header whatever else its row holds (text out to column 1,000);
+                # any other row with a cell that is no title is not
+                return found if {"stt", "name"} <= set(found.values()) else None
             other = 1
         else:
             found[j] = kind
