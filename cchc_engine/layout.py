@@ -481,7 +481,7 @@ class _SheetLayout:
                 continue
             found = form_of(texts[0], self.markers) if len(texts) <= 2 else None
             if found is not None:
-                self.form = found
+                self.form, self.last_row = found, None  # a note never goes on into another form
                 continue
             # a row whose first cell is a figure or an STT ("1.2.") is no header: most rows end here
             first = texts[0][:1]

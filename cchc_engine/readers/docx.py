@@ -54,7 +54,7 @@ HEADER_SCAN = 10  # rows of a table searched for its header
 SHEET = render("table-sheet-name", {}, lang="vi")
 MAIN = "word/document.xml"
 _FOOTNOTE_MARK = re.compile(r"[\d*()]{1,4}")
-_FIGURE = re.compile(r"\d")
+_FIGURE = re.compile(r"^[-+]?\d[\d.,\s]*%?$|^\d+\s*/\s*\d+$")  # a cell that is a figure, not a date in a line
 _SKIP = {"delText", "instrText", "Fallback", "del", "moveFrom"}  # not what the page shows (or shown twice)
 
 
@@ -420,7 +420,7 @@ def _note_table(grid: Grid, sheet: Sheet, table: _Table) -> None:
 def _note_unread_table(grid: Grid, table: _Table) -> None:
     """A table after the appendix that is not part of it: its figures are never dropped without a word."""
     figures = [(r, c) for r, row in enumerate(table.rows, start=1) for c, cell in enumerate(row)
-               if cell.value is not None and _FIGURE.search(str(cell.value)) and len(str(cell.value)) <= 30]
+               if cell.value is not None and len(str(cell.value)) <= 30 and _FIGURE.match(str(cell.value))]
     if figures:
         row = figures[0][0]
         grid.findings.append(Finding.make(
