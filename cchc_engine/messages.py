@@ -703,8 +703,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Open the file in Word and save it again (Save As .docx) so the embedded part becomes part of the document.",
     ),
     "read-embedded-missing": ("phần này không có trong tệp", "the part is not in the file"),
-    "read-embedded-html": ("trang HTML nhúng", "an embedded HTML page"),
-    "read-embedded-other": ("định dạng không phải Word .docx", "not a Word .docx document"),
+    "read-embedded-other": ("định dạng không phải Word .docx hay trang HTML", "neither a Word .docx document nor an HTML page"),
     "read-embedded-deep": ("nhúng lồng nhau quá sâu", "embedded too deeply"),
     "note-continued": (
         "Ghi chú '{text}' ở dòng sau (ngắt trang) là phần tiếp theo của ghi chú dòng trên; đã nối vào ghi chú của dòng '{name}'.",

@@ -496,10 +496,57 @@ def write_altchunk_docx(seed_text: str, path: Path, *, tables_outside: int = 3, 
     return _write_zip_deterministic(out.getvalue(), Path(path))
 
 
+def html_of_items(items: list[tuple[str, object]]) -> str:
+    """``blocks`` items as the HTML page a server-side generator embeds: paragraphs, and
+    tables whose two-row header is merged with rowspan/colspan as Word exports it."""
+    out = ['<html><head><meta charset="utf-8"><title>Báo cáo</title><style>td{border:1px solid}</style></head><body>']
+    for kind, payload in items:
+        if kind == "para":
+            text, bold = payload  # type: ignore[misc]
+            out.append(f"<p>{'<b>' if bold else ''}{html.escape(text)}{'</b>' if bold else ''}</p>")
+        elif kind == "break":
+            out.append('<br style="page-break-before:always">')
+        else:
+            rows: list[list[str]] = payload  # type: ignore[assignment]
+            out.append("<table>")
+            skip_next = False
+            for i, cells in enumerate(rows):
+                cells = (list(cells) + [""] * 5)[:5]
+                if skip_next:
+                    out.append(f"<tr><td>{cells[2]}</td><td>{cells[3]}</td></tr>")
+                    skip_next = False
+                elif _is_header(cells) and i + 1 < len(rows) and _is_header_2((list(rows[i + 1]) + [""] * 5)[:5]):
+                    out.append(f'<tr><td rowspan="2">{cells[0]}</td><td rowspan="2">{cells[1]}</td>'
+                               f'<td colspan="2">{cells[2]}</td><td rowspan="2">{cells[4]}</td></tr>')
+                    skip_next = True
+                else:
+                    out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+            out.append("</table>")
+    out.append("</body></html>")
+    return "\n".join(out)
+
+
+def mht_of(page: str) -> bytes:
+    """An HTML page as the MHT archive (MIME multipart/related) html-docx-js embeds."""
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    archive = MIMEMultipart("related", boundary="----=cchc-fixture-boundary")
+    part = MIMEText(page, "html", "utf-8")
+    part["Content-Location"] = "file:///C:/fake/document.htm"
+    archive.attach(part)
+    return archive.as_bytes()
+
+
 def _write_zip_bytes(data: bytes) -> bytes:
     """``_write_zip_deterministic`` without a file: the bytes."""
     with tempfile.TemporaryDirectory() as tmp:
         return _write_zip_deterministic(data, Path(tmp, "x.zip")).read_bytes()
+
+
+def _table_index(text: str, n: int) -> int:
+    """The position in ``blocks(text)`` of its n-th table (0-based)."""
+    return [i for i, (kind, _) in enumerate(blocks(text)) if kind == "table"][n]
 
 
 def build_page_fixtures(seeds_dir: Path) -> list[Path]:
@@ -514,6 +561,9 @@ def build_page_fixtures(seeds_dir: Path) -> list[Path]:
         write_report_docx(paged, FORMATS / "seed000_pagebreaks.docx"),
         write_report_docx(text, FORMATS / "seed000_report_widths.docx", shape=widths_shape),
         write_altchunk_docx(text, FORMATS / "seed000_report_altchunk.docx"),
+        write_altchunk_docx(text, FORMATS / "seed000_report_altchunk_mht.docx",
+                            chunk=mht_of(html_of_items(blocks(text)[_table_index(text, 3):])),
+                            chunk_name="afchunk.mht", chunk_type="message/rfc822"),
     ]
     txt = FORMATS / "seed000_pagebreaks.txt"
     txt.write_text(paged, encoding="utf-8", newline="\n")

@@ -31,7 +31,8 @@ import make_format_fixtures as mff  # noqa: E402
 SEED = (FORMATS / "seed000_report.txt").read_text(encoding="utf-8")
 PAGED = ["seed000_pagebreaks.xlsx", "formats/seed000_pagebreaks.xls", "formats/seed000_pagebreaks.ods",
          "formats/seed000_pagebreaks.docx", "formats/seed000_pagebreaks.txt"]
-WORD = ["formats/seed000_report_widths.docx", "formats/seed000_report_altchunk.docx"]
+WORD = ["formats/seed000_report_widths.docx", "formats/seed000_report_altchunk.docx",
+        "formats/seed000_report_altchunk_mht.docx"]
 
 
 @pytest.fixture(scope="module")
@@ -167,14 +168,27 @@ def _lines(items):
     return out
 
 
-def test_an_altchunk_that_is_not_a_word_document_is_an_error_naming_it(tmp_path, spec):
-    html = b"<html><body><table><tr><td>STT</td></tr></table></body></html>"
-    path = mff.write_altchunk_docx(SEED, tmp_path / "html.docx", chunk=html, chunk_name="afchunk.htm",
+def test_an_altchunk_html_page_is_read_in_place(tmp_path, spec, clean):
+    """A plain HTML page (not MHT): the same tables, rowspan/colspan header, footnote marks."""
+    items = mff.blocks(SEED)
+    page = mff.html_of_items(items[mff._table_index(SEED, 3):]).replace("VBQPPL", "VBQPPL<sup>7</sup>")
+    path = mff.write_altchunk_docx(SEED, tmp_path / "html.docx", chunk=page.encode("utf-8"), chunk_name="afchunk.htm",
                                    chunk_type="application/xhtml+xml")
+    result = compute_file(spec, path)
+    assert _values(result) == _values(clean) and result.findings == []
+    grid = read_docx(path)
+    assert [s.table for s in grid.sheets] == list(range(1, 8)) and all(s.continues for s in grid.sheets[1:])
+    header = [[c.value for c in r] for r in grid.sheets[3].rows[:2]]
+    assert header[1][2:4] == ["Đơn vị tính", "Số liệu"] and (1, 3, 1, 4) in grid.sheets[3].merges
+
+
+def test_an_altchunk_that_cannot_be_read_is_an_error_naming_it(tmp_path, spec):
+    path = mff.write_altchunk_docx(SEED, tmp_path / "rtf.docx", chunk=b"{\\rtf1\\ansi 1.5. 12}", chunk_name="afchunk.rtf",
+                                   chunk_type="application/rtf")
     result = compute_file(spec, path)
     errors = [f for f in result.findings if f.severity == "error"]
     assert [f.code for f in errors] == ["embedded-part-not-read"] and not result.valid
-    assert errors[0].values["part"] == "word/afchunk.htm" and "HTML" in errors[0].message
+    assert errors[0].values["part"] == "word/afchunk.rtf" and "word/afchunk.rtf" in errors[0].message
     assert len(_values(result)) < 52  # what it could read, it read
 
 
@@ -229,3 +243,21 @@ def test_values_dropped_before_mapping_are_counted(tmp_path, spec):
     assert [f.code for f in result.findings] == ["cell-outside-table"]
     assert (stats.rows_with_value, stats.rows_placed, stats.rows_dropped) == (53, 52, 1)
     assert stats.dropped_by == {"cell-outside-table": 1}
+
+
+def test_a_hostile_embedded_html_page_is_bounded(tmp_path):
+    """100,000 cells a row, spans of a billion, tables nested 5,000 deep: read within the limits, said."""
+    import time
+
+    row = "<tr>" + '<td rowspan="999999999" colspan="999999">x</td>' + "<td>1</td>" * 100_000 + "</tr>"
+    nested = "<table><tr><td>" * 5_000 + "sâu" + "</td></tr></table>" * 5_000
+    page = f"<html><body><table>{row * 3}</table><table><tr><td>{nested}</td></tr></table></body></html>"
+    path = mff.write_altchunk_docx(SEED, tmp_path / "hostile.docx", chunk=page.encode("utf-8"), chunk_name="a.htm",
+                                   chunk_type="text/html")
+    t0 = time.process_time()  # CPU time: other load on the machine must not fail the guard
+    grid = read_docx(path)
+    assert time.process_time() - t0 < 30
+    assert max(len(r) for s in grid.sheets for r in s.rows) <= 60
+    codes = {f.code: f.values for f in grid.findings}
+    assert codes["cells-beyond-columns"]["count"] > 299_000 and codes["table-span-bounded"]["asked"] == 1000
+    assert grid.sheets[-1].rows[0][0].value.endswith("sâu")  # the nested tables are the cell's text

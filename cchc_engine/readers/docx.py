@@ -19,9 +19,10 @@ refused, text and cells counted).
   appendix started, with text between and no header, is not read; when it holds
   figures, a ``table-not-read`` warning says so.
 * ``w:altChunk`` (a document embedded whole: "Insert ▸ Text from file", server-side
-  generators): an embedded .docx is read in place, its tables numbered on after the
-  outer ones before it; one that cannot be read (HTML, RTF, a missing part, nested
-  too deep) is a ``embedded-part-not-read`` error naming the part.
+  generators): an embedded .docx, HTML page or MHT archive (``docx_html.py``) is read in
+  place, its tables numbered on after the outer ones before it; one that cannot be read
+  (RTF, plain text, a missing part, nested too deep) is an ``embedded-part-not-read``
+  error naming the part.
 * ``gridSpan``/``gridBefore`` are bounded by the table's own grid (``w:tblGrid``):
   a span past the last column is cut there with a ``table-span-bounded`` warning,
   never a reason for values to move out of their column.
@@ -323,8 +324,7 @@ class _Reader:
         with zf.open(part) as fh:
             head = fh.read(4)
         if head != b"PK\x03\x04":
-            self.unread.append((part, "html" if part.lower().endswith((".htm", ".html", ".mht", ".mhtml", ".xhtml"))
-                                else "other"))
+            self._html_chunk(zf, part)
             return
         if info.file_size > C.MAX_UNCOMPRESSED:  # the outer zip's total already bounds it; said plainly
             self.unread.append((part, "other"))
@@ -342,6 +342,27 @@ class _Reader:
                 doc.depth, doc.skip, doc.in_t, doc.text = saved[:4]
                 if saved[4] is not None:
                     doc.table = saved[4]
+
+
+    def _html_chunk(self, zf: zipfile.ZipFile, part: str) -> None:
+        """An embedded HTML or MHT page (what server-side generators write): read in place;
+        anything else (RTF, plain text, an image) is said, not guessed at."""
+        from .docx_html import feed_html, html_text
+
+        doc = self.doc
+        assert doc is not None
+        text = html_text(zf.read(part))
+        if text is None:
+            self.unread.append((part, "other"))
+            return
+        saved = (doc.depth, doc.skip, doc.in_t, doc.text, doc.table if doc.depth else None)
+        doc.reset_body()
+        try:
+            feed_html(doc, text)
+        finally:
+            doc.depth, doc.skip, doc.in_t, doc.text = saved[:4]
+            if saved[4] is not None:
+                doc.table = saved[4]
 
 
 def read_docx(path: Path) -> Grid:
