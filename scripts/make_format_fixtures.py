@@ -19,6 +19,17 @@ For each seed report in ``shared/seeds``:
     Seed 001 lost its letterhead ("UBND HUYỆN LÂM THAO", which the workbook fixtures
     carry): the .docx has it back as a borderless table at the top, the .txt as its
     first line (``LETTERHEADS``).
+``seed000_pagebreaks.{txt,docx}`` and ``tests/fixtures/seed000_pagebreaks.xlsx`` (→ .xls, .ods)
+    Seed 000 cut at its page breaks as real reports are (``PAGE_NOTES``): after each
+    break the header repeats in another shape (its second row alone, whole, its first
+    row alone then a row with only a note, without STT with column numbers, nothing),
+    and a Ghi chú cut by the break goes on in the next row.
+``seed000_report_widths.docx``
+    The Word report whose fourth table is a 4-column continuation without its STT
+    column and header, the tables after it 5 columns without header.
+``seed000_report_altchunk.docx`` and ``seed000_report_altchunk_mht.docx``
+    The first three tables in the document, the rest of the report embedded through
+    ``w:altChunk``: as a .docx, and as an MHT page (what server-side generators write).
 ``seed000_report.doc``
     The Word report saved as Word 97-2003 by LibreOffice: what an officer with an
     old Word sends (the engine says how to convert it).
