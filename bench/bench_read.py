@@ -83,13 +83,10 @@ def main() -> None:
         files.append(("tsv (cchc-tsv)", TsvReader(), tsv))
     except ImportError:
         tsv = None
-    try:
-        from cchc_docx.reader import DocxReader
+    from cchc_engine.readers.docx import DocxReader
 
-        # the whole Word report (29 pages: narrative, letterhead, 7 appendix tables), as sent
-        files.append(("docx (cchc-docx)", DocxReader(), ROOT / "tests" / "fixtures" / "formats" / "seed001_report.docx"))
-    except ImportError:
-        pass
+    # the whole Word report (29 pages: narrative, letterhead, 7 appendix tables), as sent
+    files.append(("docx", DocxReader(), ROOT / "tests" / "fixtures" / "formats" / "seed001_report.docx"))
     print(f"{'format':16} {'bytes':>7} {'floor':>7} {'grid':>7} {'+layout':>8}")
     for label, reader, path in files:
         if not path.exists():

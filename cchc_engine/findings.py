@@ -100,11 +100,18 @@ class Location(_Data):
     row: Optional[int] = None
     path: Optional[str] = None
     """YAML/JSON path inside a spec or a plain submission."""
+    table: Optional[int] = None
+    """A document's table (a Word report's: 4 for its fourth table); ``row`` is then that table's row."""
 
     def __str__(self) -> str:
         parts = []
         if self.file:
             parts.append(self.file)
+        if self.table is not None and self.row is not None:
+            parts.append(render("location-table-row", {"table": self.table, "row": self.row}))
+            if self.path:
+                parts.append(self.path)
+            return ": ".join(parts)
         if self.sheet and self.cell:
             parts.append(f"{self.sheet}!{self.cell}")
         elif self.sheet:

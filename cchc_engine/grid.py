@@ -52,12 +52,21 @@ class Sheet:
     ``(first_row, first_col, last_row, last_col)``, 1-based and inclusive; the value
     of a merged range is in its first cell. A sheet named ``""`` is plain text (pasted
     lines): findings then give its line number (``row``) instead of a cell address.
+
+    A document's table (a Word report's) sets ``table``, its number as the document
+    counts its tables: ``row_numbers`` are then that table's rows (0 for the title
+    lines printed above it) and findings say "Bảng 4, dòng 13". ``continues`` marks a
+    sheet whose rows go on from the previous sheet's (a table continued after a page
+    break, with or without its header, with or without its STT column): the layout
+    stage keeps the previous sheet's columns and form for it.
     """
 
     name: str
     rows: list[list[Cell]] = field(default_factory=list)
     row_numbers: list[int] = field(default_factory=list)
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    table: Optional[int] = None
+    continues: bool = False
 
     def append(self, values: Iterable[Any], number: Optional[int] = None) -> None:
         """Add a row; plain values are wrapped in ``Cell``. ``number`` defaults to the next row."""

@@ -48,8 +48,10 @@ def layout(grid: Grid, spec: Any = None) -> RawSubmission:
     """The appendix rows of every sheet of ``grid``, with title metadata; ``spec`` is a CompiledSpec or None."""
     raw = RawSubmission(file=grid.file, findings=list(grid.findings))
     markers = spec_form_markers(spec)
+    before: Optional[_SheetLayout] = None
     for sheet in grid.sheets:
-        _SheetLayout(sheet, raw, markers).run()
+        before = _SheetLayout(sheet, raw, markers, before)
+        before.run()
     if not raw.rows:
         raise CchcError.make(
             "file-unreadable", location=Location(file=grid.file), file=_name(grid.file), error=render("read-no-appendix", {})
@@ -236,8 +238,8 @@ def header_columns(rows: list[list[Cell]]) -> Optional[dict[str, int]]:
                 group_col = i if group_col is None else group_col
             elif kind and kind not in cols:
                 cols[kind] = i
-    if "stt" not in cols or "name" not in cols:
-        return None
+    if "name" not in cols or ("stt" not in cols and "value" not in cols and group_col is None):
+        return None  # a header names at least the indicator and where its figure goes (or STT and name)
     if "value" not in cols:
         if group_col is not None and "unit" in cols:
             cols["value"] = cols["unit"] + 1
@@ -248,19 +250,102 @@ def header_columns(rows: list[list[Cell]]) -> Optional[dict[str, int]]:
     return cols
 
 
-def _is_header(texts: list[str]) -> bool:
-    # "STT"/"Thứ tự" is short: most rows are told apart without folding their long names
-    for t in texts:
-        # an ASCII digit first ("1.1", "8") stays first in the key, and no STT header word starts with one
-        if len(t) <= 12 and not "0" <= t[:1] <= "9" and col_kind(t) == "stt":
-            break
-    else:
-        return False
-    return any(col_kind(t) == "name" for t in texts)
+_TITLE_KEYS = frozenset(k for keys in _COLUMN_KEYS.values() for k in keys) | {"ket qua thong ke"}
+_COLUMN_NUMBER = re.compile(r"^\(?(?:\d{1,2}|[A-Z])\)?$")  # "1 | 2 | 3" or "(1) | (2)" or "A | B" under a header
 
 
-def _is_subheader(texts: list[str]) -> bool:
-    return bool(texts) and all(col_kind(t) in ("unit", "value", "group") for t in texts)
+def _title_kind(text: str, exact: bool = False) -> Optional[str]:
+    """The column a header cell names, or None; ``exact``: only a title as a whole (not 'Nội dung …')."""
+    if not text or len(text) > 80 or "0" <= text[:1] <= "9":
+        return None  # no column title is long or starts with a digit: most cells end here, unfolded
+    kind = col_kind(text)
+    if kind is not None and exact and name_key(text) not in _TITLE_KEYS:
+        return None
+    return kind
+
+
+def title_cells(texts: list[str], note_col: Optional[int] = None,
+                kinds_at: Optional[dict[int, str]] = None) -> Optional[dict[int, str]]:
+    """Column → kind of the titles in a header row, or None when ``texts`` (one per column) is not one.
+
+    A header is recognised by what it says, wherever it stands: every non-empty cell a
+    column title (at least two kinds, or STT with the name), full ("STT | Chỉ tiêu |
+    Đơn vị tính | Số liệu | Ghi chú") or partial ("Đơn vị tính | Số liệu" with STT and
+    name blank, as the second header row repeats at a page break), with or without STT
+    or the name. One title alone counts where the current header has that title's
+    column ("Số liệu" under "Số liệu"). Text in the note column (``note_col``) is allowed:
+    the note of the row above, continued past a page break.
+    """
+    found: dict[int, str] = {}
+    other = 0  # a cell that is no title under "Ghi chú": the note going on
+    for j, t in enumerate(texts):
+        if not t:
+            continue
+        kind = _title_kind(t)
+        if j == note_col and kind not in (None, "note") and _title_kind(t, exact=True) is None:
+            kind = None  # under "Ghi chú", text is a note unless it is a title whole ("kết quả đạt được" is no "Kết quả")
+        if kind is None:
+            if j != note_col or other:
+                # "STT | Chỉ tiêu …" is a header whatever else its row holds (text out to column 1,000);
+                # any other row with a cell that is no title is not
+                return found if {"stt", "name"} <= set(found.values()) else None
+            other = 1
+        else:
+            found[j] = kind
+    if not found:
+        return None
+    kinds = set(found.values())
+    if len(found) == 1:
+        (j, kind), = found.items()
+        if kinds_at is None or kinds_at.get(j) != kind or _title_kind(texts[j], exact=True) is None:
+            return None
+    elif len(kinds) < 2 and "group" not in kinds:
+        return None
+    return found
+
+
+def is_header_row(texts: list[str]) -> bool:
+    """``texts`` (one per column) is a header row on its own, in any table (see ``title_cells``)."""
+    return title_cells(texts) is not None
+
+
+def table_has_header(rows: list[list[Cell]]) -> bool:
+    """One of ``rows`` is an appendix header, full or partial (a source's test for 'this table is the appendix')."""
+    return any(is_header_row(_cell_texts(row)) for row in rows)
+
+
+def _is_column_numbers(texts: list[str]) -> bool:
+    """'1 | 2 | 3 | 4 | 5' (or '(1)', 'A'): the column numbers printed under a header."""
+    filled = [t for t in texts if t]
+    return len(filled) >= 3 and all(_COLUMN_NUMBER.match(t) for t in filled)
+
+
+_STT_TEXT = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.?|[a-zđ]\)|[-+*•])$", re.IGNORECASE)
+_FIGURE_TEXT = re.compile(r"^[-+]?\d[\d.,\s]*%?$|^\d+\s*/\s*\d+$")
+
+
+def _fit(texts: list[str], cols: dict[str, int]) -> int:
+    """How well one row's cells fit the columns ``cols`` says: STTs under STT, names under the
+    name, figures under "Số liệu" (aligning a continued table that lost a column)."""
+    score = 0
+    for kind, j in cols.items():
+        t = texts[j] if j < len(texts) else ""
+        if not t:
+            continue
+        figure = bool(_FIGURE_TEXT.match(t))
+        if kind == "stt":
+            score += 1 if _STT_TEXT.match(t) else -2
+        elif kind == "name":
+            score += -2 if figure or _STT_TEXT.match(t) else 1
+        elif kind == "unit":
+            score += -1 if figure or len(t) > 40 else 0
+        elif kind == "value":
+            score += 2 if figure else -1 if len(t) > 40 else 0
+    return score
+
+
+def _shifted(cols: dict[str, int], delta: int) -> dict[str, int]:
+    return {k: v + delta for k, v in cols.items() if v + delta >= 0}
 
 
 def _normalise(sheet: Sheet) -> None:
@@ -300,17 +385,30 @@ class _ColumnPlan:
 
 
 class _SheetLayout:
-    def __init__(self, sheet: Sheet, raw: RawSubmission, markers: list[tuple[str, str]]):
+    def __init__(self, sheet: Sheet, raw: RawSubmission, markers: list[tuple[str, str]],
+                 before: Optional["_SheetLayout"] = None):
         _normalise(sheet)
         self.sheet, self.raw, self.markers = sheet, raw, markers
         m = _FORM_ROW.match(name_key(sheet.name))
         self.form: Optional[str] = m.group(1) if m else form_of(sheet.name, markers) if markers else None
         self.cols: Optional[dict[str, int]] = None
+        self.width = 0  # columns of the block whose header gave ``cols``
         self.merged: Optional[tuple[int, dict]] = None
         self.pre: list[list[str]] = []  # text rows above the first header
         # what _add_row needs from the header, worked out once per header (not once per row)
         self._plan: Optional[tuple[dict[str, int], _ColumnPlan]] = None
         self.pre_numbers: list[tuple[int, int]] = []  # (row index, column) of numbers above the header
+        self.last_row: Optional[RawRow] = None  # the row a note continued on the next row belongs to
+        # the last header that named every column it has, and the width of its table: what a
+        # continued table of another width is aligned against, and a partial header completed from
+        self.header: Optional[dict[str, int]] = None
+        self.header_width = 0
+        self._kinds_at: Optional[tuple[dict[str, int], dict[int, str]]] = None  # column → kind, per header
+        if before is not None and sheet.continues and before.cols is not None:
+            # a table continued after a page break: the same header, form and last row
+            self.cols, self.width, self.form, self.last_row = before.cols, before.width, before.form, before.last_row
+            self.header, self.header_width = before.header, before.header_width
+            self._align_continuation()
 
     def run(self) -> None:
         self._rows()
@@ -322,9 +420,7 @@ class _SheetLayout:
         if not self.pre_numbers:
             return
         sheet, (i, j) = self.sheet, self.pre_numbers[0]
-        first = f"{column_letter(j + 1)}{sheet.row_numbers[i]}"
-        loc = Location(file=self.raw.file, sheet=sheet.name or None, cell=first if sheet.name else None,
-                       row=None if sheet.name else sheet.row_numbers[i])
+        loc, first = self._where(i, j)
         if self.cols is None:
             self.raw.findings.append(Finding.make(
                 "sheet-without-header", "warning", location=loc, sheet=sheet.name, count=len(self.pre_numbers), cell=first))
@@ -347,8 +443,35 @@ class _SheetLayout:
         for texts in pre:
             self.raw.title_lines.extend(texts)
 
+    def _align_continuation(self) -> None:
+        """A continued table of another width with no header of its own (a 4-column continuation
+        without its STT column after 5-column tables): the columns whose contents fit best."""
+        rows = self.sheet.rows
+        width = max((len(r) for r in rows), default=0)
+        if not width or any(is_header_row(_cell_texts(r)) for r in rows[:10]):
+            return
+        if self.header is not None and width == self.header_width:
+            self.cols, self.width = self.header, width  # back to the header's own table width
+            return
+        if width == self.width:
+            return
+        cols = self.header or self.cols
+        assert cols is not None
+        base = self.header_width if self.header is not None else self.width
+        best: Optional[tuple[int, int, dict[str, int]]] = None
+        for delta in sorted(range(-2, 3), key=lambda d: (d != width - base, abs(d))):
+            cand = {k: v for k, v in _shifted(cols, delta).items() if v < width}
+            if "name" not in cand or "value" not in cand:
+                continue
+            score = sum(_fit(_cell_texts(r), cand) for r in rows[:60])
+            if best is None or score > best[0]:
+                best = (score, delta, cand)
+        if best is not None:
+            self.cols, self.width = best[2], width
+
     def _rows(self) -> None:
-        pending: Optional[list[Cell]] = None
+        pending: Optional[list[Cell]] = None  # the header row just above, for a two-row header
+        after_header = False
         for i, cells in enumerate(self.sheet.rows):
             all_texts = _cell_texts(cells)
             texts = [t for t in all_texts if t]
@@ -358,27 +481,94 @@ class _SheetLayout:
                 continue
             found = form_of(texts[0], self.markers) if len(texts) <= 2 else None
             if found is not None:
-                self.form = found
+                self.form, self.last_row = found, None  # a note never goes on into another form
                 continue
-            if _is_header(texts):
-                pending = cells
-                cols = header_columns([cells])
-                if cols is not None and self.cols is None:
-                    self.cols = cols
-                    self._flush_titles()
+            # a row whose first cell is a figure or an STT ("1.2.") is no header: most rows end here
+            first = texts[0][:1]
+            titles = None if "0" <= first <= "9" else self._titles(all_texts)
+            if titles is not None:
+                self._header(i, cells, all_texts, titles, pending)
+                pending, after_header = cells, True
                 continue
-            if pending is not None and _is_subheader(texts):
-                cols = header_columns([pending, cells])
-                if cols is not None:
-                    self.cols = cols
-                pending = None
-                continue
-            pending = None
+            if after_header and _is_column_numbers(all_texts):
+                continue  # "1 | 2 | 3 | 4 | 5" under the header
+            pending, after_header = None, False
             if self.cols is None:
                 self.pre.append(texts)
                 self.pre_numbers += [(i, j) for j, c in enumerate(cells) if _is_number(c.value)]
                 continue
+            note = self.cols.get("note")
+            if note is not None and len(texts) == 1 and note < len(all_texts) and all_texts[note] \
+                    and not any(c.formula for c in cells) and self._continue_note(i, note, all_texts[note]):
+                continue  # a row holding only a note: the rest of the note above
             self._add_row(i, cells, all_texts)
+
+    def _titles(self, texts: list[str]) -> Optional[dict[int, str]]:
+        cols = self.cols
+        if cols is None:
+            return title_cells(texts)
+        if self._kinds_at is None or self._kinds_at[0] is not cols:
+            self._kinds_at = (cols, {v: k for k, v in cols.items()})
+        return title_cells(texts, cols.get("note"), self._kinds_at[1])
+
+    def _header(self, i: int, cells: list[Cell], texts: list[str], titles: dict[int, str],
+                pending: Optional[list[Cell]]) -> None:
+        """A header row, anywhere: the columns it names (with the row above when that was a
+        header too); a partial one moves the current columns to where its titles stand."""
+        width = len(cells)
+        cols = header_columns([pending, cells]) if pending is not None else None
+        cols = cols or header_columns([cells])
+        if self.header is not None:
+            # what this header does not name stays where the last full header put it,
+            # moved as far as the titles both name have moved
+            old = self.header
+            for kind in ("value", "unit", "name", "note", "stt"):
+                at = [j for j, k in titles.items() if k == kind]
+                if at and kind in old:
+                    moved = _shifted(old, at[0] - old[kind])
+                    taken = set((cols or {}).values())
+                    cols = {**{k: v for k, v in moved.items() if v not in taken}, **(cols or {})}
+                    break
+        if cols is None and "value" in titles.values() and "unit" in titles.values():
+            unit = next(j for j, k in titles.items() if k == "unit")
+            if unit >= 1:  # "Đơn vị tính | Số liệu" first: the name and STT stand left of them
+                cols = {"name": unit - 1, "unit": unit, **{k: j for j, k in titles.items() if k != "unit"}}
+                if unit >= 2:
+                    cols["stt"] = unit - 2
+        if cols is not None and "name" in cols and "value" in cols:
+            if self.cols is None:
+                self.cols = cols
+                self._flush_titles()
+            self.cols = cols
+            self.width = max((len(r) for r in self.sheet.rows), default=width)
+            if "stt" in cols or self.header is None:
+                self.header, self.header_width = cols, self.width
+        note = self.cols.get("note") if self.cols else None
+        if note is not None and note < len(texts) and texts[note] and note not in titles:
+            self._continue_note(i, note, texts[note])  # (with no row above, a note of nothing: no value lost)
+
+    def _continue_note(self, i: int, col: int, text: str) -> bool:
+        """The rest of the note of the row above, cut by a page break: joined to it, and said."""
+        row = self.last_row
+        if row is None:
+            return False
+        where, _ = self._where(i, col)
+        row.note = f"{row.note} {text}".strip() if row.note else text
+        self.raw.findings.append(Finding.make(
+            "note-continued", "info", location=where, text=text if len(text) <= 60 else text[:60] + "…",
+            name=(row.name.strip() or row.stt.strip())[:80]))
+        return True
+
+    def _where(self, i: int, j: int) -> tuple[Location, str]:
+        """The location of ``rows[i][j]`` and how a message names it ('D14', 'Bảng 4, dòng 13', 'dòng 7')."""
+        sheet, number = self.sheet, self.sheet.row_numbers[i]
+        if sheet.table is not None:
+            return (Location(file=self.raw.file, sheet=sheet.name, table=sheet.table, row=number),
+                    render("location-table-row", {"table": sheet.table, "row": number}))
+        coord = f"{column_letter(j + 1)}{number}"
+        if sheet.name:
+            return Location(file=self.raw.file, sheet=sheet.name, cell=coord), coord
+        return Location(file=self.raw.file, row=number), coord  # pasted text: a line, not a cell
 
     def _column_plan(self) -> "_ColumnPlan":
         cols = self.cols
@@ -400,17 +590,20 @@ class _SheetLayout:
             value = None
         sheet = self.sheet
         row_number = sheet.row_numbers[i]
-        coord = plan.value_letter + str(row_number)
-        if sheet.name:
+        if sheet.table is not None:  # a document's table: "Bảng 4, dòng 13"
+            location, coord = self._where(i, plan.value)
+        elif sheet.name:
+            coord = plan.value_letter + str(row_number)
             location = Location(file=self.raw.file, sheet=sheet.name, cell=coord)
         else:  # pasted text: a line, not a cell
+            coord = plan.value_letter + str(row_number)
             location = Location(file=self.raw.file, row=row_number)
         if value is None and not value_c.formula and (stt or name):
             self._note_merged(row_number, coord, location)
         if n > plan.span:  # only then can a cell lie in a column the header does not name
             self._note_outside(cells, i, texts, plan.used)
         self.raw.rows.append(
-            RawRow(
+            row := RawRow(
                 stt,
                 name,
                 texts[plan.unit] if plan.unit < n else "",
@@ -422,6 +615,8 @@ class _SheetLayout:
                 value_c.formula and value is None,
             )
         )
+        if stt or name or value is not None:
+            self.last_row = row
 
     def _note_outside(self, cells: list[Cell], i: int, texts: list[str], used: frozenset[int]) -> None:
         """A cell with content in a column the header does not name: no place for it, so say so."""
@@ -430,10 +625,9 @@ class _SheetLayout:
                 self._outside(cells[j], i, j)
 
     def _outside(self, c: Cell, i: int, j: int) -> None:
-        row_number = self.sheet.row_numbers[i]
-        coord = f"{column_letter(j + 1)}{row_number}"
-        where = Location(file=self.raw.file, sheet=self.sheet.name, cell=coord) if self.sheet.name else Location(
-            file=self.raw.file, row=row_number)
+        where, coord = self._where(i, j)
+        if self.sheet.table is not None:
+            coord = render("location-table-column", {"place": coord, "column": j + 1})
         raw = cell_text(c.value)
         self.raw.findings.append(Finding.make(
             "cell-outside-table", "warning", location=where, cell=coord, raw=raw if len(raw) <= 60 else raw[:60] + "…"))
@@ -453,7 +647,7 @@ class _SheetLayout:
         if m is None:
             return
         r1, c1, r2, c2 = m
-        if (r1, c1) == (row, col) or c1 <= cols["name"] + 1 or c1 <= cols["stt"] + 1:
+        if (r1, c1) == (row, col) or c1 <= cols["name"] + 1 or c1 <= cols.get("stt", -1) + 1:
             return
         ref = f"{column_letter(c1)}{r1}:{column_letter(c2)}{r2}"
         self.raw.findings.append(Finding.make("merged-value-cell", "warning", location=location, cell=coord, range=ref))

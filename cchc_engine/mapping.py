@@ -243,7 +243,7 @@ class Mapper:
             if fixed is not None:
                 sub.findings.append(Finding.make(
                     "row-shifted", "info", location=fixed.location, name=fixed.name, unit=fixed.unit,
-                    raw=_text(fixed.value), cell=fixed.location.cell or ""))
+                    raw=_text(fixed.value), cell=_place(fixed.location)))
             rows.append((fixed or row, fixed is not None))
         keys = [name_key(row.name) for row, _ in rows]
         later = Counter(keys)
@@ -266,7 +266,7 @@ class Mapper:
                     cov.drop("value-not-placed")
                     sub.findings.append(Finding.make(
                         "value-not-placed", "error", location=row.location, name=row.name.strip(),
-                        raw=_text(row.value), cell=row.location.cell or ""))
+                        raw=_text(row.value), cell=_place(row.location)))
                 elif dup is not None and has_value:
                     cov.drop("duplicate-row")
                     sub.findings.append(
@@ -307,7 +307,7 @@ class Mapper:
                 cov.drop("value-not-placed")
                 sub.findings.append(Finding.make(
                     "value-not-placed", "error", indicator=ind.id, location=where, name=row.name.strip(),
-                    raw=row.unit.strip(), cell=where.cell or ""))
+                    raw=row.unit.strip(), cell=_place(where)))
             if not by_stt and stt and stt != (target.stt_key if level == self.level else stt_key(ind.stt_for(level))):
                 sub.findings.append(
                     Finding.make(
@@ -435,6 +435,32 @@ def _left(location: Location) -> Location:
     return replace(location, cell=f"{column_letter(max(1, n - 1))}{m.group(2)}")
 
 
+def _place(location: Location) -> str:
+    """How a message names where a value is: 'D14', or 'Bảng 4, dòng 13' in a Word table."""
+    if location.cell:
+        return location.cell
+    if location.table is not None and location.row is not None:
+        from .messages import render
+
+        return render("location-table-row", {"table": location.table, "row": location.row})
+    return ""
+
+
+# Values the layout stage or a source could not place, said by a finding at their cell:
+# counted in the stats with those the mapping drops (placed + dropped = values in the file).
+_DROPPED_BEFORE_MAPPING = {"cell-outside-table": None, "cells-beyond-columns": "count", "sheet-without-header": "count"}
+
+
+def _count_dropped_before(raw: RawSubmission, sub: Submission) -> None:
+    cov = sub.coverage
+    for f in raw.findings:
+        if f.code in _DROPPED_BEFORE_MAPPING:
+            key = _DROPPED_BEFORE_MAPPING[f.code]
+            n = int(f.values.get(key, 1) or 0) if key else 1
+            cov.values += n
+            cov.dropped_by[f.code] = cov.dropped_by.get(f.code, 0) + n
+
+
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -520,6 +546,7 @@ def map_submission(raw: RawSubmission, compiled: CompiledSpec, level: str, mappe
 
     mapper = mapper or Mapper(compiled, level)
     sub = mapper.map(raw, level) if raw.rows else mapper.map_values(raw, level)
+    _count_dropped_before(raw, sub)
     if raw.rows:
         _judge_unmapped(raw, sub)
     if raw.rows and raw.values:

@@ -579,7 +579,19 @@ CATALOG: dict[str, tuple[str, str]] = {
         "pip không cài/gỡ được ({packages}); mã thoát {status}. Xem thông báo của pip ở trên.",
         "pip could not install/uninstall ({packages}); exit code {status}. See pip's messages above.",
     ),
+    "plugin-installed-bundled": (
+        "Đã cài {package} từ thư mục {folder} (plugin đi kèm cchc-engine, không cần mạng).",
+        "Installed {package} from {folder} (a plugin bundled with cchc-engine; no network needed).",
+    ),
+    "plugin-install-bundled-hint": (
+        "{package} đi kèm mã nguồn cchc-engine: cài không cần mạng từ một bản sao của kho mã, trong thư mục gốc của nó: "
+        "pip install --no-index --no-build-isolation ./plugins/{package} (cần hatchling và các gói phụ thuộc đã cài sẵn).",
+        "{package} comes with the cchc-engine source: install it without the network from a copy of the repository, "
+        "in its root folder: pip install --no-index --no-build-isolation ./plugins/{package} (needs hatchling and its "
+        "dependencies already installed).",
+    ),
     # --- reading: why a file cannot be read (the {error} of file-unreadable) ------------
+    "kind-docx": ("tệp Word (.docx)", "the Word (.docx) file"),
     "kind-ods": ("tệp OpenDocument (.ods)", "the OpenDocument (.ods) file"),
     "kind-xls": ("tệp Excel 97-2003 (.xls)", "the Excel 97-2003 (.xls) file"),
     "kind-xlsx": ("tệp Excel .xlsx", "the Excel .xlsx file"),
@@ -652,6 +664,16 @@ CATALOG: dict[str, tuple[str, str]] = {
         "tệp nén không phải bảng tính OpenDocument (.ods) (thiếu content.xml hoặc mimetype khác: '{mimetype}'); hãy mở bằng LibreOffice và lưu lại",
         "a zip that is not an OpenDocument spreadsheet (.ods) (no content.xml, or mimetype '{mimetype}'); open it in LibreOffice and save again",
     ),
+    "read-not-docx": (
+        "tệp nén không phải văn bản Word (thiếu word/document.xml); hãy mở bằng Word/LibreOffice và lưu lại dạng .docx",
+        "a zip that is not a Word document (no word/document.xml); open it in Word/LibreOffice and save as .docx",
+    ),
+    "read-docx-no-appendix": (
+        "văn bản Word không có bảng phụ lục ({tables} bảng, không bảng nào có dòng tiêu đề STT / Chỉ tiêu thống kê / "
+        "Số liệu); nếu phụ lục là tệp Excel riêng, hãy dùng tệp đó",
+        "the Word document has no appendix table ({tables} table(s), none with a header row STT / Chỉ tiêu thống kê / "
+        "Số liệu); if the appendix is a separate Excel file, use that file",
+    ),
     "read-ods-no-table": (
         "tệp OpenDocument (.ods) không có bảng tính nào",
         "the OpenDocument file (.ods) holds no table",
@@ -705,6 +727,31 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cells-beyond-columns": (
         "{count} ô có dữ liệu nằm sau cột {column} (ô đầu tiên: {cell}) không được đọc; bảng phụ lục phải nằm trong {max} cột đầu.",
         "{count} non-empty cell(s) beyond column {column} (first: {cell}) were not read; the appendix must lie within the first {max} columns.",
+    ),
+    "table-span-bounded": (
+        "{count} dòng của bảng có ô gộp (gridSpan) hoặc ô trống đầu dòng (gridBefore) vượt quá {columns} cột của chính bảng "
+        "(ghi tới {asked} cột); đã cắt ở cột cuối để số liệu không bị lệch cột. Hãy kiểm tra lại bảng trong Word.",
+        "{count} row(s) of the table have a merged cell (gridSpan) or a leading gap (gridBefore) beyond the table's own "
+        "{columns} columns (up to {asked}); cut at the last column so no value moves out of its column. Check the table in Word.",
+    ),
+    "table-not-read": (
+        "Bảng {table} nằm sau phụ lục, có {count} ô chứa số nhưng không có dòng tiêu đề (STT / Chỉ tiêu thống kê / Số liệu) "
+        "nên không được đọc. Nếu đây là phần tiếp của phụ lục, hãy thêm dòng tiêu đề cho bảng.",
+        "Table {table} comes after the appendix and holds {count} cell(s) with figures but no header row "
+        "(STT / Chỉ tiêu thống kê / Số liệu), so it was not read. If it continues the appendix, give it a header row.",
+    ),
+    "embedded-part-not-read": (
+        "Văn bản Word có phần nhúng '{part}' ({why}) không đọc được; số liệu trong phần đó không được kiểm tra. "
+        "Hãy mở tệp bằng Word và lưu lại (Save As .docx) để phần nhúng thành nội dung của văn bản.",
+        "The Word document embeds '{part}' ({why}), which was not read; figures in it were not checked. "
+        "Open the file in Word and save it again (Save As .docx) so the embedded part becomes part of the document.",
+    ),
+    "read-embedded-missing": ("phần này không có trong tệp", "the part is not in the file"),
+    "read-embedded-other": ("định dạng không phải Word .docx hay trang HTML", "neither a Word .docx document nor an HTML page"),
+    "read-embedded-deep": ("nhúng lồng nhau quá sâu", "embedded too deeply"),
+    "note-continued": (
+        "Ghi chú '{text}' ở dòng sau (ngắt trang) là phần tiếp theo của ghi chú dòng trên; đã nối vào ghi chú của dòng '{name}'.",
+        "The note '{text}' on the next row (a page break) continues the note of the row above; joined to the note of '{name}'.",
     ),
     # --- robustness ---------------------------------------------------------------
     "merged-value-cell": (
@@ -974,6 +1021,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "os-read-only": ("ổ đĩa chỉ đọc", "read-only file system"),
     "os-not-directory": ("một phần của đường dẫn không phải thư mục", "a part of the path is not a directory"),
     "location-row": ("dòng {row}", "row {row}"),
+    "table-sheet-name": ("Bảng", "Table"),
+    "location-table-row": ("Bảng {table}, dòng {row}", "Table {table}, row {row}"),
+    "location-table-column": ("{place}, cột {column}", "{place}, column {column}"),
     "none-installed": ("(không có)", "(none)"),
     "is-a-directory": ("là một thư mục", "is a directory"),
     "meta-level": ("cấp báo cáo (tỉnh/huyện/xã)", "reporting level (tinh/huyen/xa)"),
@@ -1121,6 +1171,7 @@ FINDING_SEVERITY: dict[str, str] = {
     "value-on-group": "info/error", "level-not-reporting": "warning", "formula-cell": "warning",
     "row-shifted": "info", "value-not-placed": "error",
     "merged-value-cell": "warning", "cell-outside-table": "warning", "sheet-unresolvable": "warning", "cells-beyond-columns": "warning",
+    "table-span-bounded": "warning", "table-not-read": "warning", "embedded-part-not-read": "error", "note-continued": "info",
     "file-not-regular": "stop",
     # computing and rules
     "period-from-date": "warning", "ratio-rounding": "info", "ratio-truncated": "warning", "ratio-mismatch": "error", "zero-denominator": "info", "computed": "info",

@@ -202,7 +202,7 @@ def test_the_private_import_check_catches_every_form():
 
 def test_bundled_plugins_import_only_the_public_api():
     files = sorted(PLUGINS.glob("*/**/*.py"))
-    assert len(files) >= 6, files  # both plugins, their code and their tests
+    assert len(files) >= 5, files  # both plugins, their code and their tests (the Word reader is the core's)
     bad = {}
     for path in files:
         allowed = PUBLIC_IN_TESTS if "tests" in path.relative_to(PLUGINS).parts else PUBLIC

@@ -18,7 +18,13 @@ from conftest import FIXTURES
 SAME = {
     "seed000 (2021 xã, text values)": ("2021", "seed000_text.xlsx", [
         "formats/seed000_text.xls", "formats/seed000_text.ods", "formats/seed000_report.docx",
-        "formats/seed000_report_noheaders.docx", "formats/seed000_report.txt"]),
+        "formats/seed000_report_noheaders.docx", "formats/seed000_report.txt",
+        "formats/seed000_report_widths.docx", "formats/seed000_report_altchunk.docx",
+        "formats/seed000_report_altchunk_mht.docx"]),
+    # headers repeated mid-table in every shape, notes continued past the break (make_format_fixtures)
+    "seed000 (2021 xã, page breaks)": ("2021", "seed000_pagebreaks.xlsx", [
+        "formats/seed000_pagebreaks.xls", "formats/seed000_pagebreaks.ods", "formats/seed000_pagebreaks.docx",
+        "formats/seed000_pagebreaks.txt"]),
     "seed000 (2021 xã, Excel numbers)": ("2021", "seed000_numbers.xlsx", [
         "formats/seed000_numbers.xls", "formats/seed000_numbers.ods", "seed000_text.xlsx"]),
     "seed001 (2023 huyện, one sheet)": ("2023", "seed001_text_onesheet.xlsx", [

@@ -64,3 +64,24 @@ def test_report_docx_tables_follow_the_seed_blocks():
     first_data = [next(r[0] for r in b if not (mff._is_header(r) or mff._is_header_2(r))) for b in tab_blocks[1:]]
     assert [t.rows[0].cells[0].text for t in bare.tables] == ["STT", *first_data]
     assert all(len(t.rows) == len(b) - 2 for t, b in zip(bare.tables[1:], tab_blocks[1:]))
+
+
+def test_committed_page_break_fixtures_are_the_script_output(tmp_path):
+    sys.path.insert(0, str(REPO / "scripts"))
+    import make_fixtures as mf
+
+    text = (FORMATS / "seed000_report.txt").read_text(encoding="utf-8")
+    paged = mff.pagebreak_text(text)
+    assert (FORMATS / "seed000_pagebreaks.txt").read_text(encoding="utf-8") == paged
+    built = {
+        "seed000_pagebreaks.docx": mff.write_report_docx(paged, tmp_path / "a.docx"),
+        "seed000_report_widths.docx": mff.write_report_docx(text, tmp_path / "b.docx", shape=mff.widths_shape),
+        "seed000_report_altchunk.docx": mff.write_altchunk_docx(text, tmp_path / "c.docx"),
+        "seed000_report_altchunk_mht.docx": mff.write_altchunk_docx(
+            text, tmp_path / "d.docx", chunk=mff.mht_of(mff.html_of_items(mff.blocks(text)[mff._table_index(text, 3):])),
+            chunk_name="afchunk.mht", chunk_type="message/rfc822"),
+    }
+    for name, path in built.items():
+        assert path.read_bytes() == (FORMATS / name).read_bytes(), name
+    book = mff.write_blocks_workbook(paged, tmp_path / "p.xlsx", mf.SEEDS["000"]["workbook_title_lines"])
+    assert book.read_bytes() == (REPO / "tests" / "fixtures" / "seed000_pagebreaks.xlsx").read_bytes()

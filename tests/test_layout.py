@@ -200,3 +200,61 @@ def test_plugin_grid_reader_goes_through_layout_and_a_wrong_result_names_the_plu
     with register_plugin(_Plugin(_GridReader("none", None)), "test-none"):
         code, out, err = run_compute(path, spec="2021", fmt="json")
     assert code == 2 and "test-none" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+
+
+# --- a header recognised by what it says, anywhere (issue 21) ---------------------------------
+
+
+def _rows(raw):
+    return [(r.stt, r.name, r.unit, r.value, r.note) for r in raw.rows]
+
+
+def test_a_header_without_stt_or_only_its_second_row_is_a_header_anywhere():
+    no_stt = layout(_grid([["Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu", "Ghi chú"], ["Số văn bản", "Văn bản", "5", ""]]))
+    assert _rows(no_stt) == [("", "Số văn bản", "Văn bản", "5", "")]
+    second_only = layout(_grid([["", "", "Đơn vị tính", "Số liệu", "Ghi chú"], ["1.", "Số văn bản", "Văn bản", "5", ""]]))
+    assert _rows(second_only) == [("1.", "Số văn bản", "Văn bản", "5", "")]
+    # mid-table, moved one column right (a pasted block): the columns follow the titles
+    moved = layout(_grid([HEADER, ["1.", "Số văn bản", "Văn bản", "5"],
+                          [None, None, None, "Đơn vị tính", "Số liệu"], [None, "2.", "Số cuộc", "Cuộc", "7"]]))
+    assert _rows(moved) == [("1.", "Số văn bản", "Văn bản", "5", ""), ("2.", "Số cuộc", "Cuộc", "7", "")]
+    assert not moved.findings
+
+
+def test_a_note_continued_on_the_repeated_header_or_a_note_only_row_is_joined():
+    raw = layout(_grid([HEADER, ["1.", "Số văn bản", "Văn bản", "5", "Chỉ UBND cấp"],
+                        [None, None, "Đơn vị tính", "Số liệu", "huyện báo cáo"],
+                        ["2.", "Số cuộc", "Cuộc", "7", "Kết quả"], [None, None, None, None, "đạt được"]]))
+    assert _rows(raw) == [("1.", "Số văn bản", "Văn bản", "5", "Chỉ UBND cấp huyện báo cáo"),
+                          ("2.", "Số cuộc", "Cuộc", "7", "Kết quả đạt được")]
+    assert _codes(raw, "note-continued") == [("E3", {"text": "huyện báo cáo", "name": "Số văn bản"}),
+                                             ("E5", {"text": "đạt được", "name": "Số cuộc"})]
+    assert {f.severity for f in raw.findings} == {"info"}
+
+
+def test_rows_that_only_look_like_titles_are_data():
+    raw = layout(_grid([HEADER, ["I.", "Nội dung cải cách thể chế", None, None],  # a heading, not "Nội dung"
+                        ["", "Số lượng", "Người", "3"], ["(1)", "(2)", "(3)", "(4)"]]))
+    assert [r.name for r in raw.rows] == ["Nội dung cải cách thể chế", "Số lượng", "(2)"]
+    numbered = layout(_grid([HEADER, ["(1)", "(2)", "(3)", "(4)", "(5)"], ["1.", "Số văn bản", "Văn bản", "5"]]))
+    assert _rows(numbered) == [("1.", "Số văn bản", "Văn bản", "5", "")]  # the column numbers under the header
+
+
+def test_a_continued_table_of_another_width_is_aligned_by_what_it_holds():
+    grid = Grid(file="/x/bao-cao.docx")
+    first = grid.add_sheet("Bảng 1")
+    first.table = 1
+    for i, row in enumerate([HEADER, ["1.", "Số văn bản", "Văn bản", "5", ""]], start=1):
+        first.append(row, i)
+    lost = grid.add_sheet("Bảng 2")  # without its STT column
+    lost.table, lost.continues = 2, True
+    for i, row in enumerate([["Số cuộc", "Cuộc", "7", "ghi"], ["Số vấn đề", "Vấn đề", "9", ""]], start=1):
+        lost.append(row, i)
+    back = grid.add_sheet("Bảng 3")  # five columns again, no header
+    back.table, back.continues = 3, True
+    back.append(["3.", "Số người", "Người", "4", ""], 1)
+    raw = layout(grid)
+    assert _rows(raw) == [("1.", "Số văn bản", "Văn bản", "5", ""), ("", "Số cuộc", "Cuộc", "7", "ghi"),
+                          ("", "Số vấn đề", "Vấn đề", "9", ""), ("3.", "Số người", "Người", "4", "")]
+    assert not raw.findings
+    assert [str(r.location) for r in raw.rows][1:3] == ["/x/bao-cao.docx: Bảng 2, dòng 1", "/x/bao-cao.docx: Bảng 2, dòng 2"]

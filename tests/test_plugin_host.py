@@ -288,7 +288,7 @@ def test_trace_switch_in_a_real_process(tmp_path):
     env.update(CCHC_TRACE_PLUGINS="1", CCHC_LOAD_PLUGINS="")
     proc = subprocess.run([sys.executable, "-m", "cchc_engine", "plugins", "--json"], capture_output=True, text=True, env=env)
     assert proc.returncode == 0 and json.loads(proc.stdout) == []
-    assert "cchc trace: register_readers(register) → cchc_engine.readers.plain, cchc_engine.readers.ods, " in proc.stderr
+    assert "cchc trace: register_readers(register) → cchc_engine.readers.plain, cchc_engine.readers.docx, cchc_engine.readers.ods, " in proc.stderr
     assert "cchc trace: register_specs(register) → cchc_engine.builtin.specs\n" in proc.stderr
 
 

@@ -78,7 +78,7 @@ def test_unknown_field_in_a_json_result_is_refused():
 def test_pydantic_era_names_still_work():
     f = Finding.make("invalid-number", "error", location=Location(file="a.xlsx"), raw="x", id="a")
     assert f.model_dump() == f.to_dict()
-    assert f.model_dump()["location"] == {"file": "a.xlsx", "sheet": None, "cell": None, "row": None, "path": None}
+    assert f.model_dump()["location"] == {"file": "a.xlsx", "sheet": None, "cell": None, "row": None, "path": None, "table": None}
     moved = f.model_copy(update={"message": "m"})
     assert moved.message == "m" and f.message != "m" and moved.location is f.location
     assert Finding.model_validate(f.to_dict()) == f

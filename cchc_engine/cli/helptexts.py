@@ -39,6 +39,9 @@ Mã thoát 0: không có lỗi; 1: số liệu có lỗi; 2: lệnh hoặc tệp
 Ví dụ: cchc compute --spec 2023 examples/lam-thao-2023-q3.xlsx -f xlsx -o ket-qua.xlsx""",
     "install": """Cài plugin (tên trên PyPI, tệp .whl hoặc thư mục) vào đúng môi trường Python đang chạy cchc.
 
+Plugin đi kèm cchc-engine (cchc-docx, cchc-tsv) được cài từ thư mục plugins/ của kho mã,
+không cần mạng, khi cchc chạy từ một bản sao của kho mã.
+
 \b
 Ví dụ:
   cchc install cchc-docx

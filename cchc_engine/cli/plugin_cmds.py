@@ -70,6 +70,30 @@ def _pip(args: list[str], packages: tuple[str, ...]) -> None:
         raise CchcError.make("plugin-install-failed", packages=" ".join(packages), status=code)
 
 
+# The plugins that come with the cchc-engine repository (plugins/NAME): `cchc install NAME`
+# installs them from there, without the network, when cchc runs from a copy of the repository.
+BUNDLED_PLUGINS = ("cchc-docx", "cchc-tsv")
+
+
+def bundled_folder(name: str) -> "Path | None":
+    """The repository folder of a bundled plugin, when cchc runs from a copy of the repository."""
+    from pathlib import Path
+
+    if name.lower().replace("_", "-") not in BUNDLED_PLUGINS:
+        return None
+    folder = Path(__file__).resolve().parents[2] / "plugins" / name.lower().replace("_", "-")
+    return folder if (folder / "pyproject.toml").is_file() else None
+
+
+def offline_args(folder: "Path", editable: bool) -> list[str]:
+    """pip's arguments that install a plugin folder with no network: no index, and the build
+    backend from this environment when it has one (pip otherwise fetches it to build)."""
+    import importlib.util
+
+    isolation = ["--no-build-isolation"] if importlib.util.find_spec("hatchling") else []
+    return ["--no-index", *isolation, *(["-e"] if editable else []), str(folder)]
+
+
 @click.command("install", cls=Command)
 @click.argument("packages", nargs=-1, required=True)
 @click.option("-U", "--upgrade", is_flag=True, help="Upgrade the packages to their newest version.")
@@ -77,18 +101,49 @@ def _pip(args: list[str], packages: tuple[str, ...]) -> None:
 def install_command(packages: tuple[str, ...], upgrade: bool, editable: bool) -> None:
     """Install plugins (PyPI names, wheels or folders) into the environment cchc runs in.
 
+    A plugin bundled with cchc-engine (cchc-docx, cchc-tsv) is installed from the
+    repository's plugins/ folder, without the network, when cchc runs from a copy
+    of the repository.
+
     \b
     Examples:
       cchc install cchc-docx
       cchc install ./cchc-ods               # a plugin project folder
       cchc install -e ./cchc-ods            # while developing it
     """
+    import subprocess
+
+    from ..findings import CchcError
+    from ..messages import render
+
+    rest: list[str] = []
+    for package in packages:
+        folder = bundled_folder(package)
+        if folder is None:
+            rest.append(package)
+            continue
+        args = [sys.executable, "-m", "pip", "install", "-q", *(["--upgrade"] if upgrade else []), *offline_args(folder, editable)]
+        if subprocess.run(args, capture_output=True, text=True).returncode == 0:
+            click.echo(render("plugin-installed-bundled", {"package": package, "folder": str(folder)}), err=True)
+            continue
+        rest.append(str(folder))  # its dependencies are not here: pip fetches them (network)
+    if not rest:
+        return
     args = ["install"]
     if upgrade:
         args.append("--upgrade")
-    for package in packages:
+    for package in rest:
         args += ["-e", package] if editable else [package]
-    _pip(args, packages)
+    try:
+        _pip(args, tuple(rest))
+    except CchcError as exc:
+        bundled = [p for p in rest if p.lower().replace("_", "-") in BUNDLED_PLUGINS]
+        if not bundled:
+            raise
+        # installed from a wheel, cchc has no plugins/ folder: say where the bundled plugin is
+        first = exc.findings[0]
+        hint = render("plugin-install-bundled-hint", {"package": bundled[0].lower().replace("_", "-")})
+        raise CchcError(first.replace(message=f"{first.message} {hint}"), exit_code=exc.exit_code) from None
 
 
 @click.command("uninstall", cls=Command)

@@ -109,7 +109,21 @@ def open_zip(path: Path, what: str) -> zipfile.ZipFile:
     refuse_ole(path, head)
     if not head.startswith(b"PK"):
         raise unreadable(path, "read-is-text" if looks_like_text(head) else "read-not-zip", what=what)
-    zf = zipfile.ZipFile(path)
+    return _checked(zipfile.ZipFile(path), path)
+
+
+def open_zip_bytes(data: bytes, path: Path, what: str) -> zipfile.ZipFile:
+    """A zip held inside another (a Word document embedded whole in a .docx), after the same
+    checks as ``open_zip``; ``path`` is the outer file, named in what the checks say."""
+    import io
+
+    if not data.startswith(b"PK"):
+        raise unreadable(path, "read-not-zip", what=what)
+    return _checked(zipfile.ZipFile(io.BytesIO(data)), path)
+
+
+def _checked(zf: zipfile.ZipFile, path: Path) -> zipfile.ZipFile:
+    """Part count, duplicate part names and inflated size of an open zip, before anything is parsed."""
     infos = zf.infolist()
     if len(infos) > MAX_MEMBERS:
         raise unreadable(path, "read-too-many-parts", count=vn(len(infos)), max=vn(MAX_MEMBERS))

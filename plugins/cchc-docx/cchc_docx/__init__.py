@@ -41,19 +41,6 @@ MESSAGES = {
     "docx-nine": ("9 THÁNG NĂM {y}", "NINE MONTHS OF {y}"),
     "docx-year": ("NĂM {y}", "YEAR {y}"),
     "docx-month": ("THÁNG {m} NĂM {y}", "MONTH {m} {y}"),
-    # the sheet name a Word table gets ("Bảng 3"): the document's own word, read in Vietnamese in every language
-    "docx-sheet": ("Bảng", "Table"),
-    "docx-kind": ("tệp Word (.docx)", "the Word (.docx) file"),
-    "docx-not-docx": (
-        "tệp nén không phải văn bản Word (thiếu word/document.xml); hãy mở bằng Word/LibreOffice và lưu lại dạng .docx",
-        "a zip that is not a Word document (no word/document.xml); open it in Word/LibreOffice and save as .docx",
-    ),
-    "docx-no-appendix": (
-        "văn bản Word không có bảng phụ lục ({tables} bảng, không bảng nào có dòng tiêu đề STT / Chỉ tiêu thống kê / "
-        "Số liệu); nếu phụ lục là tệp Excel riêng, hãy dùng tệp đó",
-        "the Word document has no appendix table ({tables} table(s), none with a header row STT / Chỉ tiêu thống kê / "
-        "Số liệu); if the appendix is a separate Excel file, use that file",
-    ),
 }
 _added = False
 
@@ -367,9 +354,3 @@ def _findings(doc: Any, findings: list, heading: str, lang: str) -> None:
 def register_writers(register: Callable[..., None]) -> None:
     register(DocxWriter())
 
-
-@hookimpl
-def register_readers(register: Callable[..., None]) -> None:
-    from .reader import DocxReader
-
-    register(DocxReader())

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from cchc_docx.reader import DocxReader, read_docx
+from cchc_engine.readers.docx import DocxReader, read_docx
 from cchc_engine.api import LIMITS, CchcError
 from cchc_engine.testing import rows_from_grid as layout
 from cchc_engine.testing import run_cli
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[1]
 FORMATS = REPO / "tests" / "fixtures" / "formats"
 sys.path.insert(0, str(REPO / "scripts"))
 
@@ -43,14 +43,17 @@ def write_docx(path: Path, body: str) -> Path:
 
 def test_seed_report_tables_become_sheets_with_merges_and_titles():
     grid = read_docx(FORMATS / "seed001_report.docx")
-    # 8 tables: the letterhead (not an appendix), 7 forms; form 7 continues after a page break.
-    assert [s.name for s in grid.sheets] == [f"Bảng {n}" for n in range(2, 9)]
+    # 9 tables: the letterhead (not an appendix), 7 forms; form 7 continues after a page break.
+    assert [s.name for s in grid.sheets] == [f"Bảng {n}" for n in range(2, 10)]
+    assert [s.table for s in grid.sheets] == list(range(2, 10))
+    assert [s.continues for s in grid.sheets] == [False] * 7 + [True]
     first = grid.sheets[0]
     texts = [[c.value for c in row] for row in first.rows]
     header = texts.index(["STT", "Chỉ tiêu thống kê", "Kết quả thống kê", None, "Ghi chú"])
     assert texts[header - 1] == ["Biểu mẫu 1 Công tác chỉ đạo điều hành CCHC"]  # the paragraph above the table
     assert texts[header + 1] == [None, None, "Đơn vị tính", "Số liệu", None]
-    r = header + 1  # 1-based row number of the header
+    r = first.row_numbers[header]  # the header's row in the Word table
+    assert r == 1 and first.row_numbers[header - 1] == 0  # the title above the table is no row of it
     assert {(r, 1, r + 1, 1), (r, 2, r + 1, 2), (r, 3, r, 4), (r, 5, r + 1, 5)} <= set(first.merges)
     assert "UBND HUYỆN LÂM THAO" in grid.text_lines  # the letterhead table
     # The footnote mark <sup>7</sup> is a superscript run, not part of the name.
@@ -64,7 +67,8 @@ def test_seed_report_tables_become_sheets_with_merges_and_titles():
 def test_continuation_tables_without_header_are_joined_in_order():
     with_headers = layout(read_docx(FORMATS / "seed000_report.docx"))
     bare_grid = read_docx(FORMATS / "seed000_report_noheaders.docx")
-    assert len(bare_grid.sheets) == 1  # 7 tables, one appendix
+    # 7 tables, one appendix: each table a sheet, the six after the first continuing it
+    assert [(s.name, s.continues) for s in bare_grid.sheets] == [(f"Bảng {n}", n > 1) for n in range(1, 8)]
     bare = layout(bare_grid)
     assert [(r.stt, r.name, r.unit, r.value) for r in bare.rows] == [
         (r.stt, r.name, r.unit, r.value) for r in with_headers.rows]
@@ -79,11 +83,15 @@ def test_table_after_narrative_is_not_joined_and_other_tables_are_skipped(tmp_pa
             _p("Một đoạn văn giữa hai bảng.") +
             "<w:tbl>" + _row("3.", "Số vấn đề", "Vấn đề", "9") + "</w:tbl>")  # after text: not the appendix
     grid = read_docx(write_docx(tmp_path / "r.docx", body))
-    assert [s.name for s in grid.sheets] == ["Bảng 2"]
+    assert [(s.name, s.continues) for s in grid.sheets] == [("Bảng 2", False), ("Bảng 3", True)]
     assert [[c.value for c in row] for row in grid.sheets[0].rows] == [
-        ["Phụ lục"], ["STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu"],
-        ["1.", "Số văn bản", "Văn bản", "5"], ["2.", "Số cuộc", "Cuộc", "7"]]
-    assert grid.sheets[0].row_numbers == [1, 2, 3, 4]
+        ["Phụ lục"], ["STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu"], ["1.", "Số văn bản", "Văn bản", "5"]]
+    assert grid.sheets[0].row_numbers == [0, 1, 2]
+    assert [[c.value for c in row] for row in grid.sheets[1].rows] == [["2.", "Số cuộc", "Cuộc", "7"]]
+    # the table after the narrative is not read, and its figures are not dropped without a word
+    [note] = grid.findings
+    assert (note.code, note.location.table, note.location.row, note.values["count"]) == ("table-not-read", 4, 1, 2)
+    assert str(note.location).endswith("Bảng 4, dòng 1")
 
 
 def test_cell_text_as_printed_nested_deleted_and_field_code(tmp_path):
@@ -112,7 +120,13 @@ def test_huge_span_and_row_counts_are_bounded(tmp_path):
     wide = "<w:tr><w:tc><w:tcPr><w:gridSpan w:val=\"2000000000\"/></w:tcPr>" + _p("x") + "</w:tc><w:tc>" + _p("far") + "</w:tc></w:tr>"
     grid = read_docx(write_docx(tmp_path / "w.docx", "<w:tbl>" + HEADER + wide + "</w:tbl>"))
     assert max(len(r) for r in grid.sheets[0].rows) == LIMITS.max_cols
-    assert [f.code for f in grid.findings] == ["cells-beyond-columns"]  # "far" did not vanish silently
+    # with no grid of its own, the span is cut so the row fits the columns kept (said), and "far" stays
+    assert [f.code for f in grid.findings] == ["table-span-bounded"]
+    assert grid.sheets[0].rows[-1][-1].value == "far"
+    many = "<w:tr>" + "".join(f"<w:tc>{_p(str(i))}</w:tc>" for i in range(LIMITS.max_cols + 3)) + "</w:tr>"
+    grid = read_docx(write_docx(tmp_path / "many.docx", "<w:tbl>" + HEADER + many + "</w:tbl>"))
+    assert [f.code for f in grid.findings] == ["cells-beyond-columns"]  # cells past the last kept: not silent
+    assert grid.findings[0].values["count"] == 3
     rows = "<w:tr/>" * (LIMITS.max_cells_total + 1)
     path = write_docx(tmp_path / "big.docx", "<w:tbl>" + HEADER + rows + "</w:tbl>")
     t0 = time.process_time()  # CPU time: other load on the machine must not fail the guard
@@ -156,7 +170,8 @@ def test_compute_on_the_word_report_as_sent():
     assert (data["unit"], data["level"], data["period"]) == ("xã Thượng Long", "xa", "2021-Q3")
     value = {i["id"]: i for i in data["indicators"]}
     located = [i for i in data["indicators"] if i.get("location")]
-    assert located and all(i["location"]["sheet"] == "Bảng 1" for i in located)
+    assert located and all(i["location"]["sheet"] == f"Bảng {i['location']['table']}" for i in located)
+    assert {i["location"]["table"] for i in located} == set(range(1, 8))  # every table of the appendix
     assert len(value) > 100
 
 
@@ -164,6 +179,6 @@ def test_reader_is_registered_and_sniffs_word_files():
     reader = DocxReader()
     assert reader.sniff(FORMATS / "seed000_report.docx")
     assert not reader.sniff(FORMATS / "seed000_text.ods") and not reader.sniff(FORMATS / "seed000_report.txt")
-    code, out, _ = run_cli("plugins")
-    assert code == 0 and "docx" in out
+    code, out, _ = run_cli("plugins", "--all")  # a built-in since the Word report is read by the core
+    assert code == 0 and "cchc_engine.readers.docx" in out
 
