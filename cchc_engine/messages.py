@@ -702,6 +702,13 @@ CATALOG: dict[str, tuple[str, str]] = {
     "report-zero-note": ("Mẫu số bằng 0: không phát sinh", "Zero denominator: nothing to report"),
     "report-units": ("Số đơn vị tổng hợp: {n}", "Units compiled: {n}"),
     "report-legend-xlsx": ("Ô in nghiêng: giá trị tính theo công thức. Ô tô màu: có phát hiện (xem trang “Kết quả kiểm tra”).", "Italic cells: computed by formula. Coloured cells: see the sheet “Findings”."),
+    "report-legend-xlsx-plain": ("Ô in nghiêng: giá trị tính theo công thức. Ô tô màu: có phát hiện khi kiểm tra.", "Italic cells: computed by formula. Coloured cells: the check found something there."),
+    # The signature block of the official form (Người lập biểu / Thủ trưởng đơn vị).
+    "report-sign-date": ("……, ngày …… tháng …… năm ……", "……, date …… / …… / ……"),
+    "report-sign-preparer": ("Người lập biểu", "Prepared by"),
+    "report-sign-preparer-hint": ("(Ký, ghi rõ họ tên)", "(Signature and full name)"),
+    "report-sign-head": ("Thủ trưởng đơn vị", "Head of unit"),
+    "report-sign-head-hint": ("(Ký tên, đóng dấu)", "(Signature and seal)"),
     "report-row-word": ("dòng", "row"),
     "period-from-date": (
         "Kỳ báo cáo {period} chỉ được suy ra từ ngày ký văn bản; nếu báo cáo thuộc kỳ khác "

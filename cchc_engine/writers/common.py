@@ -32,6 +32,7 @@ SOURCE_LABELS = _table("source", ("reported", "computed", "missing", "not-applic
 _TEXTS = _table("report", (
     "unit", "level", "period", "file", "spec", "legend", "indicators", "valid", "invalid", "findings",
     "no_findings", "computed_by", "reported_was", "zero_blank", "zero_note", "units", "legend_xlsx",
+    "legend_xlsx_plain", "sign_date", "sign_preparer", "sign_preparer_hint", "sign_head", "sign_head_hint",
 ))
 
 COMPUTED_MARK = " *"
@@ -72,6 +73,31 @@ def is_number(value: Any) -> bool:
 
 def is_computed(ind: IndicatorResult) -> bool:
     return ind.source == "computed"
+
+
+def is_printed(ind: IndicatorResult) -> bool:
+    """A row of the report's own level: the form of a level has only its rows (a row of
+    another level would print blank, often under an STT the level's own row also has)."""
+    return ind.applicable and ind.source != "not-applicable"
+
+
+def with_findings(options: Optional[dict]) -> bool:
+    """Whether a printed report carries its findings sheet or section (``--no-findings``: not)."""
+    return (options or {}).get("findings", True) is not False
+
+
+def unread(ind: IndicatorResult, findings: Iterable[Finding] = ()) -> Optional[str]:
+    """What the officer typed where no value could be read ('101/119' in a count), else None.
+
+    Only a text that a warning or an error is about counts: a blank written in words in a
+    rate row ('Không', an info) is a value read as blank, not a value lost.
+    """
+    if ind.type == "group" or ind.value is not None or ind.source == "computed":
+        return None
+    raw = (ind.raw or "").strip()
+    if not raw or not any(f.severity in ("error", "warning") for f in findings):
+        return None
+    return raw
 
 
 def display_value(ind: IndicatorResult, lang: str, mark: bool = True) -> str:
@@ -121,6 +147,11 @@ def machine_text(value: Any) -> str:
     return str(v)
 
 
+def display_unread(raw: str, lang: str) -> str:
+    """'Báo cáo ghi: 101/119': what was typed where no value could be read."""
+    return text("reported_was", lang, value=raw)
+
+
 def display_note(ind: IndicatorResult, lang: str) -> str:
     """The Ghi chú column: the template's or submitter's note, plus what people must know
     about the value (the reported figure a computed one replaced, units compiled)."""
@@ -128,6 +159,9 @@ def display_note(ind: IndicatorResult, lang: str) -> str:
     if ind.reported is not None and ind.source == "computed":
         shown = fmt_number(ind.reported, lang) if is_number(ind.reported) else str(ind.reported)
         parts.append(text("reported_was", lang, value=shown))
+    elif ind.source == "computed" and (ind.raw or "").strip() and ind.reported is None:
+        # the officer typed something the computed value replaced and that could not be read
+        parts.append(text("reported_was", lang, value=ind.raw.strip()))
     if ind.units is not None:
         parts.append(text("units", lang, n=ind.units))
     return "; ".join(parts)
@@ -166,11 +200,13 @@ def indent(ind: IndicatorResult, unit: str = "  ") -> str:
 
 
 def forms(result: Result, options: Optional[dict]) -> list[tuple[str, str, list[IndicatorResult]]]:
-    """(form id, form title, indicators) in report order. Titles come from the spec when given."""
+    """(form id, form title, indicators) in report order: the rows of the report's level only.
+    Titles come from the spec when given."""
     titles = form_titles(options)
     order: dict[str, list[IndicatorResult]] = {}
     for ind in result.indicators:
-        order.setdefault(ind.form, []).append(ind)
+        if is_printed(ind):
+            order.setdefault(ind.form, []).append(ind)
     return [(fid, titles.get(fid, fid), inds) for fid, inds in order.items()]
 
 
@@ -243,8 +279,9 @@ def period_label(period: Optional[str], lang: str) -> str:
     return period
 
 
-def heading_lines(result: Result, lang: str) -> list[str]:
-    """Title, then one line of metadata (unit, level, period, file)."""
+def heading_lines(result: Result, lang: str, file: bool = True) -> list[str]:
+    """Title, then one line of metadata (unit, level, period, the file's name: never its
+    folder, which says where the officer keeps it, not what the report is)."""
     title = result.spec_title or result.spec
     meta = []
     if result.unit:
@@ -253,8 +290,8 @@ def heading_lines(result: Result, lang: str) -> list[str]:
         meta.append(f"{text('level', lang)}: {result.level_name or result.level}")
     if result.period:
         meta.append(f"{text('period', lang)}: {period_label(result.period, lang)}")
-    if result.file:
-        meta.append(f"{text('file', lang)}: {result.file}")
+    if file and result.file:
+        meta.append(f"{text('file', lang)}: {_basename(result.file)}")
     return [title, " · ".join(meta)] if meta else [title]
 
 
