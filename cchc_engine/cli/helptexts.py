@@ -115,6 +115,8 @@ OPTIONS: dict[str, str] = {
     "Output format (installed: see `cchc plugins`); default from -o, else table.":
         "Định dạng xuất (các định dạng đã cài: xem `cchc plugins`); mặc định theo đuôi tệp -o, nếu không thì bảng.",
     "Write here (atomically) instead of the terminal.": "Ghi vào tệp này (an toàn, không ghi dở) thay vì in ra màn hình.",
+    "Leave the findings out of the printed report (the xlsx sheet, the Word section, the Markdown part): the form alone, to sign.":
+        "Không kèm kết quả kiểm tra trong báo cáo in (trang tính xlsx, phần cuối văn bản Word, phần Markdown): chỉ biểu mẫu, để ký.",
     "Output format.": "Định dạng xuất.",
     # aggregate
     "Level of the compiled report (tinh, huyen or their names).": "Cấp của báo cáo tổng hợp (tinh, huyen hoặc tên đầy đủ).",

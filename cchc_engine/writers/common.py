@@ -12,7 +12,7 @@ import math
 from typing import Any, Iterable, Optional
 
 from ..findings import Finding, Location
-from ..messages import CATALOG, LANGS, fmt_number, get_lang, render
+from ..messages import CATALOG, FORM_TEXT, LANGS, fmt_number, get_lang, render
 from ..result import IndicatorResult, Result
 
 # -- headers and labels ------------------------------------------------------------
@@ -159,9 +159,6 @@ def display_note(ind: IndicatorResult, lang: str) -> str:
     if ind.reported is not None and ind.source == "computed":
         shown = fmt_number(ind.reported, lang) if is_number(ind.reported) else str(ind.reported)
         parts.append(text("reported_was", lang, value=shown))
-    elif ind.source == "computed" and (ind.raw or "").strip() and ind.reported is None:
-        # the officer typed something the computed value replaced and that could not be read
-        parts.append(text("reported_was", lang, value=ind.raw.strip()))
     if ind.units is not None:
         parts.append(text("units", lang, n=ind.units))
     return "; ".join(parts)
@@ -200,14 +197,46 @@ def indent(ind: IndicatorResult, unit: str = "  ") -> str:
 
 
 def forms(result: Result, options: Optional[dict]) -> list[tuple[str, str, list[IndicatorResult]]]:
-    """(form id, form title, indicators) in report order: the rows of the report's level only.
-    Titles come from the spec when given."""
+    """(form id, form title, indicators) in report order: the rows of the report's level only,
+    as its template prints them. Titles come from the spec when given.
+
+    With the spec, a row the template does not print (``row: none``) is left out and the
+    first of a run of "Trong đó" rows carries "Trong đó" in its STT, as ``cchc template``
+    writes the form (the rows are copies: the result is not changed).
+    """
+    import dataclasses
+
     titles = form_titles(options)
+    shapes = _row_shapes(options)
     order: dict[str, list[IndicatorResult]] = {}
     for ind in result.indicators:
-        if is_printed(ind):
-            order.setdefault(ind.form, []).append(ind)
-    return [(fid, titles.get(fid, fid), inds) for fid, inds in order.items()]
+        if not is_printed(ind):
+            continue
+        shape = shapes.get(ind.id)
+        if shape is not None and not shape[0]:
+            continue
+        rows = order.setdefault(ind.form, [])
+        if shape is not None and shape[1] and not ind.stt:
+            prev = rows[-1] if rows else None
+            prev_shape = shapes.get(prev.id) if prev is not None else None
+            if not (prev is not None and prev.depth == ind.depth and prev_shape is not None and prev_shape[1]):
+                ind = dataclasses.replace(ind, stt=FORM_TEXT["of_which"])
+        rows.append(ind)
+    return [(fid, titles.get(fid, fid), inds) for fid, inds in order.items() if inds]
+
+
+def _row_shapes(options: Optional[dict]) -> dict[str, tuple[bool, bool]]:
+    """{indicator id: (the template prints its row, it is a 'Trong đó' breakdown)} from the spec, if given."""
+    spec = (options or {}).get("spec")
+    spec = getattr(spec, "spec", spec)
+    index = getattr(spec, "index", None)
+    if not callable(index):
+        return {}
+    out: dict[str, tuple[bool, bool]] = {}
+    for ind_id, ind in index().items():
+        printed = getattr(ind, "printed", True)
+        out[ind_id] = (bool(printed), getattr(ind, "row_kind", "item") == "breakdown")
+    return out
 
 
 def form_titles(options: Optional[dict]) -> dict[str, str]:

@@ -30,14 +30,15 @@ class TableWriter:
             out += [fit_line(line, width) for line in c.heading_lines(result, lang)]
             out.append("")
             any_computed = False
+            by_id = c.findings_by_indicator(result)
             for _form_id, title, inds in c.forms(result, options):
                 out.append(fit_line(title, width))
                 rows = []
                 for ind in inds:
                     any_computed = any_computed or (c.is_computed(ind) and ind.type != "group")
-                    rows.append(
-                        [ind.stt, c.indent(ind) + ind.name, ind.unit, c.display_value(ind, lang), c.display_note(ind, lang)]
-                    )
+                    typed = c.unread(ind, by_id.get(ind.id, []))
+                    shown = c.display_value(ind, lang) if typed is None else "! " + c.display_unread(typed, lang)
+                    rows.append([ind.stt, c.indent(ind) + ind.name, ind.unit, shown, c.display_note(ind, lang)])
                 out.append(
                     fit(rows, c.headers(c.APPENDIX_COLUMNS, lang), ("left", "left", "left", "right", "left"), (1, 2, 4), width)
                 )
