@@ -214,6 +214,14 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Reporting unit: ........................................  Period: ....................",
     ),
     "template-invalid-title": ("Giá trị không hợp lệ", "Invalid value"),
+    # A data validation is shared by every cell of the same kind, so its text names the kind, not a row.
+    "template-invalid-count": ("Hãy nhập một số nguyên, từ {min} trở lên.", "Enter a whole number, {min} or more."),
+    "template-invalid-count-range": ("Hãy nhập một số nguyên từ {min} đến {max}.", "Enter a whole number from {min} to {max}."),
+    "template-invalid-percent": ("Hãy nhập tỷ lệ phần trăm từ {min} đến {max} (không ghi dấu %).", "Enter a percentage from {min} to {max} (without the % sign)."),
+    "template-invalid-number": ("Hãy nhập một số.", "Enter a number."),
+    "template-invalid-number-range": ("Hãy nhập một số từ {min} đến {max}.", "Enter a number from {min} to {max}."),
+    "template-invalid-choice": ("Hãy chọn một giá trị trong danh sách: {choices}.", "Choose a value from the list: {choices}."),
+    "template-invalid-text": ("Tối đa {max} ký tự.", "At most {max} characters."),
     "template-written": (
         "Đã ghi {file}: {forms} biểu, {rows} dòng, {inputs} ô nhập liệu ({level}).",
         "Wrote {file}: {forms} forms, {rows} rows, {inputs} input cells ({level}).",
