@@ -250,7 +250,7 @@ def _folded(words: str) -> str:
     """Lower case without accents ('Ủy ban' → 'uy ban'), to tell a name that already says UBND."""
     import unicodedata
 
-    decomposed = unicodedata.normalize("NFD", words.strip().lower().replace("\u0111", "d"))  # đ has no accent to drop
+    decomposed = unicodedata.normalize("NFD", words.strip().lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
