@@ -218,6 +218,14 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Reporting unit: ........................................  Period: ....................",
     ),
     "template-invalid-title": ("Giá trị không hợp lệ", "Invalid value"),
+    # A data validation is shared by every cell of the same kind, so its text names the kind, not a row.
+    "template-invalid-count": ("Hãy nhập một số nguyên, từ {min} trở lên.", "Enter a whole number, {min} or more."),
+    "template-invalid-count-range": ("Hãy nhập một số nguyên từ {min} đến {max}.", "Enter a whole number from {min} to {max}."),
+    "template-invalid-percent": ("Hãy nhập tỷ lệ phần trăm từ {min} đến {max} (không ghi dấu %).", "Enter a percentage from {min} to {max} (without the % sign)."),
+    "template-invalid-number": ("Hãy nhập một số.", "Enter a number."),
+    "template-invalid-number-range": ("Hãy nhập một số từ {min} đến {max}.", "Enter a number from {min} to {max}."),
+    "template-invalid-choice": ("Hãy chọn một giá trị trong danh sách: {choices}.", "Choose a value from the list: {choices}."),
+    "template-invalid-text": ("Tối đa {max} ký tự.", "At most {max} characters."),
     "template-written": (
         "Đã ghi {file}: {forms} biểu, {rows} dòng, {inputs} ô nhập liệu ({level}).",
         "Wrote {file}: {forms} forms, {rows} rows, {inputs} input cells ({level}).",
@@ -793,6 +801,13 @@ CATALOG: dict[str, tuple[str, str]] = {
     "report-zero-note": ("Mẫu số bằng 0: không phát sinh", "Zero denominator: nothing to report"),
     "report-units": ("Số đơn vị tổng hợp: {n}", "Units compiled: {n}"),
     "report-legend-xlsx": ("Ô in nghiêng: giá trị tính theo công thức. Ô tô màu: có phát hiện (xem trang “Kết quả kiểm tra”).", "Italic cells: computed by formula. Coloured cells: see the sheet “Findings”."),
+    "report-legend-xlsx-plain": ("Ô in nghiêng: giá trị tính theo công thức. Ô tô màu: có phát hiện khi kiểm tra.", "Italic cells: computed by formula. Coloured cells: the check found something there."),
+    # The signature block of the official form (Người lập biểu / Thủ trưởng đơn vị).
+    "report-sign-date": ("……, ngày …… tháng …… năm ……", "……, date …… / …… / ……"),
+    "report-sign-preparer": ("Người lập biểu", "Prepared by"),
+    "report-sign-preparer-hint": ("(Ký, ghi rõ họ tên)", "(Signature and full name)"),
+    "report-sign-head": ("Thủ trưởng đơn vị", "Head of unit"),
+    "report-sign-head-hint": ("(Ký tên, đóng dấu)", "(Signature and seal)"),
     "report-row-word": ("dòng", "row"),
     "period-from-date": (
         "Kỳ báo cáo {period} chỉ được suy ra từ ngày ký văn bản; nếu báo cáo thuộc kỳ khác "

@@ -32,7 +32,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .messages import FORM_TEXT, render
+from .messages import FORM_TEXT, fmt_number, render
 from .spec.runtime import CompiledSpec
 from .spec.runtime import Indicator  # the runtime form: what the engine is given
 from .writers import sheetprint as sp
@@ -100,30 +100,48 @@ def choice_list(compiled: CompiledSpec, ind: Indicator) -> list[str]:
 
 
 def _validation(compiled: CompiledSpec, ind: Indicator) -> DataValidation:
+    """The cell check for every input of ``ind``'s kind (type, choices, bounds): one
+    validation serves all of them, so its message says what the kind takes, never
+    naming one row."""
     if ind.type == "choice":
         items = choice_list(compiled, ind)
         dv = DataValidation(type="list", formula1='"' + ",".join(items) + '"', allow_blank=True)
-        dv.prompt = ", ".join(f"{c.code} = {c.label}" for c in compiled.choice_set(ind))
+        listed = ", ".join(f"{c.code} = {c.label}" for c in compiled.choice_set(ind))
+        dv.prompt = listed
+        error = render("template-invalid-choice", {"choices": listed})
     elif ind.type == "count":
         lo = int(ind.min) if ind.min is not None else 0
         if ind.max is not None:
             dv = DataValidation(type="whole", operator="between", formula1=str(lo), formula2=str(int(ind.max)), allow_blank=True)
+            error = render("template-invalid-count-range", {"min": lo, "max": int(ind.max)})
         else:
             dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1=str(lo), allow_blank=True)
+            error = render("template-invalid-count", {"min": lo})
     elif ind.type == "percent":
         lo = ind.min if ind.min is not None else 0
         hi = ind.max if ind.max is not None else 100
         dv = DataValidation(type="decimal", operator="between", formula1=_num(lo), formula2=_num(hi), allow_blank=True)
+        error = render("template-invalid-percent", {"min": _shown(lo), "max": _shown(hi)})
     elif ind.type == "number":
         lo = ind.min if ind.min is not None else -1e15
         hi = ind.max if ind.max is not None else 1e15
         dv = DataValidation(type="decimal", operator="between", formula1=_num(lo), formula2=_num(hi), allow_blank=True)
+        if ind.min is None and ind.max is None:
+            error = render("template-invalid-number", {})
+        else:
+            error = render("template-invalid-number-range", {"min": _shown(lo), "max": _shown(hi)})
     else:  # text
         dv = DataValidation(type="textLength", operator="lessThanOrEqual", formula1="2000", allow_blank=True)
+        error = render("template-invalid-text", {"max": _shown(2000)})
     dv.showErrorMessage = True
-    dv.error = f"{ind.name[:80]}: {ind.unit or ind.type}"[:225]
+    dv.error = error[:225]  # Excel's limit on a validation message
     dv.errorTitle = render("template-invalid-title", {})
     return dv
+
+
+def _shown(x: float) -> str:
+    """A bound as an officer reads it: 100, 0,5, 2.000."""
+    return fmt_number(x)
 
 
 def _num(x: float) -> str:

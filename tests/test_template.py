@@ -91,6 +91,13 @@ def test_every_input_cell_has_a_validation_and_choices_a_dropdown(tmp_path, spec
             assert dv.formula1.strip('"').split(",") == choice_list(compiled, ind)
         if ind.type == "percent":
             assert (dv.formula1, dv.formula2) == ("0", "100")
+        # One validation serves every cell of a kind: its message names the kind, never a row.
+        assert dv.error and dv.errorTitle == "Giá trị không hợp lệ"
+        assert not any(other.name in dv.error for other in index.values() if len(other.name) > 12), (ind_id, dv.error)
+        if ind.type == "count" and ind.min is None and ind.max is None:
+            assert dv.error == "Hãy nhập một số nguyên, từ 0 trở lên."
+        if ind.type == "percent":
+            assert dv.error == "Hãy nhập tỷ lệ phần trăm từ 0 đến 100 (không ghi dấu %)."
 
 
 @pytest.mark.parametrize("spec,level", CASES)

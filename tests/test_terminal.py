@@ -95,3 +95,36 @@ def test_fit_wraps_with_indentation_and_keeps_every_character():
     body = [line for line in table.splitlines()[2:]]
     assert all(line[3:].startswith("      ") or "42" in line for line in body[1:])
     assert "".join(table.split()).count("rấtdài") == 30
+
+
+@pytest.fixture(scope="module")
+def example_findings():
+    _, js, _ = run(["compute", "--spec", "2023", str(EXAMPLE), "-f", "json"])
+    data = json.loads(js)
+    from cchc_engine.findings import Location
+    from cchc_engine.writers.common import where
+
+    return [(f["code"], f["indicator"], where(Location(**f["location"]), data["file"])) for f in data["findings"]]
+
+
+@pytest.mark.parametrize("width", [60, 61, 67, 72, 80, 88, 100, 111, 120, 135, 160, 200])
+def test_findings_never_split_an_id_a_code_or_a_cell_reference(width, example_findings):
+    code, out, _ = run(["validate", "--spec", "2023", str(EXAMPLE)], columns=str(width))
+    assert code == 1 and _too_wide(out, width) == []
+    lines = [line.replace("\u00a0", " ") for line in out.splitlines()]
+    for finding_code, indicator, cell in example_findings:
+        assert any(finding_code in line for line in lines), (width, finding_code)
+        assert any(indicator in line for line in lines), (width, indicator)
+        assert any(cell in line for line in lines), (width, cell)  # "Biểu mẫu 7!D35" on one line
+    # the message's words too: an id inside a message ("ratio(hs_tiep_nhan_tong)") stays whole
+    words = {w for line in lines for w in line.split()}
+    assert "hs_tiep_nhan_tong)" in words and "ratio(hs_tiep_nhan_truc_tuyen," in words
+
+
+def test_specs_is_compact_at_80_columns():
+    code, out, _ = run(["specs"])
+    assert code == 0 and _too_wide(out) == []
+    assert len(out.splitlines()) <= 6 * 3 + 3  # a few lines a spec, not a column of path fragments
+    assert "/" not in out  # the files are shown with -v
+    code, out, _ = run(["specs", "-v"])
+    assert code == 0 and "national.yaml" in out

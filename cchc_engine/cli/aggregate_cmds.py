@@ -29,6 +29,7 @@ def register(cli: click.Group) -> None:
                                                   "default: the level just below --level.")
 @click.option("-f", "--format", "fmt", default=None, help="Output format (json, table, matrix-xlsx, matrix-csv, ...); default from -o, else table.")
 @click.option("-o", "--output", "out", type=click.Path(), default=None, help="Write here (atomically) instead of the terminal.")
+@click.option("--no-findings", "no_findings", is_flag=True, help="Leave the findings out of the printed report (the xlsx sheet, the Word section, the Markdown part): the form alone, to sign.")
 @click.option("--skip-invalid", is_flag=True, help="Leave out units whose report has errors (default: include them, with a warning).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes; default: the number of CPUs.")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default=None, is_eager=True, callback=lang_now,
@@ -47,6 +48,7 @@ def aggregate(
     jobs: Optional[int],
     lang: Optional[str],
     no_cache: bool,
+    no_findings: bool = False,
 ) -> None:
     """Compile the reports in PATHS (files or folders) into one report for --unit at --level.
 
@@ -111,7 +113,7 @@ def aggregate(
     if not info["included"]:
         problems = [f for f in result.findings if f.severity == "error" or f.code.startswith("aggregate-")]
         raise CchcError(problems + [Finding.make("aggregate-no-units", "error", excluded=len(info["excluded"]))])
-    options = {"lang": get_lang(), "findings_only": False, "spec": compiled}
+    options = {"lang": get_lang(), "findings_only": False, "findings": not no_findings, "spec": compiled}
     write_result(result, fmt, out, options, protect=tuple(files))
     s = result.stats
     summary = render(

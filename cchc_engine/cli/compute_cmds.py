@@ -60,10 +60,10 @@ def _run(spec_name: Optional[str], file: Path, level, period, unit):
 _SAID_FIRST = ("spec-year-mismatch", "period-contradicts-document")
 
 
-def _writer_options(compiled, findings_only: bool = False) -> dict:
+def _writer_options(compiled, findings_only: bool = False, findings: bool = True) -> dict:
     from ..messages import get_lang
 
-    return {"lang": get_lang(), "findings_only": findings_only, "spec": compiled}
+    return {"lang": get_lang(), "findings_only": findings_only, "findings": findings, "spec": compiled}
 
 
 @click.command(cls=Command)
@@ -71,7 +71,11 @@ def _writer_options(compiled, findings_only: bool = False) -> dict:
 @click.argument("file", type=click.Path(path_type=PathValue))
 @click.option("-f", "--format", "fmt", default=None, help="Output format (installed: see `cchc plugins`); default from -o, else table.")
 @click.option("-o", "--output", "out", type=click.Path(), default=None, help="Write here (atomically) instead of the terminal.")
-def compute(spec_name: Optional[str], file: Path, level: Optional[str], period: Optional[str], unit: Optional[str], fmt: Optional[str], out: Optional[str]) -> None:
+@click.option("--no-findings", "no_findings", is_flag=True, help="Leave the findings out of the printed report (the xlsx sheet, the Word section, the Markdown part): the form alone, to sign.")
+def compute(
+    spec_name: Optional[str], file: Path, level: Optional[str], period: Optional[str], unit: Optional[str], fmt: Optional[str],
+    out: Optional[str], no_findings: bool = False,
+) -> None:
     """Read FILE, validate every value, compute derived indicators, write the completed report.
 
     \b
@@ -83,7 +87,7 @@ def compute(spec_name: Optional[str], file: Path, level: Optional[str], period: 
     out = output_path(out)
     fmt = choose_format("compute", out, fmt)  # a wrong -f/-o is a usage error before the read
     compiled, result = _run(spec_name, file, level, period, unit)
-    write_result(result, fmt, out, _writer_options(compiled), protect=(file,))
+    write_result(result, fmt, out, _writer_options(compiled, findings=not no_findings), protect=(file,))
     if out is not None and str(out) != "-":
         click.echo(_summary(result, out), err=True)
     sys.exit(0 if result.valid else 1)

@@ -76,7 +76,7 @@ Ví dụ: cchc spec diff 2021 2023 -f md""",
     "spec show": """In cây chỉ tiêu của một bộ chỉ tiêu: STT, tên, đơn vị, kiểu, cấp, công thức.
 
 SPEC là năm, mã bộ chỉ tiêu hoặc đường dẫn tới tệp YAML.""",
-    "specs": """Liệt kê các bộ chỉ tiêu: mã, năm, tên, số chỉ tiêu, nguồn, tệp.
+    "specs": """Liệt kê các bộ chỉ tiêu: mã, năm, tên, số chỉ tiêu, cấp (thêm nguồn và tệp với -v).
 
 Các bộ chỉ tiêu đến từ plugin (kể cả các bộ có sẵn), các thư mục trong
 CCHC_SPECS_PATH và thư mục của người dùng (~/.config/cchc/specs).""",
@@ -122,6 +122,8 @@ OPTIONS: dict[str, str] = {
     "Output format (installed: see `cchc plugins`); default from -o, else table.":
         "Định dạng xuất (các định dạng đã cài: xem `cchc plugins`); mặc định theo đuôi tệp -o, nếu không thì bảng.",
     "Write here (atomically) instead of the terminal.": "Ghi vào tệp này (an toàn, không ghi dở) thay vì in ra màn hình.",
+    "Leave the findings out of the printed report (the xlsx sheet, the Word section, the Markdown part): the form alone, to sign.":
+        "Không kèm kết quả kiểm tra trong báo cáo in (trang tính xlsx, phần cuối văn bản Word, phần Markdown): chỉ biểu mẫu, để ký.",
     "Output format.": "Định dạng xuất.",
     # aggregate
     "Level of the compiled report (tinh, huyen or their names).": "Cấp của báo cáo tổng hợp (tinh, huyen hoặc tên đầy đủ).",
@@ -156,6 +158,7 @@ OPTIONS: dict[str, str] = {
     "Do not ask for confirmation.": "Không hỏi xác nhận.",
     # spec
     "Print JSON instead of a table.": "In dạng JSON thay vì bảng.",
+    "Also show where each spec comes from (plugin) and its file.": "Hiện thêm nguồn (plugin) và tệp của từng bộ chỉ tiêu.",
     "Only this form (e.g. bm3).": "Chỉ biểu mẫu này (ví dụ bm3).",
     "Only indicators reported at this level, with its STT and names.": "Chỉ các chỉ tiêu báo cáo ở cấp này, với STT và tên của cấp đó.",
     "Reporting level (tinh, huyen, xa or their names); default the spec's first level.":

@@ -16,8 +16,9 @@ def register(cli: click.Group) -> None:
 
 @click.command("specs", cls=Command)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def specs_cmd(as_json: bool) -> None:
-    """List known specs: id, year, title, indicator count, origin, file.
+@click.option("-v", "--verbose", is_flag=True, help="Also show where each spec comes from (plugin) and its file.")
+def specs_cmd(as_json: bool, verbose: bool = False) -> None:
+    """List known specs: id, year, title, indicator counts, levels (origin and file with -v).
 
     Specs come from plugins (the bundled ones included), the CCHC_SPECS_PATH folders
     and the user's folder (~/.config/cchc/specs).
@@ -49,12 +50,17 @@ def specs_cmd(as_json: bool) -> None:
 
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    headers = [render(f"specs-col-{c}", {}) for c in ("id", "year", "title", "rows", "indicators", "levels", "origin", "path")]
-    table = [
-        [r["id"], r["year"], r["title"], r["rows"], r["indicators"], ", ".join(r["levels"]), r["origin"], r["path"]]
-        for r in rows
-    ]
-    click.echo(fit(table, headers, wrap=(2, 5, 6, 7)))
+    # What tells specs apart fits 80 columns: the origin and the file (a long path that
+    # would wrap into a column of fragments) are shown on request, one line each.
+    columns = ("id", "year", "title", "rows", "indicators", "levels")
+    headers = [render(f"specs-col-{c}", {}) for c in columns]
+    table = [[r["id"], r["year"], r["title"], r["rows"], r["indicators"], ", ".join(r["levels"])] for r in rows]
+    click.echo(fit(table, headers, colalign=("left", "left", "left", "right", "right", "left"), wrap=(2, 3, 4, 5)))
+    if verbose:
+        origin, path = render("specs-col-origin", {}), render("specs-col-path", {})
+        click.echo("")
+        for r in rows:
+            click.echo(f"{r['id']}: {origin} {r['origin']} · {path} {r['path']}")
 
 
 @click.group("spec", cls=Group)

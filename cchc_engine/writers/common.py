@@ -12,7 +12,7 @@ import math
 from typing import Any, Iterable, Optional
 
 from ..findings import Finding, Location
-from ..messages import CATALOG, LANGS, fmt_number, get_lang, render
+from ..messages import CATALOG, FORM_TEXT, LANGS, fmt_number, get_lang, render
 from ..result import IndicatorResult, Result
 
 # -- headers and labels ------------------------------------------------------------
@@ -32,6 +32,7 @@ SOURCE_LABELS = _table("source", ("reported", "computed", "missing", "not-applic
 _TEXTS = _table("report", (
     "unit", "level", "period", "file", "spec", "legend", "indicators", "valid", "invalid", "findings",
     "no_findings", "computed_by", "reported_was", "zero_blank", "zero_note", "units", "legend_xlsx",
+    "legend_xlsx_plain", "sign_date", "sign_preparer", "sign_preparer_hint", "sign_head", "sign_head_hint",
 ))
 
 COMPUTED_MARK = " *"
@@ -72,6 +73,31 @@ def is_number(value: Any) -> bool:
 
 def is_computed(ind: IndicatorResult) -> bool:
     return ind.source == "computed"
+
+
+def is_printed(ind: IndicatorResult) -> bool:
+    """A row of the report's own level: the form of a level has only its rows (a row of
+    another level would print blank, often under an STT the level's own row also has)."""
+    return ind.applicable and ind.source != "not-applicable"
+
+
+def with_findings(options: Optional[dict]) -> bool:
+    """Whether a printed report carries its findings sheet or section (``--no-findings``: not)."""
+    return (options or {}).get("findings", True) is not False
+
+
+def unread(ind: IndicatorResult, findings: Iterable[Finding] = ()) -> Optional[str]:
+    """What the officer typed where no value could be read ('101/119' in a count), else None.
+
+    Only a text that a warning or an error is about counts: a blank written in words in a
+    rate row ('Không', an info) is a value read as blank, not a value lost.
+    """
+    if ind.type == "group" or ind.value is not None or ind.source == "computed":
+        return None
+    raw = (ind.raw or "").strip()
+    if not raw or not any(f.severity in ("error", "warning") for f in findings):
+        return None
+    return raw
 
 
 def display_value(ind: IndicatorResult, lang: str, mark: bool = True) -> str:
@@ -121,6 +147,11 @@ def machine_text(value: Any) -> str:
     return str(v)
 
 
+def display_unread(raw: str, lang: str) -> str:
+    """'Báo cáo ghi: 101/119': what was typed where no value could be read."""
+    return text("reported_was", lang, value=raw)
+
+
 def display_note(ind: IndicatorResult, lang: str) -> str:
     """The Ghi chú column: the template's or submitter's note, plus what people must know
     about the value (the reported figure a computed one replaced, units compiled)."""
@@ -166,12 +197,46 @@ def indent(ind: IndicatorResult, unit: str = "  ") -> str:
 
 
 def forms(result: Result, options: Optional[dict]) -> list[tuple[str, str, list[IndicatorResult]]]:
-    """(form id, form title, indicators) in report order. Titles come from the spec when given."""
+    """(form id, form title, indicators) in report order: the rows of the report's level only,
+    as its template prints them. Titles come from the spec when given.
+
+    With the spec, a row the template does not print (``row: none``) is left out and the
+    first of a run of "Trong đó" rows carries "Trong đó" in its STT, as ``cchc template``
+    writes the form (the rows are copies: the result is not changed).
+    """
+    import dataclasses
+
     titles = form_titles(options)
+    shapes = _row_shapes(options)
     order: dict[str, list[IndicatorResult]] = {}
     for ind in result.indicators:
-        order.setdefault(ind.form, []).append(ind)
-    return [(fid, titles.get(fid, fid), inds) for fid, inds in order.items()]
+        if not is_printed(ind):
+            continue
+        shape = shapes.get(ind.id)
+        if shape is not None and not shape[0]:
+            continue
+        rows = order.setdefault(ind.form, [])
+        if shape is not None and shape[1] and not ind.stt:
+            prev = rows[-1] if rows else None
+            prev_shape = shapes.get(prev.id) if prev is not None else None
+            if not (prev is not None and prev.depth == ind.depth and prev_shape is not None and prev_shape[1]):
+                ind = dataclasses.replace(ind, stt=FORM_TEXT["of_which"])
+        rows.append(ind)
+    return [(fid, titles.get(fid, fid), inds) for fid, inds in order.items() if inds]
+
+
+def _row_shapes(options: Optional[dict]) -> dict[str, tuple[bool, bool]]:
+    """{indicator id: (the template prints its row, it is a 'Trong đó' breakdown)} from the spec, if given."""
+    spec = (options or {}).get("spec")
+    spec = getattr(spec, "spec", spec)
+    index = getattr(spec, "index", None)
+    if not callable(index):
+        return {}
+    out: dict[str, tuple[bool, bool]] = {}
+    for ind_id, ind in index().items():
+        printed = getattr(ind, "printed", True)
+        out[ind_id] = (bool(printed), getattr(ind, "row_kind", "item") == "breakdown")
+    return out
 
 
 def form_titles(options: Optional[dict]) -> dict[str, str]:
@@ -243,8 +308,9 @@ def period_label(period: Optional[str], lang: str) -> str:
     return period
 
 
-def heading_lines(result: Result, lang: str) -> list[str]:
-    """Title, then one line of metadata (unit, level, period, file)."""
+def heading_lines(result: Result, lang: str, file: bool = True) -> list[str]:
+    """Title, then one line of metadata (unit, level, period, the file's name: never its
+    folder, which says where the officer keeps it, not what the report is)."""
     title = result.spec_title or result.spec
     meta = []
     if result.unit:
@@ -253,8 +319,8 @@ def heading_lines(result: Result, lang: str) -> list[str]:
         meta.append(f"{text('level', lang)}: {result.level_name or result.level}")
     if result.period:
         meta.append(f"{text('period', lang)}: {period_label(result.period, lang)}")
-    if result.file:
-        meta.append(f"{text('file', lang)}: {result.file}")
+    if file and result.file:
+        meta.append(f"{text('file', lang)}: {_basename(result.file)}")
     return [title, " · ".join(meta)] if meta else [title]
 
 

@@ -2,19 +2,23 @@
 
 UTF-8 with a BOM so Excel on Windows shows Vietnamese; values in machine form
 (75.86, choice codes); every text cell through ``safe_text`` so nothing runs as a
-formula when the file is opened.
+formula when the file is opened. The first rows say who reports, at which level and
+for which period (id ``#unit``, ``#level``, ``#period``, the value in ``value``): what
+the csv reader takes from such rows, so the written report reads back as it is.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import re
 from typing import Any, Callable, TextIO
 
 from ..hookspecs import hookimpl
 from ..result import Result
 from . import common as c
 
+_THOUSANDS_LOOK = re.compile(r"-?\d{1,3}\.\d{3}")
 COLUMNS = ("form", "stt", "id", "name", "unit", "value", "source", "raw", "cell", "note", "findings")
 FINDING_COLUMNS = ("severity", "code", "indicator", "file", "sheet", "cell", "row", "path", "message")
 
@@ -46,6 +50,9 @@ class CsvWriter:
             return
         codes = {ind_id: _unique(f.code for f in fs) for ind_id, fs in c.findings_by_indicator(result).items()}
         out.writerow(COLUMNS)
+        for key, value in (("unit", result.unit), ("level", result.level), ("period", result.period)):
+            if value:
+                out.writerow(_safe(["", "", f"#{key}", "", "", value, "", "", "", "", ""]))
         for ind in result.indicators:
             out.writerow(
                 _safe(
@@ -72,7 +79,12 @@ def _safe(row: list[Any]) -> list[Any]:
         if v is None:
             out.append("")
         elif isinstance(v, float):
-            out.append(repr(v))  # 75.86, never a locale-dependent form
+            text = repr(v)  # 75.86, never a locale-dependent form
+            if _THOUSANDS_LOOK.fullmatch(text):
+                # 1.234 is one thousand two hundred thirty-four to a Vietnamese reader (and to
+                # the csv reader): 1.2340 is the same float and cannot be read as a thousand
+                text += "0"
+            out.append(text)
         elif isinstance(v, (int, bool)):
             out.append(str(int(v)))
         else:

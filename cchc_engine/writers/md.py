@@ -27,6 +27,7 @@ class MarkdownWriter:
         out = [f"# {escape(head[0])}", ""]
         if len(head) > 1:
             out += [escape(head[1]), ""]
+        by_id = c.findings_by_indicator(result)
         if not (options or {}).get("findings_only"):
             any_computed = False
             for _form_id, title, inds in c.forms(result, options):
@@ -34,11 +35,14 @@ class MarkdownWriter:
                 rows = []
                 for ind in inds:
                     any_computed = any_computed or (c.is_computed(ind) and ind.type != "group")
-                    rows.append(_indicator_row(ind, lang))
+                    rows.append(_indicator_row(ind, lang, by_id.get(ind.id, [])))
                 out += pipe_table(c.headers(c.APPENDIX_COLUMNS, lang), rows, ("---", "---", "---", "---:", "---"))
                 out.append("")
             if any_computed:
                 out += [escape(c.text("legend", lang)), ""]
+        if not c.with_findings(options) and not (options or {}).get("findings_only"):
+            stream.write("\n".join(out).rstrip("\n") + "\n")
+            return
         out += [f"## {escape(c.text('findings', lang))}", "", escape(c.summary(result, lang)), ""]
         if result.findings:
             rows = [_finding_row(f, lang, result.file) for f in result.findings]
@@ -48,12 +52,17 @@ class MarkdownWriter:
         stream.write("\n".join(out) + "\n")
 
 
-def _indicator_row(ind: IndicatorResult, lang: str) -> list[str]:
+def _indicator_row(ind: IndicatorResult, lang: str, findings: list[Finding] = ()) -> list[str]:  # type: ignore[assignment]
     name = escape(ind.name)
     if ind.type == "group":
         # the indentation goes outside the markers: "** Name**" (space after **) is literal text
         name = f"**{name}**"
     name = _NBSP * 2 * max(0, ind.depth) + name
+    typed = c.unread(ind, findings)
+    if typed is not None:
+        # marked as a shaded cell is elsewhere: bold, with a warning sign
+        return [escape(ind.stt), name, escape(ind.unit), f"⚠ **{escape(c.display_unread(typed, lang))}**",
+                escape(c.display_note(ind, lang))]
     value = escape(c.display_value(ind, lang, mark=False))
     if value and c.is_computed(ind):
         value += c.COMPUTED_MARK  # our own markup: not escaped

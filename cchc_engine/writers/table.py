@@ -7,7 +7,9 @@ from typing import Any, Callable, Optional, TextIO
 
 from ..hookspecs import hookimpl
 from ..result import Result
-from ..termtable import fit, fit_line, terminal_width
+from ..termtable import fit, fit_line, fit_records, fits, terminal_width
+
+NBSP = "\u00a0"
 from . import common as c
 
 
@@ -30,14 +32,15 @@ class TableWriter:
             out += [fit_line(line, width) for line in c.heading_lines(result, lang)]
             out.append("")
             any_computed = False
+            by_id = c.findings_by_indicator(result)
             for _form_id, title, inds in c.forms(result, options):
                 out.append(fit_line(title, width))
                 rows = []
                 for ind in inds:
                     any_computed = any_computed or (c.is_computed(ind) and ind.type != "group")
-                    rows.append(
-                        [ind.stt, c.indent(ind) + ind.name, ind.unit, c.display_value(ind, lang), c.display_note(ind, lang)]
-                    )
+                    typed = c.unread(ind, by_id.get(ind.id, []))
+                    shown = c.display_value(ind, lang) if typed is None else "! " + c.display_unread(typed, lang)
+                    rows.append([ind.stt, c.indent(ind) + ind.name, ind.unit, shown, c.display_note(ind, lang)])
                 out.append(
                     fit(rows, c.headers(c.APPENDIX_COLUMNS, lang), ("left", "left", "left", "right", "left"), (1, 2, 4), width)
                 )
@@ -57,7 +60,14 @@ def findings_lines(result: Result, lang: str, width: Optional[int] = 0) -> list[
         out.append(fit_line(line, width))
     if result.findings:
         rows = [c.finding_row(f, lang, result.file) for f in result.findings]
-        out.append(fit(rows, c.headers(c.FINDING_COLUMNS, lang), ("left",) * 5, (2, 3, 4), width))
+        heads = c.headers(c.FINDING_COLUMNS, lang)
+        if width:
+            # a cell reference is one word ("Biểu mẫu 7!D35"): it may break after "file:", never inside
+            rows = [[*r[:3], ": ".join(part.replace(" ", NBSP) for part in r[3].split(": ")), r[4]] for r in rows]
+        if fits(rows, heads, (2, 3, 4), width):
+            out.append(fit(rows, heads, ("left",) * 5, (2, 3, 4), width))
+        else:  # a narrow terminal: one finding per record, nothing split
+            out.append(fit_records(rows, heads, 4, width))
     else:
         out.append(c.text("no_findings", lang))
     return out

@@ -4,8 +4,12 @@ Title rows, then per form a "Biểu mẫu N: …" row and the header STT | Chỉ
 thống kê | Đơn vị tính | Số liệu | Ghi chú. Computed values are filled in as
 numbers (percent as 75.86, not 0.7586) in italic with the formula in a comment;
 cells with findings are coloured by severity and carry the messages in a
-comment; the sheet "Kết quả kiểm tra" lists every finding. The layout is the
-one the xlsx reader reads, so a written report can be read back.
+comment; a value that could not be read shows what was typed ("Báo cáo ghi:
+101/119"). Only the rows of the report's level are printed, then the signature
+block of the official form. The sheet "Kết quả kiểm tra" lists every finding
+with its code (left out with ``options["findings"] = False``: ``--no-findings``),
+so codes never reach the printed appendix. The layout is the one the xlsx reader
+reads, so a written report reads back to the same values.
 
 Text cells never hold a formula: every text goes through ``safe_text`` and is
 stored as a string.
@@ -62,6 +66,7 @@ class XlsxWriter:
         first = wb.active
         targets: dict[str, str] = {}  # indicator id -> "'Sheet'!D14" in this workbook
         findings_sheet = c.text("findings", lang)
+        show = c.with_findings(options)
         if options.get("findings_only"):
             first.title = findings_sheet
             _findings_sheet(first, result, lang, targets)
@@ -73,11 +78,12 @@ class XlsxWriter:
                 for i, (form_id, title, inds) in enumerate(forms):
                     ws = first if i == 0 else wb.create_sheet()
                     ws.title = _sheet_name(title.split(":")[0] or form_id, names)
-                    _appendix_sheet(ws, result, [(form_id, title, inds)], by_id, lang, targets)
+                    _appendix_sheet(ws, result, [(form_id, title, inds)], by_id, lang, targets, show, i == len(forms) - 1)
             else:
                 first.title = APPENDIX_SHEET
-                _appendix_sheet(first, result, forms, by_id, lang, targets)
-            _findings_sheet(wb.create_sheet(findings_sheet), result, lang, targets)
+                _appendix_sheet(first, result, forms, by_id, lang, targets, show, True)
+            if show:
+                _findings_sheet(wb.create_sheet(findings_sheet), result, lang, targets)
         buf = io.BytesIO()
         wb.save(buf)
         stream.write(buf.getvalue())
@@ -86,7 +92,10 @@ class XlsxWriter:
 # -- the appendix ------------------------------------------------------------------------
 
 
-def _appendix_sheet(ws, result: Result, forms, by_id: dict[str, list[Finding]], lang: str, targets: dict[str, str]) -> None:
+def _appendix_sheet(
+    ws, result: Result, forms, by_id: dict[str, list[Finding]], lang: str, targets: dict[str, str],
+    show: bool = True, signed: bool = True,
+) -> None:
     from openpyxl.styles import Alignment, Border, PatternFill, Side
 
     thin = Side(style="thin")
@@ -96,7 +105,7 @@ def _appendix_sheet(ws, result: Result, forms, by_id: dict[str, list[Finding]], 
     sp.set_widths(ws, widths)
 
     row = 1
-    for text, font in _title_lines(result, lang):
+    for text, font in _title_lines(result, lang, show):
         _title_row(ws, row, text, font, centre, widths)
         row += 1
     ws.row_dimensions[row].height = GAP
@@ -123,11 +132,15 @@ def _appendix_sheet(ws, result: Result, forms, by_id: dict[str, list[Finding]], 
             if k >= 2 and not prev_group:
                 page_starts.add(row)
             prev_group = ind.type == "group"
-            _indicator_row(ws, row, ind, by_id.get(ind.id, []), lang, border, widths)
+            _indicator_row(ws, row, ind, by_id.get(ind.id, []), lang, border, widths, show)
             targets.setdefault(ind.id, f"{_quoted(ws.title)}!D{row}")
             row += 1
         ws.row_dimensions[row].height = GAP
         row += 1
+    if signed:
+        # no page may start in the block: a page break moves the table's last rows with it,
+        # so the signatures never stand alone on a page
+        row = _signature(ws, row, lang, widths)
 
     # Every form has the same header row, so the first one repeats on every printed page.
     first = (header_rows[0], header_rows[0]) if header_rows else None
@@ -154,7 +167,7 @@ def _font(bold: bool = False, italic: bool = False, size: float = SIZE, **kw: An
     return Font(name=sp.FONT, size=size, bold=bold, italic=italic, **kw)
 
 
-def _title_lines(result: Result, lang: str) -> list[tuple[str, Any]]:
+def _title_lines(result: Result, lang: str, show: bool = True) -> list[tuple[str, Any]]:
     lines = []
     if result.unit:
         unit = result.unit if fold(result.unit).startswith(("ubnd", "uy ban")) else f"UBND {result.unit}"
@@ -162,10 +175,10 @@ def _title_lines(result: Result, lang: str) -> list[tuple[str, Any]]:
     title = (result.spec_title or result.spec).upper()
     period = c.period_label(result.period, lang)
     lines.append((f"{title} {period.upper()}".strip(), _font(bold=True, size=13)))
-    head = c.heading_lines(result, lang)
+    head = c.heading_lines(result, lang, file=False)  # a printed page names no file
     if len(head) > 1:
         lines.append((head[1], _font(italic=True)))
-    lines.append((c.text("legend_xlsx", lang), _font(italic=True, size=9)))
+    lines.append((c.text("legend_xlsx" if show else "legend_xlsx_plain", lang), _font(italic=True, size=9)))
     return lines
 
 
@@ -177,7 +190,9 @@ def _title_row(ws, row: int, text: str, font, alignment, widths: dict[str, float
     ws.row_dimensions[row].height = sp.merged_title_height(str(cell.value or ""), list(widths.values()), font.sz or SIZE, bool(font.b))
 
 
-def _indicator_row(ws, row: int, ind: IndicatorResult, findings: list[Finding], lang: str, border, widths: dict[str, float]) -> None:
+def _indicator_row(
+    ws, row: int, ind: IndicatorResult, findings: list[Finding], lang: str, border, widths: dict[str, float], show: bool = True,
+) -> None:
     from openpyxl.styles import Alignment, PatternFill
 
     top_wrap = Alignment(vertical="top", wrap_text=True)
@@ -195,7 +210,11 @@ def _indicator_row(ws, row: int, ind: IndicatorResult, findings: list[Finding], 
     stt.alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
     unit.alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
     name.alignment = Alignment(vertical="top", wrap_text=True, indent=indent)
-    if not bold:
+    typed = c.unread(ind, findings)
+    if typed is not None:
+        put(value, c.display_unread(typed, lang))  # what was typed, in the marked cell
+        value.alignment = Alignment(vertical="top", wrap_text=True)
+    elif not bold:
         _value_cell(value, ind)
 
     lines = []
@@ -204,8 +223,8 @@ def _indicator_row(ws, row: int, ind: IndicatorResult, findings: list[Finding], 
         lines.append(c.text("computed_by", lang, formula=ind.formula or "?"))
         if ind.value is None and ind.zero_denominator == "blank":
             lines.append(c.text("zero_note", lang))
-    for f in findings:
-        lines.append(f"[{c.severity_label(f.severity, lang)}] {f.code}: {f.message}")
+    for f in findings if show else ():
+        lines.append(f"[{c.severity_label(f.severity, lang)}] {f.message}")  # codes: on the findings sheet
     severity = c.worst(findings)
     if severity:
         value.fill = PatternFill("solid", fgColor=FILLS.get(severity, FILLS["info"]))
@@ -223,6 +242,39 @@ def _indicator_row(ws, row: int, ind: IndicatorResult, findings: list[Finding], 
     ws.row_dimensions[row].height = sp.row_height(
         (None if t is None else str(t), w, SIZE, b, i) for t, w, b, i in texts
     )
+
+
+def _signature(ws, row: int, lang: str, widths: dict[str, float]) -> int:
+    """The official form's foot: place and date on the right, then "Người lập biểu" and
+    "Thủ trưởng đơn vị" with what each signs, and room to sign. Returns the row after it.
+
+    Laid out so the report reads back clean: no text in the value column (it would be a
+    value), and the merges start in the STT column, as a heading's do (the reader takes
+    a range starting right of the name as a value hidden under a merge).
+    """
+    from openpyxl.styles import Alignment
+
+    height = sp.line_height() + 3
+    cell = ws.cell(row=row, column=1)
+    put(cell, c.text("sign_date", lang))
+    cell.font = _font(italic=True)
+    cell.alignment = Alignment(horizontal="right", vertical="center")
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
+    ws.row_dimensions[row].height = height
+    row += 1
+    for left, right, bold in (("sign_preparer", "sign_head", True), ("sign_preparer_hint", "sign_head_hint", False)):
+        for col, key in ((1, left), (5, right)):
+            cell = ws.cell(row=row, column=col)
+            put(cell, c.text(key, lang))
+            cell.font = _font(bold=bold, italic=not bold)
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+        ws.row_dimensions[row].height = sp.row_height([(c.text(right, lang), widths["E"], sp.BODY_SIZE, bold, 0)])
+        row += 1
+    for _ in range(4):  # room for the signatures and the seal
+        ws.row_dimensions[row].height = height
+        row += 1
+    return row
 
 
 def _value_cell(cell, ind: IndicatorResult) -> None:

@@ -27,11 +27,14 @@ MESSAGES = {
     "docx-col-note": ("Ghi chú", "Note"),
     "docx-title": ("THỐNG KÊ SỐ LIỆU BÁO CÁO CẢI CÁCH HÀNH CHÍNH", "STATISTICS OF ADMINISTRATIVE REFORM"),
     "docx-attached": ("(Kèm theo Báo cáo số ......../BC-UBND ngày ....../....../{year} của {unit})", "(Attached to report No. ........ of {unit}, {year})"),
-    "docx-legend": ("Ghi chú: số liệu in nghiêng, có dấu * là giá trị tính theo công thức.", "Note: values in italics marked * are computed by formula."),
+    "docx-legend": (
+        "Ghi chú: số liệu in nghiêng là giá trị tính theo công thức; ô tô màu là ô có phát hiện khi kiểm tra.",
+        "Note: values in italics are computed by formula; shaded cells are where the check found something.",
+    ),
     "docx-findings": ("Kết quả kiểm tra", "Findings"),
     "docx-other-findings": ("Kết quả kiểm tra chung", "Other findings"),
     "docx-reported": ("Báo cáo ghi: {value}", "Reported: {value}"),
-    "docx-zero": ("không phát sinh", "none (0/0)"),
+    "docx-zero-note": ("Mẫu số bằng 0: không phát sinh", "Zero denominator: nothing to report"),
     "docx-missing": ("chưa có số liệu", "no data"),
     "docx-severity-error": ("Lỗi", "Error"),
     "docx-severity-warning": ("Cảnh báo", "Warning"),
@@ -85,22 +88,35 @@ def period_title(period: Optional[str], lang: str) -> str:
     return text("year", lang, y=year)
 
 
-def show_value(ind: IndicatorResult, lang: str) -> str:
-    """The Số liệu cell: '1.859', '75,86 *', '1 (Có)', '' for a heading row."""
+def unread(ind: IndicatorResult, findings: list) -> Optional[str]:
+    """What the officer typed where no value could be read ('101/119' in a count), else None.
+    Only a text a warning or an error is about: 'Không' read as a blank (an info) is not lost."""
+    if ind.type == "group" or ind.value is not None or ind.source == "computed":
+        return None
+    raw = (ind.raw or "").strip()
+    if not raw or not any(f.severity in ("error", "warning") for f in findings):
+        return None
+    return raw
+
+
+def show_value(ind: IndicatorResult, lang: str, findings: Optional[list] = None) -> str:
+    """The Số liệu cell: '1.859', '75,86', '1 (Có)', 'Báo cáo ghi: 101/119', '' for a heading row."""
     if ind.type == "group":
         return ""
+    typed = unread(ind, findings or [])
+    if typed is not None:
+        return text("reported", lang, value=typed)
     if ind.value is None:
-        if ind.source == "computed" and ind.zero_denominator:
-            shown = f"({text('zero', lang)})"
-        else:
-            return ""
+        return ""  # a 0/0 ratio left blank says so in its note: a blank reads back as a blank
     elif isinstance(ind.value, (int, float)) and not isinstance(ind.value, bool):
         shown = api.format_number(ind.value, lang)
         if ind.label:
             shown += f" ({ind.label})"
     else:
         shown = str(ind.value)
-    return shown + " *" if ind.source == "computed" else shown
+    # A computed value is in italics (the legend says so), not marked with a star: the
+    # cell must read back as the number it shows.
+    return shown
 
 
 def show_note(ind: IndicatorResult, lang: str) -> str:
@@ -109,25 +125,16 @@ def show_note(ind: IndicatorResult, lang: str) -> str:
         value = ind.reported
         shown = api.format_number(value, lang) if isinstance(value, (int, float)) else str(value)
         parts.append(text("reported", lang, value=shown))
+    if ind.source == "computed" and ind.value is None and ind.zero_denominator:
+        parts.append(text("zero-note", lang))
     return "; ".join(parts)
-
-
-def form_titles(options: dict) -> dict[str, str]:
-    """'bm1' → 'Biểu mẫu 1: Công tác chỉ đạo điều hành CCHC', from the spec when given."""
-    spec = options.get("spec")
-    spec = getattr(spec, "spec", spec)
-    out = {}
-    for form in getattr(spec, "forms", None) or []:
-        label, title = getattr(form, "label", "") or "", getattr(form, "title", "") or ""
-        out[form.id] = f"{label}: {title}" if label and title else (label or title or form.id)
-    return out
 
 
 class DocxWriter:
     name = "docx"
     suffix = ".docx"
     binary = True
-    description = "Appendix as Word (.docx): the 5-column table with the findings"
+    description = "Appendix as Word (.docx): the form of the level, signed, then the findings"
 
     def write(self, result: Result, stream: BinaryIO, options: dict) -> None:
         result = api.clean_output(result)  # called directly too (tests, plugins): never crash on any str
@@ -158,21 +165,25 @@ class DocxWriter:
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
         unit = result.unit or ""
+        committee = unit if _folded(unit).startswith(("ubnd", "uy ban")) else f"UBND {unit}"
         if unit:
-            line(f"UBND {unit.upper()}", bold=True, center=False)
+            line(committee.upper(), bold=True, center=False)
         title = f"{text('title', lang)} {period_title(result.period, lang)}".strip()
         line(title, bold=True, size=13)
         if result.spec_title and result.spec_title.upper() not in title:
             line(result.spec_title, italic=True)
         year = (result.period or "").split("-")[0] or "......"
-        line(text("attached", lang, year=year, unit=f"UBND {unit}" if unit else "UBND ........"), italic=True)
+        line(text("attached", lang, year=year, unit=committee if unit else "UBND ........"), italic=True)
 
-        titles = form_titles(options)
-        by_form: dict[str, list[IndicatorResult]] = {}
-        for ind in result.indicators:
-            by_form.setdefault(ind.form, []).append(ind)
-        form_of = {ind.id: ind.form for ind in result.indicators}
-        rows = {form_id: [_cells(ind, lang) for ind in inds] for form_id, inds in by_form.items()}
+        by_ind: dict[str, list] = {}
+        for f in result.findings:
+            if f.indicator:
+                by_ind.setdefault(f.indicator, []).append(f)
+        # The form of the report's level: only its rows, numbered as its template ("Trong đó").
+        forms = api.forms(result, options)
+        titles = {form_id: title for form_id, title, _inds in forms}
+        by_form: dict[str, list[IndicatorResult]] = {form_id: inds for form_id, _title, inds in forms}
+        rows = {form_id: [_cells(ind, lang, by_ind.get(ind.id, [])) for ind in inds] for form_id, inds in by_form.items()}
         # One set of widths for every form, so the tables line up page after page.
         widths = [Cm(w) for w in column_widths(headers(lang), [r for form in rows.values() for r in form])]
         for form_id, inds in by_form.items():
@@ -211,11 +222,71 @@ class DocxWriter:
                     if i == 3:
                         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                         run.italic = ind.source == "computed"
-            _findings(doc, [f for f in result.findings if f.indicator and form_of.get(f.indicator) == form_id], text("findings", lang), lang)
-        _findings(doc, [f for f in result.findings if not f.indicator or f.indicator not in form_of], text("other-findings", lang), lang)
+                        severity = _worst(by_ind.get(ind.id, []))
+                        if severity:  # the cell is marked as the xlsx report marks it
+                            _shade(cell, FILLS[severity])
         line(text("legend", lang), italic=True, center=False, size=11)
+        _signature(doc, lang)
+        if options.get("findings", True) is not False:
+            _findings(doc, result, by_form, lang)
         doc.core_properties.title = f"{text('title', lang)} {period_title(result.period, lang)}".strip()
         doc.save(stream)
+
+
+def _folded(words: str) -> str:
+    """Lower case without accents ('Ủy ban' → 'uy ban'), to tell a name that already says UBND."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", words.strip().lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}  # as the xlsx report's
+
+
+def _worst(findings: list) -> Optional[str]:
+    rank = {"error": 0, "warning": 1, "info": 2}
+    found = sorted((f.severity for f in findings if f.severity in rank), key=rank.__getitem__)
+    return found[0] if found else None
+
+
+def _shade(cell: Any, fill: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shd)
+
+
+def _signature(doc: Any, lang: str) -> None:
+    """The official form's foot: place and date over the right column, then "Người lập
+    biểu" and "Thủ trưởng đơn vị" with what each signs, and room to sign. Paragraphs on
+    two centred tab stops, not a table: the report has one kind of table, the appendix."""
+    from docx.enum.text import WD_TAB_ALIGNMENT
+    from docx.shared import Cm, Pt
+
+    usable = A4_WIDTH_CM - MARGINS_CM[0] - MARGINS_CM[1]
+    stops = (Cm(usable * 0.22), Cm(usable * 0.75))
+
+    def para(parts: tuple[str, str], bold: bool = False, italic: bool = False, before: int = 0) -> None:
+        p = doc.add_paragraph()
+        fmt = p.paragraph_format
+        fmt.keep_with_next = True  # the block stays on one page
+        fmt.space_before, fmt.space_after = Pt(before), Pt(0)
+        for stop in stops:
+            fmt.tab_stops.add_tab_stop(stop, WD_TAB_ALIGNMENT.CENTER)
+        run = p.add_run("\t" + parts[0] + "\t" + parts[1])
+        run.bold, run.italic = bold, italic
+
+    para(("", api.message("report-sign-date", lang=lang)), italic=True, before=12)
+    para((api.message("report-sign-preparer", lang=lang), api.message("report-sign-head", lang=lang)), bold=True)
+    para((api.message("report-sign-preparer-hint", lang=lang), api.message("report-sign-head-hint", lang=lang)), italic=True)
+    for _ in range(4):  # room for the signatures and the seal
+        para(("", ""))
+    doc.paragraphs[-1].paragraph_format.keep_with_next = False
 
 
 def _repeat_as_header(row: Any) -> None:
@@ -251,8 +322,8 @@ def _page_number_footer(section: Any) -> None:
     paragraph._p.append(field)
 
 
-def _cells(ind: IndicatorResult, lang: str) -> tuple[str, str, str, str, str]:
-    return (ind.stt, ind.name, ind.unit, show_value(ind, lang), show_note(ind, lang))
+def _cells(ind: IndicatorResult, lang: str, findings: list) -> tuple[str, str, str, str, str]:
+    return (ind.stt, ind.name, ind.unit, show_value(ind, lang, findings), show_note(ind, lang))
 
 
 def text_cm(words: str, bold: bool = False, size: float = TABLE_PT) -> float:
@@ -331,23 +402,38 @@ def _lines(words: list[float], room: float) -> int:
     return n
 
 
-def _findings(doc: Any, findings: list, heading: str, lang: str) -> None:
-    if not findings:
-        return
+def _findings(doc: Any, result: Result, by_form: dict, lang: str) -> None:
+    """The check's findings, after the signed form and on a page of their own, so an
+    officer can print the form without them (or leave them out: ``--no-findings``).
+    Codes are here, never in the form; each finding names its row by STT."""
+    from docx.enum.text import WD_BREAK
     from docx.shared import Pt
 
+    where_of = {ind.id: ind for inds in by_form.values() for ind in inds}
     p = doc.add_paragraph()
-    p.paragraph_format.keep_with_next = True  # the heading stays with its first finding
-    p.paragraph_format.space_before = Pt(6)
-    p.add_run(heading + ":").bold = True
-    for f in findings:
-        where = str(f.location) if f.location else ""
-        where = where.rsplit("/", 1)[-1]
+    p.add_run().add_break(WD_BREAK.PAGE)
+    run = p.add_run(text("findings", lang))
+    run.bold, run.font.size = True, Pt(13)
+    p.paragraph_format.keep_with_next = True
+    doc.add_paragraph(api.summary(result, lang)).runs[0].italic = True
+    if not result.findings:
+        doc.add_paragraph(api.message("report-no-findings", lang=lang))
+        return
+    for f in result.findings:
         label = text(f"severity-{f.severity}", lang) if f.severity in ("error", "warning", "info") else f.severity
-        label += f" [{f.code}]"
-        label += f" {f.indicator}" if f.indicator else ""
-        label += f" ({where})" if where else ""
-        doc.add_paragraph(f"{label}: {f.message}", style="List Bullet")
+        ind = where_of.get(f.indicator or "")
+        place = []
+        if ind is not None and ind.stt:
+            place.append(f"STT {ind.stt}")
+        where = api.where(f.location, result.file, lang) if f.location else ""
+        if where:
+            place.append(where)
+        p = doc.add_paragraph(style="List Bullet")
+        p.add_run(label).bold = True
+        p.add_run(f" ({'; '.join(place)})" if place else "")
+        p.add_run(f": {f.message} ")
+        code = p.add_run(f"[{f.code}]")
+        code.font.size = Pt(9)
 
 
 @hookimpl

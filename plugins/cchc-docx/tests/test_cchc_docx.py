@@ -37,10 +37,16 @@ def test_sample_appendix_as_a_word_table(tmp_path):
     [table] = doc.tables
     rows = [[c.text for c in r.cells] for r in table.rows]
     assert rows[0] == ["STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu", "Ghi chú"]
-    assert rows[2] == ["2", "Tỷ lệ hoàn thành Kế hoạch CCHC năm", "%", "75,86 *", "Báo cáo ghi: 75,8"]
+    # the cell shows the number only, so the report reads back; italics mark it computed
+    assert rows[2] == ["2", "Tỷ lệ hoàn thành Kế hoạch CCHC năm", "%", "75,86", "Báo cáo ghi: 75,8"]
     assert rows[5][3] == "1 (Có)"
     assert table.rows[2].cells[3].paragraphs[0].runs[0].italic  # computed values are marked
-    assert any("[ratio-truncated] ty_le_hoan_thanh" in t for t in texts)
+    # the finding (with its code) is in the findings section after the signed form, naming the row by STT
+    heading = next(i for i, t in enumerate(texts) if t.strip() == "Kết quả kiểm tra")
+    sign = texts.index("\tNgười lập biểu\tThủ trưởng đơn vị")
+    assert sign < heading
+    assert any("(STT 2;" in t and t.endswith("[ratio-truncated]") for t in texts[heading:])
+    assert not any("ratio-truncated" in t or "ratio(" in t for t in texts[:heading])
 
 
 def test_english_headers(tmp_path):
@@ -56,5 +62,5 @@ def test_whole_2023_appendix(tmp_path):
     doc = docx.Document(str(out))
     assert len(doc.tables) == 7 and sum(len(t.rows) - 1 for t in doc.tables) == 134
     values = {r.cells[0].text: r.cells[3].text for r in doc.tables[6].rows}
-    assert values["6.7"] == "72,75 *"
+    assert values["6.7"] == "72,75"
     assert any("ratio-mismatch" in p.text and "76,74" in p.text for p in doc.paragraphs)
