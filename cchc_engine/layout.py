@@ -30,12 +30,14 @@ from .textnorm import name_key
 _FORM_ROW = re.compile(r"^bieu mau (\d+)\b")
 _LEVEL_LINE = re.compile(r"^(?:bieu |ap dung |danh )?(?:cho |dung cho )?cap (xa|huyen|tinh)$")
 _LEVELS = {"xa": "xã", "huyen": "huyện", "tinh": "tỉnh"}
+# The English titles are the ones `--lang en` prints (col-* in the catalogue): a report
+# the tool wrote in English reads back like the Vietnamese one.
 _COLUMN_KEYS: dict[str, tuple[str, ...]] = {
-    "stt": ("stt", "thu tu", "so thu tu", "tt", "so tt"),
-    "name": ("chi tieu thong ke", "ten chi tieu", "chi tieu", "noi dung", "noi dung chi tieu"),
-    "unit": ("don vi tinh", "dvt", "don vi"),
-    "value": ("so lieu", "so luong ty le", "so luong", "ket qua", "gia tri", "so lieu bao cao", "ket qua thuc hien"),
-    "note": ("ghi chu",),
+    "stt": ("stt", "thu tu", "so thu tu", "tt", "so tt", "no"),
+    "name": ("chi tieu thong ke", "ten chi tieu", "chi tieu", "noi dung", "noi dung chi tieu", "indicator"),
+    "unit": ("don vi tinh", "dvt", "don vi", "unit"),
+    "value": ("so lieu", "so luong ty le", "so luong", "ket qua", "gia tri", "so lieu bao cao", "ket qua thuc hien", "value"),
+    "note": ("ghi chu", "note"),
 }
 _MAX_HEADER_TEXT = 200  # a header cell is a few words; longer text is never compared
 # A whole report before the table (a Word report, pasted text): its letterhead and the

@@ -106,9 +106,12 @@ def test_report_written_and_read_back_gives_the_same_values_and_no_new_finding(s
         given_values = {k: v for k, v in values.items() if v is not None}
         assume(len(given_values) >= 3)  # an appendix without values is not a report (exit 2)
         first = session.compute(write_submission(compiled, level, given_values, "json", directory=folder), level=level)
-        options = {"lang": "vi", "spec": compiled, "findings": True, "findings_only": False}
-        for fmt in WRITERS:
-            out = folder / f"report.{fmt}"
+        # Written in Vietnamese by every writer, and in English as a workbook (its numbers are
+        # cells, not text: an English Word report writes 2,967 for two thousand nine hundred
+        # sixty-seven, which a reader of Vietnamese reports takes for 2,967 — left open).
+        for lang, fmt in [("vi", w) for w in WRITERS] + [("en", "xlsx")]:
+            options = {"lang": lang, "spec": compiled, "findings": True, "findings_only": False}
+            out = folder / f"report-{lang}.{fmt}"
             with use_host(host):
                 session.run(lambda: write_result(first, fmt, out, options, host=host))
             again = session.compute(out, level=level)
