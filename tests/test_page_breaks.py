@@ -261,3 +261,14 @@ def test_a_hostile_embedded_html_page_is_bounded(tmp_path):
     codes = {f.code: f.values for f in grid.findings}
     assert codes["cells-beyond-columns"]["count"] > 299_000 and codes["table-span-bounded"]["asked"] == 1000
     assert grid.sheets[-1].rows[0][0].value.endswith("sâu")  # the nested tables are the cell's text
+
+
+def test_report_tables_name_a_word_table_and_row_in_the_readers_language():
+    """The findings table of a report (writers' ``where``) says a Word location as Word shows it."""
+    from cchc_engine.findings import Location
+    from cchc_engine.writers.common import where
+
+    loc = Location(file="bc.docx", sheet="Bảng 4", row=13, table=4)
+    assert where(loc, "bc.docx", lang="en") == "Table 4, row 13"
+    assert where(loc, "bc.docx", lang="vi") == "Bảng 4, dòng 13"
+    assert where(Location(file="a.xlsx", sheet="Biểu mẫu 7", cell="D35"), "a.xlsx", lang="en") == "Biểu mẫu 7!D35"

@@ -172,7 +172,10 @@ def where(location: Optional[Location], result_file: Optional[str] = None, lang:
     parts = []
     if location.file and location.file != result_file:
         parts.append(_basename(location.file))
-    if location.sheet and location.cell:
+    if location.table is not None and location.row is not None:
+        # a Word table, as Word shows it ("Bảng 4, dòng 13" / "Table 4, row 13")
+        parts.append(render("location-table-row", {"table": location.table, "row": location.row}, lang=lang))
+    elif location.sheet and location.cell:
         parts.append(f"{location.sheet}!{location.cell}")
     elif location.cell:
         parts.append(location.cell)
