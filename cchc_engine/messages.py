@@ -17,8 +17,8 @@ from .lang import LANGS, get_lang, set_lang  # noqa: F401 (the catalogue's users
 CATALOG: dict[str, tuple[str, str]] = {
     # --- spec loading and checking ---------------------------------------------
     "spec-not-found": (
-        "Không tìm thấy bộ chỉ tiêu '{spec}'. Các bộ có sẵn: {available}.",
-        "Spec '{spec}' not found. Available: {available}.",
+        "Không tìm thấy bộ chỉ tiêu '{spec}'. Các bộ có sẵn: {available}. (Tệp bộ chỉ tiêu viết như đường dẫn: ./{spec}.yaml)",
+        "Spec '{spec}' not found. Available: {available}. (A spec file is written as a path: ./{spec}.yaml)",
     ),
     "spec-cache-ignored": (
         "Bỏ qua bộ nhớ đệm bộ chỉ tiêu ({path}): {error}",
@@ -30,6 +30,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "spec-file-missing": ("Không đọc được tệp bộ chỉ tiêu: {error}", "Cannot read the spec file: {error}"),
     "spec-yaml-invalid": ("YAML không hợp lệ: {error}", "Invalid YAML: {error}"),
+    "spec-not-a-spec": (
+        "không phải tệp bộ chỉ tiêu (không có dòng 'id:' hay 'extends:' ở đầu dòng); nội dung tệp không được hiển thị.",
+        "not a spec file (no top-level 'id:' or 'extends:' line); none of its content is shown.",
+    ),
     "spec-yaml-too-large": (
         "Tệp YAML quá lớn hoặc lồng nhau quá sâu ({what}); tệp bị từ chối.",
         "YAML file too large or nested too deep ({what}); refused.",
@@ -1044,7 +1048,7 @@ FORM_TEXT: dict[str, str] = {
 # Every other catalogue entry is interface text (headers, labels, summaries).
 FINDING_SEVERITY: dict[str, str] = {
     # spec checking (cchc spec check: exit 1) and loading
-    "spec-not-found": "stop", "spec-file-missing": "stop", "spec-yaml-invalid": "stop",
+    "spec-not-found": "stop", "spec-file-missing": "stop", "spec-yaml-invalid": "stop", "spec-not-a-spec": "stop",
     "spec-yaml-too-large": "stop", "spec-schema": "error", "spec-duplicate-id": "error",
     "spec-duplicate-stt": "error", "spec-unknown-reference": "error", "spec-unknown-level": "error",
     "spec-unknown-choices": "error", "spec-cycle": "error", "spec-type-mismatch": "error",

@@ -169,7 +169,7 @@ def spec_check(spec: str) -> None:
     from ..spec.registry import find_entry, looks_like_path, check_file
 
     try:
-        if looks_like_path(spec) or Path(spec).is_file():
+        if looks_like_path(spec):  # a bare word is an id, never a file of the working folder
             compiled, problems = check_file(Path(spec))
         else:
             entry = find_entry(spec)
