@@ -8,19 +8,31 @@ folder can open it.
 
 Atomic replacement is for regular files only. A character device (/dev/null,
 a terminal) or a FIFO is written directly: renaming over it would destroy the
-node. A symlink is followed to its target, which is replaced (the link stays).
-A directory, a block device or a socket is refused with a one-line message, and
-the user's input file is never the target.
+node, and a failed write to it (``/dev/full``) is the ordinary write-failed line.
+A symlink is followed to its target, which is replaced (the link stays) — unless
+the link sits in a sticky or group/other-writable directory and belongs neither
+to this account nor to the directory's owner: another account may have planted
+it there to make the report overwrite a file only the officer can write (the
+rule of Linux's ``fs.protected_symlinks``), so it is refused, and nothing is
+written. A link loop is a write-failed line. A directory, a block device or a
+socket is refused with a one-line message, and the user's input file is never
+the target.
+
+SIGINT, SIGTERM and SIGHUP during a write remove the temporary file and end the
+run with one line (``stop_on_signals`` makes SIGTERM and SIGHUP what Ctrl-C is:
+the CLI's "Đã dừng."); the half-written writer is freed quietly, so nothing prints
+a traceback at exit.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import stat
 import sys
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO, Any, Iterable, Iterator
 
 from .findings import CchcError, Location
 from .messages import os_error
@@ -31,6 +43,110 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.exists() and b.exists() and os.path.samefile(a, b)
     except OSError:
         return False
+
+
+def _real(path: Path) -> str:
+    """``realpath`` that never raises (a link loop resolves as far as it goes)."""
+    try:
+        return os.path.realpath(path)
+    except (OSError, RuntimeError, ValueError):
+        return os.path.abspath(path)
+
+
+# --- signals ------------------------------------------------------------------------------
+
+_SIGNALS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n))
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the program is, as Ctrl-C's KeyboardInterrupt is:
+    cleanup (``finally``, the temporary file) runs, and the CLI says one line."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.exit_code = 128 + signum
+
+
+def _raise_stopped(signum: int, _frame: Any) -> None:
+    raise Stopped(signum)
+
+
+def stop_on_signals() -> None:
+    """Make SIGTERM and SIGHUP raise ``Stopped`` in the main thread (as SIGINT raises
+    KeyboardInterrupt), where a handler is still the default; a no-op elsewhere."""
+    for signum in _SIGNALS:
+        if signum == signal.SIGINT:
+            continue
+        try:
+            if signal.getsignal(signum) in (signal.SIG_DFL, None):
+                signal.signal(signum, _raise_stopped)
+        except (ValueError, OSError):  # not the main thread, or not allowed
+            return
+
+
+def _hold_signals() -> Any:
+    """Block SIGINT/SIGTERM/SIGHUP (delivered when released); the old mask, or None."""
+    mask = getattr(signal, "pthread_sigmask", None)
+    return mask(signal.SIG_BLOCK, _SIGNALS) if mask is not None else None
+
+
+def _release_signals(old: Any) -> None:
+    if old is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold the signals while a temporary file is removed: a second Ctrl-C cannot cut it short."""
+    old = _hold_signals()
+    try:
+        yield
+    finally:
+        _release_signals(old)
+
+
+# --- links in shared folders ---------------------------------------------------------------
+
+_MAX_LINKS = 40  # what the kernel follows before ELOOP
+
+
+def _follow(target: Path) -> Path:
+    """The file a path finally names, link by link; each link checked as the kernel's
+    ``fs.protected_symlinks`` checks it. Raises CchcError for a link planted by another
+    account in a shared folder, or a loop."""
+    import errno
+
+    current = os.path.abspath(target)
+    for _ in range(_MAX_LINKS):
+        try:
+            st = os.lstat(current)
+        except FileNotFoundError:
+            return Path(current)
+        except OSError as exc:
+            raise _write_failed(target, exc) from None
+        if not stat.S_ISLNK(st.st_mode):
+            return Path(current)
+        _check_link(target, current, st)
+        try:
+            link = os.readlink(current)
+        except OSError as exc:
+            raise _write_failed(target, exc) from None
+        current = os.path.normpath(os.path.join(os.path.dirname(current), link))
+    raise _write_failed(target, OSError(errno.ELOOP, os.strerror(errno.ELOOP)))
+
+
+def _check_link(target: Path, link: str, st: os.stat_result) -> None:
+    """Refuse a link in a sticky or group/other-writable folder that belongs neither to
+    this account nor to the folder's owner (anyone who may write there could have made it)."""
+    if not hasattr(os, "geteuid") or st.st_uid == os.geteuid():
+        return
+    try:
+        dst = os.stat(os.path.dirname(link) or ".")
+    except OSError:
+        return
+    shared = dst.st_mode & (stat.S_ISVTX | stat.S_IWGRP | stat.S_IWOTH)
+    if shared and st.st_uid != dst.st_uid:
+        raise _refuse("output-foreign-link", target, link=link)
 
 
 def _umask() -> int:
@@ -63,13 +179,11 @@ def atomic_write(target: Path, binary: bool, protect: Iterable[Path] = ()) -> It
     if text.endswith(os.sep) or (os.altsep and text.endswith(os.altsep)) or target.is_dir():
         raise _refuse("output-is-directory", target)
     for p in protect:
-        if _same_file(target, Path(p)) or target.resolve() == Path(p).resolve():
+        if _same_file(target, Path(p)) or _real(target) == _real(Path(p)):
             raise _refuse("output-is-input", target)
-    if target.is_symlink():
-        # Follow the link (the target may not exist yet); the link itself stays.
-        target = Path(os.path.realpath(target))
-        if target.is_dir():
-            raise _refuse("output-is-directory", target)
+    target = _follow(target)  # the link stays; its (checked) target is replaced
+    if target.is_dir():
+        raise _refuse("output-is-directory", target)
     try:
         st = os.stat(target)
     except FileNotFoundError:
@@ -86,11 +200,15 @@ def atomic_write(target: Path, binary: bool, protect: Iterable[Path] = ()) -> It
     directory = target.parent if str(target.parent) else Path(".")
     import tempfile  # here: printing to the terminal never needs it
 
+    stop_on_signals()  # SIGTERM/SIGHUP now unwind through the cleanup below
+    held = _hold_signals()  # a signal between mkstemp and the ``try`` would leave the file behind
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
+        _release_signals(held)
         raise _write_failed(target, exc) from None
     try:
+        _release_signals(held)  # a signal held meanwhile is raised here, inside the cleanup's reach
         os.chmod(tmp, mode)
         file_mode = "wb" if binary else "w"
         kwargs = {} if binary else {"encoding": "utf-8", "newline": ""}
@@ -100,11 +218,12 @@ def atomic_write(target: Path, binary: bool, protect: Iterable[Path] = ()) -> It
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        failed = exc if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError) else _io_error(exc)
+        with _signals_held():
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            failed = exc if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError) else _io_error(exc)
+            _drop_quietly(exc)  # a half-written zip would print "Exception ignored … Traceback" at exit
         if failed is not None:
-            _drop_quietly(exc)
             raise _write_failed(target, failed) from None
         raise
 
@@ -140,10 +259,18 @@ def _drop_quietly(exc: BaseException) -> None:
 
 @contextlib.contextmanager
 def _direct(target: Path, binary: bool) -> Iterator[IO]:
-    """A device or FIFO: open it for writing as it is (no temp file, no rename)."""
+    """A device or FIFO: open it for writing as it is (no temp file, no rename). A failed
+    write (``/dev/full``: no space) is the ordinary write-failed line."""
     try:
         fh = open(target, "wb") if binary else open(target, "w", encoding="utf-8", newline="")
     except OSError as exc:
         raise _write_failed(target, exc) from None
-    with fh:
-        yield fh
+    try:
+        with fh:
+            yield fh
+    except BaseException as exc:
+        failed = exc if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError) else _io_error(exc)
+        _drop_quietly(exc)
+        if failed is not None:
+            raise _write_failed(target, failed) from None
+        raise

@@ -17,6 +17,7 @@ submission through a reader.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -234,9 +235,86 @@ def from_wire(file: str, w: _Wire, positions: dict[str, int]) -> UnitResult:
                       problem=problem, read_seconds=read_s, compute_seconds=compute_s)
 
 
-def _read_chunk(paths: list[str]) -> list[_Wire]:
+def _read_chunk(paths: list[str], keyed: bool = False) -> list[Any]:
+    """Wires for ``paths``; ``keyed`` (the parent caches results): (wire, sha256 of the bytes
+    parsed) pairs, each file read once (``read_keyed``)."""
     positions = _state["positions"]
+    if keyed:
+        return [read_keyed(p, positions) for p in paths]
     return [to_wire(read_unit(Path(p)), positions) for p in paths]
+
+
+def read_keyed(file: str, positions: dict[str, int]) -> tuple[_Wire, Optional[bytes]]:
+    """Read ``file`` once: hash that buffer and parse a private copy of it, so the digest the
+    result is cached under is the digest of the very bytes parsed. A file changing while the
+    run reads it (or before, after the parent looked it up) cannot file one text's result
+    under another's key. A file that is not snapshotted (not regular, too large) is read as
+    usual and not cached (digest None)."""
+    from .unitcache import read_snapshot
+
+    raw = read_snapshot(file)
+    copy = _private_copy(file, raw) if raw is not None else None
+    if copy is None:
+        return to_wire(read_unit(Path(file)), positions), None
+    try:
+        unit = read_unit(Path(copy))
+    finally:
+        try:
+            os.unlink(copy)
+        except OSError:
+            pass
+    return to_wire(_renamed(unit, copy, file), positions), hashlib.sha256(raw).digest()  # type: ignore[arg-type]
+
+
+def _private_copy(file: str, raw: bytes) -> Optional[str]:
+    """``raw`` written to a file with the same name in this process's private directory
+    (0700, in /dev/shm when there is one: no disk write), or None if that fails."""
+    import tempfile
+
+    try:
+        folder = _state.get("copies")
+        if folder is None or not os.path.isdir(folder):
+            shm = "/dev/shm"
+            base = shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
+            folder = _state["copies"] = tempfile.mkdtemp(prefix="cchc-read-", dir=base)
+            _remove_at_exit(folder)
+        copy = os.path.join(folder, os.path.basename(file) or "file")
+        fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+        return copy
+    except OSError:
+        return None
+
+
+def _remove_at_exit(folder: str) -> None:
+    """Remove the private folder when this process ends (a pool worker runs multiprocessing's
+    finalizers, not atexit; the parent runs atexit)."""
+    import atexit
+    import shutil
+    from multiprocessing import util
+
+    util.Finalize(None, shutil.rmtree, args=(folder, True), exitpriority=10)
+    atexit.register(shutil.rmtree, folder, True)
+
+
+def _renamed(unit: UnitResult, copy: str, file: str) -> UnitResult:
+    """The unit as if ``file`` itself had been read: the copy's path replaced in what it says."""
+    def swap(obj: Any) -> Any:
+        if isinstance(obj, str):
+            return obj.replace(copy, file) if copy in obj else obj
+        if isinstance(obj, dict):
+            return {k: swap(v) for k, v in obj.items()}
+        if isinstance(obj, list):
+            return [swap(v) for v in obj]
+        return obj
+
+    unit.file = file
+    if unit.errors:
+        unit.errors = swap(unit.errors)
+    if unit.problem:
+        unit.problem = swap(unit.problem)
+    return unit
 
 
 # --- many files -------------------------------------------------------------------------
@@ -284,11 +362,13 @@ def read_units(
         reads = 0  # read batches in ``pending``
         served = 0  # hits handed over since the progress bar last moved
 
+        keyed = cache is not None
+
         def submit(batch: list[int], keys: list[Optional[bytes]]) -> tuple:
             nonlocal reads
             reads += 1
             paths_ = [files[i] for i in batch]
-            return ("read", batch[0], keys, pool.submit(_read_chunk, paths_) if pool is not None else paths_)
+            return ("read", batch[0], keys, pool.submit(_read_chunk, paths_, keyed) if pool is not None else paths_)
 
         def settle(item: tuple) -> Iterator[UnitResult]:
             nonlocal reads, served
@@ -301,10 +381,13 @@ def read_units(
                 return
             reads -= 1
             _kind, start, keys, work = item
-            wires = work.result() if pool is not None else [to_wire(read_unit(Path(f)), positions) for f in work]
-            for k, w in enumerate(wires):
-                if cache is not None and keys[k] is not None:
-                    cache.put(keys[k], w)
+            got = work.result() if pool is not None else _read_chunk(work, keyed)
+            for k, w in enumerate(got):
+                if cache is not None:
+                    w, digest = w
+                    # filed under the bytes the worker parsed, whatever the parent hashed to look it up
+                    if keys[k] is not None and digest is not None:
+                        cache.put(cache.key_of(files[start + k], digest), w)
                 yield from_wire(files[start + k], w, positions)
             if on_done:
                 on_done(len(wires))

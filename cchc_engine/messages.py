@@ -929,6 +929,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "os-no-space": ("hết chỗ trống trên đĩa", "no space left on the disk"),
     "os-read-only": ("ổ đĩa chỉ đọc", "read-only file system"),
     "os-not-directory": ("một phần của đường dẫn không phải thư mục", "a part of the path is not a directory"),
+    "os-link-loop": ("liên kết (symlink) vòng quanh, không dẫn tới tệp nào", "a symlink loop that leads to no file"),
+    "os-name-too-long": ("tên tệp quá dài", "file name too long"),
+    "os-io": ("lỗi đọc ghi thiết bị", "input/output error"),
+    "os-file-too-big": ("tệp vượt quá giới hạn kích thước cho phép", "file too large for the allowed size"),
     "location-row": ("dòng {row}", "row {row}"),
     "none-installed": ("(không có)", "(none)"),
     "is-a-directory": ("là một thư mục", "is a directory"),
@@ -954,6 +958,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "output-is-directory": (
         "'{file}' là một thư mục; hãy ghi rõ tên tệp kết quả, ví dụ {file}/ket-qua.xlsx.",
         "'{file}' is a directory; give the output file's name, e.g. {file}/ket-qua.xlsx.",
+    ),
+    "output-foreign-link": (
+        "'{file}' là liên kết (symlink) của tài khoản khác trong thư mục dùng chung ({link}); không ghi theo nó. Hãy ghi vào tên khác.",
+        "'{file}' is a symlink another account made in a shared folder ({link}); not followed. Write to another name.",
     ),
     "output-not-regular": (
         "'{file}' không phải tệp thường (thiết bị khối hay socket); không ghi vào đó.",
@@ -1087,6 +1095,7 @@ FINDING_SEVERITY: dict[str, str] = {
     "plugin-bad-registration": "warning", "plugin-failed": "warning/error", "duplicate-registration": "error",
     # output and the command line
     "output-is-input": "stop", "output-is-directory": "stop", "output-not-regular": "stop",
+    "output-foreign-link": "stop",
     "unknown-format": "stop", "format-suffix-unknown": "stop", "format-not-for-command": "stop",
     "format-needs-file": "stop", "validate-binary-format": "stop", "template-suffix": "stop",
     "write-failed": "stop", "compare-level-mismatch": "stop", "compare-unit-mismatch": "stop",
@@ -1123,7 +1132,8 @@ def placeholders(code: str) -> list[str]:
 
 
 _OS_ERRORS = {"ENOENT": "os-no-such-file", "EACCES": "os-permission", "EPERM": "os-permission",
-              "EISDIR": "os-is-directory", "ENOSPC": "os-no-space", "EROFS": "os-read-only", "ENOTDIR": "os-not-directory"}
+              "EISDIR": "os-is-directory", "ENOSPC": "os-no-space", "EROFS": "os-read-only", "ENOTDIR": "os-not-directory",
+              "ELOOP": "os-link-loop", "ENAMETOOLONG": "os-name-too-long", "EIO": "os-io", "EFBIG": "os-file-too-big"}
 
 
 def os_error(exc: BaseException) -> str:

@@ -45,6 +45,9 @@ class CchcGroup(Group):
         debug = bool(ctx.obj and ctx.obj.get("debug"))
         from ..findings import CchcError  # here, not at the top: `cchc --help` never gets here
 
+        from ..atomic import stop_on_signals
+
+        stop_on_signals()  # SIGTERM and SIGHUP end a run as Ctrl-C does: cleanup, one line
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:  # an unknown command's name (its options' mistakes come said)
@@ -69,11 +72,11 @@ class CchcGroup(Group):
             sys.exit(0)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
             raise
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP (atomic.Stopped)
             from ..messages import render
 
             click.echo(render("cli-interrupted", {}), err=True)
-            sys.exit(130)
+            sys.exit(getattr(exc, "exit_code", 130))
         except Exception as exc:  # the last line of defence: never a traceback
             show_plugin_problems()
             if debug:
