@@ -102,6 +102,18 @@ def init_worker(spec_name: str, lang: str, host_settings: Optional[dict] = None)
     _state["positions"] = value_positions(_state["compiled"])  # the order packed values are sent in
 
 
+def init_pool_worker(spec_name: str, lang: str, host_settings: Optional[dict] = None) -> None:
+    """A pool worker: Ctrl-C (sent to the whole terminal group) and SIGTERM/SIGHUP are the
+    parent's to handle — it stops the pool and says one line; a worker printing its own
+    traceback would be a second, confusing one."""
+    import signal
+
+    for name, action in (("SIGINT", signal.SIG_IGN), ("SIGTERM", signal.SIG_DFL), ("SIGHUP", signal.SIG_DFL)):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), action)
+    init_worker(spec_name, lang, host_settings)
+
+
 def load_result_json(path: Path) -> Optional[Result]:
     """A JSON Result (has version, spec, level and indicators), else None."""
     if path.suffix.lower() != ".json" or path.stat().st_size > MAX_RESULT_JSON:
@@ -353,7 +365,7 @@ def read_units(
     pool = None
     if jobs > 1 and len(files) > 1:
         settings = plugins.get_host().settings()
-        pool = ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(spec_name, lang, settings))
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=init_pool_worker, initargs=(spec_name, lang, settings))
     else:
         init_worker(spec_name, lang)
     try:

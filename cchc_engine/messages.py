@@ -904,6 +904,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "a '\\' inside \"…\" must be written '\\\\' (or use single quotes '…')",
     ),
     "config-too-large": ("tệp lớn hơn {max} MB (tệp cấu hình chỉ vài dòng)", "the file is over {max} MB (a configuration file is a few lines)"),
+    "config-too-deep": (
+        "các mảng hay bảng lồng nhau quá sâu để đọc; plugin dùng giá trị mặc định",
+        "arrays or tables nested too deep to read; the plugin uses its defaults",
+    ),
     "json-expecting-value": ("thiếu giá trị (hoặc có dấu phẩy thừa)", "a value is expected (or a comma is extra)"),
     "json-expecting-property": (
         "cần tên khóa trong ngoặc kép \"…\" (dấu phẩy thừa trước '}}'?)",

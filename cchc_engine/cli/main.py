@@ -120,9 +120,18 @@ def show_plugin_problems() -> None:
 )
 @click.option("--strict-plugins", is_flag=True, help="A plugin that fails during a check is an error (exit 1), not a warning.")
 @click.option("--wide", is_flag=True, help="Do not wrap tables to the terminal's width (one line per row).")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=PathValue),
+    default=None,
+    metavar="FILE",
+    help="Also read plugin settings from FILE (env CCHC_CONFIG); ./cchc.toml is read only when named here.",
+)
 @click.pass_context
 def cli(
-    ctx: click.Context, debug: bool, lang: str, plugins_dirs: tuple[Path, ...], strict_plugins: bool, wide: bool
+    ctx: click.Context, debug: bool, lang: str, plugins_dirs: tuple[Path, ...], strict_plugins: bool, wide: bool,
+    config_file: Optional[Path] = None,
 ) -> None:
     """cchc: read, validate, compute and compile CCHC statistics reports.
 
@@ -139,6 +148,11 @@ def cli(
 
         cache.debug_log = lambda line: click.echo(line, err=True)
         ctx.call_on_close(lambda: setattr(cache, "debug_log", None))  # in-process callers (tests) run on
+    if config_file is not None:
+        from .. import config
+
+        token = config.use_named(str(config_file))
+        ctx.call_on_close(lambda: config.reset_named(token))  # in-process callers (tests) run on
     from ..plugins import get_host  # (--lang took effect when it was read: lang_now)
 
     host = get_host()
