@@ -497,6 +497,16 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Thư mục plugin '{dir}' không tồn tại; bỏ qua.",
         "Plugins directory '{dir}' does not exist; skipped.",
     ),
+    "plugin-file-skipped": (
+        "Tệp plugin '{file}' không được nạp: {reason}.",
+        "Plugin file '{file}' was not loaded: {reason}.",
+    ),
+    "plugin-skip-not-regular": ("không phải tệp thông thường (FIFO, thiết bị, thư mục)", "not a regular file (a FIFO, device, directory)"),
+    "plugin-skip-shared": (
+        "tài khoản khác có thể sửa tệp hay thư mục chứa nó (mã chạy với quyền của bạn)",
+        "another account may change it or its folder (its code would run as you)",
+    ),
+    "plugin-skip-foreign": ("tệp thuộc tài khoản khác (mã chạy với quyền của bạn)", "it belongs to another account (its code would run as you)"),
     "plugin-bad-return": (
         "Plugin '{plugin}': {hook} trả về {got} ({item}) thay vì một danh sách Finding; phần này bị bỏ qua.",
         "Plugin '{plugin}': {hook} returned a {got} ({item}) instead of a list of Findings; that part was ignored.",
@@ -665,6 +675,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cells-beyond-columns": (
         "{count} ô có dữ liệu nằm sau cột {column} (ô đầu tiên: {cell}) không được đọc; bảng phụ lục phải nằm trong {max} cột đầu.",
         "{count} non-empty cell(s) beyond column {column} (first: {cell}) were not read; the appendix must lie within the first {max} columns.",
+    ),
+    "cell-nested-table": (
+        "Ô {cell} chứa một bảng lồng bên trong; chữ của bảng đó được đọc như nội dung của ô, trang tính vẫn được đọc tiếp.",
+        "Cell {cell} holds a table inside it; that table's text is read as the cell's content, and the sheet is read on.",
     ),
     # --- robustness ---------------------------------------------------------------
     "merged-value-cell": (
@@ -1085,6 +1099,7 @@ FINDING_SEVERITY: dict[str, str] = {
     "value-on-group": "info/error", "level-not-reporting": "warning", "formula-cell": "warning",
     "row-shifted": "info", "value-not-placed": "error",
     "merged-value-cell": "warning", "cell-outside-table": "warning", "sheet-unresolvable": "warning", "cells-beyond-columns": "warning",
+    "cell-nested-table": "warning",
     "file-not-regular": "stop",
     # computing and rules
     "period-from-date": "warning", "ratio-rounding": "info", "ratio-mismatch": "error", "zero-denominator": "info", "computed": "info",
@@ -1115,7 +1130,8 @@ FINDING_SEVERITY: dict[str, str] = {
     # plugins (the platform)
     "plugin-bad-return": "warning/error", "plugin-config-invalid": "stop", "plugin-install-failed": "stop",
     "plugin-item-unusable": "warning", "plugin-message-taken": "stop", "plugin-not-installed": "warning",
-    "plugin-sniff-failed": "warning", "plugins-dir-missing": "warning", "plugin-read-failed": "stop",
+    "plugin-sniff-failed": "warning", "plugins-dir-missing": "warning", "plugin-file-skipped": "warning",
+    "plugin-read-failed": "stop",
     "plugin-write-failed": "stop",
 }
 
