@@ -175,7 +175,7 @@ def spec_check(spec: str) -> None:
             entry = find_entry(spec)
             compiled, problems = entry.compiled, entry.problems
     except CchcError as exc:
-        if exc.findings and exc.findings[0].code in ("spec-not-found", "spec-file-missing"):
+        if exc.findings and exc.findings[0].code in ("spec-not-found", "spec-file-missing", "file-not-regular", "spec-not-a-spec"):
             raise  # nothing to check: an unusable call, exit 2
         raise CchcError(exc.findings, exit_code=1) from None
     if problems:
