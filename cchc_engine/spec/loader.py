@@ -324,13 +324,13 @@ def read_file(path: Path) -> tuple[Any, dict[tuple, int]]:
         if exc.findings and exc.findings[0].code == "spec-yaml-invalid" and not _SPEC_KEY.search(text):
             raise _not_a_spec(path) from None
         raise
-    if isinstance(data, dict) and not ("id" in data or "extends" in data):
+    if not (isinstance(data, dict) and ("id" in data or "extends" in data)):
         raise _not_a_spec(path)
     return data, lines
 
 
 def _not_a_spec(path: Path) -> CchcError:
-    return CchcError.make("spec-not-a-spec", location=Location(file=str(path)), exit_code=1, file=str(path))
+    return CchcError.make("spec-not-a-spec", location=Location(file=str(path)), exit_code=2, file=str(path))
 
 
 def load_spec_file(path: Union[str, Path], origins: Optional[dict] = None) -> tuple[Spec, dict[tuple, int]]:
