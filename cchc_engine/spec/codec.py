@@ -42,9 +42,12 @@ def _classes() -> dict[str, type]:
 
 
 _CLASSES = _classes()  # read-only after import: the classes an entry may name
-_FIELDS: dict[type, frozenset[str]] = {
-    cls: frozenset(f.name for f in dataclasses.fields(cls)) for cls in _CLASSES.values() if dataclasses.is_dataclass(cls)
+# In declaration order: the same spec encodes to the same bytes in every process (the unit
+# cache keys on them; a set's order would change with each run's hash seed).
+_FIELDS: dict[type, tuple[str, ...]] = {
+    cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _CLASSES.values() if dataclasses.is_dataclass(cls)
 }
+_ALLOWED: dict[type, frozenset[str]] = {cls: frozenset(names) for cls, names in _FIELDS.items()}
 
 
 # --- encoding -----------------------------------------------------------------------------
@@ -128,7 +131,7 @@ def _object(obj: dict) -> Any:
     cls = _CLASSES.get(name) if isinstance(name, str) else None
     if cls is None:
         raise CodecError(f"class {name!r} is not carried by the cache")
-    allowed = _FIELDS.get(cls)
+    allowed = _ALLOWED.get(cls)
     if allowed is None:  # a Record: plain attributes, no __init__ run
         out = cls.__new__(cls)
         out.__dict__.update(obj)

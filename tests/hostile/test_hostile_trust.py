@@ -244,6 +244,18 @@ def test_the_unit_cache_is_private_plain_values(tmp_path: Path, communes: Path) 
     assert all(not (packed or b"").startswith(b"\x80") for _, packed in rows)  # no pickle protocol header
 
 
+def test_a_new_process_finds_what_the_last_one_cached(tmp_path: Path, communes: Path) -> None:
+    """The key holds the compiled spec's JSON, the same bytes in every process whatever its hash seed."""
+    cache = tmp_path / "cache"
+    for seed in ("1", "2"):
+        proc = run_cli("aggregate", "--spec", "2023", "--level", "huyen", "--unit", "huyện X", str(communes), "-f", "json",
+                       "-j", "1", env={"CCHC_CACHE_DIR": str(cache), "PYTHONHASHSEED": seed})
+        clean(proc)
+    with sqlite3.connect(cache / "units.sqlite3") as con:
+        assert con.execute("SELECT count(*) FROM units").fetchone() == (4,)  # not 8: the second run was served
+    con.close()
+
+
 def _forge_units(db: Path, total: float) -> None:
     """Every row's values replaced by ``total`` (a valid entry, checksum and all)."""
     from cchc_engine.unitcache import _check
