@@ -71,17 +71,30 @@ def _raise_stopped(signum: int, _frame: Any) -> None:
     raise Stopped(signum)
 
 
-def stop_on_signals() -> None:
+def stop_on_signals() -> dict[int, Any]:
     """Make SIGTERM and SIGHUP raise ``Stopped`` in the main thread (as SIGINT raises
-    KeyboardInterrupt), where a handler is still the default; a no-op elsewhere."""
+    KeyboardInterrupt), where a handler is still the default; a no-op elsewhere.
+    Returns the handlers replaced (for ``restore_signals``)."""
+    replaced: dict[int, Any] = {}
     for signum in _SIGNALS:
         if signum == signal.SIGINT:
             continue
         try:
-            if signal.getsignal(signum) in (signal.SIG_DFL, None):
+            old = signal.getsignal(signum)
+            if old in (signal.SIG_DFL, None):
                 signal.signal(signum, _raise_stopped)
+                replaced[signum] = old
         except (ValueError, OSError):  # not the main thread, or not allowed
-            return
+            break
+    return replaced
+
+
+def restore_signals(replaced: dict[int, Any]) -> None:
+    for signum, old in replaced.items():
+        try:
+            signal.signal(signum, old if old is not None else signal.SIG_DFL)
+        except (ValueError, OSError):
+            pass
 
 
 def _hold_signals() -> Any:
@@ -117,15 +130,15 @@ def _follow(target: Path) -> Path:
     import errno
 
     current = os.path.abspath(target)
-    for _ in range(_MAX_LINKS):
+    for hop in range(_MAX_LINKS):
         try:
             st = os.lstat(current)
         except FileNotFoundError:
-            return Path(current)
+            return Path(current) if hop else target
         except OSError as exc:
             raise _write_failed(target, exc) from None
         if not stat.S_ISLNK(st.st_mode):
-            return Path(current)
+            return Path(current) if hop else target  # no link: messages keep the name as given
         _check_link(target, current, st)
         try:
             link = os.readlink(current)
@@ -200,7 +213,18 @@ def atomic_write(target: Path, binary: bool, protect: Iterable[Path] = ()) -> It
     directory = target.parent if str(target.parent) else Path(".")
     import tempfile  # here: printing to the terminal never needs it
 
-    stop_on_signals()  # SIGTERM/SIGHUP now unwind through the cleanup below
+    # SIGTERM/SIGHUP unwind through the cleanup below, for this write (an embedding program
+    # that left them at their default gets them back; the CLI sets them for the whole run).
+    replaced = stop_on_signals()
+    try:
+        yield from _write_via_temp(target, binary, mode, directory)
+    finally:
+        restore_signals(replaced)
+
+
+def _write_via_temp(target: Path, binary: bool, mode: int, directory: Path) -> Iterator[IO]:
+    import tempfile
+
     held = _hold_signals()  # a signal between mkstemp and the ``try`` would leave the file behind
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)

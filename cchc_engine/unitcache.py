@@ -134,15 +134,19 @@ def read_snapshot(path: str) -> Optional[bytes]:
     except (OSError, ValueError):
         return None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             return None
-        with os.fdopen(os.dup(fd), "rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
+        chunks = [os.read(fd, st.st_size + 1)]  # one read for the whole file, as a rule
+        size = len(chunks[0])
+        while chunks[-1] and size <= MAX_FILE_BYTES:  # it grew since the stat: read on, bounded
+            chunks.append(os.read(fd, 1 << 20))
+            size += len(chunks[-1])
     except OSError:
         return None
     finally:
         os.close(fd)
-    return raw if len(raw) <= MAX_FILE_BYTES else None
+    return b"".join(chunks) if size <= MAX_FILE_BYTES else None
 
 
 # --- an entry as plain values ----------------------------------------------------------------
