@@ -14,7 +14,8 @@ the link sits in a sticky or group/other-writable directory and belongs neither
 to this account nor to the directory's owner: another account may have planted
 it there to make the report overwrite a file only the officer can write (the
 rule of Linux's ``fs.protected_symlinks``), so it is refused, and nothing is
-written. A link loop is a write-failed line. A directory, a block device or a
+written; so is a regular file another account left there (``fs.protected_regular``).
+A replaced file's mode is kept only when it is the user's own. A link loop is a write-failed line. A directory, a block device or a
 socket is refused with a one-line message, and the user's input file is never
 the target.
 
@@ -148,17 +149,23 @@ def _follow(target: Path) -> Path:
     raise _write_failed(target, OSError(errno.ELOOP, os.strerror(errno.ELOOP)))
 
 
-def _check_link(target: Path, link: str, st: os.stat_result) -> None:
-    """Refuse a link in a sticky or group/other-writable folder that belongs neither to
-    this account nor to the folder's owner (anyone who may write there could have made it)."""
+def _planted(path: str, st: os.stat_result) -> bool:
+    """Whether ``path`` (its lstat ``st``) sits in a sticky or group/other-writable folder and
+    belongs neither to this account nor to the folder's owner: anyone who may write there
+    could have made it (the rule of ``fs.protected_symlinks`` and ``fs.protected_regular``)."""
     if not hasattr(os, "geteuid") or st.st_uid == os.geteuid():
-        return
+        return False
     try:
-        dst = os.stat(os.path.dirname(link) or ".")
+        dst = os.stat(os.path.dirname(path) or ".")
     except OSError:
-        return
+        return False
     shared = dst.st_mode & (stat.S_ISVTX | stat.S_IWGRP | stat.S_IWOTH)
-    if shared and st.st_uid != dst.st_uid:
+    return bool(shared) and st.st_uid != dst.st_uid
+
+
+def _check_link(target: Path, link: str, st: os.stat_result) -> None:
+    """Refuse a link another account planted in a shared folder."""
+    if _planted(link, st):
         raise _refuse("output-foreign-link", target, link=link)
 
 
@@ -209,7 +216,12 @@ def atomic_write(target: Path, binary: bool, protect: Iterable[Path] = ()) -> It
                 yield fh
             return
         raise _refuse("output-not-regular", target)
-    mode = stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask()
+    if st is not None and _planted(os.path.abspath(target), st):
+        # a file another account left in /tmp where the report is going: replacing it would
+        # hand them its name, and copying its mode (0666) would let them read the report
+        raise _refuse("output-foreign-file", target)
+    own = st is not None and (not hasattr(os, "geteuid") or st.st_uid == os.geteuid())
+    mode = stat.S_IMODE(st.st_mode) if own else 0o666 & ~_umask()
     directory = target.parent if str(target.parent) else Path(".")
     import tempfile  # here: printing to the terminal never needs it
 

@@ -981,6 +981,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "'{file}' là liên kết (symlink) của tài khoản khác trong thư mục dùng chung ({link}); không ghi theo nó. Hãy ghi vào tên khác.",
         "'{file}' is a symlink another account made in a shared folder ({link}); not followed. Write to another name.",
     ),
+    "output-foreign-file": (
+        "'{file}' là tệp của tài khoản khác trong thư mục dùng chung; không ghi đè lên nó. Hãy ghi vào tên khác.",
+        "'{file}' belongs to another account in a shared folder; not replaced. Write to another name.",
+    ),
     "output-not-regular": (
         "'{file}' không phải tệp thường (thiết bị khối hay socket); không ghi vào đó.",
         "'{file}' is not a regular file (a block device or socket); nothing written there.",
@@ -1114,7 +1118,7 @@ FINDING_SEVERITY: dict[str, str] = {
     "plugin-bad-registration": "warning", "plugin-failed": "warning/error", "duplicate-registration": "error",
     # output and the command line
     "output-is-input": "stop", "output-is-directory": "stop", "output-not-regular": "stop",
-    "output-foreign-link": "stop",
+    "output-foreign-link": "stop", "output-foreign-file": "stop",
     "unknown-format": "stop", "format-suffix-unknown": "stop", "format-not-for-command": "stop",
     "format-needs-file": "stop", "validate-binary-format": "stop", "template-suffix": "stop",
     "write-failed": "stop", "compare-level-mismatch": "stop", "compare-unit-mismatch": "stop",

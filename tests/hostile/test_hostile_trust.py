@@ -399,6 +399,26 @@ def test_a_link_another_account_planted_in_a_sticky_folder_is_not_followed(tmp_p
     assert sorted(p.name for p in shared.iterdir()) == ["bao-cao.json"]  # no temporary file left
 
 
+def test_a_file_another_account_left_in_a_sticky_folder_is_not_replaced(tmp_path: Path) -> None:
+    shared = _sticky(tmp_path)
+    planted = shared / "bao-cao.json"
+    planted.write_text("theirs\n", encoding="utf-8")
+    os.chmod(planted, 0o666)  # were it replaced keeping its mode, they could read the report
+    if ROOT_USER:
+        foreign(planted)
+        line = one_line(run_cli("compute", "--spec", "2023", str(EXAMPLE), "-f", "json", "-o", str(planted)))
+        assert "tài khoản khác" in line
+        assert planted.read_text(encoding="utf-8") == "theirs\n" and planted.stat().st_uid == NOBODY
+    else:
+        from cchc_engine.atomic import _planted
+
+        st = os.lstat(planted)
+        other = os.stat_result((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, os.geteuid() + 1, st.st_gid, st.st_size,
+                                st.st_atime, st.st_mtime, st.st_ctime))
+        assert _planted(str(planted), other) and not _planted(str(planted), st)
+    assert sorted(p.name for p in shared.iterdir()) == ["bao-cao.json"]
+
+
 def test_my_own_link_in_a_sticky_folder_is_followed(tmp_path: Path) -> None:
     shared = _sticky(tmp_path)
     mine = tmp_path / "report.json"
