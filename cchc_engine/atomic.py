@@ -223,7 +223,6 @@ def atomic_write(target: Path, binary: bool, protect: Iterable[Path] = ()) -> It
     own = st is not None and (not hasattr(os, "geteuid") or st.st_uid == os.geteuid())
     mode = stat.S_IMODE(st.st_mode) if own else 0o666 & ~_umask()
     directory = target.parent if str(target.parent) else Path(".")
-    import tempfile  # here: printing to the terminal never needs it
 
     # SIGTERM/SIGHUP unwind through the cleanup below, for this write (an embedding program
     # that left them at their default gets them back; the CLI sets them for the whole run).
@@ -235,33 +234,94 @@ def atomic_write(target: Path, binary: bool, protect: Iterable[Path] = ()) -> It
 
 
 def _write_via_temp(target: Path, binary: bool, mode: int, directory: Path) -> Iterator[IO]:
+    """Write to a file with no name yet (Linux ``O_TMPFILE``: a run killed with SIGKILL leaves
+    nothing behind), named beside the target only once complete and renamed over it at
+    once; elsewhere, a named temporary file removed on any failure or signal."""
     import tempfile
 
-    held = _hold_signals()  # a signal between mkstemp and the ``try`` would leave the file behind
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        _release_signals(held)
-        raise _write_failed(target, exc) from None
+    held = _hold_signals()  # a signal between making the file and the ``try`` would leave it behind
+    tmp: str | None = None
+    fd = _open_unnamed(directory, mode)
+    if fd is None:
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        except OSError as exc:
+            _release_signals(held)
+            raise _write_failed(target, exc) from None
+    fh: Any = None
     try:
         _release_signals(held)  # a signal held meanwhile is raised here, inside the cleanup's reach
-        os.chmod(tmp, mode)
+        os.fchmod(fd, mode)
         file_mode = "wb" if binary else "w"
         kwargs = {} if binary else {"encoding": "utf-8", "newline": ""}
-        with os.fdopen(fd, file_mode, **kwargs) as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        fh = os.fdopen(fd, file_mode, **kwargs)
+        yield fh
+        fh.flush()
+        os.fsync(fh.fileno())
+        with _signals_held():  # named and renamed in one stretch: no signal between the two
+            if tmp is None:
+                tmp = _link_unnamed(fh.fileno(), directory, target, mode)
+            fh.close()
+            os.replace(tmp, target)
     except BaseException as exc:
         with _signals_held():
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+            if fh is not None:
+                with contextlib.suppress(Exception):
+                    fh.close()
+            elif tmp is None:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
             failed = exc if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError) else _io_error(exc)
             _drop_quietly(exc)  # a half-written zip would print "Exception ignored … Traceback" at exit
         if failed is not None:
             raise _write_failed(target, failed) from None
         raise
+
+
+def _open_unnamed(directory: Path, mode: int) -> int | None:
+    """A file in ``directory`` with no name (``O_TMPFILE``), or None where the system or the
+    file system has none (then a named temporary file is used)."""
+    flag = getattr(os, "O_TMPFILE", 0)
+    if not flag or not os.path.isdir("/proc/self/fd"):
+        return None
+    try:
+        return os.open(directory, flag | os.O_RDWR | getattr(os, "O_CLOEXEC", 0), mode)
+    except OSError:
+        return None
+
+
+def _link_unnamed(fd: int, directory: Path, target: Path, mode: int) -> str:
+    """Give the finished unnamed file a temporary name beside the target (a copy where
+    the system will not link it: a restricted /proc)."""
+    import secrets
+    import tempfile
+
+    for _ in range(10):
+        name = os.path.join(directory, f".{target.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            os.link(f"/proc/self/fd/{fd}", name)  # linkat(AT_SYMLINK_FOLLOW): the open file itself
+            return name
+        except FileExistsError:
+            continue
+        except OSError:
+            break
+    out, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        os.fchmod(out, mode)
+        offset = 0
+        while chunk := os.pread(fd, 1 << 20, offset):
+            os.write(out, chunk)
+            offset += len(chunk)
+        os.fsync(out)
+    except BaseException:
+        os.close(out)
+        os.unlink(name)
+        raise
+    os.close(out)
+    return name
 
 
 def _io_error(exc: BaseException) -> OSError | None:
