@@ -159,7 +159,7 @@ def _encode(wire: tuple) -> tuple[str, Optional[bytes]]:
     unit, level, period, spec, values, weights, was_compiled, errors, warnings = wire[:9]
     packed = values if isinstance(values, bytes) else None
     meta = json.dumps([unit, level, period, spec, None if packed is not None else values, weights, was_compiled,
-                       errors, warnings], ensure_ascii=False, separators=(",", ":"))
+                       errors, warnings], ensure_ascii=True, separators=(",", ":"))  # ASCII: a lone surrogate too
     return meta, packed
 
 

@@ -148,7 +148,7 @@ def load_or_compile(
 
 
 def _entry_name(path: Path, lang: str, digest: str) -> str:
-    key = hashlib.sha256("|".join((engine_fingerprint(), lang, str(path), digest)).encode()).hexdigest()
+    key = hashlib.sha256("|".join((engine_fingerprint(), lang, str(path), digest)).encode("utf-8", "surrogateescape")).hexdigest()
     return f"{key}.json"
 
 

@@ -55,7 +55,9 @@ _ALLOWED: dict[type, frozenset[str]] = {cls: frozenset(names) for cls, names in 
 
 def dumps(obj: Any) -> bytes:
     """``obj`` as JSON bytes; TypeError for anything this codec does not carry."""
-    return json.dumps(_enc(obj), ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    # surrogatepass: a file name that is not UTF-8 (a lone surrogate) travels as it is; json.loads
+    # reads bytes back the same way
+    return json.dumps(_enc(obj), ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8", "surrogatepass")
 
 
 _OBJ, _TUPLE, _PAIRS, _FLOAT = "\x01", "\x02", "\x03", "\x04"

@@ -120,6 +120,25 @@ def test_a_file_that_is_no_spec_is_never_echoed(tmp_path: Path, content: str) ->
         assert "không phải tệp bộ chỉ tiêu" in line or "phải là một ánh xạ" in line, line
 
 
+def test_names_that_are_not_utf8_are_cached_and_said(tmp_path: Path, communes: Path) -> None:
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / os.fsdecode(b"n\xff.yaml")).write_text("id: zz\nextends: '2023'\n", encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(sorted(communes.glob("*.xlsx"))[0], folder / os.fsdecode(b"x\xfe.xlsx"))
+    cache = tmp_path / "cache"
+    env = {"CCHC_SPECS_PATH": str(specs), "CCHC_CACHE_DIR": str(cache)}
+    for _ in range(2):  # the second run from both caches
+        proc = run_cli("aggregate", "--spec", "zz", "--level", "huyen", "--unit", "huyện X", str(folder), "-f", "json", env=env)
+        clean(proc)
+        assert proc.returncode == 0 and json.loads(proc.stdout)["spec"] == "zz"
+    assert len(_entries(cache)) == 1
+    with sqlite3.connect(cache / "units.sqlite3") as con:
+        assert con.execute("SELECT count(*) FROM units").fetchone() == (1,)
+    con.close()
+
+
 def test_an_extends_cycle_is_an_unusable_spec_exit_2(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text("id: a\nextends: ./b.yaml\n", encoding="utf-8")
     (tmp_path / "b.yaml").write_text("id: b\nextends: ./a.yaml\n", encoding="utf-8")
