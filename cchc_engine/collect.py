@@ -108,10 +108,20 @@ def init_pool_worker(spec_name: str, lang: str, host_settings: Optional[dict] = 
     traceback would be a second, confusing one."""
     import signal
 
-    for name, action in (("SIGINT", signal.SIG_IGN), ("SIGTERM", signal.SIG_DFL), ("SIGHUP", signal.SIG_DFL)):
+    for name, action in (("SIGINT", signal.SIG_IGN), ("SIGTERM", _worker_stop), ("SIGHUP", _worker_stop)):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), action)
     init_worker(spec_name, lang, host_settings)
+
+
+def _worker_stop(signum: int, _frame: Any) -> None:
+    """A pool worker told to stop: remove its private folder, end at once, quietly."""
+    import shutil
+
+    folder = _state.get("copies")
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+    os._exit(128 + signum)
 
 
 def load_result_json(path: Path) -> Optional[Result]:
@@ -287,8 +297,9 @@ def _private_copy(file: str, raw: bytes) -> Optional[str]:
         folder = _state.get("copies")
         if folder is None or not os.path.isdir(folder):
             shm = "/dev/shm"
-            base = shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
-            folder = _state["copies"] = tempfile.mkdtemp(prefix="cchc-read-", dir=base)
+            base = shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else tempfile.gettempdir()
+            _remove_stale(base)
+            folder = _state["copies"] = tempfile.mkdtemp(prefix=f"{_COPIES}{os.getpid()}-", dir=base)
             _remove_at_exit(folder)
         copy = os.path.join(folder, os.path.basename(file) or "file")
         fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
@@ -297,6 +308,31 @@ def _private_copy(file: str, raw: bytes) -> Optional[str]:
         return copy
     except OSError:
         return None
+
+
+_COPIES = "cchc-read-"
+
+
+def _remove_stale(base: str) -> None:
+    """Remove the private folders of this account's processes that are gone (a worker killed
+    outright leaves its folder, empty or with the one copy it was reading)."""
+    import shutil
+
+    try:
+        names = [n for n in os.listdir(base) if n.startswith(_COPIES)]
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(_COPIES):].split("-", 1)[0]
+        path = os.path.join(base, name)
+        try:
+            if not pid.isdigit() or os.lstat(path).st_uid != os.geteuid():
+                continue
+            os.kill(int(pid), 0)  # alive (or another account's): left alone
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except (OSError, AttributeError):
+            continue
 
 
 def _remove_at_exit(folder: str) -> None:
