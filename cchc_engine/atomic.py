@@ -2,7 +2,8 @@
 
 A regular file (new or existing) is written to a temporary file beside it and
 renamed over it in one step: a crash or a full disk never leaves a half-written
-report. The new file gets the mode a plain ``open()`` would give it (0666 minus
+report. On Linux that file has no name (``O_TMPFILE``) until it is complete, so a
+run killed outright (SIGKILL) leaves nothing behind either. The new file gets the mode a plain ``open()`` would give it (0666 minus
 the umask), or keeps the mode of the file it replaces, so colleagues on a shared
 folder can open it.
 
