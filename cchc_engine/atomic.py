@@ -357,9 +357,13 @@ def _drop_quietly(exc: BaseException) -> None:
 @contextlib.contextmanager
 def _direct(target: Path, binary: bool) -> Iterator[IO]:
     """A device or FIFO: open it for writing as it is (no temp file, no rename). A failed
-    write (``/dev/full``: no space) is the ordinary write-failed line."""
+    write (``/dev/full``: no space) is the ordinary write-failed line. Opened without
+    blocking, so a FIFO nobody reads is a write-failed line (ENXIO), not a run that
+    waits forever; the writes themselves then block as usual."""
     try:
-        fh = open(target, "wb") if binary else open(target, "w", encoding="utf-8", newline="")
+        fd = os.open(target, os.O_WRONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        os.set_blocking(fd, True)
+        fh = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
     except OSError as exc:
         raise _write_failed(target, exc) from None
     try:

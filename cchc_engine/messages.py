@@ -950,6 +950,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "os-link-loop": ("liên kết (symlink) vòng quanh, không dẫn tới tệp nào", "a symlink loop that leads to no file"),
     "os-name-too-long": ("tên tệp quá dài", "file name too long"),
     "os-io": ("lỗi đọc ghi thiết bị", "input/output error"),
+    "os-no-reader": ("không có chương trình nào đang đọc ở đầu kia (FIFO) hay thiết bị không sẵn sàng", "nothing is reading at the other end (a FIFO), or the device is not there"),
     "os-file-too-big": ("tệp vượt quá giới hạn kích thước cho phép", "file too large for the allowed size"),
     "location-row": ("dòng {row}", "row {row}"),
     "none-installed": ("(không có)", "(none)"),
@@ -1157,7 +1158,7 @@ def placeholders(code: str) -> list[str]:
 
 _OS_ERRORS = {"ENOENT": "os-no-such-file", "EACCES": "os-permission", "EPERM": "os-permission",
               "EISDIR": "os-is-directory", "ENOSPC": "os-no-space", "EROFS": "os-read-only", "ENOTDIR": "os-not-directory",
-              "ELOOP": "os-link-loop", "ENAMETOOLONG": "os-name-too-long", "EIO": "os-io", "EFBIG": "os-file-too-big"}
+              "ELOOP": "os-link-loop", "ENAMETOOLONG": "os-name-too-long", "EIO": "os-io", "ENXIO": "os-no-reader", "EFBIG": "os-file-too-big"}
 
 
 def os_error(exc: BaseException) -> str:

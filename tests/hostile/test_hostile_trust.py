@@ -454,6 +454,13 @@ def test_a_full_device_is_the_write_failed_line(fmt: str) -> None:
     assert line.startswith("Lỗi: /dev/full: Không ghi được tệp") and "hết chỗ trống" in line
 
 
+def test_a_fifo_nobody_reads_as_output_is_a_line_not_a_hang(tmp_path: Path) -> None:
+    fifo = tmp_path / "bao-cao.json"
+    os.mkfifo(fifo)
+    line = one_line(run_cli("compute", "--spec", "2023", str(EXAMPLE), "-f", "json", "-o", str(fifo), timeout=60))
+    assert "Không ghi được tệp" in line and "FIFO" in line
+
+
 def test_link_loops_as_output_or_input_are_located_lines(tmp_path: Path) -> None:
     loop = tmp_path / "loop.xlsx"
     loop.symlink_to(loop)
