@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, Union
@@ -201,6 +202,8 @@ def read_header(path: Path) -> tuple[Optional[str], Optional[int], Optional[str]
     Falls back to the safe YAML loader when the file writes them otherwise (flow style).
     """
     st = path.stat()
+    if not stat.S_ISREG(st.st_mode):  # a FIFO registered as a spec would block the open below
+        raise CchcError.make("file-not-regular", location=Location(file=str(path)), file=str(path))
     key = (path.resolve(), st.st_mtime_ns, st.st_size)
     if key in _header_cache:
         return _header_cache[key]
