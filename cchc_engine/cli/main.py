@@ -43,11 +43,17 @@ class CchcGroup(Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         debug = bool(ctx.obj and ctx.obj.get("debug"))
-        from ..findings import CchcError  # here, not at the top: `cchc --help` never gets here
+        from ..atomic import restore_signals, stop_on_signals  # here, not at the top: `cchc --help` never gets here
 
-        from ..atomic import stop_on_signals
+        replaced = stop_on_signals()  # SIGTERM and SIGHUP end a run as Ctrl-C does: cleanup, one line
+        try:
+            return self._invoke(ctx, debug)
+        finally:
+            restore_signals(replaced)  # an in-process caller (tests) gets its own handlers back
 
-        stop_on_signals()  # SIGTERM and SIGHUP end a run as Ctrl-C does: cleanup, one line
+    def _invoke(self, ctx: click.Context, debug: bool) -> Any:
+        from ..findings import CchcError
+
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:  # an unknown command's name (its options' mistakes come said)
