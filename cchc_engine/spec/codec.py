@@ -48,6 +48,11 @@ _FIELDS: dict[type, tuple[str, ...]] = {
     cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _CLASSES.values() if dataclasses.is_dataclass(cls)
 }
 _ALLOWED: dict[type, frozenset[str]] = {cls: frozenset(names) for cls, names in _FIELDS.items()}
+# Dataclasses whose instances keep their fields in __dict__ and whose __init__ only stores
+# them (no __post_init__): built without running it, as a pickle did.
+_PLAIN = frozenset(
+    cls for cls in _FIELDS if "__slots__" not in cls.__dict__ and not hasattr(cls, "__post_init__")
+)
 
 
 # --- encoding -----------------------------------------------------------------------------
@@ -136,6 +141,10 @@ def _object(obj: dict) -> Any:
     allowed = _ALLOWED.get(cls)
     if allowed is None:  # a Record: plain attributes, no __init__ run
         out = cls.__new__(cls)
+        out.__dict__.update(obj)
+        return out
+    if cls in _PLAIN and obj.keys() == allowed:  # every field there: no __init__ to run (frozen ones too)
+        out = object.__new__(cls)
         out.__dict__.update(obj)
         return out
     if not obj.keys() <= allowed:
