@@ -17,6 +17,7 @@ submission through a reader.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -101,6 +102,28 @@ def init_worker(spec_name: str, lang: str, host_settings: Optional[dict] = None,
     _state["mappers"] = {}
     _state["positions"] = value_positions(_state["compiled"])  # the order packed values are sent in
     _state["defaults"] = dict(defaults or {})
+
+
+def init_pool_worker(spec_name: str, lang: str, host_settings: Optional[dict] = None, defaults: Optional[dict] = None) -> None:
+    """A pool worker: Ctrl-C (sent to the whole terminal group) and SIGTERM/SIGHUP are the
+    parent's to handle — it stops the pool and says one line; a worker printing its own
+    traceback would be a second, confusing one."""
+    import signal
+
+    for name, action in (("SIGINT", signal.SIG_IGN), ("SIGTERM", _worker_stop), ("SIGHUP", _worker_stop)):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), action)
+    init_worker(spec_name, lang, host_settings, defaults)
+
+
+def _worker_stop(signum: int, _frame: Any) -> None:
+    """A pool worker told to stop: remove its private folder, end at once, quietly."""
+    import shutil
+
+    folder = _state.get("copies")
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+    os._exit(128 + signum)
 
 
 def load_result_json(path: Path) -> Optional[Result]:
@@ -240,9 +263,112 @@ def from_wire(file: str, w: _Wire, positions: dict[str, int]) -> UnitResult:
                       problem=problem, read_seconds=read_s, compute_seconds=compute_s)
 
 
-def _read_chunk(paths: list[str]) -> list[_Wire]:
+def _read_chunk(paths: list[str], keyed: bool = False) -> list[Any]:
+    """Wires for ``paths``; ``keyed`` (the parent caches results): (wire, sha256 of the bytes
+    parsed) pairs, each file read once (``read_keyed``)."""
     positions = _state["positions"]
+    if keyed:
+        return [read_keyed(p, positions) for p in paths]
     return [to_wire(read_unit(Path(p)), positions) for p in paths]
+
+
+def read_keyed(file: str, positions: dict[str, int]) -> tuple[_Wire, Optional[bytes]]:
+    """Read ``file`` once: hash that buffer and parse a private copy of it, so the digest the
+    result is cached under is the digest of the very bytes parsed. A file changing while the
+    run reads it (or before, after the parent looked it up) cannot file one text's result
+    under another's key. A file that is not snapshotted (not regular, too large) is read as
+    usual and not cached (digest None)."""
+    from .unitcache import read_snapshot
+
+    raw = read_snapshot(file)
+    copy = _private_copy(file, raw) if raw is not None else None
+    if copy is None:
+        return to_wire(read_unit(Path(file)), positions), None
+    try:
+        unit = read_unit(Path(copy))
+    finally:
+        try:
+            os.unlink(copy)
+        except OSError:
+            pass
+    return to_wire(_renamed(unit, copy, file), positions), hashlib.sha256(raw).digest()  # type: ignore[arg-type]
+
+
+def _private_copy(file: str, raw: bytes) -> Optional[str]:
+    """``raw`` written to a file with the same name in this process's private directory
+    (0700, in /dev/shm when there is one: no disk write), or None if that fails."""
+    import tempfile
+
+    try:
+        folder = _state.get("copies")
+        if folder is None or not os.path.isdir(folder):
+            shm = "/dev/shm"
+            base = shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else tempfile.gettempdir()
+            _remove_stale(base)
+            folder = _state["copies"] = tempfile.mkdtemp(prefix=f"{_COPIES}{os.getpid()}-", dir=base)
+            _remove_at_exit(folder)
+        copy = os.path.join(folder, os.path.basename(file) or "file")
+        fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+        return copy
+    except OSError:
+        return None
+
+
+_COPIES = "cchc-read-"
+
+
+def _remove_stale(base: str) -> None:
+    """Remove the private folders of this account's processes that are gone (a worker killed
+    outright leaves its folder, empty or with the one copy it was reading)."""
+    import shutil
+
+    try:
+        names = [n for n in os.listdir(base) if n.startswith(_COPIES)]
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(_COPIES):].split("-", 1)[0]
+        path = os.path.join(base, name)
+        try:
+            if not pid.isdigit() or os.lstat(path).st_uid != os.geteuid():
+                continue
+            os.kill(int(pid), 0)  # alive (or another account's): left alone
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except (OSError, AttributeError):
+            continue
+
+
+def _remove_at_exit(folder: str) -> None:
+    """Remove the private folder when this process ends (a pool worker runs multiprocessing's
+    finalizers, not atexit; the parent runs atexit)."""
+    import atexit
+    import shutil
+    from multiprocessing import util
+
+    util.Finalize(None, shutil.rmtree, args=(folder, True), exitpriority=10)
+    atexit.register(shutil.rmtree, folder, True)
+
+
+def _renamed(unit: UnitResult, copy: str, file: str) -> UnitResult:
+    """The unit as if ``file`` itself had been read: the copy's path replaced in what it says."""
+    def swap(obj: Any) -> Any:
+        if isinstance(obj, str):
+            return obj.replace(copy, file) if copy in obj else obj
+        if isinstance(obj, dict):
+            return {k: swap(v) for k, v in obj.items()}
+        if isinstance(obj, list):
+            return [swap(v) for v in obj]
+        return obj
+
+    unit.file = file
+    if unit.errors:
+        unit.errors = swap(unit.errors)
+    if unit.problem:
+        unit.problem = swap(unit.problem)
+    return unit
 
 
 # --- many files -------------------------------------------------------------------------
@@ -283,7 +409,7 @@ def read_units(
     pool = None
     if jobs > 1 and len(files) > 1:
         settings = plugins.get_host().settings()
-        pool = ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(spec_name, lang, settings, defaults))
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=init_pool_worker, initargs=(spec_name, lang, settings, defaults))
     else:
         init_worker(spec_name, lang, None, defaults)
     try:
@@ -292,11 +418,13 @@ def read_units(
         reads = 0  # read batches in ``pending``
         served = 0  # hits handed over since the progress bar last moved
 
+        keyed = cache is not None
+
         def submit(batch: list[int], keys: list[Optional[bytes]]) -> tuple:
             nonlocal reads
             reads += 1
             paths_ = [files[i] for i in batch]
-            return ("read", batch[0], keys, pool.submit(_read_chunk, paths_) if pool is not None else paths_)
+            return ("read", batch[0], keys, pool.submit(_read_chunk, paths_, keyed) if pool is not None else paths_)
 
         def settle(item: tuple) -> Iterator[UnitResult]:
             nonlocal reads, served
@@ -309,10 +437,13 @@ def read_units(
                 return
             reads -= 1
             _kind, start, keys, work = item
-            wires = work.result() if pool is not None else [to_wire(read_unit(Path(f)), positions) for f in work]
-            for k, w in enumerate(wires):
-                if cache is not None and keys[k] is not None:
-                    cache.put(keys[k], w)
+            got = work.result() if pool is not None else _read_chunk(work, keyed)
+            for k, w in enumerate(got):
+                if cache is not None:
+                    w, digest = w
+                    # filed under the bytes the worker parsed, whatever the parent hashed to look it up
+                    if keys[k] is not None and digest is not None:
+                        cache.put(cache.key_of(files[start + k], digest), w)
                 yield from_wire(files[start + k], w, positions)
             if on_done:
                 on_done(len(wires))

@@ -1,22 +1,36 @@
-"""User configuration in ``cchc.toml``: per user, then per project (the project wins).
+"""User configuration in ``cchc.toml``: the user's own file, and one the user names.
 
-    ~/.config/cchc/cchc.toml      ($XDG_CONFIG_HOME/cchc/cchc.toml when set)
-    ./cchc.toml                   (the folder cchc runs in)
+    ~/.config/cchc/cchc.toml      ($XDG_CONFIG_HOME/cchc/cchc.toml when set): always
+    --config FILE                 (or $CCHC_CONFIG): only when named; its keys win
+
+A ``cchc.toml`` in the working folder is **not** read unless named (``--config
+cchc.toml``): an officer runs cchc inside folders of received files, and a file
+someone sent must not change how the plugins check (switch a check off, lower a
+minimum). What the user names is trusted like the user's own file.
 
 Plugins read their own table with ``cchc_engine.api.plugin_config(name)``::
 
     [plugins.cchc-phu-tho]
     min_survey_forms = 100
+
+A file that cannot be read (not TOML, not UTF-8, nested past the parser's depth,
+unreadable) does not stop a plugin's check: inside ``check_result`` it is a
+located ``plugin-config-invalid`` warning in the result (an error under
+``--strict-plugins``) and the plugin gets the other file's table, or ``{}`` — its
+defaults; called elsewhere it raises that finding (exit 2).
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import os
+import stat
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
-from .findings import CchcError, Location
+from .findings import CchcError, Finding, Location
 from .messages import os_error, render
 
 if sys.version_info >= (3, 11):
@@ -25,37 +39,82 @@ else:  # Python 3.10: the same parser, from PyPI (a dependency on 3.10 only)
     import tomli as tomllib
 
 FILE_NAME = "cchc.toml"
+ENV_CONFIG = "CCHC_CONFIG"
 MAX_BYTES = 1024 * 1024  # a configuration file is a few lines; refuse anything absurd
 
+# The file named with --config (the CLI sets it for its run; None: $CCHC_CONFIG, if set).
+_named: contextvars.ContextVar[Optional[str]] = contextvars.ContextVar("cchc_named_config", default=None)
+# While plugins check a result: where unreadable configuration becomes findings, not exceptions.
+_collector: contextvars.ContextVar[Optional[list[Finding]]] = contextvars.ContextVar("cchc_config_problems", default=None)
+
 # (path, mtime, size) -> parsed data: read once per process unless the file changes.
-_cache: dict[tuple[str, float, int], dict[str, Any]] = {}
+_cache: dict[tuple[str, int, int], dict[str, Any]] = {}
+
+
+def use_named(path: Optional[str]) -> contextvars.Token:
+    """Name a configuration file for this run (``--config``); reset with ``reset_named(token)``."""
+    return _named.set(os.path.abspath(path) if path else None)
+
+
+def reset_named(token: contextvars.Token) -> None:
+    _named.reset(token)
+
+
+def user_config() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "cchc" / FILE_NAME
+
+
+def named_config() -> Optional[Path]:
+    """The file the user named (``--config``, else ``$CCHC_CONFIG``), or None."""
+    named = _named.get() or os.environ.get(ENV_CONFIG) or None
+    return Path(named) if named else None
 
 
 def config_files() -> list[Path]:
-    """The configuration files that exist, user first then project."""
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    candidates = [Path(base) / "cchc" / FILE_NAME, Path.cwd() / FILE_NAME]
+    """The configuration files to read, the user's first, then the named one.
+
+    The user's file counts when it exists; a named file always counts (a name that
+    does not exist is said as a broken configuration, not ignored)."""
     out: list[Path] = []
-    for path in candidates:
-        if path.is_file() and path.resolve() not in [p.resolve() for p in out]:
-            out.append(path)
+    user = user_config()
+    if user.is_file():
+        out.append(user)
+    named = named_config()
+    if named is not None and not (out and _same(named, out[0])):
+        out.append(named)
     return out
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def read_config(path: Path) -> dict[str, Any]:
     """One file's data; a broken file is one located line (exit 2)."""
     try:
-        st = path.stat()
-        key = (str(path.resolve()), st.st_mtime, st.st_size)
+        st = os.stat(path)  # before any open: a FIFO named as the config never blocks
+        if not stat.S_ISREG(st.st_mode):
+            raise _invalid(path, render("file-not-regular", {"file": str(path)}))
+        key = (os.path.realpath(path), st.st_mtime_ns, st.st_size)
         if key in _cache:
             return _cache[key]
         if st.st_size > MAX_BYTES:
             raise _invalid(path, render("config-too-large", {"max": MAX_BYTES // 2**20}))
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            raise _invalid(path, render("config-too-large", {"max": MAX_BYTES // 2**20}))
+        data = tomllib.loads(raw.decode("utf-8"))
     except OSError as exc:
         raise _invalid(path, os_error(exc)) from None
     except UnicodeDecodeError as exc:
         raise _invalid(path, render("yaml-not-utf8", {"byte": exc.start})) from None  # "không phải UTF-8 (byte N)"
+    except RecursionError:  # `a = [[[[…]]]]` 5,000 deep: the parser's own limit
+        raise _invalid(path, render("config-too-deep", {})) from None
     except tomllib.TOMLDecodeError as exc:
         from .inputerrors import toml_problem
 
@@ -73,11 +132,36 @@ def _invalid(path: Path, error: str, line: Optional[int] = None) -> CchcError:
 
 
 def plugin_config(name: str) -> dict[str, Any]:
-    """The ``[plugins.NAME]`` table, user file overlaid by the project file; {} when absent."""
+    """The ``[plugins.NAME]`` table, the user's file overlaid by the named one; {} when absent.
+
+    Inside ``collecting()`` (plugins checking a result) a file that cannot be read is
+    a finding there and is skipped; elsewhere it raises."""
     merged: dict[str, Any] = {}
     for path in config_files():
-        table = read_config(path).get("plugins", {})
+        try:
+            data = read_config(path)
+        except CchcError as exc:
+            found = _collector.get()
+            if found is None:
+                raise
+            for f in exc.findings:
+                if not any(f.located() == seen.located() for seen in found):
+                    found.append(f)
+            continue
+        table = data.get("plugins", {})
         section = table.get(name) if isinstance(table, dict) else None
         if isinstance(section, dict):
             merged.update(section)
     return merged
+
+
+@contextlib.contextmanager
+def collecting() -> Iterator[list[Finding]]:
+    """While plugins check a result: configuration that cannot be read is listed here
+    (each file once) instead of failing the plugin that asked for it."""
+    found: list[Finding] = []
+    token = _collector.set(found)
+    try:
+        yield found
+    finally:
+        _collector.reset(token)

@@ -17,8 +17,8 @@ from .lang import LANGS, get_lang, set_lang  # noqa: F401 (the catalogue's users
 CATALOG: dict[str, tuple[str, str]] = {
     # --- spec loading and checking ---------------------------------------------
     "spec-not-found": (
-        "Không tìm thấy bộ chỉ tiêu '{spec}'. Các bộ có sẵn: {available}.",
-        "Spec '{spec}' not found. Available: {available}.",
+        "Không tìm thấy bộ chỉ tiêu '{spec}'. Các bộ có sẵn: {available}. (Tệp bộ chỉ tiêu viết như đường dẫn: ./{spec}.yaml)",
+        "Spec '{spec}' not found. Available: {available}. (A spec file is written as a path: ./{spec}.yaml)",
     ),
     "spec-cache-ignored": (
         "Bỏ qua bộ nhớ đệm bộ chỉ tiêu ({path}): {error}",
@@ -30,6 +30,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "spec-file-missing": ("Không đọc được tệp bộ chỉ tiêu: {error}", "Cannot read the spec file: {error}"),
     "spec-yaml-invalid": ("YAML không hợp lệ: {error}", "Invalid YAML: {error}"),
+    "spec-not-a-spec": (
+        "không phải tệp bộ chỉ tiêu (không có dòng 'id:' hay 'extends:' ở đầu dòng); nội dung tệp không được hiển thị.",
+        "not a spec file (no top-level 'id:' or 'extends:' line); none of its content is shown.",
+    ),
     "spec-yaml-too-large": (
         "Tệp YAML quá lớn hoặc lồng nhau quá sâu ({what}); tệp bị từ chối.",
         "YAML file too large or nested too deep ({what}); refused.",
@@ -545,6 +549,16 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Thư mục plugin '{dir}' không tồn tại; bỏ qua.",
         "Plugins directory '{dir}' does not exist; skipped.",
     ),
+    "plugin-file-skipped": (
+        "Tệp plugin '{file}' không được nạp: {reason}.",
+        "Plugin file '{file}' was not loaded: {reason}.",
+    ),
+    "plugin-skip-not-regular": ("không phải tệp thông thường (FIFO, thiết bị, thư mục)", "not a regular file (a FIFO, device, directory)"),
+    "plugin-skip-shared": (
+        "tài khoản khác có thể sửa tệp hay thư mục chứa nó (mã chạy với quyền của bạn)",
+        "another account may change it or its folder (its code would run as you)",
+    ),
+    "plugin-skip-foreign": ("tệp thuộc tài khoản khác (mã chạy với quyền của bạn)", "it belongs to another account (its code would run as you)"),
     "plugin-bad-return": (
         "Plugin '{plugin}': {hook} trả về {got} ({item}) thay vì một danh sách Finding; phần này bị bỏ qua.",
         "Plugin '{plugin}': {hook} returned a {got} ({item}) instead of a list of Findings; that part was ignored.",
@@ -760,6 +774,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "note-continued": (
         "Ghi chú '{text}' ở dòng sau (ngắt trang) là phần tiếp theo của ghi chú dòng trên; đã nối vào ghi chú của dòng '{name}'.",
         "The note '{text}' on the next row (a page break) continues the note of the row above; joined to the note of '{name}'.",
+    ),
+    "cell-nested-table": (
+        "Ô {cell} chứa một bảng lồng bên trong; chữ của bảng đó được đọc như nội dung của ô, trang tính vẫn được đọc tiếp.",
+        "Cell {cell} holds a table inside it; that table's text is read as the cell's content, and the sheet is read on.",
     ),
     # --- robustness ---------------------------------------------------------------
     "merged-value-cell": (
@@ -1010,6 +1028,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "a '\\' inside \"…\" must be written '\\\\' (or use single quotes '…')",
     ),
     "config-too-large": ("tệp lớn hơn {max} MB (tệp cấu hình chỉ vài dòng)", "the file is over {max} MB (a configuration file is a few lines)"),
+    "config-too-deep": (
+        "các mảng hay bảng lồng nhau quá sâu để đọc; plugin dùng giá trị mặc định",
+        "arrays or tables nested too deep to read; the plugin uses its defaults",
+    ),
     "json-expecting-value": ("thiếu giá trị (hoặc có dấu phẩy thừa)", "a value is expected (or a comma is extra)"),
     "json-expecting-property": (
         "cần tên khóa trong ngoặc kép \"…\" (dấu phẩy thừa trước '}}'?)",
@@ -1035,6 +1057,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "os-no-space": ("hết chỗ trống trên đĩa", "no space left on the disk"),
     "os-read-only": ("ổ đĩa chỉ đọc", "read-only file system"),
     "os-not-directory": ("một phần của đường dẫn không phải thư mục", "a part of the path is not a directory"),
+    "os-link-loop": ("liên kết (symlink) vòng quanh, không dẫn tới tệp nào", "a symlink loop that leads to no file"),
+    "os-name-too-long": ("tên tệp quá dài", "file name too long"),
+    "os-io": ("lỗi đọc ghi thiết bị", "input/output error"),
+    "os-no-reader": ("không có chương trình nào đang đọc ở đầu kia (FIFO) hay thiết bị không sẵn sàng", "nothing is reading at the other end (a FIFO), or the device is not there"),
+    "os-file-too-big": ("tệp vượt quá giới hạn kích thước cho phép", "file too large for the allowed size"),
     "location-row": ("dòng {row}", "row {row}"),
     "table-sheet-name": ("Bảng", "Table"),
     "location-table-row": ("Bảng {table}, dòng {row}", "Table {table}, row {row}"),
@@ -1065,6 +1092,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "output-is-directory": (
         "'{file}' là một thư mục; hãy ghi rõ tên tệp kết quả, ví dụ {file}/ket-qua.xlsx.",
         "'{file}' is a directory; give the output file's name, e.g. {file}/ket-qua.xlsx.",
+    ),
+    "output-foreign-link": (
+        "'{file}' là liên kết (symlink) của tài khoản khác trong thư mục dùng chung ({link}); không ghi theo nó. Hãy ghi vào tên khác.",
+        "'{file}' is a symlink another account made in a shared folder ({link}); not followed. Write to another name.",
+    ),
+    "output-foreign-file": (
+        "'{file}' là tệp của tài khoản khác trong thư mục dùng chung; không ghi đè lên nó. Hãy ghi vào tên khác.",
+        "'{file}' belongs to another account in a shared folder; not replaced. Write to another name.",
     ),
     "output-not-regular": (
         "'{file}' không phải tệp thường (thiết bị khối hay socket); không ghi vào đó.",
@@ -1159,7 +1194,7 @@ FORM_TEXT: dict[str, str] = {
 # Every other catalogue entry is interface text (headers, labels, summaries).
 FINDING_SEVERITY: dict[str, str] = {
     # spec checking (cchc spec check: exit 1) and loading
-    "spec-not-found": "stop", "spec-file-missing": "stop", "spec-yaml-invalid": "stop",
+    "spec-not-found": "stop", "spec-file-missing": "stop", "spec-yaml-invalid": "stop", "spec-not-a-spec": "stop",
     "spec-yaml-too-large": "stop", "spec-schema": "error", "spec-duplicate-id": "error",
     "spec-duplicate-stt": "error", "spec-unknown-reference": "error", "spec-unknown-level": "error",
     "spec-unknown-choices": "error", "spec-cycle": "error", "spec-type-mismatch": "error",
@@ -1187,6 +1222,7 @@ FINDING_SEVERITY: dict[str, str] = {
     "row-shifted": "info", "value-not-placed": "error",
     "merged-value-cell": "warning", "cell-outside-table": "warning", "sheet-unresolvable": "warning", "cells-beyond-columns": "warning",
     "table-span-bounded": "warning", "table-not-read": "warning", "embedded-part-not-read": "error", "note-continued": "info",
+    "cell-nested-table": "warning",
     "file-not-regular": "stop",
     # computing and rules
     "period-from-date": "warning", "ratio-rounding": "info", "ratio-truncated": "warning", "ratio-mismatch": "error", "zero-denominator": "info", "computed": "info",
@@ -1201,6 +1237,7 @@ FINDING_SEVERITY: dict[str, str] = {
     "plugin-bad-registration": "warning", "plugin-failed": "warning/error", "duplicate-registration": "error",
     # output and the command line
     "output-is-input": "stop", "output-is-directory": "stop", "output-not-regular": "stop",
+    "output-foreign-link": "stop", "output-foreign-file": "stop",
     "unknown-format": "stop", "format-suffix-unknown": "stop", "format-not-for-command": "stop",
     "format-needs-file": "stop", "validate-binary-format": "stop", "template-suffix": "stop",
     "write-failed": "stop", "compare-level-mismatch": "stop", "compare-unit-mismatch": "stop",
@@ -1216,7 +1253,8 @@ FINDING_SEVERITY: dict[str, str] = {
     # plugins (the platform)
     "plugin-bad-return": "warning/error", "plugin-config-invalid": "stop", "plugin-install-failed": "stop",
     "plugin-item-unusable": "warning", "plugin-message-taken": "stop", "plugin-not-installed": "warning",
-    "plugin-sniff-failed": "warning", "plugins-dir-missing": "warning", "plugin-read-failed": "stop",
+    "plugin-sniff-failed": "warning", "plugins-dir-missing": "warning", "plugin-file-skipped": "warning",
+    "plugin-read-failed": "stop",
     "plugin-write-failed": "stop",
 }
 
@@ -1237,7 +1275,8 @@ def placeholders(code: str) -> list[str]:
 
 
 _OS_ERRORS = {"ENOENT": "os-no-such-file", "EACCES": "os-permission", "EPERM": "os-permission",
-              "EISDIR": "os-is-directory", "ENOSPC": "os-no-space", "EROFS": "os-read-only", "ENOTDIR": "os-not-directory"}
+              "EISDIR": "os-is-directory", "ENOSPC": "os-no-space", "EROFS": "os-read-only", "ENOTDIR": "os-not-directory",
+              "ELOOP": "os-link-loop", "ENAMETOOLONG": "os-name-too-long", "EIO": "os-io", "ENXIO": "os-no-reader", "EFBIG": "os-file-too-big"}
 
 
 def os_error(exc: BaseException) -> str:

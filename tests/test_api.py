@@ -146,6 +146,8 @@ def test_plugin_config_user_then_project(tmp_path, monkeypatch):
     (project / "cchc.toml").write_text("[plugins.cchc-phu-tho]\nmin_survey_forms = 100\n", encoding="utf-8")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
     monkeypatch.chdir(project)
+    assert api.plugin_config("cchc-phu-tho") == {"min_survey_forms": 50, "region": "Phú Thọ"}  # ./cchc.toml not named
+    monkeypatch.setenv("CCHC_CONFIG", "cchc.toml")
     assert api.plugin_config("cchc-phu-tho") == {"min_survey_forms": 100, "region": "Phú Thọ"}
     assert api.plugin_config("other") == {}
     (project / "cchc.toml").write_text("[plugins.cchc-phu-tho\n", encoding="utf-8")

@@ -256,6 +256,7 @@ def test_a_broken_cchc_toml_is_said_in_vietnamese_at_its_line(tmp_path, monkeypa
     (tmp_path / "cchc.toml").write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-user-config"))
+    monkeypatch.setenv("CCHC_CONFIG", "cchc.toml")
     for lang, row, column in (("vi", "dòng", "cột"), ("en", "row", "column")):
         set_lang(lang)
         try:
@@ -292,12 +293,14 @@ def test_every_toml_message_has_its_entry_and_a_broken_file_is_one_line_from_the
     )
     (tmp_path / "cchc.toml").write_text("[plugins.x]\nmin 80\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CCHC_CONFIG", "cchc.toml")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-user-config"))
     from cchc_engine.plugins import PluginHost, use_host
 
     with use_host(PluginHost(entry_points=False, load_only=None)):  # the session's host keeps no test plugin
         code, out, err = run("--plugins-dir", str(plugins), "--strict-plugins", "compute", "--spec", "2023", str(EXAMPLE))
-    [line] = [x for x in out.splitlines() if "plugin-failed" in x]
-    assert code == 1 and line.split()[0] == "lỗi" and "'needs_config.py'" in line
-    assert render("toml-expected-equals", {}) in line and "dòng 2: " in line and line.endswith("(cột 5)"), line
+    [line] = [x for x in out.splitlines() if "plugin-config-invalid" in x]
+    assert code == 1 and line.split()[0] == "lỗi" and "cchc.toml" in line
+    assert not [x for x in out.splitlines() if "plugin-failed" in x]  # the plugin checked on, with its defaults
+    assert render("toml-expected-equals", {}) in line and "cchc.toml: dòng 2" in line and line.endswith("(cột 5)"), line
     assert "Expected" not in out + err and "Traceback" not in out + err

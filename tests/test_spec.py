@@ -191,9 +191,12 @@ def test_deep_nesting_is_refused_quickly(tmp_path):
 
 
 def test_yaml_cannot_build_python_objects(tmp_path):
-    p = write(tmp_path, "!!python/object/apply:os.system ['echo pwned']\n")
+    p = write(tmp_path, "id: x\nrun: !!python/object/apply:os.system ['echo pwned']\n")
     code, _, err = cli("spec", "check", str(p))
     assert code == 1 and "YAML không hợp lệ" in err
+    p = write(tmp_path, "!!python/object/apply:os.system ['echo pwned']\n")  # not even a spec: said so (issue 22)
+    code, _, err = cli("spec", "check", str(p))
+    assert code == 2 and "không phải tệp bộ chỉ tiêu" in err and "pwned" not in err
 
 
 def test_spec_show_prints_full_names_and_formulas():

@@ -67,7 +67,7 @@ def test_second_load_is_a_hit_and_equals_the_compile(cache_dir, tmp_path):
     first = Counting(path)
     compiled, problems = cache.load_or_compile(path, first)
     assert first.calls == 1 and problems == []
-    assert len(list(cache_dir.glob("*.pickle"))) == 1
+    assert len(list(cache_dir.glob("*.json"))) == 1
     again = Counting(path)
     hit, hit_problems = cache.load_or_compile(path, again)
     assert again.calls == 0, "a cached spec was compiled again"
@@ -125,7 +125,7 @@ def test_an_engine_upgrade_misses(cache_dir, tmp_path, monkeypatch):
     upgraded = Counting(path)
     cache.load_or_compile(path, upgraded)
     assert upgraded.calls == 1
-    assert len(list(cache_dir.glob("*.pickle"))) == 2
+    assert len(list(cache_dir.glob("*.json"))) == 2
 
 
 def test_an_edited_engine_module_misses(cache_dir, tmp_path, monkeypatch):
@@ -164,7 +164,7 @@ def test_a_corrupt_entry_is_ignored_and_replaced(cache_dir, tmp_path, capsys, ga
     path = tmp_path / "national.yaml"
     shutil.copy(NATIONAL_2021, path)
     good, _ = cache.load_or_compile(path, Counting(path))
-    (entry,) = cache_dir.glob("*.pickle")
+    (entry,) = cache_dir.glob("*.json")
     data = entry.read_bytes()
     entry.write_bytes(data[: len(data) // 2] if garbage is None else garbage)  # None: truncated
     again = Counting(path)
@@ -181,7 +181,7 @@ def test_a_corrupt_entry_says_one_line_under_debug(cache_dir, tmp_path, debug_li
     path = tmp_path / "national.yaml"
     shutil.copy(NATIONAL_2021, path)
     cache.load_or_compile(path, Counting(path))
-    (entry,) = cache_dir.glob("*.pickle")
+    (entry,) = cache_dir.glob("*.json")
     entry.write_bytes(b"garbage")
     cache.load_or_compile(path, Counting(path))
     assert len(debug_lines) == 1 and str(entry) in debug_lines[0] and "Bỏ qua bộ nhớ đệm" in debug_lines[0]
@@ -343,7 +343,7 @@ def test_the_cache_keeps_only_the_newest_entries(cache_dir, tmp_path, monkeypatc
     for n in range(5):
         path.write_text(text.replace('title: "', f'title: "{n} ', 1), encoding="utf-8")
         cache.load_or_compile(path, Counting(path))
-    assert len(list(cache_dir.glob("*.pickle"))) == 3
+    assert len(list(cache_dir.glob("*.json"))) == 3
     latest = Counting(path)
     cache.load_or_compile(path, latest)
     assert latest.calls == 0  # the newest survived
@@ -391,9 +391,9 @@ def test_a_clashing_spec_dropped_after_a_cached_run_is_an_exit_2_clash(cache_dir
 
     for spec in ("con-xa", str(child)):
         assert compute(spec)[0] in (0, 1)
-    entries = sorted(cache_dir.glob("*.pickle"))
+    entries = sorted(cache_dir.glob("*.json"))
     assert entries, "the runs above were cached"
-    assert compute("con-xa")[0] in (0, 1) and sorted(cache_dir.glob("*.pickle")) == entries  # a hit
+    assert compute("con-xa")[0] in (0, 1) and sorted(cache_dir.glob("*.json")) == entries  # a hit
 
     clash = drop / "cha-moi.yaml"
     clash.write_text(NATIONAL_2021.read_text(encoding="utf-8"), encoding="utf-8")  # claims id "2021" too

@@ -148,13 +148,14 @@ def test_fods_in_html_out_from_the_command_line(installed):
 
 def test_province_spec_and_check_from_the_command_line(installed, tmp_path):
     (tmp_path / "cchc.toml").write_text("[plugins.cchc-phu-tho]\nmin_survey_forms = 80\n", encoding="utf-8")
-    proc = cchc(installed, "compute", "--spec", "2023-phu-tho", str(EXAMPLE), "-f", "json", cwd=tmp_path)
+    proc = cchc(installed, "--config", "cchc.toml", "compute", "--spec", "2023-phu-tho", str(EXAMPLE), "-f", "json", cwd=tmp_path)
     report = json.loads(proc.stdout)
     assert report["spec"] == "2023-phu-tho"
     [found] = [f for f in report["findings"] if f["code"] == "phu-tho-few-survey-forms"]
     assert found["message"] == "Chỉ có 50 phiếu khảo sát sự hài lòng; tỉnh Phú Thọ yêu cầu ít nhất 80 phiếu."
     assert (found["location"]["sheet"], found["location"]["cell"]) == ("Biểu mẫu 1", "D28")
-    english = cchc(installed, "--lang", "en", "compute", "--spec", "2023-phu-tho", str(EXAMPLE), "-f", "json", cwd=tmp_path)
+    english = cchc(installed, "--lang", "en", "--config", "cchc.toml", "compute", "--spec", "2023-phu-tho", str(EXAMPLE), "-f", "json",
+                   cwd=tmp_path)
     assert "Only 50 satisfaction survey forms; Phú Thọ asks for at least 80." in english.stdout
 
 

@@ -198,7 +198,7 @@ def test_a_damaged_entry_is_a_miss_and_is_rewritten(cache_dir, communes, reads):
 
     _, first, _ = run(communes)
     with sqlite3.connect(cache_dir / unitcache.DB_NAME) as db:
-        db.execute("UPDATE units SET data = ? WHERE rowid = (SELECT min(rowid) FROM units)", (b"\x80\x05garbage",))
+        db.execute("UPDATE units SET meta = ? WHERE rowid = (SELECT min(rowid) FROM units)", ("[\"garbage\"]",))
     db.close()
     reads.clear()
     _, second, _ = run(communes)

@@ -107,6 +107,8 @@ OPTIONS: dict[str, str] = {
         "Plugin bị lỗi khi kiểm tra là lỗi (mã thoát 1), không chỉ là cảnh báo.",
     "Do not wrap tables to the terminal's width (one line per row).":
         "Không ngắt bảng theo bề rộng màn hình (mỗi dòng một hàng).",
+    "Also read plugin settings from FILE (env CCHC_CONFIG); ./cchc.toml is read only when named here.":
+        "Đọc thêm cấu hình plugin từ FILE (biến môi trường CCHC_CONFIG); ./cchc.toml chỉ được đọc khi ghi tên ở đây.",
     # reading a submission
     "Spec: a year (2023), an id (2021-ha-tinh) or a YAML path.":
         "Bộ chỉ tiêu: năm (2023), mã (2021-ha-tinh) hoặc đường dẫn tệp YAML.",

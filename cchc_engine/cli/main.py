@@ -43,7 +43,16 @@ class CchcGroup(Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         debug = bool(ctx.obj and ctx.obj.get("debug"))
-        from ..findings import CchcError  # here, not at the top: `cchc --help` never gets here
+        from ..atomic import restore_signals, stop_on_signals  # here, not at the top: `cchc --help` never gets here
+
+        replaced = stop_on_signals()  # SIGTERM and SIGHUP end a run as Ctrl-C does: cleanup, one line
+        try:
+            return self._invoke(ctx, debug)
+        finally:
+            restore_signals(replaced)  # an in-process caller (tests) gets its own handlers back
+
+    def _invoke(self, ctx: click.Context, debug: bool) -> Any:
+        from ..findings import CchcError
 
         try:
             return super().invoke(ctx)
@@ -69,11 +78,11 @@ class CchcGroup(Group):
             sys.exit(0)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
             raise
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP (atomic.Stopped)
             from ..messages import render
 
             click.echo(render("cli-interrupted", {}), err=True)
-            sys.exit(130)
+            sys.exit(getattr(exc, "exit_code", 130))
         except Exception as exc:  # the last line of defence: never a traceback
             show_plugin_problems()
             if debug:
@@ -117,9 +126,18 @@ def show_plugin_problems() -> None:
 )
 @click.option("--strict-plugins", is_flag=True, help="A plugin that fails during a check is an error (exit 1), not a warning.")
 @click.option("--wide", is_flag=True, help="Do not wrap tables to the terminal's width (one line per row).")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=PathValue),
+    default=None,
+    metavar="FILE",
+    help="Also read plugin settings from FILE (env CCHC_CONFIG); ./cchc.toml is read only when named here.",
+)
 @click.pass_context
 def cli(
-    ctx: click.Context, debug: bool, lang: str, plugins_dirs: tuple[Path, ...], strict_plugins: bool, wide: bool
+    ctx: click.Context, debug: bool, lang: str, plugins_dirs: tuple[Path, ...], strict_plugins: bool, wide: bool,
+    config_file: Optional[Path] = None,
 ) -> None:
     """cchc: read, validate, compute and compile CCHC statistics reports.
 
@@ -136,6 +154,11 @@ def cli(
 
         cache.debug_log = lambda line: click.echo(line, err=True)
         ctx.call_on_close(lambda: setattr(cache, "debug_log", None))  # in-process callers (tests) run on
+    if config_file is not None:
+        from .. import config
+
+        token = config.use_named(str(config_file))
+        ctx.call_on_close(lambda: config.reset_named(token))  # in-process callers (tests) run on
     from ..plugins import get_host  # (--lang took effect when it was read: lang_now)
 
     host = get_host()

@@ -175,13 +175,13 @@ def spec_check(spec: str) -> None:
     from ..spec.registry import find_entry, looks_like_path, check_file
 
     try:
-        if looks_like_path(spec) or Path(spec).is_file():
+        if looks_like_path(spec):  # a bare word is an id, never a file of the working folder
             compiled, problems = check_file(Path(spec))
         else:
             entry = find_entry(spec)
             compiled, problems = entry.compiled, entry.problems
     except CchcError as exc:
-        if exc.findings and exc.findings[0].code in ("spec-not-found", "spec-file-missing"):
+        if exc.findings and exc.findings[0].code in ("spec-not-found", "spec-file-missing", "file-not-regular", "spec-not-a-spec"):
             raise  # nothing to check: an unusable call, exit 2
         raise CchcError(exc.findings, exit_code=1) from None
     if problems:

@@ -326,9 +326,12 @@ class PluginHost:
         from ..findings import Finding
         from ..messages import get_lang
 
-        returned, outcomes = self.call("check_result", result=result, spec=spec, lang=get_lang())
+        from ..config import collecting
+
+        with collecting() as unreadable:  # a broken cchc.toml: a finding here, the plugin checks on with defaults
+            returned, outcomes = self.call("check_result", result=result, spec=spec, lang=get_lang())
         severity = "error" if self.strict else "warning"
-        out: list[Finding] = []
+        out: list[Finding] = [f.replace(severity=severity) for f in unreadable]
         for o in outcomes:
             if o.error is not None:
                 out.append(Finding.make("plugin-failed", severity, plugin=o.plugin, error=isolation.error_text(o.error)))  # type: ignore[arg-type]

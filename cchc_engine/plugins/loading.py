@@ -4,6 +4,12 @@
 = none, an unknown name is a warning); each ``*.py`` file of a plugins directory is a
 plugin named after the file. A plugin that fails to load, or implements a hook that
 does not exist, is reported by name and skipped.
+
+A plugins directory runs code as the user, so each file is looked at with ``stat``
+before anything opens it: a FIFO (which would block the run), a device, a link
+loop, a file another account owns (root aside) or one that another account may
+change (group/other-writable, itself or its folder) is a ``plugin-file-skipped``
+warning, not loaded. A file name that is not UTF-8 is shown with U+FFFD.
 """
 
 from __future__ import annotations
@@ -72,19 +78,29 @@ def load_entry_points(host: "PluginHost") -> None:
 
 def load_dir(host: "PluginHost", directory: Path) -> None:
     """Each ``*.py`` file in ``directory`` is a plugin named after the file."""
-    if not directory.is_dir():
-        from ..findings import Finding
+    import hashlib
+    import os
 
-        host.note(Finding.make("plugins-dir-missing", "warning", dir=str(directory)), str(directory))
+    from ..findings import Finding
+
+    if not directory.is_dir():
+        host.note(Finding.make("plugins-dir-missing", "warning", dir=_shown(str(directory))), _shown(str(directory)))
         return
+    try:
+        folder_problem = _untrusted(os.stat(directory))
+    except OSError:
+        folder_problem = None
     for path in sorted(directory.glob("*.py")):
-        name = path.name
+        name = _shown(path.name)
         if host.has_plugin(name):
             continue
-        import hashlib
-
-        digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]
-        module_name = f"cchc_plugins_dir_{digest}_{path.stem}"
+        problem = folder_problem or _file_problem(path)
+        if problem is not None:
+            host.note(Finding.make("plugin-file-skipped", "warning", file=_shown(str(path)), reason=problem), name)
+            continue
+        digest = hashlib.sha1(os.fsencode(os.path.realpath(path))).hexdigest()[:8]
+        stem = "".join(c if c.isascii() and (c.isalnum() or c == "_") else "_" for c in path.stem)
+        module_name = f"cchc_plugins_dir_{digest}_{stem}"
         host.info[name] = PluginInfo(None, None, "plugins-dir")
         try:
             spec = importlib.util.spec_from_file_location(module_name, path)
@@ -96,6 +112,44 @@ def load_dir(host: "PluginHost", directory: Path) -> None:
         except Exception as exc:
             sys.modules.pop(module_name, None)
             host.fail(name, exc)
+
+
+def _shown(text: str) -> str:
+    """A file name as it can be printed: bytes that are not UTF-8 become U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _file_problem(path: "Path") -> Optional[str]:
+    """Why ``path`` must not be imported (catalogue text), or None; by stat, before any open."""
+    import os
+    import stat
+
+    from ..messages import os_error, render
+
+    try:
+        st = os.stat(path)  # follows a link the user made; a loop is ELOOP here, not in the importer
+    except OSError as exc:
+        return os_error(exc)
+    if not stat.S_ISREG(st.st_mode):
+        return render("plugin-skip-not-regular", {})
+    return _untrusted(st)
+
+
+def _untrusted(st: Any) -> Optional[str]:
+    """Another account's file (root's aside: system folders), or one others may write."""
+    import os
+    import stat
+
+    from ..messages import render
+
+    if not hasattr(os, "geteuid"):
+        return None
+    if st.st_uid not in (os.geteuid(), 0):
+        return render("plugin-skip-foreign", {})
+    # A sticky folder (/tmp) lets others add files, not change ours: their files are skipped one by one.
+    if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not (stat.S_ISDIR(st.st_mode) and st.st_mode & stat.S_ISVTX):
+        return render("plugin-skip-shared", {})
+    return None
 
 
 def check_pending(host: "PluginHost") -> None:

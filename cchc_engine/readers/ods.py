@@ -5,7 +5,11 @@
 (``number-rows-repeated``, ``number-columns-repeated``: LibreOffice writes a
 million empty rows that way) only move the position; a repeated cell with content
 is counted against the cell limits for every repetition, so a tiny file cannot
-expand into millions of cells. Why not odfpy: README.
+expand into millions of cells. Text is counted as it expands, not as it is written:
+``<text:s text:c="1000"/>`` is 1,000 characters, and a cell's text repeated across
+columns and rows counts once per repetition. A table inside a cell (ODF allows it)
+is read as that cell's text, with a ``cell-nested-table`` warning; the outer sheet
+goes on. Why not odfpy: README.
 """
 
 from __future__ import annotations
@@ -90,6 +94,7 @@ class _Content:
         self.skip = 0  # inside an annotation
         self.paragraphs = 0
         self.beyond = C.Beyond()
+        self.nested = 0  # depth of tables inside the current cell: their text is the cell's
 
     def parse(self, zf) -> Grid:
         C.parse_part(zf, "content.xml", self.start, self.end, self.chars)
@@ -105,7 +110,21 @@ class _Content:
 
     def start(self, tag: str, a: dict) -> None:
         tag = C.local(tag)
+        if self.nested:
+            if tag == "table":
+                self.nested += 1
+            elif tag in ("table-cell", "covered-table-cell") and self.text and self.text[-1] != "\n":
+                self.text.append("\t")  # the inner cells' text, one after the other
+            elif tag == "table-row" and self.text:
+                self.text.append("\n")
+            elif tag not in ("table-row", "table-cell", "covered-table-cell", "table-column", "table-columns"):
+                self._text_tag(tag, a)
+            return
         if tag == "table":
+            if self.cell is not None:  # a table inside a cell: read as the cell's text, never as a sheet
+                self.nested = 1
+                self._nested_finding()
+                return
             self.sheet = self.grid.add_sheet(clean_cell_text(a.get("table:name", "")))
             self.row = self.cells = 0
             self.beyond = C.Beyond()
@@ -117,17 +136,35 @@ class _Content:
             self.text, self.paragraphs = [], 0
         elif tag in _TEXT_SKIP:
             self.skip += 1
-        elif self.cell is not None and not self.skip:
-            if tag == "p":
-                if self.paragraphs:
-                    self.text.append("\n")
-                self.paragraphs += 1
-            elif tag == "s":
-                self.text.append(" " * min(_int(a, "text:c"), 1000))
-            elif tag == "tab":
-                self.text.append("\t")
-            elif tag == "line-break":
+        else:
+            self._text_tag(tag, a)
+
+    def _text_tag(self, tag: str, a: dict) -> None:
+        if self.cell is None or self.skip:
+            return
+        if tag == "p":
+            if self.paragraphs:
                 self.text.append("\n")
+            self.paragraphs += 1
+        elif tag == "s":
+            n = min(_int(a, "text:c"), 1000)
+            self.budget.add_text(n)  # spaces count as they expand, not as the 20 bytes that wrote them
+            self.text.append(" " * n)
+        elif tag == "tab":
+            self.budget.add_text(1)
+            self.text.append("\t")
+        elif tag == "line-break":
+            self.budget.add_text(1)
+            self.text.append("\n")
+
+    def _nested_finding(self) -> None:
+        from ..findings import Finding, Location
+        from ..grid import column_letter
+
+        sheet = self.sheet.name if self.sheet is not None else ""
+        cell = f"{column_letter(self.col + 1)}{self.row + 1}"
+        self.grid.findings.append(Finding.make(
+            "cell-nested-table", "warning", location=Location(file=self.grid.file, sheet=sheet, cell=cell), cell=cell))
 
     def chars(self, s: str) -> None:
         if self.cell is not None and not self.skip:
@@ -136,6 +173,10 @@ class _Content:
 
     def end(self, tag: str) -> None:
         tag = C.local(tag)
+        if self.nested:
+            if tag == "table":
+                self.nested -= 1
+            return
         if tag in _TEXT_SKIP:
             self.skip -= 1
         elif tag in ("table-cell", "covered-table-cell") and self.cell is not None:
@@ -154,7 +195,10 @@ class _Content:
         if value is None and not formula:
             self.col += repeat  # empty cells only move the position, however many
             return
-        self.count(min(repeat, C.MAX_CELLS + 1) * self.row_repeat)
+        copies = min(repeat, C.MAX_CELLS + 1) * self.row_repeat
+        self.count(copies)
+        if isinstance(value, str) and copies > 1:  # each copy is read, laid out and written again
+            self.budget.add_text(len(value) * (copies - 1))
         row_no = self.row + 1
         spans = (_int(a, "table:number-rows-spanned"), _int(a, "table:number-columns-spanned"))
         for k in range(min(repeat, C.MAX_COLS)):

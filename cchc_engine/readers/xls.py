@@ -3,6 +3,11 @@
 ``formatting_info=True`` gives each cell's format string, so a cell formatted as a
 percent is flagged like in .xlsx; numbers that are whole come back as int, as the
 .xlsx source gives them, so every format of one appendix reads the same.
+
+xlrd writes what it finds odd ("WARNING *** file size … not 512 + multiple of sector
+size") to its ``logfile``, stdout by default: that would break ``-f json`` on stdout.
+Its log goes to a writer that drops it (xlrd raises no Python warnings), so nothing
+but our own output reaches the terminal.
 """
 
 from __future__ import annotations
@@ -60,10 +65,20 @@ class XlsReader:
             raise C.unreadable(path, "read-xls-broken", detail=detail) from None
 
 
+class _Discard:
+    """xlrd's logfile: whatever it says about a file is not for the officer's terminal."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
 def _read(path: Path) -> Grid:
     import xlrd  # lazy: only .xls files pay for it
 
-    book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
+    book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True, logfile=_Discard(), verbosity=0)
     grid = Grid(file=str(path))
     total = 0
     try:

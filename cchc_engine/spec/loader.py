@@ -10,6 +10,7 @@ Every error names the file, the YAML path and, where known, the line.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any, Optional, Union
@@ -305,9 +306,31 @@ def _nearest_line(lines: dict[tuple, int], path: tuple) -> Optional[int]:
     return lines.get(())
 
 
+# A spec says what it is on a top-level line: `id: 2023` or `extends: 2023`.
+_SPEC_KEY = re.compile(r"^(?:id|extends)[ \t]*:", re.MULTILINE)
+
+
 def read_file(path: Path) -> tuple[Any, dict[tuple, int]]:
-    """Read one YAML file safely: (data, path → line)."""
-    return read_yaml(read_text(path), Location(file=str(path)))
+    """Read one YAML file safely: (data, path → line).
+
+    A file that is no spec (no top-level ``id`` or ``extends``: a received file, a
+    symlink to /etc/shadow) is refused in one line that quotes nothing of it: its
+    keys, lines and YAML errors are never echoed."""
+    text = read_text(path)
+    loc = Location(file=str(path))
+    try:
+        data, lines = read_yaml(text, loc)
+    except CchcError as exc:
+        if exc.findings and exc.findings[0].code == "spec-yaml-invalid" and not _SPEC_KEY.search(text):
+            raise _not_a_spec(path) from None
+        raise
+    if not (isinstance(data, dict) and ("id" in data or "extends" in data)):
+        raise _not_a_spec(path)
+    return data, lines
+
+
+def _not_a_spec(path: Path) -> CchcError:
+    return CchcError.make("spec-not-a-spec", location=Location(file=str(path)), exit_code=2, file=str(path))
 
 
 def load_spec_file(path: Union[str, Path], origins: Optional[dict] = None) -> tuple[Spec, dict[tuple, int]]:
@@ -324,6 +347,11 @@ def load_spec_file(path: Union[str, Path], origins: Optional[dict] = None) -> tu
     loc = Location(file=str(path))
     data, lines = read_file(path)
     if isinstance(data, dict) and data.get("extends") is not None:
-        data = load_merged(data, lines, path, read_file, path_for_id, roots=search_roots(), origins=origins)
+        try:
+            data = load_merged(data, lines, path, read_file, path_for_id, roots=search_roots(), origins=origins)
+        except CchcError as exc:
+            if any(f.code == "spec-extends-cycle" for f in exc.findings):
+                raise CchcError(exc.findings, exit_code=2) from None  # no spec to use: an unusable call
+            raise
         lines = {}
     return validate_data(data, lines, loc), lines

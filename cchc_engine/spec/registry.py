@@ -13,12 +13,19 @@ file (the *index*), then loads and compiles the chosen file and its parents thro
 (the compiled-spec cache wraps it). ``--spec`` takes an id ('2021-ha-tinh'), a year
 ('2023') or a path to a YAML file. Two files with the same id are one error that
 names both.
+
+An id is never a path: a name is a file only when it is written as one (a path
+separator, or a ``.yaml``/``.yml`` suffix); a bare word is looked up in the index and
+never opened from the working folder, which is often a folder of received files (a
+file named ``2023`` there must not replace the 2023 spec, nor a ``2023`` symlink to
+``/etc/shadow`` be read as one).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, Union
@@ -195,6 +202,8 @@ def read_header(path: Path) -> tuple[Optional[str], Optional[int], Optional[str]
     Falls back to the safe YAML loader when the file writes them otherwise (flow style).
     """
     st = path.stat()
+    if not stat.S_ISREG(st.st_mode):  # a FIFO registered as a spec would block the open below
+        raise CchcError.make("file-not-regular", location=Location(file=str(path)), file=str(path))
     key = (path.resolve(), st.st_mtime_ns, st.st_size)
     if key in _header_cache:
         return _header_cache[key]
@@ -331,7 +340,9 @@ class SpecEntry:
 
 
 def looks_like_path(name: str) -> bool:
-    return name.endswith(SPEC_SUFFIXES) or "/" in name or "\\" in name
+    """Whether ``--spec NAME`` names a file: only when written as one (a path separator
+    or a spec suffix); a bare word is an id or a year, whatever the working folder holds."""
+    return name.lower().endswith(SPEC_SUFFIXES) or "/" in name or "\\" in name or name in (".", "..")
 
 
 def load_entry(src: SpecSource) -> SpecEntry:
@@ -345,12 +356,18 @@ def find_entry(name: str) -> SpecEntry:
 
 
 def resolve(name: str) -> CompiledSpec:
-    """The compiled spec for an id, a year or a path; a spec with errors is unusable (exit 2)."""
-    if looks_like_path(name) or Path(name).is_file():
-        compiled, problems = compile_file(Path(name), provider=render("spec-provider-file", {}))
-    else:
-        entry = find_entry(name)
-        compiled, problems = entry.compiled, entry.problems
+    """The compiled spec for an id, a year or a path; a spec with errors, or one that
+    cannot be loaded (an ``extends`` cycle, a file that is no spec), is unusable (exit 2)."""
+    try:
+        if looks_like_path(name):
+            compiled, problems = compile_file(Path(name), provider=render("spec-provider-file", {}))
+        else:
+            entry = find_entry(name)
+            compiled, problems = entry.compiled, entry.problems
+    except CchcError as exc:
+        if exc.exit_code == 2:
+            raise
+        raise CchcError(exc.findings, exit_code=2) from None
     if problems:
         raise CchcError(problems, exit_code=2)
     return compiled
