@@ -550,6 +550,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Version {version} has no finding '{finding}' ({count} errors and warnings; see `cchc history --unit … --period …`).",
     ),
     "store-return-needs-reason": ("Trả lại báo cáo cần ghi lý do.", "Returning a report needs a reason."),
+    "store-review-decision": ("Chọn một: --approve hoặc --return LÝ_DO.", "Choose one: --approve or --return REASON."),
     "store-review-not-current": (
         "Chỉ duyệt được phiên bản mới nhất: {unit} đã gửi phiên bản {current} sau phiên bản {version}.",
         "Only the current version can be reviewed: {unit} sent version {current} after version {version}.",
@@ -566,8 +567,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "store-account-exists": ("Tài khoản '{username}' đã có.", "Account '{username}' already exists."),
     "store-account-unknown": ("Không có tài khoản '{username}'.", "No account '{username}'."),
     "store-unit-not-compiled": (
-        "Chưa tổng hợp {unit} ({code}): {state}.",
-        "{unit} ({code}) not compiled: {state}.",
+        "Chưa tổng hợp {unit} ({unit_code}): {state}.",
+        "{unit} ({unit_code}) not compiled: {state}.",
     ),
     "store-explanation-carried": (
         "{unit} giải trình: \"{text}\" (về: {message})",
@@ -586,6 +587,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "board-col-code": ("Mã", "Code"),
     "board-col-unit": ("Đơn vị", "Unit"),
     "board-col-level": ("Cấp", "Level"),
+    "board-col-parent": ("Cấp trên", "Parent"),
     "board-col-state": ("Tình trạng", "State"),
     "board-col-versions": ("Số lần gửi", "Versions"),
     "board-col-last": ("Lần gửi cuối", "Last sent"),
@@ -1260,7 +1262,7 @@ FINDING_SEVERITY: dict[str, str] = {
     "store-unit-unknown": "stop", "store-unit-not-found": "stop", "store-unit-level-unknown": "stop",
     "store-submission-unknown": "stop", "store-no-submission": "stop", "store-spec-needed": "stop",
     "store-explain-empty": "stop", "store-explain-not-allowed": "stop", "store-finding-unknown": "stop",
-    "store-return-needs-reason": "stop", "store-review-not-current": "stop", "store-approve-has-errors": "stop",
+    "store-return-needs-reason": "stop", "store-review-decision": "stop", "store-review-not-current": "stop", "store-approve-has-errors": "stop",
     "store-bad-role": "stop", "store-account-needs-unit": "stop", "store-account-exists": "stop",
     "store-account-unknown": "stop",
     # plugins

@@ -96,7 +96,7 @@ def compile_from_store(store: "Store", session: "Session", period: str, unit: st
             continue
         state = states.get(kid.code, "missing")
         missing.append({"unit": kid.code, "name": kid.name, "state": state})
-        result.findings.append(Finding.make("store-unit-not-compiled", "warning", unit=kid.name, code=kid.code,
+        result.findings.append(Finding.make("store-unit-not-compiled", "warning", unit=kid.name, unit_code=kid.code,
                                             state=_state_word(state)))
     carried = []
     for unit_id, key, text, by in explained:
