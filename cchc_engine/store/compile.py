@@ -162,11 +162,11 @@ def _merge(session: "Session", root: "Unit", period: str, units_level: Optional[
             if method == "count" and row is not None and theirs is not None:
                 kept[ind.id] = row
                 continue
-            if method == "formula" and source != "own":
-                continue  # recomputed from the merged operands
-            value = theirs
             if row is not None and row.units is not None:
                 units[ind.id] = row.units
+            if method == "formula":
+                continue  # recomputed from the merged operands
+            value = theirs
         else:  # both
             if _num(mine) and _num(theirs):
                 value = mine + theirs

@@ -17,7 +17,7 @@ UNITS = [
     {"code": "H1", "name": "huyện Lâm Thao", "level": "huyen", "parent": "T"},
     {"code": "X1", "name": "xã Cao Xá", "level": "xa", "parent": "H1"},
     {"code": "X2", "name": "xã Sơn Vi", "level": "xa", "parent": "H1"},
-    {"code": "X3", "name": "xã Tứ Xã", "level": "xa", "parent": "H1"},
+    {"code": "X3", "name": "xã Tứ Mỹ", "level": "xa", "parent": "H1"},
 ]
 
 CLEAN = {"van_ban_chi_dao": 5, "nv_de_ra": 10, "nv_hoan_thanh": 4, "tthc_tong": 100, "tthc_cap_xa": 100, "bc_co_mat": 20,

@@ -26,9 +26,9 @@ def test_units_tree_and_update(org):
     assert [u.code for u in org.units("H1", include_root=False)] == ["X1", "X2", "X3"]
     assert org.unit("X2").parent == "H1" and org.unit("X2").level == "xa"
     # a second import renames and deactivates; nothing else changes
-    assert org.import_units([{"code": "X3", "name": "xã Tứ Xã (cũ)", "level": "xa", "parent": "H1", "active": "0"}]) == (0, 1)
+    assert org.import_units([{"code": "X3", "name": "xã Tứ Mỹ (cũ)", "level": "xa", "parent": "H1", "active": "0"}]) == (0, 1)
     assert [u.code for u in org.units("H1")] == ["H1", "X1", "X2"]
-    assert org.units("H1", active_only=False)[-1].name == "xã Tứ Xã (cũ)"
+    assert org.units("H1", active_only=False)[-1].name == "xã Tứ Mỹ (cũ)"
     with pytest.raises(CchcError) as exc:
         org.unit("X9")
     assert codes(exc) == ["store-unit-unknown"]
@@ -99,7 +99,7 @@ def test_board_states_through_the_cycle(org, session_ky):
     # X2: a warning (checked more than were examined), explained; X3: an explainable error
     warn = org.submit(session_ky, report("xã Sơn Vi", "2023-Q3", vbqppl_da_kiem_tra=1, vbqppl_kt_can_xu_ly=3,
                                          vbqppl_kt_da_xu_ly=2), "b.json", by="binh")
-    err = org.submit(session_ky, report("xã Tứ Xã", "2023-Q3", nv_giao_dung_han=9), "c.json", by="cuong")
+    err = org.submit(session_ky, report("xã Tứ Mỹ", "2023-Q3", nv_giao_dung_han=9), "c.json", by="cuong")
     assert states() == {"H1": ("missing", 0), "X1": ("errors", 1), "X2": ("warnings", 1), "X3": ("errors", 1)}
     org.explain(warn.submission.id, "1", "Số cần xử lý gồm cả văn bản kỳ trước", by="binh")
     err_key = next(f["key"] for f in err.submission.findings if f["severity"] == "error")
