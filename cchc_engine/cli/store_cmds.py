@@ -371,7 +371,7 @@ def _pick(store: "Store", unit: str, period: str, version: Optional[int]):
 @click.option("--unit", required=True, help="The unit's code in the store.")
 @click.option("--period", required=True, help="Period: 2023, 2023-H1, 2023-Q3.")
 @click.option("--finding", required=True, help="The finding: its number or key as `cchc history --period` lists them.")
-@click.option("--text", required=True, help="The explanation (giải trình).")
+@click.option("--text", required=True, help="The explanation: why the figure is right, or cannot be corrected.")
 @click.option("--version", type=int, default=None, help="Version explained; default the current one.")
 @by_option
 def explain(db_url: Optional[str], unit: str, period: str, finding: str, text: str, version: Optional[int],

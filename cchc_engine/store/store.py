@@ -763,7 +763,9 @@ def _check_tree(conn: "Connection") -> None:
 
 def _truthy(v: Any) -> bool:
     if isinstance(v, str):
-        return v.strip().lower() not in ("0", "false", "no", "khong", "không", "")
+        from ..textnorm import fold
+
+        return fold(v.strip()) not in ("0", "false", "no", "khong", "")
     return bool(v)
 
 
