@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from storekit import SPEC_KY, UNITS, report
+from .storekit import SPEC_KY, UNITS, report
 
 from cchc_engine.store.periods import contains, disjoint, window
 
