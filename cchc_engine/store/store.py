@@ -355,11 +355,16 @@ class Store:
         if target is not None and spec.spec.level(target.level) is None:
             raise CchcError.make("store-unit-level-unknown", unit=target.code, level=target.level, spec=spec.id)
 
+        seen: dict[int, dict[str, dict[str, Any]]] = {}  # unit id → every stored period's values, read once
+
         def earlier(unit_name: Optional[str], p: Optional[str]) -> Optional[dict]:
             u = target or self.find_unit(unit_name or "")
             if u is None or not p:
                 return None
-            return self.period_values(u.code, exclude_period=p)
+            if u.id not in seen:
+                with self._read() as conn:
+                    seen[u.id] = _period_values(conn, u.id)
+            return {k: v for k, v in seen[u.id].items() if k != p}
 
         result = session.compute_bytes(
             data, filename, level=target.level if target else None, period=period,
@@ -376,9 +381,11 @@ class Store:
             from ..messages import render
 
             raise CchcError.make("missing-metadata", what=render("meta-period", {}), option=render("meta-period-option", {}))
-        return Submitted(self._keep(session, target, result, data, filename, by), result)
+        return Submitted(self._keep(session, target, result, data, filename, by, seen), result)
 
-    def _keep(self, session: "Session", unit: Unit, result: "Result", data: bytes, filename: str, by: str) -> Submission:
+    def _keep(self, session: "Session", unit: Unit, result: "Result", data: bytes, filename: str, by: str,
+              seen: Optional[dict[int, dict[str, dict[str, Any]]]] = None) -> Submission:
+        seen = seen or {}
         digest = hashlib.sha256(data).hexdigest()
         explainable = set(getattr(session.spec.spec, "explainable_errors", []) or [])
         previous_period = _prev_year(result.period or "")
@@ -389,15 +396,20 @@ class Store:
             # the same period of the year before, shown beside each value (read in this
             # transaction: one connection per submit)
             if previous_period:
-                earlier = _period_values(conn, unit.id, only=previous_period)
-                if earlier:
+                known = seen.get(unit.id)  # the checks across periods read every period already
+                earlier = known if known is not None else _period_values(conn, unit.id, only=previous_period)
+                if previous_period in earlier:
                     result.extra["previous_year"] = {"period": previous_period, "values": earlier[previous_period]}
             row, findings = self._row(unit, result, digest, filename, by, explainable)
             conn.execute(_insert_ignore(conn, t.blobs).values(sha256=digest, size=len(data), data=data))
-            version = (conn.execute(select(func.max(t.submissions.c.version)).where(
-                t.submissions.c.unit_id == unit.id, t.submissions.c.period == result.period)).scalar() or 0) + 1
+            # the next version number, taken in the insert itself (one round trip); a
+            # concurrent submit that took it first makes this one fail and run again
+            sub = t.submissions
+            next_version = select(func.coalesce(func.max(sub.c.version), 0) + 1).where(
+                sub.c.unit_id == unit.id, sub.c.period == result.period).scalar_subquery()
             at = now()
-            sid = conn.execute(t.submissions.insert().values(version=version, submitted_at=at, **row)).inserted_primary_key[0]
+            sid, version = conn.execute(sub.insert().values(version=next_version, submitted_at=at, **row)
+                                        .returning(sub.c.id, sub.c.version)).one()
             self._audit(conn, by, "submit", "submission", sid, {"unit": unit.code, "period": result.period,
                                                                 "version": version, "sha256": digest, "valid": result.valid})
             s = result.stats
