@@ -157,6 +157,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--submit-pairs", type=int, default=25)
     ap.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
     ap.add_argument("--pg-url", default=None)
+    ap.add_argument("--submit-only", action="store_true", help="only the submit / compute figures")
     ap.add_argument("--pg-options", default="",
                     help="server settings for the PostgreSQL this script starts, e.g. '-c synchronous_commit=off' "
                          "to see what the commit's fsync costs")
@@ -170,7 +171,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         pg_root = Path(tempfile.mkdtemp(prefix="cchc-bench-pg-"))  # its own folder: the server's user must enter it
         pg_url, stop = start_postgres(pg_root, args.pg_options)
     print(f"load average before: {load()}")
-    folder = communes(args.data, args.n, args.n, env)
+    folder = None if args.submit_only else communes(args.data, args.n, args.n, env)
     try:
         for backend in args.backends:
             print(f"\n== {backend} {args.pg_options if backend == 'postgresql' else ''}==")
@@ -183,6 +184,8 @@ def main(argv: Optional[list[str]] = None) -> int:
             a, b, r = pairs(cli_submit, cli_compute, env, args.pairs)
             print(f"cchc submit / cchc compute, commands ({args.pairs} pairs): {r:.2f}x ({a * 1000:.0f} vs {b * 1000:.0f} ms)")
 
+            if folder is None:
+                continue
             url = fresh_db(backend, work, pg_url, "bench_compile")
             took = load_communes(url, folder)
             print(f"  ({args.n} communes submitted in {took:.0f} s: {took / args.n * 1000:.1f} ms each)")

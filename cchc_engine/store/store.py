@@ -171,6 +171,7 @@ class Store:
     def __init__(self, engine: "Engine", url: str) -> None:
         self.engine, self.url = engine, url
         self._unit_cache: dict[str, Unit] = {}  # code → Unit, per Store (never shared)
+        self._statements: dict[str, Any] = {}  # SQL constructs built once per Store
 
     # --- opening ----------------------------------------------------------------------
 
@@ -228,10 +229,10 @@ class Store:
 
     def _audit(self, conn: "Connection", actor: str, action: str, object_type: str, object_id: Any,
                detail: Optional[dict] = None) -> None:
-        conn.execute(t.audit.insert().values(
-            at=now(), actor=actor, action=action, object_type=object_type, object_id=str(object_id),
-            detail=json.dumps(detail, ensure_ascii=False) if detail else None,
-        ))
+        conn.execute(t.audit.insert(), {
+            "at": now(), "actor": actor, "action": action, "object_type": object_type, "object_id": str(object_id),
+            "detail": json.dumps(detail, ensure_ascii=False) if detail else None,
+        })
 
     # --- the organisation -------------------------------------------------------------
 
@@ -391,8 +392,6 @@ class Store:
         previous_period = _prev_year(result.period or "")
 
         def write(conn: "Connection") -> Submission:
-            from sqlalchemy import func, select
-
             # the same period of the year before, shown beside each value (read in this
             # transaction: one connection per submit)
             if previous_period:
@@ -401,15 +400,11 @@ class Store:
                 if previous_period in earlier:
                     result.extra["previous_year"] = {"period": previous_period, "values": earlier[previous_period]}
             row, findings = self._row(unit, result, digest, filename, by, explainable)
-            conn.execute(_insert_ignore(conn, t.blobs).values(sha256=digest, size=len(data), data=data))
-            # the next version number, taken in the insert itself (one round trip); a
-            # concurrent submit that took it first makes this one fail and run again
-            sub = t.submissions
-            next_version = select(func.coalesce(func.max(sub.c.version), 0) + 1).where(
-                sub.c.unit_id == unit.id, sub.c.period == result.period).scalar_subquery()
+            blob, insert = self._submit_statements(conn)
+            conn.execute(blob, {"sha256": digest, "size": len(data), "data": data})
             at = now()
-            sid, version = conn.execute(sub.insert().values(version=next_version, submitted_at=at, **row)
-                                        .returning(sub.c.id, sub.c.version)).one()
+            sid, version = conn.execute(insert, {**row, "submitted_at": at, "q_unit": unit.id,
+                                                 "q_period": result.period}).one()
             self._audit(conn, by, "submit", "submission", sid, {"unit": unit.code, "period": result.period,
                                                                 "version": version, "sha256": digest, "valid": result.valid})
             s = result.stats
@@ -419,6 +414,24 @@ class Store:
                               findings=tuple(findings))
 
         return self._write(write)
+
+    def _submit_statements(self, conn: "Connection") -> tuple[Any, Any]:
+        """The submit's two inserts, built once per Store (building a statement costs more
+        than running it on SQLite): the file's bytes (insert or ignore), and the version
+        row whose number is taken in the insert itself (one round trip; a concurrent submit
+        that took it first makes this one fail and run again, ``_write``)."""
+        found = self._statements.get("submit")
+        if found is None:
+            from sqlalchemy import bindparam, func, select
+
+            sub = t.submissions
+            next_version = select(func.coalesce(func.max(sub.c.version), 0) + 1).where(
+                sub.c.unit_id == bindparam("q_unit"), sub.c.period == bindparam("q_period")).scalar_subquery()
+            found = self._statements["submit"] = (
+                _insert_ignore(conn, t.blobs),
+                sub.insert().values(version=next_version).returning(sub.c.id, sub.c.version),
+            )
+        return found
 
     @staticmethod
     def _row(unit: Unit, result: "Result", digest: str, filename: str, by: str,
