@@ -108,7 +108,10 @@ def make_engine(url: str) -> "Engine":
             import psycopg  # noqa: F401
         except ImportError:
             raise CchcError.make("store-needs-extra") from None
-        return create_engine(parsed, pool_pre_ping=True)
+        # No ping before each use (two round trips a submit): a connection the server
+        # dropped (a restart) is thrown away by SQLAlchemy when it fails, and a write is
+        # then run again on a new one (Store._write).
+        return create_engine(parsed, pool_pre_ping=False)
     raise CchcError.make("store-bad-url", url=shown_url(url))
 
 

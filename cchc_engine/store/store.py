@@ -206,7 +206,7 @@ class Store:
     def _write(self, fn: Callable[["Connection"], T]) -> T:
         """``fn(conn)`` in one write transaction, again on a lost race (a unique version
         number taken by a concurrent submit, SQLite's lock held past the busy timeout)."""
-        from sqlalchemy.exc import IntegrityError, OperationalError
+        from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
         last: Optional[Exception] = None
         for _attempt in range(_WRITE_RETRIES):
@@ -214,18 +214,29 @@ class Store:
                 with self.engine.connect().execution_options(cchc_write=True) as conn:
                     with conn.begin():
                         return fn(conn)
-            except IntegrityError as exc:
-                if "uq_submission_version" not in str(exc) and "submissions.unit_id" not in str(exc):
+            except DBAPIError as exc:
+                if getattr(exc, "connection_invalidated", False):  # the server dropped it (a restart)
+                    last = exc
+                    continue
+                if not isinstance(exc, (IntegrityError, OperationalError)):
                     raise
-                last = exc
-            except OperationalError as exc:
+                if isinstance(exc, IntegrityError):
+                    if "uq_submission_version" not in str(exc) and "submissions.unit_id" not in str(exc):
+                        raise
+                    last = exc
+                    continue
                 if "locked" not in str(exc):
                     raise
                 last = exc
         raise CchcError.make("store-busy", error=_short(last)) from None
 
-    def _read(self) -> "Connection":
-        return self.engine.connect()
+    def _read(self, single: bool = False) -> "Connection":
+        """A connection for reading; ``single``: one statement, so PostgreSQL runs it
+        without BEGIN/ROLLBACK round trips (autocommit)."""
+        conn = self.engine.connect()
+        if single and conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        return conn
 
     def _audit(self, conn: "Connection", actor: str, action: str, object_type: str, object_id: Any,
                detail: Optional[dict] = None) -> None:
@@ -363,7 +374,7 @@ class Store:
             if u is None or not p:
                 return None
             if u.id not in seen:
-                with self._read() as conn:
+                with self._read(single=True) as conn:
                     seen[u.id] = _period_values(conn, u.id)
             return {k: v for k, v in seen[u.id].items() if k != p}
 
