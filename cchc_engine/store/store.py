@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional, Sequence, TypeVar
 
-from ..findings import CchcError, Finding
+from ..findings import CchcError
 from . import schema as t
 from .db import current_revision, make_engine, resolve_url, shown_url, upgrade
 
