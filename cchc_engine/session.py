@@ -122,12 +122,16 @@ class Session:
         level: Optional[str] = None,
         period: Optional[str] = None,
         unit: Optional[str] = None,
+        earlier: Optional[Callable[[Optional[str], Optional[str]], Any]] = None,
     ) -> "Result":
         """Read, map, validate and compute one file: what ``cchc compute`` reports.
 
+        ``earlier(unit, period)`` gives the unit's other periods from a store
+        (``{period: {indicator: value}}``) for the spec's checks across periods
+        (store/periods.py); without it they are skipped with one info.
         Raises ``CchcError`` (exit code 2) when the file or the call is unusable.
         """
-        return self.run(lambda: self._compute(Path(path), level, period, unit))
+        return self.run(lambda: self._compute(Path(path), level, period, unit, earlier))
 
     def compute_bytes(
         self,
@@ -137,6 +141,7 @@ class Session:
         level: Optional[str] = None,
         period: Optional[str] = None,
         unit: Optional[str] = None,
+        earlier: Optional[Callable[[Optional[str], Optional[str]], Any]] = None,
     ) -> "Result":
         """``compute`` for bytes received from elsewhere (an upload, a database row).
 
@@ -151,7 +156,7 @@ class Session:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
-            result = self.compute(path, level=level, period=period, unit=unit)
+            result = self.compute(path, level=level, period=period, unit=unit, earlier=earlier)
         _rename_file(result, str(path), filename)
         return result
 
@@ -223,7 +228,8 @@ class Session:
         the caller's context: nothing the call sets is seen by the caller or another thread."""
         return _in_context(self.lang, self.host, fn)
 
-    def _compute(self, path: Path, level: Optional[str], period: Optional[str], unit: Optional[str]) -> "Result":
+    def _compute(self, path: Path, level: Optional[str], period: Optional[str], unit: Optional[str],
+                 earlier: Any = None) -> "Result":
         from .engine import run
         from .mapping import Mapper
         from .pipeline import prepare
@@ -238,7 +244,7 @@ class Session:
         note = self.inferred.get(os.path.abspath(path))
         if note is not None:
             sub.findings.insert(0, note)
-        return run(self.spec, sub, host=self.host)
+        return run(self.spec, sub, host=self.host, earlier=earlier)
 
 
 def _in_context(lang: str, host: "PluginHost", fn: Callable[[], T]) -> T:
