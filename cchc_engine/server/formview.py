@@ -1,0 +1,120 @@
+"""The unit's own form as it was printed, with each finding marked at its cell.
+
+The page shows the file's sheets (or Word tables, or pasted lines) as the reader saw
+them — the rows as printed, what was typed in each cell — and marks the cell a finding
+points at. The grid is read again from the stored bytes when the page is asked for
+(an upload pays only the check), through the Session's own reader choice and a private
+temporary file: the received name is never a path.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from ..messages import fmt_number, render
+
+MAX_ROWS = 1500  # per sheet shown; a longer sheet says how many rows were left out
+MAX_COLS = 26
+
+
+@dataclass
+class ShownCell:
+    text: str
+    address: str
+    marks: list[int] = field(default_factory=list)  # indexes into the page's findings
+    severity: str = ""
+
+
+@dataclass
+class ShownSheet:
+    name: str
+    columns: list[str]
+    rows: list[tuple[str, list[ShownCell]]]
+    hidden_rows: int = 0
+
+
+def finding_key(f: dict[str, Any]) -> str:
+    """A finding's stable name across renders (what an explanation is attached to)."""
+    loc = f.get("location") or {}
+    return "|".join(str(x or "") for x in (f.get("code"), f.get("indicator"), loc.get("sheet"), loc.get("cell"), loc.get("row")))
+
+
+def finding_text(f: dict[str, Any], lang: str) -> str:
+    """The finding's message in the page's language (the stored one if the catalogue cannot)."""
+    try:
+        return render(f["code"], f.get("values") or {}, lang=lang)
+    except Exception:  # a plugin's own code with a template only it knew
+        return str(f.get("message") or f.get("code"))
+
+
+def read_grid(session: Any, data: bytes, filename: str) -> Optional[Any]:
+    """The file's Grid, or None when its reader gives no cells (a plugin's RawSubmission)."""
+    from ..grid import Grid
+    from ..pipeline import pick_reader
+    from ..session import safe_suffix
+
+    with tempfile.TemporaryDirectory(prefix="cchc-view-") as folder:
+        os.chmod(folder, 0o700)
+        path = Path(folder) / f"upload{safe_suffix(filename)}"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+
+        def read() -> Any:
+            reader = pick_reader(path, session.host)
+            return reader.read(path, {})
+
+        try:
+            got = session.run(read)
+        except Exception:
+            return None
+    return got if isinstance(got, Grid) else None
+
+
+def cell_text(cell: Any, lang: str) -> str:
+    v = cell.value
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, (int, float)):
+        if cell.percent:
+            return fmt_number(round(v * 100, 4), lang) + "%"
+        return fmt_number(v, lang)
+    if isinstance(v, (_dt.date, _dt.datetime)):
+        return v.strftime("%d/%m/%Y")
+    return str(v)
+
+
+def shown_sheets(grid: Any, findings: list[dict[str, Any]], lang: str) -> list[ShownSheet]:
+    """Every sheet of ``grid`` as rows of text cells, the findings' cells marked."""
+    from ..grid import column_letter
+
+    at: dict[tuple[str, str], list[int]] = {}
+    for i, f in enumerate(findings):
+        loc = f.get("location") or {}
+        if loc.get("cell"):
+            at.setdefault((loc.get("sheet") or "", loc["cell"]), []).append(i)
+        elif loc.get("row") is not None:
+            at.setdefault((loc.get("sheet") or "", f"A{loc['row']}"), []).append(i)
+    out = []
+    for sheet in grid.sheets:
+        width = min(MAX_COLS, max((len(r) for r in sheet.rows), default=0))
+        rows = []
+        for idx, row in enumerate(sheet.rows[:MAX_ROWS]):
+            number = sheet.row_numbers[idx]
+            cells = []
+            for j in range(width):
+                address = f"{column_letter(j + 1)}{number}"
+                text = cell_text(row[j], lang) if j < len(row) else ""
+                marks = at.get((sheet.name, address), [])
+                sev = min((findings[m]["severity"] for m in marks), key=("error", "warning", "info").index, default="")
+                cells.append(ShownCell(text, address, marks, sev))
+            rows.append((str(number), cells))
+        out.append(ShownSheet(sheet.name, [column_letter(j + 1) for j in range(width)], rows, max(0, len(sheet.rows) - MAX_ROWS)))
+    return out
