@@ -531,6 +531,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Đã tạo plugin ({kind}) trong {folder}: {files} tệp. Tiếp theo: cchc install -e {folder} && python -m pytest {folder}/tests",
         "Created a {kind} plugin in {folder}: {files} files. Next: cchc install -e {folder} && python -m pytest {folder}/tests",
     ),
+    "server-extra-missing": (
+        "Lệnh serve cần gói mở rộng máy chủ: pip install 'cchc-engine[server]'.",
+        "The serve command needs the server extra: pip install 'cchc-engine[server]'.",
+    ),
     "plugin-install-failed": (
         "pip không cài/gỡ được ({packages}); mã thoát {status}. Xem thông báo của pip ở trên.",
         "pip could not install/uninstall ({packages}); exit code {status}. See pip's messages above.",
@@ -1253,7 +1257,7 @@ FINDING_SEVERITY: dict[str, str] = {
     # plain inputs and values (later additions)
     "duplicate-key": "error", "footnote-mark": "info", "unit-in-value": "info", "none-as-zero": "info", "none-as-blank": "info", "choice-with-detail": "info", "value-too-large": "error", "values-truncated": "error",
     # plugins (the platform)
-    "plugin-bad-return": "warning/error", "plugin-config-invalid": "stop", "plugin-install-failed": "stop",
+    "plugin-bad-return": "warning/error", "plugin-config-invalid": "stop", "plugin-install-failed": "stop", "server-extra-missing": "stop",
     "plugin-item-unusable": "warning", "plugin-message-taken": "stop", "plugin-not-installed": "warning",
     "plugin-sniff-failed": "warning", "plugins-dir-missing": "warning", "plugin-read-failed": "stop",
     "plugin-write-failed": "stop",
