@@ -220,7 +220,7 @@ async def login(request: Request) -> Response:
     username = str(form.get("username") or "").strip()[:100]
     password = str(form.get("password") or "")[:1000]
     client = request.client.host if request.client else "?"
-    keys = (f"user:{username.lower()}", f"addr:{client}")
+    keys = (username.lower(), client)
     login_csrf = secrets.token_urlsafe(16)
 
     def again(error: str, status: int) -> Response:
@@ -559,15 +559,20 @@ async def compile_download(request: Request) -> Response:
     return _attachment(data, f"{unit.code}-{period}-{kind}", media)
 
 
-def _numeric_indicators(session: Any, level: Optional[str]) -> list[Any]:
-    spec = session.spec.spec
+@dataclass
+class _Shown:
+    id: str
+    stt: str
+    name: str
+
+
+def _numeric_indicators(session: Any, level: Optional[str]) -> list[_Shown]:
+    """The indicators a chart can draw at ``level`` (numbers, counts, rates), in form order."""
     out = []
-    for ind in spec.indicators:
-        if getattr(ind, "type", "") in ("group", "text"):
-            continue
-        if level and hasattr(ind, "levels") and ind.levels and level not in ind.levels:
-            continue
-        out.append(ind)
+    for form in session.spec.spec.forms:
+        for ind in form.walk():
+            if ind.type in ("count", "number", "percent") and ind.has_value and (not level or ind.applies_to(level)):
+                out.append(_Shown(ind.id, ind.stt_for(level) if level else ind.stt, ind.name_for(level) if level else ind.name))
     return out
 
 

@@ -83,29 +83,34 @@ class CookieSigner:
 
 @dataclass
 class LoginLimiter:
-    """At most ``attempts`` failed sign-ins per ``window`` seconds for one name and for one
-    address; kept by the app (one per app, never per process)."""
+    """At most ``attempts`` failed sign-ins per ``window`` seconds for one name, and
+    ``address_attempts`` for one address (an office behind one NAT shares it, so it gets
+    more); kept by the app (one per app, never per process)."""
 
     attempts: int = 5
     window: float = 300.0
+    address_attempts: int = 50
     _failures: dict[str, deque] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def blocked(self, *keys: str) -> bool:
+    def blocked(self, name: str, address: str) -> bool:
         now = time.monotonic()
         with self._lock:
-            return any(len(self._recent(k, now)) >= self.attempts for k in keys)
+            return (len(self._recent("name:" + name, now)) >= self.attempts
+                    or len(self._recent("addr:" + address, now)) >= self.address_attempts)
 
-    def failed(self, *keys: str) -> None:
+    def failed(self, name: str, address: str) -> None:
         now = time.monotonic()
         with self._lock:
-            for k in keys:
-                self._recent(k, now).append(now)
+            if len(self._failures) > 10_000:  # many names tried once: forget the stale ones
+                for key in [k for k, q in self._failures.items() if not q or now - q[-1] > self.window]:
+                    del self._failures[key]
+            self._recent("name:" + name, now).append(now)
+            self._recent("addr:" + address, now).append(now)
 
-    def succeeded(self, *keys: str) -> None:
+    def succeeded(self, name: str, address: str) -> None:
         with self._lock:
-            for k in keys:
-                self._failures.pop(k, None)
+            self._failures.pop("name:" + name, None)
 
     def _recent(self, key: str, now: float) -> deque:
         q = self._failures.setdefault(key, deque())
