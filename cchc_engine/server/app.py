@@ -598,7 +598,8 @@ async def chart_page(request: Request) -> Response:
     if ind is not None:
         items = [(r.unit.name, r.submission.values.get(ind.id) if r.submission else None) for r in rows]
         bars_svg = charts.bars(items, ctx.lang)
-        of_unit = store.unit(of) if of else (rows[0].unit if rows else None)
+        with_data = [r for r in rows if r.submission is not None] or rows
+        of_unit = store.unit(of) if of else (with_data[0].unit if with_data else None)
         if of_unit is not None and authz.allowed(store, ctx.account, "chart", of_unit.code):
             of = of_unit.code
             ps = sorted({s.period for s in store.history(of_unit.code)}, key=_period_order)

@@ -28,6 +28,8 @@ class ShownCell:
     address: str
     marks: list[int] = field(default_factory=list)  # indexes into the page's findings
     severity: str = ""
+    colspan: int = 1
+    rowspan: int = 1
 
 
 @dataclass
@@ -105,16 +107,35 @@ def shown_sheets(grid: Any, findings: list[dict[str, Any]], lang: str) -> list[S
     out = []
     for sheet in grid.sheets:
         width = min(MAX_COLS, max((len(r) for r in sheet.rows), default=0))
+        # merged ranges print as one cell: the first carries the span, the rest are not drawn
+        spans: dict[tuple[int, int], tuple[int, int]] = {}
+        covered: set[tuple[int, int]] = set()
+        for r1, c1, r2, c2 in sheet.merges:
+            spans[(r1, c1)] = (min(r2, r1 + MAX_ROWS) - r1 + 1, min(c2, width) - c1 + 1)
+            covered |= {(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)} - {(r1, c1)}
         rows = []
         for idx, row in enumerate(sheet.rows[:MAX_ROWS]):
             number = sheet.row_numbers[idx]
             cells = []
             for j in range(width):
+                if (number, j + 1) in covered:
+                    continue
                 address = f"{column_letter(j + 1)}{number}"
                 text = cell_text(row[j], lang) if j < len(row) else ""
                 marks = at.get((sheet.name, address), [])
                 sev = min((findings[m]["severity"] for m in marks), key=("error", "warning", "info").index, default="")
-                cells.append(ShownCell(text, address, marks, sev))
+                rs, cs = spans.get((number, j + 1), (1, 1))
+                cells.append(ShownCell(text, address, marks, sev, max(cs, 1), max(rs, 1)))
+            _span_title_row(cells, width)
             rows.append((str(number), cells))
         out.append(ShownSheet(sheet.name, [column_letter(j + 1) for j in range(width)], rows, max(0, len(sheet.rows) - MAX_ROWS)))
     return out
+
+
+def _span_title_row(cells: list[ShownCell], width: int) -> None:
+    """A row with text in its first cell only (a title, "Biểu mẫu 1") spans the row, as
+    it reads on paper, instead of widening the STT column."""
+    if len(cells) == width and width > 1 and cells[0].text and cells[0].colspan == 1 and cells[0].rowspan == 1 \
+            and not any(c.text or c.marks for c in cells[1:]):
+        cells[0].colspan = width
+        del cells[1:]

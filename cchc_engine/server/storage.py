@@ -285,9 +285,15 @@ class LocalStore:
             self._audit(db, by, "explain", f"submission:{submission_id}", finding)
 
     def explanations(self, submission_id: int) -> dict[str, dict[str, Any]]:
-        """The latest explanation per finding key."""
+        """The latest explanation per finding key, for this version and the unit's earlier
+        versions of the period (a finding that stays keeps its explanation; this version's
+        own explanation wins)."""
         out: dict[str, dict[str, Any]] = {}
-        for r in self._db().execute("SELECT * FROM explanations WHERE submission_id = ? ORDER BY id", (submission_id,)):
+        rows = self._db().execute(
+            "SELECT e.*, s.version FROM explanations e JOIN submissions s ON s.id = e.submission_id "
+            "JOIN submissions me ON me.id = ? WHERE s.unit = me.unit AND s.period = me.period AND s.version <= me.version "
+            "ORDER BY s.version, e.id", (submission_id,))
+        for r in rows:
             out[r["finding"]] = dict(r)
         return out
 
