@@ -886,6 +886,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "page-spec-in-use": ("Đang dùng", "In use"),
     "page-plugins-title": ("Phần mở rộng", "Plugins"),
     "page-plugin": ("Phần mở rộng", "Plugin"),
+    "page-plugin-version": ("Phiên bản", "Version"),
     "page-gives": ("Cung cấp", "Provides"),
     "page-audit-title": ("Nhật ký thao tác", "Audit log"),
     "page-action": ("Thao tác", "Action"),

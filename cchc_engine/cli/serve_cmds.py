@@ -35,7 +35,7 @@ def default_db() -> str:
 @click.option("--lang", type=click.Choice(["vi", "en"]), default=None, is_eager=True, callback=lang_now,
               help="Language of messages and headers.")
 def serve(db_url: Optional[str], host: str, port: int, spec_name: str, workers: int, max_upload_mb: int,
-          secure_cookies: bool, admin: Optional[str]) -> None:
+          secure_cookies: bool, admin: Optional[str], lang: Optional[str] = None) -> None:
     """Serve the pages and the JSON API: units upload and explain, reviewers review and compile.
 
     \b

@@ -66,7 +66,7 @@ async def post_submission(request: Request) -> Response:
         sub = await run_in_threadpool(store.submit, ctx.app.session("vi"), data, upload.filename, unit=unit.code,
                                       period=period, by=ctx.account.username)
     except Exception as exc:
-        return JSONResponse({"error": "unusable-file", "messages": _problems(exc, ctx.lang)}, 422)
+        return JSONResponse({"error": "unusable-file", "messages": _problems(exc, ctx.lang, upload.filename)}, 422)
     return JSONResponse(_submission_json(sub, ctx.lang), 201)
 
 

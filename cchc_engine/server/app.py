@@ -69,7 +69,11 @@ class AppState:
         key = (self.config.spec, lang)
         with self.lock:
             if key not in self.sessions:
-                self.sessions[key] = Session.open(self.config.spec, lang=lang)
+                session = Session.open(self.config.spec, lang=lang)
+                # The host loads its plugins and fills its registries on first use; do it
+                # here, under the lock, so concurrent first requests never see them half-made.
+                session.run(lambda: (session.host.readers.all(), session.host.writers.all(), session.host.pm))
+                self.sessions[key] = session
             return self.sessions[key]
 
 
@@ -313,20 +317,28 @@ async def unit_upload(request: Request) -> Response:
             sub = await run_in_threadpool(store.submit, ctx.app.session("vi"), data, filename, unit=unit.code, period=period, by=_who(ctx))
             return RedirectResponse(f"/submissions/{sub.id}", 303)
         except Exception as exc:
-            error = _problems(exc, ctx.lang)
+            error = _problems(exc, ctx.lang, filename)
             store.record(_who(ctx), "submit-refused", f"unit:{unit.code}", " | ".join(error)[:500])
     return _page(ctx, "unit.html", status=422, unit=unit, period=period, periods=period_choices(store, period),
                  versions=store.history(unit.code, period), reviews=store.reviews(unit.code, period),
                  max_mb=ctx.app.config.max_upload // (1024 * 1024), may_submit=True, error=error)
 
 
-def _problems(exc: Exception, lang: str) -> list[str]:
-    """What a refused file gets: the engine's own messages (exit-2 findings), in the page's language."""
+def _problems(exc: Exception, lang: str, filename: str = "") -> list[str]:
+    """What a refused file gets: the engine's own messages (exit-2 findings), in the page's
+    language, naming the file as it was sent (not the private temporary copy)."""
     from ..findings import CchcError
+    from ..session import safe_suffix
 
-    if isinstance(exc, CchcError):
-        return [formview.finding_text(f.to_dict(), lang) for f in exc.findings]
-    raise exc
+    if not isinstance(exc, CchcError):
+        raise exc
+    temp = "upload" + safe_suffix(filename)
+    out = []
+    for f in exc.findings:
+        d = f.to_dict()
+        d["values"] = {k: (filename if v == temp and filename else v) for k, v in (d.get("values") or {}).items()}
+        out.append(formview.finding_text(d, lang))
+    return out
 
 
 # --- pages: one submission ------------------------------------------------------------------
@@ -603,10 +615,12 @@ async def chart_page(request: Request) -> Response:
         if of_unit is not None and authz.allowed(store, ctx.account, "chart", of_unit.code):
             of = of_unit.code
             ps = sorted({s.period for s in store.history(of_unit.code)}, key=_period_order)
-            line_svg = charts.line([(p, (store.current(of_unit.code, p).values or {}).get(ind.id)) for p in ps], ctx.lang)
+            line_svg = charts.line([(texts.period_name(p, ctx.lang), (store.current(of_unit.code, p).values or {}).get(ind.id))
+                                    for p in ps], ctx.lang)
     return _page(ctx, "chart.html", root=root, period=period, periods=period_choices(store, period), indicators=indicators,
                  ind=ind, bars_svg=bars_svg, line_svg=line_svg, level=level, of=of,
-                 units=[r.unit for r in rows], levels=sorted({u.level for u in store.units(root.code) if u.code != root.code}))
+                 units=[r.unit for r in rows], levels=sorted({u.level for u in store.units(root.code) if u.code != root.code}),
+                 level_names={lv.id: lv.name for lv in session.spec.spec.levels})
 
 
 # --- pages: the administrator ---------------------------------------------------------

@@ -46,6 +46,7 @@ def line(points: Sequence[tuple[str, Optional[float]]], lang: str, width: int = 
     span = (hi - lo) or 1.0
     n = max(len(points), 1)
     step = (width - left - right) / max(n - 1, 1)
+    first = left if n > 1 else (width - right + left) / 2  # one period: in the middle
 
     def y_of(v: float) -> float:
         return top_pad + (height - top_pad - bottom) * (1 - (v - lo) / span)
@@ -58,7 +59,7 @@ def line(points: Sequence[tuple[str, Optional[float]]], lang: str, width: int = 
         out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{escape(fmt_number(round(tick, 2), lang))}</text>')
     path, pen = [], False
     for i, (label, v) in enumerate(points):
-        x = left + i * step
+        x = first + i * step
         out.append(f'<text x="{x:.1f}" y="{height - 12}" text-anchor="middle">{escape(label)}</text>')
         if isinstance(v, (int, float)):
             path.append(f'{"L" if pen else "M"}{x:.1f},{y_of(v):.1f}')

@@ -46,7 +46,7 @@ def test_upload_read_board_compile(server, files) -> None:
     assert ok["valid"] is True
 
     board = _api(server, "rev_d1").get("/api/board?period=2023-Q3").json()
-    assert [(u["unit"], u["status"]) for u in board["units"]] == [("D1", "not-submitted"), ("X1", "received"), ("X2", "received")]
+    assert [(u["unit"], u["status"]) for u in board["units"]] == [("D1", "not-submitted"), ("X2", "received"), ("X1", "received")]
 
     compiled = _api(server, "rev_d1").post("/api/compile?period=2023-Q3", {}, csrf=False).json()
     assert compiled["missing"] == [] and compiled["result"]["level"] == "huyen" and compiled["result"]["unit"] == "huyện Lâm Thao"
@@ -86,3 +86,35 @@ def test_the_curl_examples_in_docs_server_md_run(server, files) -> None:
     assert outputs[1]["id"] == 1
     assert {u["unit"] for u in outputs[2]["units"]} == {"D1", "X1", "X2"}
     assert "result" in outputs[3] and outputs[3]["unit"] == "D1"
+
+
+def test_concurrent_first_uploads_to_a_fresh_server_are_all_read(tmp_path, files) -> None:
+    """The Session's plugin host is made on first use: requests arriving together at a
+    new server must not see its reader registry half-filled (they once got 'no reader')."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from conftest import start_server, stop_server
+
+    srv = start_server(tmp_path)
+    try:
+        data = files["clean"].read_bytes()
+
+        def send(who: str) -> int:
+            c = _api(srv, who)
+            return c.post("/api/submissions", {"period": "2023-Q3"}, {"file": ("x.xlsx", data)}, csrf=False).status
+
+        with ThreadPoolExecutor(6) as pool:
+            assert list(pool.map(send, ["unit_x1", "unit_x2", "unit_x3"] * 2)) == [201] * 6
+    finally:
+        stop_server(srv)
+
+
+def test_the_stored_result_is_the_results_own_dict(files) -> None:
+    from cchc_engine.server.storage import plain
+    from cchc_engine.session import Session
+
+    session = Session.open("2023")
+    for path in (files["bad"], ROOT / "examples" / "lam-thao-2023-q3.xlsx"):
+        result = session.compute(path, level=None if "examples" in str(path) else "xa", period="2023-Q3")
+        assert plain(result) == result.to_dict()
+        assert json.dumps(plain(result), ensure_ascii=False, separators=(",", ":")) == result.to_json(indent=None)
