@@ -66,7 +66,7 @@ class _LevelPlan:
     """What a run needs from the spec at one level, worked out once: the spec is immutable once
     compiled, and `cchc aggregate` runs it on thousands of files."""
 
-    __slots__ = ("compiled", "spec", "index", "not_applicable", "rows", "formulas", "level_name")
+    __slots__ = ("compiled", "spec", "index", "not_applicable", "rows", "formulas", "level_name", "timed")
 
     def __init__(self, compiled: CompiledSpec, level: str):
         spec = compiled.spec
@@ -95,6 +95,8 @@ class _LevelPlan:
             for ind_id in compiled.formula_order
             if self.index[ind_id].applies_to(level)
         ]
+        # (id, time kind) of the figures checked across periods (store/periods.py)
+        self.timed = [(i, kind) for i, kind in _timed(spec) if self.index[i].applies_to(level)]
 
 
 # Plans by (compiled spec, level), bounded; an entry holds its spec, so an id is never reused
@@ -113,10 +115,23 @@ def _plan(compiled: CompiledSpec, level: str) -> _LevelPlan:
     return plan
 
 
+def _timed(spec: Any) -> list[tuple[str, str]]:
+    if getattr(spec, "periods", None) is None:
+        return []
+    from .store.periods import timed
+
+    return timed(spec)
+
+
 def run(
-    compiled: CompiledSpec, sub: Submission, *, call_plugins: bool = True, host: Any = None, compilation: bool = False
+    compiled: CompiledSpec, sub: Submission, *, call_plugins: bool = True, host: Any = None, compilation: bool = False,
+    earlier: Any = None,
 ) -> Result:
-    """Validate and compute one submission (``compilation``: values summed from the units below)."""
+    """Validate and compute one submission (``compilation``: values summed from the units below).
+
+    ``earlier(unit, period)`` gives the unit's figures of other periods from a store
+    (``{period: {indicator: value}}``) for the checks across periods the spec declares;
+    without it those checks are skipped with one info."""
     spec = compiled.spec
     level = sub.level
     plan = _plan(compiled, level)
@@ -211,8 +226,16 @@ def run(
         if finding is not None:
             findings.append(finding)
 
+    # 4. across periods (the spec's `time:` figures), against the store's earlier reports
+    if plan.timed and not compilation:
+        from .store.periods import check_periods
+
+        history = earlier(sub.unit, sub.period) if earlier is not None else None
+        locations = {i: rows[i].location for i, _kind in plan.timed}
+        findings.extend(check_periods(spec, sub.period, values, locations, history, plan.timed))
+
     result.findings = findings
-    # 4. plugins' own checks
+    # 5. plugins' own checks
     if call_plugins:
         from .plugins import get_host
 

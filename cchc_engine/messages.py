@@ -459,6 +459,172 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Đã tổng hợp {included} đơn vị ({excluded} tệp bị loại), kỳ {period}: {errors} lỗi, {warnings} cảnh báo.",
         "Compiled {included} unit(s) ({excluded} file(s) left out), period {period}: {errors} error(s), {warnings} warning(s).",
     ),
+    # --- checks across periods (store/periods.py) ------------------------------
+    "period-checks-skipped": (
+        "Chưa so sánh với các kỳ báo cáo trước ({count} chỉ tiêu có quy tắc theo kỳ): cần kho báo cáo (cchc submit --db …).",
+        "Not compared with earlier periods ({count} indicator(s) have period rules): that needs the store (cchc submit --db …).",
+    ),
+    "period-below-contained": (
+        "Số liệu kỳ {period} ({value}) nhỏ hơn kỳ {other} ({other_value}), trong khi thời gian số liệu kỳ {period} bao gồm kỳ {other}.",
+        "The figure for {period} ({value}) is below {other} ({other_value}), although the data window of {period} contains {other}.",
+    ),
+    "period-above-containing": (
+        "Số liệu kỳ {period} ({value}) lớn hơn kỳ {other} ({other_value}), trong khi thời gian số liệu kỳ {other} bao gồm kỳ {period}.",
+        "The figure for {period} ({value}) is above {other} ({other_value}), although the data window of {other} contains {period}.",
+    ),
+    "period-cumulative-decreased": (
+        "Số lũy kế kỳ {period} ({value}) không khớp chiều tăng với kỳ {other} ({other_value}): số lũy kế trong năm không giảm.",
+        "The cumulative figure for {period} ({value}) does not grow from {other} ({other_value}): a year-to-date figure never decreases.",
+    ),
+    "period-state-jump": (
+        "Số liệu kỳ {period} ({value}) thay đổi quá {factor} lần so với kỳ {other} ({other_value}); đề nghị kiểm tra.",
+        "The figure for {period} ({value}) changed more than {factor}-fold from {other} ({other_value}); please check.",
+    ),
+    # --- the store ---------------------------------------------------------------
+    "store-needs-extra": (
+        "Chức năng kho báo cáo cần cài thêm: pip install 'cchc-engine[store]'.",
+        "The store needs its extra: pip install 'cchc-engine[store]'.",
+    ),
+    "store-bad-url": (
+        "Địa chỉ kho báo cáo không hợp lệ: '{url}' (dùng sqlite:///đường/dẫn.sqlite3 hoặc postgresql://người-dùng@máy/csdl).",
+        "Invalid store address: '{url}' (use sqlite:///path/to/file.sqlite3 or postgresql://user@host/db).",
+    ),
+    "store-unusable": (
+        "Không mở được kho báo cáo {url}: {error}",
+        "Cannot open the store {url}: {error}",
+    ),
+    "store-old-schema": (
+        "Kho báo cáo {url} đang ở phiên bản cấu trúc {found}, cần {head}: chạy `cchc db upgrade`.",
+        "The store {url} has schema {found}, {head} is needed: run `cchc db upgrade`.",
+    ),
+    "store-busy": (
+        "Kho báo cáo đang bận (nhiều người cùng ghi); chưa lưu được, hãy thử lại. ({error})",
+        "The store is busy (many writers at once); nothing was saved, try again. ({error})",
+    ),
+    "store-units-file": (
+        "Tệp danh sách đơn vị '{file}', dòng {row}: {error}",
+        "Units file '{file}', row {row}: {error}",
+    ),
+    "store-units-columns": (
+        "thiếu cột {missing} (cần các cột code, name, level, parent)",
+        "missing column(s) {missing} (the columns are code, name, level, parent)",
+    ),
+    "store-units-empty-field": ("ô '{column}' để trống", "'{column}' is empty"),
+    "store-units-duplicate": ("mã đơn vị '{code}' lặp lại", "unit code '{code}' repeated"),
+    "store-unit-parent-unknown": (
+        "Đơn vị '{unit}' có đơn vị cấp trên '{parent}' không có trong danh sách.",
+        "Unit '{unit}' has parent '{parent}', which is not in the organisation.",
+    ),
+    "store-unit-cycle": (
+        "Đơn vị '{unit}' lại là cấp trên của chính nó (vòng lặp trong cột parent).",
+        "Unit '{unit}' is its own ancestor (a cycle in the parent column).",
+    ),
+    "store-unit-unknown": (
+        "Không có đơn vị mã '{unit}' trong kho (gần giống: {hint}); nhập danh sách bằng `cchc units import`.",
+        "No unit with code '{unit}' in the store (similar: {hint}); load the organisation with `cchc units import`.",
+    ),
+    "store-unit-not-found": (
+        "Tiêu đề báo cáo ghi đơn vị '{name}', không khớp với đúng một đơn vị trong kho: ghi rõ --unit MÃ.",
+        "The report's title names '{name}', which matches no single unit of the store: give --unit CODE.",
+    ),
+    "store-unit-level-unknown": (
+        "Đơn vị '{unit}' thuộc cấp '{level}', bộ chỉ tiêu '{spec}' không có cấp này.",
+        "Unit '{unit}' is at level '{level}', which spec '{spec}' does not have.",
+    ),
+    "store-submission-unknown": ("Không có báo cáo mã số {id} trong kho.", "No submission with id {id} in the store."),
+    "store-no-submission": (
+        "{unit} chưa gửi báo cáo kỳ {period}.",
+        "{unit} has sent no report for {period}.",
+    ),
+    "store-spec-needed": (
+        "Cần cho biết bộ chỉ tiêu: --spec, hoặc --period để lấy theo năm của kỳ.",
+        "Say which spec: --spec, or --period to take the period's year.",
+    ),
+    "store-explain-empty": ("Nội dung giải trình đang để trống.", "The explanation is empty."),
+    "store-explain-not-allowed": (
+        "Không giải trình được '{finding}' ({message}): đây là lỗi phải sửa; bộ chỉ tiêu chỉ cho giải trình cảnh báo và các lỗi trong explainable_errors.",
+        "'{finding}' ({message}) cannot be explained: it is an error to correct; the spec allows explaining warnings and the errors in explainable_errors.",
+    ),
+    "store-finding-unknown": (
+        "Phiên bản {version} không có phát hiện '{finding}' (có {count} lỗi và cảnh báo; xem `cchc history --unit … --period …`).",
+        "Version {version} has no finding '{finding}' ({count} errors and warnings; see `cchc history --unit … --period …`).",
+    ),
+    "store-return-needs-reason": ("Trả lại báo cáo cần ghi lý do.", "Returning a report needs a reason."),
+    "store-review-decision": ("Chọn một: --approve hoặc --return LÝ_DO.", "Choose one: --approve or --return REASON."),
+    "store-review-not-current": (
+        "Chỉ duyệt được phiên bản mới nhất: {unit} đã gửi phiên bản {current} sau phiên bản {version}.",
+        "Only the current version can be reviewed: {unit} sent version {current} after version {version}.",
+    ),
+    "store-approve-has-errors": (
+        "Chưa phê duyệt được phiên bản {version} của {unit}: còn {errors} lỗi chưa sửa (hoặc chưa được giải trình).",
+        "Version {version} of {unit} cannot be approved: {errors} error(s) not corrected (nor explained).",
+    ),
+    "store-bad-role": ("Vai trò '{role}' không hợp lệ (chọn: {roles}).", "Invalid role '{role}' (one of: {roles})."),
+    "store-account-needs-unit": (
+        "Tài khoản vai trò '{role}' cần gắn với một đơn vị.",
+        "An account with role '{role}' needs a unit.",
+    ),
+    "store-account-exists": ("Tài khoản '{username}' đã có.", "Account '{username}' already exists."),
+    "store-account-unknown": ("Không có tài khoản '{username}'.", "No account '{username}'."),
+    "store-unit-not-compiled": (
+        "Chưa tổng hợp {unit} ({unit_code}): {state}.",
+        "{unit} ({unit_code}) not compiled: {state}.",
+    ),
+    "store-explanation-carried": (
+        "{unit} giải trình: \"{text}\" (về: {message})",
+        "{unit} explains: \"{text}\" (about: {message})",
+    ),
+    "store-own-missing": (
+        "{unit} chưa nhập số liệu của chính đơn vị kỳ {period}: các chỉ tiêu do đơn vị tự báo cáo để trống.",
+        "{unit} has not sent its own figures for {period}: the indicators it reports itself are blank.",
+    ),
+    "board-state-missing": ("chưa gửi", "not submitted"),
+    "board-state-errors": ("có lỗi", "has errors"),
+    "board-state-warnings": ("cảnh báo chưa giải trình", "warnings not explained"),
+    "board-state-valid": ("hợp lệ, chờ duyệt", "valid, awaiting review"),
+    "board-state-returned": ("bị trả lại", "returned"),
+    "board-state-approved": ("đã phê duyệt", "approved"),
+    "board-col-code": ("Mã", "Code"),
+    "board-col-unit": ("Đơn vị", "Unit"),
+    "board-col-level": ("Cấp", "Level"),
+    "board-col-parent": ("Cấp trên", "Parent"),
+    "board-col-state": ("Tình trạng", "State"),
+    "board-col-versions": ("Số lần gửi", "Versions"),
+    "board-col-last": ("Lần gửi cuối", "Last sent"),
+    "board-col-open": ("Lỗi / cảnh báo chưa giải trình", "Open errors / warnings"),
+    "board-col-note": ("Ghi chú", "Note"),
+    "board-title": ("Tình hình gửi báo cáo kỳ {period}", "Reports received for {period}"),
+    "board-summary": (
+        "{total} đơn vị: {approved} đã duyệt, {valid} hợp lệ chờ duyệt, {warnings} còn cảnh báo, {errors} có lỗi, {returned} bị trả lại, {missing} chưa gửi.",
+        "{total} unit(s): {approved} approved, {valid} valid awaiting review, {warnings} with warnings, {errors} with errors, {returned} returned, {missing} not submitted.",
+    ),
+    "history-col-version": ("Phiên bản", "Version"),
+    "history-col-period": ("Kỳ", "Period"),
+    "history-col-file": ("Tệp", "File"),
+    "history-col-by": ("Người gửi", "Sent by"),
+    "history-col-at": ("Thời gian", "Time"),
+    "history-col-result": ("Kết quả", "Result"),
+    "history-col-review": ("Duyệt", "Review"),
+    "history-counts": ("{errors} lỗi, {warnings} cảnh báo", "{errors} error(s), {warnings} warning(s)"),
+    "history-findings": (
+        "Phiên bản {version} (kỳ {period}): các lỗi và cảnh báo (số thứ tự và mã dùng cho `cchc explain --finding`):",
+        "Version {version} ({period}): errors and warnings (the number or key is what `cchc explain --finding` takes):",
+    ),
+    "history-explained": ("đã giải trình: {text}", "explained: {text}"),
+    "history-none": ("{unit} chưa gửi báo cáo nào.", "{unit} has sent no report."),
+    "submit-stored": (
+        "Đã lưu phiên bản {version} báo cáo kỳ {period} của {unit} (mã lưu {id}): {state}.",
+        "Kept version {version} of {unit}'s report for {period} (id {id}): {state}.",
+    ),
+    "units-imported": ("Đã nhập {added} đơn vị mới, cập nhật {updated} đơn vị.", "Added {added} unit(s), updated {updated}."),
+    "db-upgraded": ("Kho báo cáo {url} đã ở phiên bản cấu trúc mới nhất ({head}).", "The store {url} is at the newest schema ({head})."),
+    "explain-kept": ("Đã lưu giải trình của {unit} cho '{finding}'.", "Kept {unit}'s explanation of '{finding}'."),
+    "review-approved": ("Đã phê duyệt phiên bản {version} của {unit}, kỳ {period}.", "Approved version {version} of {unit}, {period}."),
+    "review-returned": ("Đã trả lại phiên bản {version} của {unit}, kỳ {period}: {reason}", "Returned version {version} of {unit}, {period}: {reason}"),
+    "aggregate-store-summary": (
+        "Đã tổng hợp {included} đơn vị từ kho báo cáo, kỳ {period}; {missing} đơn vị chưa có báo cáo được duyệt: {errors} lỗi, {warnings} cảnh báo.",
+        "Compiled {included} unit(s) from the store, {period}; {missing} unit(s) without an approved report: {errors} error(s), {warnings} warning(s).",
+    ),
     # --- plugins ---------------------------------------------------------------
     "plugin-bad-registration": (
         "Plugin '{plugin}' đăng ký {kind} không hợp lệ ({item}): thiếu {missing}; bị bỏ qua.",
@@ -976,6 +1142,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "yaml-too-big": ("lớn hơn {max} MB", "larger than {max} MB"),
     "yaml-not-utf8": ("không phải UTF-8 (byte {byte})", "not UTF-8 (byte {byte})"),
     "spec-not-mapping": ("tệp bộ chỉ tiêu phải là một ánh xạ (mapping) YAML", "a spec file must be a YAML mapping"),
+    "spec-model-period-kind": (
+        "kỳ không hợp lệ trong periods.windows: {kinds} (dùng Q1..Q4, H1, H2, 9M, M01..M12, Y)",
+        "invalid period kind in periods.windows: {kinds} (use Q1..Q4, H1, H2, 9M, M01..M12, Y)",
+    ),
+    "spec-model-time-type": (
+        "chỉ tiêu '{id}' kiểu {type} không có 'time' (chỉ dùng cho số liệu)",
+        "indicator '{id}' of type {type} cannot have 'time' (figures only)",
+    ),
     "spec-model-count-code": ("aggregate 'count' cần mã câu trả lời, ví dụ 'count:1'", "aggregate 'count' needs an answer code, e.g. 'count:1'"),
     "spec-model-choice-needs-choices": ("chỉ tiêu '{id}' kiểu choice phải khai báo 'choices'", "indicator '{id}' of type choice must declare 'choices'"),
     "spec-model-choices-not-choice": ("chỉ tiêu '{id}' không phải kiểu choice nhưng có 'choices'", "indicator '{id}' is not of type choice but has 'choices'"),
@@ -1241,6 +1415,18 @@ FINDING_SEVERITY: dict[str, str] = {
     "aggregate-duplicate-unit": "warning", "aggregate-unit-invalid": "warning",
     "aggregate-unit-skipped": "warning", "aggregate-unit-finding": "rule", "aggregate-no-files": "stop",
     "aggregate-no-units": "stop", "aggregate-total-too-large": "error",
+    # across periods and the store
+    "period-checks-skipped": "info", "period-below-contained": "warning", "period-above-containing": "warning",
+    "period-cumulative-decreased": "warning", "period-state-jump": "warning",
+    "store-unit-not-compiled": "warning", "store-explanation-carried": "info", "store-own-missing": "warning",
+    "store-needs-extra": "stop", "store-bad-url": "stop", "store-unusable": "stop", "store-old-schema": "stop",
+    "store-busy": "stop", "store-units-file": "stop", "store-unit-parent-unknown": "stop", "store-unit-cycle": "stop",
+    "store-unit-unknown": "stop", "store-unit-not-found": "stop", "store-unit-level-unknown": "stop",
+    "store-submission-unknown": "stop", "store-no-submission": "stop", "store-spec-needed": "stop",
+    "store-explain-empty": "stop", "store-explain-not-allowed": "stop", "store-finding-unknown": "stop",
+    "store-return-needs-reason": "stop", "store-review-decision": "stop", "store-review-not-current": "stop", "store-approve-has-errors": "stop",
+    "store-bad-role": "stop", "store-account-needs-unit": "stop", "store-account-exists": "stop",
+    "store-account-unknown": "stop",
     # plugins
     "plugin-bad-registration": "warning", "plugin-failed": "warning/error", "duplicate-registration": "error",
     # output and the command line

@@ -92,12 +92,16 @@ class Session:
         level: Optional[str] = None,
         period: Optional[str] = None,
         unit: Optional[str] = None,
+        earlier: Optional[Callable[[Optional[str], Optional[str]], Any]] = None,
     ) -> "Result":
         """Read, map, validate and compute one file: what ``cchc compute`` reports.
 
+        ``earlier(unit, period)`` gives the unit's other periods from a store
+        (``{period: {indicator: value}}``) for the spec's checks across periods
+        (store/periods.py); without it they are skipped with one info.
         Raises ``CchcError`` (exit code 2) when the file or the call is unusable.
         """
-        return self.run(lambda: self._compute(Path(path), level, period, unit))
+        return self.run(lambda: self._compute(Path(path), level, period, unit, earlier))
 
     def compute_bytes(
         self,
@@ -107,6 +111,7 @@ class Session:
         level: Optional[str] = None,
         period: Optional[str] = None,
         unit: Optional[str] = None,
+        earlier: Optional[Callable[[Optional[str], Optional[str]], Any]] = None,
     ) -> "Result":
         """``compute`` for bytes received from elsewhere (an upload, a database row).
 
@@ -121,7 +126,7 @@ class Session:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
-            result = self.compute(path, level=level, period=period, unit=unit)
+            result = self.compute(path, level=level, period=period, unit=unit, earlier=earlier)
         _rename_file(result, str(path), filename)
         return result
 
@@ -182,7 +187,8 @@ class Session:
         the caller's context: nothing the call sets is seen by the caller or another thread."""
         return _in_context(self.lang, self.host, fn)
 
-    def _compute(self, path: Path, level: Optional[str], period: Optional[str], unit: Optional[str]) -> "Result":
+    def _compute(self, path: Path, level: Optional[str], period: Optional[str], unit: Optional[str],
+                 earlier: Any = None) -> "Result":
         from .engine import run
         from .mapping import Mapper, map_submission
         from .pipeline import read_raw, resolve_metadata
@@ -193,7 +199,7 @@ class Session:
         mapper = self.mappers.get(level_id)
         if mapper is None:
             mapper = self.mappers[level_id] = Mapper(self.spec, level_id)
-        return run(self.spec, map_submission(raw, self.spec, level_id, mapper), host=self.host)
+        return run(self.spec, map_submission(raw, self.spec, level_id, mapper), host=self.host, earlier=earlier)
 
 
 def _in_context(lang: str, host: "PluginHost", fn: Callable[[], T]) -> T:

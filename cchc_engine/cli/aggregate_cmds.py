@@ -19,10 +19,13 @@ def register(cli: click.Group) -> None:
 
 
 @click.command(cls=Command)
-@click.option("--spec", "spec_name", required=True, help="Spec: a year (2023), an id (2021-ha-tinh) or a YAML path.")
-@click.option("--level", required=True, help="Level of the compiled report (tinh, huyen or their names).")
+@click.option("--spec", "spec_name", default=None, help="Spec: a year (2023), an id (2021-ha-tinh) or a YAML path.")
+@click.option("--level", default=None, help="Level of the compiled report (tinh, huyen or their names).")
 @click.option("--unit", "unit_name", required=True, help="Name of the compiling unit, as its reports' titles write it.")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=PathValue))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=PathValue))
+@click.option("--db", "db_url", default=None, metavar="URL",
+              help="Compile from the store instead of files: --unit is the unit's code, --period is needed (see docs/store.md).")
+@click.option("--include-pending", is_flag=True, help="With --db: also compile current versions not yet approved (never returned ones).")
 @click.option("--period", default=None, help="Period to compile (2023-Q3); default: the units' majority period.")
 @click.option("--units-level", default=None, help="Level of the units compiled; default: the level just below --level.")
 @click.option("-f", "--format", "fmt", default=None, help="Output format (json, table, matrix-xlsx, matrix-csv, ...); default from -o, else table.")
@@ -45,6 +48,8 @@ def aggregate(
     jobs: Optional[int],
     lang: Optional[str],
     no_cache: bool,
+    db_url: Optional[str],
+    include_pending: bool,
 ) -> None:
     """Compile the reports in PATHS (files or folders) into one report for --unit at --level.
 
@@ -52,6 +57,11 @@ def aggregate(
     Exit 0: compiled, no errors; 1: some report or file has errors; 2: nothing usable.
     Example: cchc aggregate --spec 2023 --level huyen --unit "huyện Lâm Thao" bao-cao-xa/ -f matrix-xlsx -o tong-hop.xlsx
     """
+    if db_url is not None:
+        from .store_cmds import aggregate_from_store
+
+        return aggregate_from_store(db_url, spec_name, unit_name, period, fmt, out, include_pending)
+    _require(spec_name=spec_name, level=level, paths=paths)
     from ..aggregate import Compiler
     from ..collect import expand_paths, read_units
     from ..findings import CchcError, Finding
@@ -116,3 +126,12 @@ def aggregate(
     )
     click.echo(summary + (f" → {out}" if out is not None else ""), err=True)
     sys.exit(0 if result.valid else 1)
+
+
+def _require(**given: object) -> None:
+    """--spec, --level and PATHS are needed when compiling files (not with --db)."""
+    ctx = click.get_current_context()
+    for name, value in given.items():
+        if not value:
+            param = next(p for p in ctx.command.params if p.name == name)
+            raise click.MissingParameter(ctx=ctx, param=param)

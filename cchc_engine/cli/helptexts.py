@@ -25,6 +25,10 @@ Cộng số liệu, tính lại các tỷ lệ từ tử số và mẫu số đ�
 các tỷ lệ), đếm các câu trả lời; ghi rõ đơn vị nào được tổng hợp, đơn vị nào bị loại và vì sao.
 Mã thoát 0: đã tổng hợp, không có lỗi; 1: có báo cáo hoặc tệp có lỗi; 2: không có gì dùng được.
 Ví dụ: cchc aggregate --spec 2023 --level huyen --unit "huyện Lâm Thao" bao-cao-xa/ -f matrix-xlsx -o tong-hop.xlsx""",
+    "board": """Tình hình báo cáo kỳ --period của mọi đơn vị phải báo cáo: chưa gửi, có lỗi, cảnh báo chưa giải trình, hợp lệ, bị trả lại, đã phê duyệt.
+
+\b
+Ví dụ: cchc board --db sqlite:///cchc.sqlite3 --period 2023-Q3 --under HUYEN01 -o tinh-hinh.xlsx""",
     "compare": """So sánh hai báo cáo lập theo hai bộ chỉ tiêu khác năm.
 
 \b
@@ -37,6 +41,20 @@ Ví dụ: cchc compare --spec-old 2021 q3-2021.xlsx --spec-new 2023 q3-2023.xlsx
 \b
 Mã thoát 0: không có lỗi; 1: số liệu có lỗi; 2: lệnh hoặc tệp không dùng được.
 Ví dụ: cchc compute --spec 2023 examples/lam-thao-2023-q3.xlsx -f xlsx -o ket-qua.xlsx""",
+    "db": "Cơ sở dữ liệu của kho báo cáo.",
+    "db upgrade": """Tạo kho báo cáo, hoặc nâng cấu trúc bảng lên phiên bản cchc này (chạy lại nhiều lần vẫn an toàn).
+
+\b
+Ví dụ: cchc db upgrade --db postgresql://cchc@localhost/cchc""",
+    "explain": """Lưu giải trình của đơn vị cho một cảnh báo (hoặc một lỗi mà bộ chỉ tiêu cho phép giải trình).
+
+\b
+Giải trình đi theo cùng phát hiện đó ở các phiên bản sau và được chuyển lên báo cáo tổng hợp.
+Ví dụ: cchc explain --db sqlite:///cchc.sqlite3 --unit XA01 --period 2023-Q3 --finding 2 --text "...\"""",
+    "history": """Mọi phiên bản một đơn vị đã gửi: khi nào, ai gửi, kết quả kiểm tra và quyết định duyệt.
+
+\b
+Ví dụ: cchc history --db sqlite:///cchc.sqlite3 --unit XA01 --period 2023-Q3""",
     "install": """Cài plugin (tên trên PyPI, tệp .whl hoặc thư mục) vào đúng môi trường Python đang chạy cchc.
 
 \b
@@ -58,6 +76,11 @@ Ví dụ:
   cchc plugins --all
   cchc plugins --json
   CCHC_LOAD_PLUGINS= cchc plugins --all     # chỉ các plugin có sẵn""",
+    "review": """Phê duyệt, hoặc trả lại kèm lý do, phiên bản mới nhất của một đơn vị trong một kỳ.
+
+\b
+Chỉ phê duyệt được khi mọi lỗi đã được sửa hoặc (nếu bộ chỉ tiêu cho phép) đã giải trình.
+Ví dụ: cchc review --db sqlite:///cchc.sqlite3 --unit XA01 --period 2023-Q3 --return "Thiếu số liệu mục 3\"""",
     "serve": """Chạy trang web và API JSON: đơn vị nộp báo cáo và giải trình, cán bộ thẩm định duyệt và tổng hợp.
 
 \b
@@ -81,6 +104,11 @@ SPEC là năm, mã bộ chỉ tiêu hoặc đường dẫn tới tệp YAML.""",
 
 Các bộ chỉ tiêu đến từ plugin (kể cả các bộ có sẵn), các thư mục trong
 CCHC_SPECS_PATH và thư mục của người dùng (~/.config/cchc/specs).""",
+    "submit": """Kiểm tra từng tệp FILE như lệnh compute (và so với các kỳ trước của đơn vị) rồi lưu thành một phiên bản mới.
+
+\b
+Mã thoát 0: đã lưu, không có lỗi; 1: đã lưu nhưng báo cáo có lỗi; 2: tệp hoặc lệnh không dùng được (không lưu tệp đó).
+Ví dụ: cchc submit --db sqlite:///cchc.sqlite3 --unit XA01 --period 2023-Q3 bao-cao-q3.xlsx""",
     "template": """Tạo phụ lục trống (tệp Excel) theo một bộ chỉ tiêu, cho một cấp báo cáo.
 
 \b
@@ -91,6 +119,15 @@ Ví dụ: cchc template --spec 2023 --level xa -o mau-2023-xa.xlsx""",
 
 \b
 Ví dụ: cchc uninstall cchc-docx -y""",
+    "units": "Danh sách đơn vị: các đơn vị báo cáo, cấp của mỗi đơn vị và đơn vị cấp trên.",
+    "units import": """Thêm hoặc cập nhật đơn vị từ tệp CSV có các cột code, name, level, parent (và active nếu cần).
+
+\b
+Ví dụ: cchc units import --db sqlite:///cchc.sqlite3 don-vi.csv""",
+    "units list": """Liệt kê các đơn vị (mã, tên, cấp, cấp trên), mỗi đơn vị dưới đơn vị cấp trên của nó.
+
+\b
+Ví dụ: cchc units list --db sqlite:///cchc.sqlite3 --under HUYEN01""",
     "validate": """Kiểm tra phụ lục FILE theo một bộ chỉ tiêu, chỉ in các phát hiện.
 
 Mã thoát 0 / 1 / 2 như lệnh compute.""",
@@ -134,6 +171,33 @@ OPTIONS: dict[str, str] = {
     "Worker processes; default: the number of CPUs.": "Số tiến trình làm việc song song; mặc định: số CPU.",
     "Read every file again, ignoring (and not updating) the cache of unit results.":
         "Đọc lại mọi tệp, không dùng (và không cập nhật) bộ nhớ đệm kết quả của các đơn vị.",
+    # the store
+    "Store: sqlite:///file.sqlite3 or postgresql://user@host/db; default $CCHC_DB, else a file in your data folder.":
+        "Kho báo cáo: sqlite:///tệp.sqlite3 hoặc postgresql://người-dùng@máy/csdl; mặc định $CCHC_DB, nếu không có thì một tệp trong thư mục dữ liệu của bạn.",
+    "Who does it (kept in the audit log); default: your login name.":
+        "Người thực hiện (ghi vào nhật ký); mặc định: tên đăng nhập của bạn.",
+    "Spec: a year (2023), an id or a YAML path; default the year of --period.":
+        "Bộ chỉ tiêu: năm (2023), mã hoặc đường dẫn tệp YAML; mặc định theo năm của --period.",
+    "The unit's code in the store; default: the unit the report's title names.":
+        "Mã đơn vị trong kho; mặc định: đơn vị mà tiêu đề báo cáo ghi.",
+    "How to print each report's findings (table or json).": "Cách in các phát hiện của từng báo cáo (table hoặc json).",
+    "Period: 2023, 2023-H1, 2023-Q3.": "Kỳ báo cáo: 2023, 2023-H1, 2023-Q3.",
+    "Only this unit (a code) and the units under it.": "Chỉ đơn vị này (mã) và các đơn vị trực thuộc.",
+    "table, json or xlsx; default from -o, else table.": "table, json hoặc xlsx; mặc định theo đuôi tệp -o, nếu không thì bảng.",
+    "The unit's code in the store.": "Mã đơn vị trong kho.",
+    "Only this period; with it, the current version's findings are listed too.":
+        "Chỉ kỳ này; khi có, liệt kê cả các lỗi và cảnh báo của phiên bản mới nhất.",
+    "The finding: its number or key as `cchc history --period` lists them.":
+        "Phát hiện cần giải trình: số thứ tự hoặc mã như `cchc history --period` liệt kê.",
+    "The explanation: why the figure is right, or cannot be corrected.":
+        "Nội dung giải trình: vì sao số liệu đúng, hoặc vì sao không sửa được.",
+    "Version explained; default the current one.": "Phiên bản được giải trình; mặc định phiên bản mới nhất.",
+    "Approve the current version.": "Phê duyệt phiên bản mới nhất.",
+    "Return the current version, saying why.": "Trả lại phiên bản mới nhất, kèm lý do.",
+    "Compile from the store instead of files: --unit is the unit's code, --period is needed (see docs/store.md).":
+        "Tổng hợp từ kho báo cáo thay vì từ tệp: --unit là mã đơn vị, cần --period (xem docs/store.md).",
+    "With --db: also compile current versions not yet approved (never returned ones).":
+        "Với --db: tổng hợp cả các phiên bản mới nhất chưa được duyệt (không bao giờ lấy bản bị trả lại).",
     # compare
     "Spec of the older submission (e.g. 2021).": "Bộ chỉ tiêu của báo cáo cũ (ví dụ 2021).",
     "Spec of the newer submission (e.g. 2023).": "Bộ chỉ tiêu của báo cáo mới (ví dụ 2023).",

@@ -160,6 +160,9 @@ def _register_commands() -> None:
     from . import maintain_cmds
 
     maintain_cmds.register(cli)
+    from . import store_cmds
+
+    store_cmds.register(cli)
     from . import serve_cmds
 
     serve_cmds.register(cli)

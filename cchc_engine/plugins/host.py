@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
+import threading
 import types
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Sequence
 
@@ -57,6 +58,7 @@ class PluginHost:
         trace: Optional[bool] = None,
     ):
         self._pm: Optional[pluggy.PluginManager] = None
+        self._pm_ready = False
         self._waiting: dict[str, Any] = {}  # loaded before the manager exists, in load order
         self._tracing = False
         self.entry_points = entry_points
@@ -77,6 +79,8 @@ class PluginHost:
         self._collected: dict[str, list[tuple[str, tuple, dict]]] = {}
         self._loaded = False
         self._generation = 0  # bumped when the set of plugins changes (CLI re-adds commands)
+        # Made on first use, once, even when a server's threads share this host (one Session).
+        self.lock = threading.RLock()
 
     def settings(self) -> dict[str, Any]:
         """What makes this host, for a worker process to make the same one (spawn start)."""
@@ -91,20 +95,27 @@ class PluginHost:
     @property
     def pm(self) -> "pluggy.PluginManager":
         """The pluggy manager, made (and given the plugins loaded so far) on first use."""
-        if self._pm is None:
-            import pluggy
+        if not self._pm_ready:
+            with self.lock:  # other threads wait until it is made and given its plugins
+                if self._pm is None:
+                    self._make_pm()
+                    self._pm_ready = True
+        return self._pm  # type: ignore[return-value]
 
-            self._pm = pluggy.PluginManager("cchc")
-            self._pm.add_hookspecs(hookspecs)
-            waiting, self._waiting = self._waiting, {}
-            for name, plugin in waiting.items():
-                try:
-                    self._pm.register(plugin, name=name)
-                except Exception as exc:  # e.g. a hookimpl whose arguments the hook does not offer
-                    self.fail(name, exc)
-            if self._loaded:
-                self._settle()
-        return self._pm
+    def _make_pm(self) -> None:
+        import pluggy
+
+        pm = pluggy.PluginManager("cchc")
+        pm.add_hookspecs(hookspecs)
+        self._pm = pm
+        waiting, self._waiting = self._waiting, {}
+        for name, plugin in waiting.items():
+            try:
+                pm.register(plugin, name=name)
+            except Exception as exc:  # e.g. a hookimpl whose arguments the hook does not offer
+                self.fail(name, exc)
+        if self._loaded:
+            self._settle()
 
     def adopt(self, plugin: Any, name: str) -> None:
         """Add a loaded plugin: registered now if the manager exists, else when it is made.
@@ -304,6 +315,12 @@ class PluginHost:
     def collect(self, hook: str) -> list[tuple[str, tuple, dict]]:
         """Run a register_* hook once: (plugin, args, kwargs) of every register() call,
         in registration order (built-ins first)."""
+        if hook in self._collected:
+            return self._collected[hook]
+        with self.lock:
+            return self._collect(hook)
+
+    def _collect(self, hook: str) -> list[tuple[str, tuple, dict]]:
         if hook not in self._collected:
             calls: list[list[tuple[str, tuple, dict]]] = []
             by_plugin: dict[str, list[tuple[str, tuple, dict]]] = {}

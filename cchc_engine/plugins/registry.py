@@ -41,6 +41,7 @@ class Registry:
         self._required = required
         self.items: dict[str, Registered] = {}
         self._filled = False
+        self._ready = False
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -54,9 +55,18 @@ class Registry:
         return render(self.kind, {})
 
     def fill(self) -> "Registry":
-        if self._filled:
+        if self._ready:
             return self
-        self._filled = True
+        # A server's threads share one Session's host: one fills, the others wait for it.
+        with self.host.lock:
+            if self._filled:
+                return self  # filled, or being filled by this very thread (a hook asking again)
+            self._filled = True
+            self._fill()
+            self._ready = True
+        return self
+
+    def _fill(self) -> None:
         from ..findings import CchcError, Finding
         from ..protocols import missing_attributes
 
@@ -97,7 +107,6 @@ class Registry:
         if duplicates:
             self.reset()
             raise CchcError(duplicates)
-        return self
 
     def make(self, *args: Any, **kwargs: Any) -> Any:
         if len(args) != 1 or kwargs:
@@ -119,7 +128,7 @@ class Registry:
 
     def reset(self) -> None:
         self.items.clear()
-        self._filled = False
+        self._filled = self._ready = False
 
 
 def reader_attributes() -> tuple[str, ...]:

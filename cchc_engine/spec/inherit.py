@@ -27,7 +27,7 @@ from typing import Any, Callable, Optional
 from ..findings import CchcError, Finding, Location
 
 POSITION_KEYS = ("after", "before", "parent", "form")
-INHERITED_FIELDS = ("year", "title", "documents", "levels", "zero_denominator", "$schema")
+INHERITED_FIELDS = ("year", "title", "documents", "levels", "zero_denominator", "periods", "explainable_errors", "$schema")
 OP_FIELDS = ("remove", "move", "renumber", "replace", "add")
 
 # (data, lines) of a parent file, given its path; loader.read_yaml + read_text.

@@ -28,6 +28,13 @@ MissingPolicy = Literal["skip", "zero", "warn"]
 RowKind = Literal["item", "breakdown", "none"]
 ChildrenTotal = Literal["equal", "at_most"]
 RuleScope = Literal["all", "report", "compilation"]
+# How a figure behaves from period to period (the store's checks across periods):
+# counted within the period's data window, a state at its cut-off, or cumulative
+# since the year began ("lũy kế").
+TimeKind = Literal["window", "state", "cumulative"]
+# Where a compiled figure comes from: the compiling unit's own report, the units
+# below it, or both added (docs/spec-format.md, "Who reports what").
+SourceKind = Literal["own", "below", "both"]
 
 
 class _Strict(BaseModel):
@@ -137,6 +144,16 @@ class Indicator(_Strict, IndicatorBehaviour):
     note: str = Field(default="", description="The template's remark (Ghi chú).")
     aliases: list[str] = Field(default_factory=list, description="Other names it is printed with.")
     previous: Optional[str] = Field(default=None, description="Id of the same indicator in the previous spec.")
+    time: Optional[TimeKind] = Field(
+        default=None,
+        description="How the figure behaves across periods: 'window' (counted within the period's data window), "
+        "'state' (at the cut-off), 'cumulative' (lũy kế since the year began). Default: no check across periods.",
+    )
+    source: Optional[SourceKind] = Field(
+        default=None,
+        description="Compiling from the store: 'own' (the compiling unit's own report), 'below' (the units below), "
+        "'both' (added). Default: 'below' where the units below report it, else 'own'.",
+    )
     children: list["Indicator"] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -153,6 +170,8 @@ class Indicator(_Strict, IndicatorBehaviour):
             raise ValueError(render("spec-model-note-of-row", {"id": self.id}))
         if self.row == "none" and self.children:
             raise ValueError(render("spec-model-none-children", {"id": self.id}))
+        if self.time and self.type in ("group", "text", "choice"):
+            raise ValueError(render("spec-model-time-type", {"id": self.id, "type": self.type}))
         return self
 
 
@@ -189,6 +208,33 @@ class Rule(_Strict):
         "On compiled values a count is a sum and a yes/no answer compiled by 'count:1' is a number of units.",
     )
     indicator: Optional[str] = Field(default=None, description="Indicator the finding points at; default the first operand.")
+
+
+class PeriodWindow(_Strict):
+    """A period's data window, day/month to day/month ('15/12' to '14/3'); a start after
+    the end is in the previous year."""
+
+    start: str = Field(pattern=r"^\d{1,2}/\d{1,2}$", description="First day, 'day/month' (e.g. '15/12').")
+    end: str = Field(pattern=r"^\d{1,2}/\d{1,2}$", description="Last day, 'day/month' (e.g. '14/3').")
+
+
+class Periods(_Strict):
+    """The report regime's data windows, for the checks across periods."""
+
+    windows: dict[str, PeriodWindow] = Field(
+        description="Window per kind of period: Q1..Q4, H1, H2, 9M, M01..M12, Y (the year)."
+    )
+    state_jump: Optional[float] = Field(
+        default=None, gt=1, description="A 'state' figure that changes by more than this factor is a warning."
+    )
+
+    @field_validator("windows")
+    @classmethod
+    def _kinds(cls, v: dict[str, PeriodWindow]) -> dict[str, PeriodWindow]:
+        bad = [k for k in v if not re.fullmatch(r"Q[1-4]|H[12]|9M|M(0[1-9]|1[0-2])|Y", k)]
+        if bad:
+            raise ValueError(render("spec-model-period-kind", {"kinds": ", ".join(bad)}))
+        return v
 
 
 class Position(_Strict):
@@ -254,6 +300,11 @@ class Spec(_Strict, SpecBehaviour):
     extends: Optional[str] = Field(default=None, description="Id or path of the spec this one modifies.")
     levels: list[Level] = Field(default_factory=list, description="Required unless the spec extends another.")
     zero_denominator: ZeroDenominator = "blank"
+    periods: Optional[Periods] = Field(default=None, description="Data windows of the periods (checks across periods).")
+    explainable_errors: list[str] = Field(
+        default_factory=list,
+        description="Errors a unit may explain (giải trình) instead of correcting: finding codes or rule ids.",
+    )
     choices: dict[str, list[Choice]] = Field(default_factory=dict)
     forms: list[Form] = Field(default_factory=list, description="Required unless the spec extends another.")
     rules: Annotated[
