@@ -15,14 +15,6 @@ def register(cli: click.Group) -> None:
     cli.add_command(serve)
 
 
-def default_db() -> str:
-    """``$CCHC_DB``, else one SQLite file in the user's data directory."""
-    if os.environ.get("CCHC_DB"):
-        return os.environ["CCHC_DB"]
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
-    return "sqlite:///" + os.path.join(base, "cchc", "cchc.sqlite3")
-
-
 @click.command(cls=Command)
 @click.option("--db", "db_url", default=None, help="Database URL (sqlite:///path); default $CCHC_DB, else a file in the user's data folder.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (put a reverse proxy with TLS in front).")
@@ -42,23 +34,29 @@ def serve(db_url: Optional[str], host: str, port: int, spec_name: str, workers: 
     Example: cchc serve --db sqlite:///srv/cchc/cchc.sqlite3 --port 8000
     """
     try:
+        import jinja2  # noqa: F401
+        import multipart  # noqa: F401  (python-multipart)
+        import sqlalchemy  # noqa: F401
+        import starlette  # noqa: F401
         import uvicorn  # noqa: F401
-
-        from ..server.storage import LocalStore
     except ImportError:
         from ..findings import CchcError
 
         raise CchcError.make("server-extra-missing") from None
-    url = db_url or default_db()
+    from ..store import Store
+    from ..store.db import resolve_url
+
+    url = resolve_url(db_url)
+    store = Store.open(url)  # migrated before the first worker starts
     if admin:
         from ..messages import render
         from ..server.auth import hash_password
 
         password = os.environ.get("CCHC_ADMIN_PASSWORD") or click.prompt(render("page-password", {}), hide_input=True,
                                                                          confirmation_prompt=True)
-        LocalStore.open(url).create_account(admin, "admin", None, hash_password(password), by="cli")
+        store.create_account(admin, "admin", password_hash=hash_password(password), by="cli")
         return
-    LocalStore.open(url)  # the tables exist before the first worker starts
+    store.close()
     # Every worker signs cookies with the same secret: made once here unless given.
     os.environ.setdefault("CCHC_SECRET", secrets.token_hex(32))
     os.environ.update(CCHC_DB=url, CCHC_SERVER_SPEC=spec_name, CCHC_SERVER_MAX_UPLOAD=str(max_upload_mb * 1024 * 1024),

@@ -31,7 +31,7 @@ def _ctx(request: Request) -> Any:
 
 
 def _result_json(doc: dict[str, Any], lang: str) -> dict[str, Any]:
-    """The stored ``-f json`` result, its messages in ``lang``."""
+    """The ``-f json`` result, its messages in ``lang``."""
     if lang == "vi":
         return doc
     out = dict(doc)
@@ -39,21 +39,25 @@ def _result_json(doc: dict[str, Any], lang: str) -> dict[str, Any]:
     return out
 
 
-def _submission_json(sub: Any, lang: str) -> dict[str, Any]:
-    return {"id": sub.id, "unit": sub.unit, "period": sub.period, "version": sub.version, "status": sub.status,
-            "filename": sub.filename, "sha256": sub.sha256, "by": sub.by, "at": sub.at, "valid": sub.valid,
-            "result": _result_json(sub.result, lang)}
+def _submission_json(store: Any, sub: Any, result: Any, lang: str) -> dict[str, Any]:
+    from .cycle import status
+
+    return {"id": sub.id, "unit": sub.unit, "period": sub.period, "version": sub.version, "status": status(store, sub),
+            "filename": sub.filename, "sha256": sub.sha256, "by": sub.by, "at": sub.at.isoformat(), "valid": sub.valid,
+            "result": _result_json(result.to_dict(), lang)}
 
 
 async def post_submission(request: Request) -> Response:
+    from ..findings import CchcError
     from ..submission import normalise_period
     from .app import _problems, current_period
+    from .cycle import unit_or_none
 
     ctx = _ctx(request)
     form = await request.form(max_files=1, max_fields=20)
     unit_code = str(form.get("unit") or ctx.account.unit or "")
     store = ctx.app.store
-    unit = store.unit(unit_code)
+    unit = unit_or_none(store, unit_code)
     if unit is None:
         return JSONResponse({"error": "unknown-unit", "unit": unit_code}, 404)
     ctx.require("submit", unit.code)
@@ -63,56 +67,67 @@ async def post_submission(request: Request) -> Response:
         return JSONResponse({"error": "no-file"}, 422)
     data = await upload.read()
     try:
-        sub = await run_in_threadpool(store.submit, ctx.app.session("vi"), data, upload.filename, unit=unit.code,
+        got = await run_in_threadpool(store.submit, ctx.app.session("vi"), data, upload.filename, unit=unit.code,
                                       period=period, by=ctx.account.username)
-    except Exception as exc:
+    except CchcError as exc:
         return JSONResponse({"error": "unusable-file", "messages": _problems(exc, ctx.lang, upload.filename)}, 422)
-    return JSONResponse(_submission_json(sub, ctx.lang), 201)
+    body = await run_in_threadpool(_submission_json, store, got.submission, got.result, ctx.lang)
+    return JSONResponse(body, 201)
 
 
 async def get_submission(request: Request) -> Response:
+    from .cycle import submission_or_none
+
     ctx = _ctx(request)
-    try:
-        sub = ctx.app.store.submission(int(request.path_params["id"]))
-    except ValueError:
-        sub = None
+    sub = submission_or_none(ctx.app.store, request.path_params["id"])
     if sub is None:
         return JSONResponse({"error": "not-found"}, 404)
     ctx.require("view", sub.unit)
-    return JSONResponse(_submission_json(sub, ctx.lang))
+    result = await run_in_threadpool(ctx.app.store.result, sub.id)
+    return JSONResponse(_submission_json(ctx.app.store, sub, result, ctx.lang))
 
 
 async def get_board(request: Request) -> Response:
-    from .app import _period
+    from .app import _board, _period
+    from .cycle import unit_or_none
 
     ctx = _ctx(request)
     under = request.query_params.get("under") or ctx.account.unit
-    if not under or ctx.app.store.unit(under) is None:
+    if not under or unit_or_none(ctx.app.store, under) is None:
         return JSONResponse({"error": "unknown-unit", "unit": under}, 404)
     ctx.require("board", under)
     period = _period(ctx)
-    rows = ctx.app.store.board(period, under=under)
+    rows = _board(ctx.app.store, period, under)
     return JSONResponse({"period": period, "under": under, "units": [
-        {"unit": r.unit.code, "name": r.unit.name, "level": r.unit.level, "parent": r.unit.parent, "status": r.status,
-         "submission": r.submission.id if r.submission else None, "version": r.submission.version if r.submission else None,
-         "errors": r.submission.errors if r.submission else None, "warnings": r.submission.warnings if r.submission else None}
+        {"unit": r.unit.code, "name": r.unit.name, "level": r.unit.level, "parent": r.unit.parent, "state": r.state,
+         "versions": r.versions, "submission": r.current.id if r.current else None,
+         "version": r.current.version if r.current else None,
+         "unexplained_errors": r.unexplained_errors, "unexplained_warnings": r.unexplained_warnings}
         for r in rows]})
 
 
 async def post_compile(request: Request) -> Response:
-    from .app import _period
+    from ..findings import CchcError
+    from ..sanitize import clean_output
+    from .app import _compile, _period, _problems
+    from .cycle import unit_or_none
 
     ctx = _ctx(request)
-    unit = request.query_params.get("unit") or ctx.account.unit
-    if not unit or ctx.app.store.unit(unit) is None:
-        return JSONResponse({"error": "unknown-unit", "unit": unit}, 404)
-    ctx.require("compile", unit)
+    code = request.query_params.get("unit") or ctx.account.unit
+    unit = unit_or_none(ctx.app.store, code)
+    if unit is None:
+        return JSONResponse({"error": "unknown-unit", "unit": code}, 404)
+    ctx.require("compile", unit.code)
     period = _period(ctx)
-    result, missing = await run_in_threadpool(ctx.app.store.compile, ctx.app.session(ctx.lang), period, unit, by=ctx.account.username)
-    from ..sanitize import clean_output
-
-    doc = ctx.app.session(ctx.lang).run(lambda: clean_output(result).to_dict())
-    return JSONResponse({"period": period, "unit": unit, "missing": [m.code for m in missing], "result": doc})
+    accepted_only = request.query_params.get("all") not in ("1", "true")
+    session = ctx.app.session(ctx.lang)
+    try:
+        result, missing = await run_in_threadpool(_compile, ctx.app.store, session, period, unit, accepted_only,
+                                                  ctx.account.username)
+    except CchcError as exc:
+        return JSONResponse({"error": "cannot-compile", "messages": _problems(exc, ctx.lang)}, 422)
+    doc = session.run(lambda: clean_output(result).to_dict())
+    return JSONResponse({"period": period, "unit": unit.code, "missing": missing, "result": doc})
 
 
 async def openapi(request: Request) -> Response:
@@ -148,7 +163,8 @@ OPENAPI: dict[str, Any] = {
             "Submission": {"type": "object", "required": ["id", "unit", "period", "version", "status", "result"], "properties": {
                 "id": {"type": "integer"}, "unit": {"type": "string"}, "period": {"type": "string"},
                 "version": {"type": "integer"}, "status": {"type": "string", "enum": ["received", "returned", "approved"]},
-                "filename": {"type": "string"}, "sha256": {"type": "string"}, "by": {"type": "string"}, "at": {"type": "number"},
+                "filename": {"type": "string"}, "sha256": {"type": "string"}, "by": {"type": "string"},
+                "at": {"type": "string", "format": "date-time"},
                 "valid": {"type": "boolean"},
                 "result": {"type": "object", "description": "the `cchc compute -f json` result (docs/json-output.md)"}}},
         },
@@ -172,8 +188,9 @@ OPENAPI: dict[str, Any] = {
             "parameters": [_PERIOD, {"name": "under", "in": "query", "schema": {"type": "string"}, "description": "root unit; default the account's"}],
             "responses": {"200": {"description": "the board"}, **_AUTH}}},
         "/api/compile": {"post": {
-            "summary": "Compile the current versions of a unit's children; who is missing",
-            "parameters": [_PERIOD, _LANG, {"name": "unit", "in": "query", "schema": {"type": "string"}, "description": "default the account's unit"}],
+            "summary": "Compile the approved versions of a unit's children (all=1: every current version not returned); who is missing",
+            "parameters": [_PERIOD, _LANG, {"name": "unit", "in": "query", "schema": {"type": "string"}, "description": "default the account's unit"},
+                           {"name": "all", "in": "query", "schema": {"type": "string", "enum": ["1"]}, "description": "not only approved versions"}],
             "responses": {"200": {"description": "the compiled result and the missing units"}, **_AUTH}}},
         "/api/openapi.json": {"get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI 3.1"}}}},
     },

@@ -32,8 +32,8 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from . import auth, authz, charts, formview, texts
-from .storage import STATUSES, LocalStore
+from ..findings import CchcError
+from . import auth, authz, charts, cycle, formview, texts
 
 HERE = Path(__file__).parent
 DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024
@@ -112,8 +112,9 @@ def _ctx(request: Request, api: bool = False) -> Ctx:
     else:
         data = st.signer.loads(request.cookies.get(COOKIE))
         if data:
-            account = st.store.account_by_id(int(data.get("uid", 0)))
-            csrf = str(data.get("csrf", ""))
+            found = st.store.account(str(data.get("user", "")))
+            if found is not None and found.active:
+                account, csrf = found, str(data.get("csrf", ""))
     return Ctx(request, st, account, csrf, lang, api)
 
 
@@ -135,7 +136,7 @@ def _page(ctx: Ctx, template: str, status: int = 200, **values: Any) -> HTMLResp
     html = tmpl.render(
         t=ctx.t, lang=ctx.lang, account=ctx.account, csrf=ctx.csrf, request=ctx.request,
         url=lambda path, **q: _url(path, **q), fmt=lambda v: _fmt(v, ctx.lang), when=_when,
-        status_text=lambda s: ctx.t("status-" + s), **values,
+        status_text=lambda s: ctx.t("status-" + s), period_name=lambda p: texts.period_name(p, ctx.lang), **values,
     )
     resp = HTMLResponse(html, status_code=status)
     if ctx.request.query_params.get("lang") in ("vi", "en"):
@@ -157,8 +158,13 @@ def _fmt(value: Any, lang: str) -> str:
     return fmt_number(value, lang)
 
 
-def _when(ts: float) -> str:
-    return _dt.datetime.fromtimestamp(ts).strftime("%d/%m/%Y %H:%M")
+def _when(at: Any) -> str:
+    """The store's UTC time in the server's zone, as officers write it."""
+    if at is None:
+        return ""
+    if isinstance(at, (int, float)):
+        at = _dt.datetime.fromtimestamp(at, _dt.timezone.utc)
+    return at.astimezone().strftime("%d/%m/%Y %H:%M")
 
 
 def current_period(today: Optional[_dt.date] = None) -> str:
@@ -170,13 +176,12 @@ def current_period(today: Optional[_dt.date] = None) -> str:
 
 
 def period_choices(store: Any, selected: str) -> list[str]:
+    """The cycle's four reports of this year and the three before, and the one asked for."""
     year = _dt.date.today().year
     out = []
     for y in range(year, year - 4, -1):
         out += [f"{y}", f"{y}-Q3", f"{y}-H1", f"{y}-Q1"]
-    extra = [p for p in store.periods() if p not in out]
-    got = sorted(set(out + extra + ([selected] if selected else [])), key=_period_order, reverse=True)
-    return got
+    return sorted(set(out + ([selected] if selected else [])), key=_period_order, reverse=True)
 
 
 def _period_order(p: str) -> tuple[int, int]:
@@ -233,18 +238,19 @@ async def login(request: Request) -> Response:
         return resp
 
     if st.limiter.blocked(*keys):
-        st.store.record(username or "-", "login-blocked", f"address:{client}")
+        cycle.record(st.store, username or "-", "login-blocked", "address", client)
         return again(ctx.t("login-blocked", minutes=int(st.limiter.window // 60)), 429)
     account = st.store.account(username)
-    ok = await run_in_threadpool(auth.verify_password, password, account.password_hash if account else _DUMMY_HASH)
-    if account is None or not ok:
+    usable = account is not None and account.active and bool(account.password_hash)
+    ok = await run_in_threadpool(auth.verify_password, password, account.password_hash if usable else _DUMMY_HASH)
+    if not usable or not ok:
         st.limiter.failed(*keys)
-        st.store.record(username or "-", "login-failed", f"address:{client}")
+        cycle.record(st.store, username or "-", "login-failed", "address", client)
         return again(ctx.t("login-wrong"), 401)
     st.limiter.succeeded(*keys)
-    st.store.record(account.username, "login", f"address:{client}")
+    cycle.record(st.store, account.username, "login", "address", client)
     resp = RedirectResponse("/", 303)
-    resp.set_cookie(COOKIE, st.signer.dumps({"uid": account.id, "csrf": secrets.token_urlsafe(24)}),
+    resp.set_cookie(COOKIE, st.signer.dumps({"user": account.username, "csrf": secrets.token_urlsafe(24)}),
                     max_age=st.signer.max_age, httponly=True, samesite="lax", secure=st.config.secure_cookies)
     resp.delete_cookie("cchc_login")
     return resp
@@ -257,7 +263,7 @@ async def logout(request: Request) -> Response:
     ctx = _ctx(request)
     if ctx.account is not None:
         await _form(ctx, max_files=0)
-        ctx.app.store.record(ctx.account.username, "logout", f"account:{ctx.account.username}")
+        cycle.record(ctx.app.store, ctx.account.username, "logout", "account", ctx.account.username)
     resp = RedirectResponse("/login", 303)
     resp.delete_cookie(COOKIE)
     return resp
@@ -267,7 +273,7 @@ async def logout(request: Request) -> Response:
 
 
 def _unit_or_404(ctx: Ctx, code: str) -> Any:
-    unit = ctx.app.store.unit(code)
+    unit = cycle.unit_or_none(ctx.app.store, code)
     if unit is None:
         raise _NotFound()
     return unit
@@ -281,12 +287,21 @@ async def unit_page(request: Request) -> Response:
     ctx = _ctx(request)
     unit = _unit_or_404(ctx, request.path_params["code"])
     ctx.require("view", unit.code)
-    period = _period(ctx)
+    return _unit_view(ctx, unit, _period(ctx))
+
+
+def _versions(store: Any, unit: str, period: str) -> list[dict[str, Any]]:
+    """The unit's versions of the period, newest first, each with its review status."""
+    return [{"sub": v, "status": cycle.status(store, v)} for v in reversed(store.history(unit, period))]
+
+
+def _unit_view(ctx: Ctx, unit: Any, period: str, error: Optional[list[str]] = None) -> Response:
     store = ctx.app.store
-    versions = store.history(unit.code, period)
-    return _page(ctx, "unit.html", unit=unit, period=period, periods=period_choices(store, period), versions=versions,
-                 reviews=store.reviews(unit.code, period), max_mb=ctx.app.config.max_upload // (1024 * 1024),
-                 may_submit=authz.allowed(store, ctx.account, "submit", unit.code), error=None)
+    versions = list(reversed(store.history(unit.code, period)))
+    return _page(ctx, "unit.html", status=422 if error else 200, unit=unit, period=period,
+                 periods=period_choices(store, period), versions=_versions(store, unit.code, period),
+                 reviews=cycle.remarks(store, versions), max_mb=ctx.app.config.max_upload // (1024 * 1024),
+                 may_submit=authz.allowed(store, ctx.account, "submit", unit.code), error=error)
 
 
 async def _received_file(form: Any) -> tuple[bytes, str]:
@@ -309,19 +324,15 @@ async def unit_upload(request: Request) -> Response:
     period = normalise_period(str(form.get("period") or "")) or current_period()
     data, filename = await _received_file(form)
     store = ctx.app.store
-    error = None
     if not data:
-        error = [ctx.t("upload-empty")]
-    else:
-        try:
-            sub = await run_in_threadpool(store.submit, ctx.app.session("vi"), data, filename, unit=unit.code, period=period, by=_who(ctx))
-            return RedirectResponse(f"/submissions/{sub.id}", 303)
-        except Exception as exc:
-            error = _problems(exc, ctx.lang, filename)
-            store.record(_who(ctx), "submit-refused", f"unit:{unit.code}", " | ".join(error)[:500])
-    return _page(ctx, "unit.html", status=422, unit=unit, period=period, periods=period_choices(store, period),
-                 versions=store.history(unit.code, period), reviews=store.reviews(unit.code, period),
-                 max_mb=ctx.app.config.max_upload // (1024 * 1024), may_submit=True, error=error)
+        return _unit_view(ctx, unit, period, [ctx.t("upload-empty")])
+    try:
+        got = await run_in_threadpool(store.submit, ctx.app.session("vi"), data, filename, unit=unit.code, period=period, by=_who(ctx))
+    except CchcError as exc:
+        error = _problems(exc, ctx.lang, filename)
+        cycle.record(store, _who(ctx), "submit-refused", "unit", unit.code, {"file": filename[:200], "why": error[:3]})
+        return _unit_view(ctx, unit, period, error)
+    return RedirectResponse(f"/submissions/{got.submission.id}", 303)
 
 
 def _problems(exc: Exception, lang: str, filename: str = "") -> list[str]:
@@ -345,62 +356,76 @@ def _problems(exc: Exception, lang: str, filename: str = "") -> list[str]:
 
 
 def _submission_or_404(ctx: Ctx, action: str) -> Any:
-    try:
-        sid = int(ctx.request.path_params["id"])
-    except ValueError:
-        raise _NotFound() from None
-    sub = ctx.app.store.submission(sid)
+    sub = cycle.submission_or_none(ctx.app.store, ctx.request.path_params["id"])
     if sub is None:
         raise _NotFound()
     ctx.require(action, sub.unit)
     return sub
 
 
-def _findings(sub: Any, lang: str) -> list[dict[str, Any]]:
+def _findings(result: Any, sub: Any, lang: str) -> list[dict[str, Any]]:
+    """Every finding of the version's result, with the store's key, whether the unit may
+    explain it (the store says so for errors and warnings), its text in ``lang``."""
+    from ..store import finding_key
+
+    explainable = {f["key"]: bool(f.get("explainable")) for f in sub.findings}
     out = []
-    for f in sub.result.get("findings", []):
-        f = dict(f)
-        f["key"] = formview.finding_key(f)
-        f["text"] = formview.finding_text(f, lang)
-        loc = f.get("location") or {}
-        f["where"] = (f"{loc.get('sheet')}!{loc.get('cell')}" if loc.get("sheet") and loc.get("cell")
+    for f in result.findings:
+        d = f.to_dict()
+        d["key"] = finding_key(d)
+        d["explainable"] = explainable.get(d["key"], False)
+        d["text"] = formview.finding_text(d, lang)
+        loc = d.get("location") or {}
+        d["where"] = (f"{loc.get('sheet')}!{loc.get('cell')}" if loc.get("sheet") and loc.get("cell")
                       else (loc.get("cell") or (f"#{loc['row']}" if loc.get("row") is not None else "")))
-        out.append(f)
+        out.append(d)
     return out
 
 
-def _diff(store: Any, sub: Any) -> tuple[Optional[Any], list[dict[str, Any]]]:
+def _values(result: Any) -> dict[str, Any]:
+    return {i.id: i.value for i in result.indicators if i.value is not None and i.type not in ("group", "text")}
+
+
+def _diff(store: Any, sub: Any, result: Any) -> tuple[Optional[Any], list[dict[str, Any]]]:
     """What changed from the previous version: the indicators whose value differs."""
-    older = [s for s in store.history(sub.unit, sub.period) if s.version < sub.version]
+    older = [v for v in store.history(sub.unit, sub.period) if v.version < sub.version]
     if not older:
         return None, []
-    prev = older[0]
-    names = {i["id"]: i for i in sub.result.get("indicators", [])}
-    names.update({i["id"]: i for i in prev.result.get("indicators", []) if i["id"] not in names})
+    prev = older[-1]
+    before = store.result(prev.id)
+    old, new = _values(before), _values(result)
+    names = {i.id: i for i in before.indicators}
+    names.update({i.id: i for i in result.indicators})
     rows = []
-    for key in list(dict.fromkeys(list(sub.values) + list(prev.values))):
-        a, b = prev.values.get(key), sub.values.get(key)
-        if a != b:
-            ind = names.get(key, {})
-            rows.append({"id": key, "stt": ind.get("stt", ""), "name": ind.get("name", key), "old": a, "new": b})
+    for key in dict.fromkeys(list(new) + list(old)):
+        if old.get(key) != new.get(key):
+            ind = names.get(key)
+            rows.append({"id": key, "stt": ind.stt if ind else "", "name": ind.name if ind else key,
+                         "old": old.get(key), "new": new.get(key)})
     return prev, rows
 
 
 async def submission_page(request: Request) -> Response:
     ctx = _ctx(request)
-    sub = _submission_or_404(ctx, "view")
+    return await _submission_view(ctx, _submission_or_404(ctx, "view"))
+
+
+async def _submission_view(ctx: Ctx, sub: Any, problem: Optional[str] = None) -> Response:
     store = ctx.app.store
     unit = store.unit(sub.unit)
-    findings = _findings(sub, ctx.lang)
-    grid = await run_in_threadpool(formview.read_grid, ctx.app.session("vi"), store.blob(sub.sha256), sub.filename)
+    result = await run_in_threadpool(store.result, sub.id)
+    findings = _findings(result, sub, ctx.lang)
+    filename, data = store.file_bytes(sub.id)
+    grid = await run_in_threadpool(formview.read_grid, ctx.app.session("vi"), data, filename)
     sheets = formview.shown_sheets(grid, findings, ctx.lang) if grid is not None else []
-    prev, diff = _diff(store, sub)
+    prev, diff = await run_in_threadpool(_diff, store, sub, result)
     current = store.current(sub.unit, sub.period)
+    versions = list(reversed(store.history(sub.unit, sub.period)))
     return _page(
-        ctx, "submission.html", sub=sub, unit=unit, findings=findings, sheets=sheets,
-        indicators=sub.result.get("indicators", []), explanations=store.explanations(sub.id),
-        versions=store.history(sub.unit, sub.period), reviews=store.reviews(sub.unit, sub.period),
-        prev=prev, diff=diff, is_current=current is not None and current.id == sub.id,
+        ctx, "submission.html", status=422 if problem else 200, sub=sub, unit=unit, status_now=cycle.status(store, sub),
+        findings=findings, sheets=sheets, explanations=cycle.explanations_in_force(store, sub),
+        versions=_versions(store, sub.unit, sub.period), reviews=cycle.remarks(store, versions),
+        prev=prev, diff=diff, is_current=current is not None and current.id == sub.id, problem=problem,
         may_explain=authz.allowed(store, ctx.account, "explain", sub.unit),
         may_review=authz.allowed(store, ctx.account, "review", sub.unit),
         may_submit=authz.allowed(store, ctx.account, "submit", sub.unit),
@@ -412,10 +437,11 @@ async def submission_explain(request: Request) -> Response:
     ctx = _ctx(request)
     sub = _submission_or_404(ctx, "explain")
     form = await _form(ctx, max_files=0)
-    keys = {f["key"] for f in _findings(sub, ctx.lang)}
     key, text = str(form.get("finding") or ""), str(form.get("text") or "").strip()[:4000]
-    if key in keys and text:
+    try:
         ctx.app.store.explain(sub.id, key, text, by=_who(ctx))
+    except CchcError as exc:
+        return await _submission_view(ctx, sub, _problems(exc, ctx.lang)[0])
     return RedirectResponse(f"/submissions/{sub.id}#findings", 303)
 
 
@@ -425,9 +451,12 @@ async def submission_review(request: Request) -> Response:
     form = await _form(ctx, max_files=0)
     action = str(form.get("action") or "")
     reason = str(form.get("reason") or "").strip()[:4000]
-    if action not in ("approve", "return") or (action == "return" and not reason):
-        return RedirectResponse(f"/submissions/{sub.id}?error=reason#review", 303)
-    ctx.app.store.review(sub.id, action, reason, by=_who(ctx))
+    if action not in ("approve", "return"):
+        return await _submission_view(ctx, sub, ctx.t("review-need-action"))
+    try:
+        ctx.app.store.review(sub.id, action, reason, by=_who(ctx))
+    except CchcError as exc:  # not the current version, errors left, a return without a reason
+        return await _submission_view(ctx, sub, _problems(exc, ctx.lang)[0])
     return RedirectResponse(f"/submissions/{sub.id}#review", 303)
 
 
@@ -473,16 +502,13 @@ async def submission_download(request: Request) -> Response:
     fmt = request.path_params["fmt"]
     if fmt not in _download_formats(ctx):
         raise _NotFound()
-    from ..result import Result
-
     session = ctx.app.session(ctx.lang)
-    result = Result.from_dict(sub.result)
+    result = await run_in_threadpool(ctx.app.store.result, sub.id)
     for f in result.findings:
         f.message = formview.finding_text(f.to_dict(), ctx.lang)
     data = await run_in_threadpool(_write, session, result, fmt, ctx.lang)
-    suffix = "xlsx" if fmt == "xlsx" else fmt
-    ctx.app.store.record(_who(ctx), "download", f"submission:{sub.id}", fmt)
-    return _attachment(data, f"{sub.unit}-{sub.period}-v{sub.version}.{suffix}", _MEDIA.get(fmt, "application/octet-stream"))
+    cycle.record(ctx.app.store, _who(ctx), "download", "submission", sub.id, {"format": fmt})
+    return _attachment(data, f"{sub.unit}-{sub.period}-v{sub.version}.{fmt}", _MEDIA.get(fmt, "application/octet-stream"))
 
 
 async def submission_original(request: Request) -> Response:
@@ -490,9 +516,9 @@ async def submission_original(request: Request) -> Response:
     sub = _submission_or_404(ctx, "download")
     from ..session import safe_suffix
 
-    ctx.app.store.record(_who(ctx), "download", f"submission:{sub.id}", "original")
-    return _attachment(ctx.app.store.blob(sub.sha256), f"{sub.unit}-{sub.period}-v{sub.version}{safe_suffix(sub.filename)}",
-                       "application/octet-stream")
+    filename, data = ctx.app.store.file_bytes(sub.id)
+    cycle.record(ctx.app.store, _who(ctx), "download", "submission", sub.id, {"format": "original"})
+    return _attachment(data, f"{sub.unit}-{sub.period}-v{sub.version}{safe_suffix(filename)}", "application/octet-stream")
 
 
 # --- pages: a reviewer -------------------------------------------------------------------
@@ -515,11 +541,11 @@ async def board_page(request: Request) -> Response:
     ctx.require("board", root.code)
     period = _period(ctx)
     store = ctx.app.store
-    rows = store.board(period, under=root.code)
+    rows = _board(store, period, root.code)
     level = request.query_params.get("level") or ""
     parent = request.query_params.get("parent") or ""
     shown = [r for r in rows if (not level or r.unit.level == level) and (not parent or r.unit.parent == parent)]
-    counts = {s: sum(1 for r in rows if r.status == s) for s in STATUSES}
+    counts = {s: sum(1 for r in rows if r.state == s) for s in BOARD_STATES}
     units = {u.code: u for u in store.units(root.code)}
     parents = [u for u in units.values() if any(v.parent == u.code for v in units.values())]
     levels = sorted({u.level for u in units.values()})
@@ -527,6 +553,26 @@ async def board_page(request: Request) -> Response:
     return _page(ctx, "board.html", root=root, period=period, periods=period_choices(store, period), rows=shown,
                  counts=counts, units=units, parents=parents, levels=levels, level=level, parent=parent,
                  level_names=level_names, total=len(rows))
+
+
+# The store's board states, in the order a reviewer works through them: who has sent
+# nothing first, then who must correct, then what waits for a decision.
+BOARD_STATES = ("missing", "returned", "errors", "warnings", "valid", "approved")
+
+
+def _board(store: Any, period: str, under: str) -> list[Any]:
+    rows = store.board(period, under=under)
+    depth: dict[Optional[str], int] = {}
+    for r in rows:  # parents come before their children
+        depth[r.unit.code] = depth.get(r.unit.parent, -1) + 1
+    order = {s: i for i, s in enumerate(BOARD_STATES)}
+    return sorted(rows, key=lambda r: (order.get(r.state, 0), depth[r.unit.code], r.unit.name, r.unit.code))
+
+
+def _compile(store: Any, session: Any, period: str, unit: Any, accepted_only: bool, by: str) -> tuple[Any, list[dict]]:
+    result = store.compile(session, period, unit.code, accepted_only=accepted_only)
+    cycle.record(store, by, "compile", "unit", unit.code, {"period": period, "accepted_only": accepted_only})
+    return result, list((result.extra.get("store") or {}).get("missing") or [])
 
 
 async def compile_action(request: Request) -> Response:
@@ -539,10 +585,15 @@ async def compile_action(request: Request) -> Response:
     from ..submission import normalise_period
 
     period = normalise_period(str(form.get("period") or "")) or current_period()
-    result, missing = await run_in_threadpool(ctx.app.store.compile, ctx.app.session("vi"), period, unit.code, by=_who(ctx))
+    accepted_only = not form.get("all")
+    try:
+        result, missing = await run_in_threadpool(_compile, ctx.app.store, ctx.app.session("vi"), period, unit,
+                                                  accepted_only, _who(ctx))
+    except CchcError as exc:
+        return _page(ctx, "error.html", status=422, message=" ".join(_problems(exc, ctx.lang)))
     findings = [dict(f.to_dict(), text=formview.finding_text(f.to_dict(), ctx.lang)) for f in result.findings]
     return _page(ctx, "compiled.html", unit=unit, period=period, result=result, missing=missing, findings=findings,
-                 included=len(result.extra.get("aggregate", {}).get("included", []) or []))
+                 included=len(result.extra.get("aggregate", {}).get("included", []) or []), all="" if accepted_only else "1")
 
 
 async def compile_download(request: Request) -> Response:
@@ -556,18 +607,22 @@ async def compile_download(request: Request) -> Response:
     if period is None or kind not in ("report.xlsx", "matrix.xlsx", "missing.csv", "report.json"):
         raise _NotFound()
     session = ctx.app.session(ctx.lang)
-    result, missing = await run_in_threadpool(ctx.app.store.compile, session, period, unit.code, by=_who(ctx))
+    try:
+        result, missing = await run_in_threadpool(_compile, ctx.app.store, session, period, unit,
+                                                  not request.query_params.get("all"), _who(ctx))
+    except CchcError as exc:
+        return _page(ctx, "error.html", status=422, message=" ".join(_problems(exc, ctx.lang)))
     if kind == "missing.csv":
         buf = io.StringIO()
         w = csv.writer(buf)
-        w.writerow(["code", "name", "level", "parent"])
-        for u in missing:
-            w.writerow([u.code, u.name, u.level, u.parent or ""])
+        w.writerow(["code", "name", "state"])
+        for m in missing:
+            w.writerow([m.get("unit", ""), m.get("name", ""), m.get("state", "")])
         data, media = ("\ufeff" + buf.getvalue()).encode("utf-8"), _MEDIA["csv"]
     else:
         fmt = {"report.xlsx": "xlsx", "matrix.xlsx": "matrix-xlsx", "report.json": "json"}[kind]
         data, media = await run_in_threadpool(_write, session, result, fmt, ctx.lang), _MEDIA.get(fmt, "application/octet-stream")
-    ctx.app.store.record(_who(ctx), "download", f"unit:{unit.code}", f"{period} {kind}")
+    cycle.record(ctx.app.store, _who(ctx), "download", "unit", unit.code, {"period": period, "file": kind})
     return _attachment(data, f"{unit.code}-{period}-{kind}", media)
 
 
@@ -597,7 +652,7 @@ async def chart_page(request: Request) -> Response:
     store = ctx.app.store
     period = _period(ctx)
     session = ctx.app.session("vi")
-    rows = [r for r in store.board(period, under=root.code) if r.unit.code != root.code]
+    rows = [r for r in _board(store, period, root.code) if r.unit.code != root.code]
     level = request.query_params.get("level") or (rows[0].unit.level if rows else "")
     rows = [r for r in rows if r.unit.level == level]
     indicators = _numeric_indicators(session, level)
@@ -608,15 +663,16 @@ async def chart_page(request: Request) -> Response:
     bars_svg = line_svg = ""
     of = request.query_params.get("of") or ""
     if ind is not None:
-        items = [(r.unit.name, r.submission.values.get(ind.id) if r.submission else None) for r in rows]
-        bars_svg = charts.bars(items, ctx.lang)
-        with_data = [r for r in rows if r.submission is not None] or rows
-        of_unit = store.unit(of) if of else (with_data[0].unit if with_data else None)
+        # each unit's current version's values (kept by the store when it was sent)
+        values = {r.unit.code: store.period_values(r.unit.code, only=period).get(period, {}) for r in rows if r.current}
+        bars_svg = charts.bars([(r.unit.name, values.get(r.unit.code, {}).get(ind.id)) for r in rows], ctx.lang)
+        with_data = [r for r in rows if r.current is not None] or rows
+        of_unit = cycle.unit_or_none(store, of) if of else (with_data[0].unit if with_data else None)
         if of_unit is not None and authz.allowed(store, ctx.account, "chart", of_unit.code):
             of = of_unit.code
-            ps = sorted({s.period for s in store.history(of_unit.code)}, key=_period_order)
-            line_svg = charts.line([(texts.period_name(p, ctx.lang), (store.current(of_unit.code, p).values or {}).get(ind.id))
-                                    for p in ps], ctx.lang)
+            by_period = store.period_values(of_unit.code)
+            line_svg = charts.line([(texts.period_name(p, ctx.lang), by_period[p].get(ind.id))
+                                    for p in sorted(by_period, key=_period_order)], ctx.lang)
     return _page(ctx, "chart.html", root=root, period=period, periods=period_choices(store, period), indicators=indicators,
                  ind=ind, bars_svg=bars_svg, line_svg=line_svg, level=level, of=of,
                  units=[r.unit for r in rows], levels=sorted({u.level for u in store.units(root.code) if u.code != root.code}),
@@ -641,7 +697,7 @@ def _admin(ctx: Ctx, message: Optional[str] = None, token: Optional[str] = None,
     specs = session.run(sources)
     store = ctx.app.store
     return _page(ctx, "admin.html", status=status, units=store.units(), accounts=store.accounts(), plugins=plugins,
-                 specs=specs, spec_in_use=session.spec.spec, audit=store.audit_log(50), message=message, token=token)
+                 specs=specs, spec_in_use=session.spec.spec, audit=store.audit_log(limit=50), message=message, token=token)
 
 
 async def admin_units(request: Request) -> Response:
@@ -657,8 +713,11 @@ async def admin_units(request: Request) -> Response:
         rows = [{k: (r.get(k) or "").strip() for k in ("code", "name", "level", "parent")} for r in rows]
     except (UnicodeDecodeError, ValueError, csv.Error):
         return _admin(ctx, message=ctx.t("units-csv-bad"), status=422)
-    n = ctx.app.store.import_units(rows, by=_who(ctx))
-    return _admin(ctx, message=ctx.t("units-imported", n=n))
+    try:
+        added, updated = ctx.app.store.import_units(rows, by=_who(ctx))
+    except CchcError as exc:  # a parent that is not in the organisation, a cycle
+        return _admin(ctx, message=" ".join(_problems(exc, ctx.lang)), status=422)
+    return _admin(ctx, message=ctx.t("units-imported", n=added + updated))
 
 
 async def admin_accounts(request: Request) -> Response:
@@ -671,12 +730,14 @@ async def admin_accounts(request: Request) -> Response:
     password = str(form.get("password") or "")
     store = ctx.app.store
     if (not username or role not in ("unit", "reviewer", "admin") or len(password) < 8
-            or (role != "admin" and store.unit(unit) is None) or store.account(username) is not None):
+            or (role != "admin" and cycle.unit_or_none(store, unit) is None) or store.account(username) is not None):
         return _admin(ctx, message=ctx.t("account-bad"), status=422)
     pw = await run_in_threadpool(auth.hash_password, password)
-    store.create_account(username, role, unit if role != "admin" else unit, pw, by=_who(ctx))
     token = auth.new_token()
-    store.set_token(username, auth.token_hash(token), by=_who(ctx))
+    try:
+        store.create_account(username, role, unit=unit, password_hash=pw, token_hash=auth.token_hash(token), by=_who(ctx))
+    except CchcError as exc:
+        return _admin(ctx, message=" ".join(_problems(exc, ctx.lang)), status=422)
     return _admin(ctx, message=ctx.t("account-made", username=username), token=token)
 
 
@@ -687,7 +748,7 @@ async def account_token(request: Request) -> Response:
         raise authz.Forbidden(401)
     await _form(ctx, max_files=0)
     token = auth.new_token()
-    ctx.app.store.set_token(ctx.account.username, auth.token_hash(token), by=_who(ctx))
+    ctx.app.store.update_account(ctx.account.username, token_hash=auth.token_hash(token), by=_who(ctx))
     return _page(ctx, "token.html", token=token)
 
 
@@ -768,7 +829,12 @@ def create_app(
     random one (sign-ins then end when the server restarts)."""
     from . import api
 
-    store = LocalStore.open(store_url) if isinstance(store_url, (str, os.PathLike)) else store_url
+    if isinstance(store_url, (str, os.PathLike)) or store_url is None:
+        from ..store import Store
+
+        store = Store.open(None if store_url is None else os.fspath(store_url))
+    else:
+        store = store_url
     if secret is None:
         env_secret = os.environ.get("CCHC_SECRET", "")
         secret = bytes.fromhex(env_secret) if env_secret else secrets.token_bytes(32)

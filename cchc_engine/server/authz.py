@@ -30,7 +30,7 @@ class Forbidden(Exception):
 def allowed(store: Any, account: Optional[Any], action: str, unit: Optional[str] = None) -> bool:
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
-    if account is None or action not in ROLE_ACTIONS.get(account.role, frozenset()):
+    if account is None or not getattr(account, "active", True) or action not in ROLE_ACTIONS.get(account.role, frozenset()):
         return False
     if account.role == "admin":
         return True
@@ -40,7 +40,9 @@ def allowed(store: Any, account: Optional[Any], action: str, unit: Optional[str]
         return False
     if account.role == "unit":
         return unit == account.unit
-    return account.unit in store.ancestors(unit)  # reviewer: the unit is at or below theirs
+    from .cycle import ancestors
+
+    return account.unit in ancestors(store, unit)  # reviewer: the unit is at or below theirs
 
 
 def require(store: Any, account: Optional[Any], action: str, unit: Optional[str] = None) -> None:

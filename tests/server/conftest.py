@@ -64,23 +64,26 @@ class Server:
         return c
 
 
+SPEC = str(Path(__file__).parent / "specs" / "2023-server.yaml")
+
+
 def start_server(tmp: Path, *, max_upload: int = 5 * 1024 * 1024, seed: bool = True) -> Server:
     from cchc_engine.server.auth import hash_password, new_token, token_hash
-    from cchc_engine.server.storage import LocalStore
+    from cchc_engine.store import Store
 
     db = "sqlite:///" + str(tmp / "cchc.sqlite3")
     tokens: dict[str, str] = {}
+    store = Store.open(db)
     if seed:
-        store = LocalStore.open(db)
         store.import_units(UNITS)
         pw = hash_password(PASSWORD)
         for name, (role, unit) in ACCOUNTS.items():
-            store.create_account(name, role, unit, pw)
             tokens[name] = new_token()
-            store.set_token(name, token_hash(tokens[name]), by="test")
-        store.close()
+            store.create_account(name, role, unit=unit, password_hash=pw, token_hash=token_hash(tokens[name]), by="test")
+    store.close()
     port = free_port()
-    env = dict(os.environ, CCHC_DB=db, CCHC_SECRET=os.urandom(32).hex(), CCHC_SERVER_MAX_UPLOAD=str(max_upload))
+    env = dict(os.environ, CCHC_DB=db, CCHC_SECRET=os.urandom(32).hex(), CCHC_SERVER_MAX_UPLOAD=str(max_upload),
+               CCHC_SERVER_SPEC=SPEC)
     log = tmp / "server.log"
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "cchc_engine.server.asgi:app", "--factory", "--host", "127.0.0.1",

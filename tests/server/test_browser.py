@@ -99,7 +99,7 @@ def test_unit_and_reviewer_flows_end_to_end(browser, server, shots, tmp_path) ->
     rev.goto(server.url + "/board?period=2023-Q3")
     rows = rev.locator("table.board tbody tr")
     assert rows.nth(0).locator(".status").inner_text() == "Chưa nộp"  # not submitted first
-    assert rev.locator("table.board tr", has_text="xã Kim Lâm").locator(".status").inner_text() == "Đã nhận"
+    assert rev.locator("table.board tr", has_text="xã Kim Lâm").locator(".status").inner_text() == "Còn lỗi"
     rev.screenshot(path=str(shots / "03-reviewer-board.png"))
     rev.click("table.board a:has-text('xã Kim Lâm')")
     rev.wait_for_load_state()
@@ -131,6 +131,7 @@ def test_unit_and_reviewer_flows_end_to_end(browser, server, shots, tmp_path) ->
     rev.wait_for_load_state()
     assert rev.locator(".status.big").inner_text() == "Đã duyệt"
     rev.goto(server.url + "/board?period=2023-Q3")
+    assert rev.locator("table.board tr", has_text="xã Kim Lâm").locator(".status").inner_text() == "Đã duyệt"
     rev.click("button:has-text('Tổng hợp')")
     rev.wait_for_load_state()
     assert rev.locator("ul.missing li", has_text="xã Cao Xá").count() == 1

@@ -144,10 +144,10 @@ def test_sign_in_attempts_are_limited(tmp_path) -> None:
         assert srv.client("unit_x1").get("/unit/X1").status == 200  # another name still signs in
     finally:
         stop_server(srv)
-    from cchc_engine.server.storage import LocalStore
+    from cchc_engine.store import Store
 
-    store = LocalStore.open(srv.db)
+    store = Store.open(srv.db)
     assert store.account("unit_x3").password_hash.startswith("scrypt$16384$8$1$")
-    log = [(a["who"], a["what"]) for a in store.audit_log()]
+    log = [(a.actor, a.action) for a in store.audit_log()]
     assert log.count(("unit_x3", "login-failed")) == 5 and ("unit_x3", "login-blocked") in log
     assert ("unit_x1", "login") in log

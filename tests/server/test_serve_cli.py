@@ -13,14 +13,14 @@ from conftest import free_port
 
 def test_create_admin_then_serve(tmp_path) -> None:
     from cchc_engine.server.auth import verify_password
-    from cchc_engine.server.storage import LocalStore
+    from cchc_engine.store import Store
 
     db = "sqlite:///" + str(tmp_path / "p.sqlite3")
     env = dict(os.environ, CCHC_ADMIN_PASSWORD="mot-mat-khau-dai")
     done = subprocess.run([sys.executable, "-m", "cchc_engine", "serve", "--db", db, "--create-admin", "quantri"],
                           env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    account = LocalStore.open(db).account("quantri")
+    account = Store.open(db).account("quantri")
     assert account.role == "admin" and verify_password("mot-mat-khau-dai", account.password_hash)
 
     port = free_port()
