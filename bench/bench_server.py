@@ -93,17 +93,16 @@ def multipart(fields: dict[str, str], name: str, data: bytes) -> tuple[bytes, st
 
 def serve_run(made: list[dict], clients: int, workers: int, tmp: Path) -> dict:
     from cchc_engine.server.auth import hash_password, new_token, token_hash
-    from cchc_engine.server.storage import LocalStore
+    from cchc_engine.store import Store
 
     db = "sqlite:///" + str(tmp / "bench.sqlite3")
-    store = LocalStore.open(db)
+    store = Store.open(db)
     units = [{"code": "P", "name": "Tỉnh Thử Nghiệm", "level": "tinh", "parent": ""},
              {"code": "D", "name": "huyện Thử Nghiệm", "level": "huyen", "parent": "P"}]
     units += [{"code": f"X{i:05d}", "name": m["unit"], "level": "xa", "parent": "D"} for i, m in enumerate(made)]
     store.import_units(units)
-    store.create_account("bench", "admin", None, hash_password("bench-password"))
     token = new_token()
-    store.set_token("bench", token_hash(token), by="bench")
+    store.create_account("bench", "admin", password_hash=hash_password("bench-password"), token_hash=token_hash(token))
     store.close()
     port = free_port()
     env = dict(os.environ, CCHC_SECRET=os.urandom(32).hex())

@@ -992,7 +992,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "page-sev-warning": ("Cảnh báo", "Warning"),
     "page-sev-info": ("Lưu ý", "Note"),
     "page-explained": ("Giải trình:", "Explanation:"),
-    "page-explain-hint": ("Giải trình cho cảnh báo này…", "Explain this finding…"),
+    "page-explain-hint": ("Giải trình: vì sao số liệu này đúng hoặc không sửa được…", "Explain why this figure is right or cannot change…"),
     "page-explain-send": ("Gửi giải trình", "Send explanation"),
     "page-review-title": ("Thẩm định", "Review"),
     "page-review-reason": ("Ý kiến (bắt buộc khi trả lại)", "Remarks (required to return)"),

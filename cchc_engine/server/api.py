@@ -39,12 +39,13 @@ def _result_json(doc: dict[str, Any], lang: str) -> dict[str, Any]:
     return out
 
 
-def _submission_json(store: Any, sub: Any, result: Any, lang: str) -> dict[str, Any]:
-    from .cycle import status
+def _submission_json(store: Any, sub: Any, result: Any, lang: str, new: bool = False) -> dict[str, Any]:
+    from .cycle import plain, status
 
-    return {"id": sub.id, "unit": sub.unit, "period": sub.period, "version": sub.version, "status": status(store, sub),
+    return {"id": sub.id, "unit": sub.unit, "period": sub.period, "version": sub.version,
+            "status": "received" if new else status(store, sub),  # a version just made has no review
             "filename": sub.filename, "sha256": sub.sha256, "by": sub.by, "at": sub.at.isoformat(), "valid": sub.valid,
-            "result": _result_json(result.to_dict(), lang)}
+            "result": _result_json(plain(result), lang)}
 
 
 async def post_submission(request: Request) -> Response:
@@ -71,7 +72,7 @@ async def post_submission(request: Request) -> Response:
                                       period=period, by=ctx.account.username)
     except CchcError as exc:
         return JSONResponse({"error": "unusable-file", "messages": _problems(exc, ctx.lang, upload.filename)}, 422)
-    body = await run_in_threadpool(_submission_json, store, got.submission, got.result, ctx.lang)
+    body = await run_in_threadpool(_submission_json, store, got.submission, got.result, ctx.lang, True)
     return JSONResponse(body, 201)
 
 

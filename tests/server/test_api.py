@@ -110,3 +110,14 @@ def test_concurrent_first_uploads_to_a_fresh_server_are_all_read(tmp_path, files
             assert list(pool.map(send, ["unit_x1", "unit_x2", "unit_x3"] * 2)) == [201] * 6
     finally:
         stop_server(srv)
+
+
+def test_the_api_result_is_the_results_own_dict(files) -> None:
+    from cchc_engine.server.cycle import plain
+    from cchc_engine.session import Session
+
+    session = Session.open("2023")
+    for path, level in ((files["bad"], "xa"), (ROOT / "examples" / "lam-thao-2023-q3.xlsx", None)):
+        result = session.compute(path, level=level, period="2023-Q3")
+        assert plain(result) == result.to_dict()
+        assert json.dumps(plain(result), ensure_ascii=False, separators=(",", ":")) == result.to_json(indent=None)
