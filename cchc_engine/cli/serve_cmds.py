@@ -35,7 +35,6 @@ def serve(db_url: Optional[str], host: str, port: int, spec_name: str, workers: 
     """
     try:
         import jinja2  # noqa: F401
-        import multipart  # noqa: F401  (python-multipart)
         import sqlalchemy  # noqa: F401
         import starlette  # noqa: F401
         import uvicorn  # noqa: F401

@@ -8,9 +8,7 @@ Screenshots of each page go to a temporary folder ($CCHC_SCREENSHOTS when set), 
 
 from __future__ import annotations
 
-import io
 import os
-import shutil
 from pathlib import Path
 
 import pytest
