@@ -16,6 +16,7 @@ read by it; nothing here imports it).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Optional
@@ -73,14 +74,30 @@ def _adapter(cls: type) -> Any:
     return _adapters[cls]
 
 
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+
+
+@functools.lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def _plain(obj: Any) -> Any:
     """Dataclasses → dicts, tuples → lists, recursively (what pydantic's model_dump gives)."""
+    # Scalars (most of a result) are kept without a call: a store writes one result per version.
+    scalars = _SCALARS
+    if type(obj) in scalars:
+        return obj
     if isinstance(obj, _Data):
-        return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}  # type: ignore[arg-type]
+        out = {}
+        for name in _field_names(type(obj)):
+            v = getattr(obj, name)
+            out[name] = v if type(v) in scalars else _plain(v)
+        return out
     if isinstance(obj, dict):
-        return {k: _plain(v) for k, v in obj.items()}
+        return {k: v if type(v) in scalars else _plain(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return [_plain(v) for v in obj]
+        return [v if type(v) in scalars else _plain(v) for v in obj]
     if isinstance(obj, Mapping):  # a lazy mapping (aggregate.MatrixValues) is read here
         return {k: _plain(v) for k, v in obj.items()}
     if isinstance(obj, Sequence) and not isinstance(obj, (str, bytes, bytearray, memoryview)):

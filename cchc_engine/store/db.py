@@ -71,7 +71,6 @@ def make_engine(url: str) -> "Engine":
     from sqlalchemy import create_engine, event
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
-    from sqlalchemy.pool import NullPool
 
     try:
         parsed = make_url(url)
@@ -82,9 +81,9 @@ def make_engine(url: str) -> "Engine":
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
             _private_file(Path(database))
-        # One connection per use: a store is opened by a command or a server worker; the
-        # sqlite3 module's own transaction handling is off so BEGIN is ours.
-        engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": SQLITE_BUSY_MS / 1000})
+        # Connections are kept (a pool): closing SQLite's last one checkpoints the WAL, a
+        # fsync per submit. The sqlite3 module's own transaction handling is off: BEGIN is ours.
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
         def _connect(dbapi_conn: Any, _record: Any) -> None:

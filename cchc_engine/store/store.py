@@ -376,23 +376,53 @@ class Store:
             from ..messages import render
 
             raise CchcError.make("missing-metadata", what=render("meta-period", {}), option=render("meta-period-option", {}))
-        previous = self.period_values(target.code, only=_prev_year(result.period))
-        if previous:
-            p, values = next(iter(previous.items()))
-            result.extra["previous_year"] = {"period": p, "values": values}
         return Submitted(self._keep(session, target, result, data, filename, by), result)
 
     def _keep(self, session: "Session", unit: Unit, result: "Result", data: bytes, filename: str, by: str) -> Submission:
         digest = hashlib.sha256(data).hexdigest()
         explainable = set(getattr(session.spec.spec, "explainable_errors", []) or [])
+        previous_period = _prev_year(result.period or "")
+
+        def write(conn: "Connection") -> Submission:
+            from sqlalchemy import func, select
+
+            # the same period of the year before, shown beside each value (read in this
+            # transaction: one connection per submit)
+            if previous_period:
+                earlier = _period_values(conn, unit.id, only=previous_period)
+                if earlier:
+                    result.extra["previous_year"] = {"period": previous_period, "values": earlier[previous_period]}
+            row, findings = self._row(unit, result, digest, filename, by, explainable)
+            conn.execute(_insert_ignore(conn, t.blobs).values(sha256=digest, size=len(data), data=data))
+            version = (conn.execute(select(func.max(t.submissions.c.version)).where(
+                t.submissions.c.unit_id == unit.id, t.submissions.c.period == result.period)).scalar() or 0) + 1
+            at = now()
+            sid = conn.execute(t.submissions.insert().values(version=version, submitted_at=at, **row)).inserted_primary_key[0]
+            self._audit(conn, by, "submit", "submission", sid, {"unit": unit.code, "period": result.period,
+                                                                "version": version, "sha256": digest, "valid": result.valid})
+            s = result.stats
+            return Submission(id=sid, unit=unit.code, unit_name=unit.name, period=result.period, version=version,
+                              spec=result.spec, level=result.level, filename=row["filename"], sha256=digest, by=by, at=at,
+                              valid=result.valid, errors=s.errors, warnings=s.warnings, infos=s.infos,
+                              findings=tuple(findings))
+
+        return self._write(write)
+
+    @staticmethod
+    def _row(unit: Unit, result: "Result", digest: str, filename: str, by: str,
+             explainable: set[str]) -> tuple[dict[str, Any], list[dict]]:
+        # One plain form of the result: its JSON (read back with json.loads, so the module's
+        # own float spelling is fine here) and the findings the board and explain need.
+        plain = result.to_dict()
+        result_json = json.dumps(plain, ensure_ascii=False, separators=(",", ":"))
         findings = []
-        for f in result.findings:
-            if f.severity not in ("error", "warning"):
+        for f in plain["findings"]:
+            if f["severity"] not in ("error", "warning"):
                 continue
-            d = f.to_dict()
+            d = dict(f)
             d["key"] = finding_key(d)
             rule = (d.get("values") or {}).get("rule")
-            d["explainable"] = f.severity == "warning" or f.code in explainable or (rule is not None and rule in explainable)
+            d["explainable"] = f["severity"] == "warning" or f["code"] in explainable or (rule is not None and rule in explainable)
             findings.append(d)
         values, weights = {}, {}
         for ind in result.indicators:
@@ -404,28 +434,11 @@ class Store:
         row = dict(
             unit_id=unit.id, period=result.period, spec=result.spec, level=result.level, filename=filename[:500],
             sha256=digest, submitted_by=by, valid=result.valid, errors=s.errors, warnings=s.warnings, infos=s.infos,
-            result_json=result.to_json(indent=None), values_json=json.dumps(values, ensure_ascii=False),
+            result_json=result_json, values_json=json.dumps(values, ensure_ascii=False),
             weights_json=json.dumps(weights) if weights else None, compiled="aggregate" in result.extra,
             findings_json=json.dumps(findings, ensure_ascii=False),
         )
-
-        def write(conn: "Connection") -> Submission:
-            from sqlalchemy import func, select
-
-            if conn.execute(select(t.blobs.c.sha256).where(t.blobs.c.sha256 == digest)).first() is None:
-                conn.execute(_insert_ignore(conn, t.blobs).values(sha256=digest, size=len(data), data=data))
-            version = (conn.execute(select(func.max(t.submissions.c.version)).where(
-                t.submissions.c.unit_id == unit.id, t.submissions.c.period == result.period)).scalar() or 0) + 1
-            at = now()
-            sid = conn.execute(t.submissions.insert().values(version=version, submitted_at=at, **row)).inserted_primary_key[0]
-            self._audit(conn, by, "submit", "submission", sid, {"unit": unit.code, "period": result.period,
-                                                                "version": version, "sha256": digest, "valid": result.valid})
-            return Submission(id=sid, unit=unit.code, unit_name=unit.name, period=result.period, version=version,
-                              spec=result.spec, level=result.level, filename=row["filename"], sha256=digest, by=by, at=at,
-                              valid=result.valid, errors=s.errors, warnings=s.warnings, infos=s.infos,
-                              findings=tuple(findings))
-
-        return self._write(write)
+        return row, findings
 
     # --- reading submissions ----------------------------------------------------------
 
@@ -497,19 +510,11 @@ class Store:
     def period_values(self, unit: str, *, exclude_period: Optional[str] = None,
                       only: Optional[str] = None) -> dict[str, dict[str, Any]]:
         """{period: values of its current version} for the unit's stored periods."""
-        from sqlalchemy import func, select
-
         u = self.unit(unit)
-        s = t.submissions
-        latest = select(s.c.period, func.max(s.c.version).label("v")).where(s.c.unit_id == u.id)
-        if only is not None:
-            latest = latest.where(s.c.period == only)
-        latest = latest.group_by(s.c.period).subquery()
-        q = select(s.c.period, s.c.values_json).join(latest, (s.c.period == latest.c.period) & (s.c.version == latest.c.v)) \
-            .where(s.c.unit_id == u.id)
         with self._read() as conn:
-            rows = conn.execute(q).all()
-        return {p: json.loads(v) for p, v in rows if p != exclude_period}
+            found = _period_values(conn, u.id, only=only)
+        found.pop(exclude_period, None)
+        return found
 
     # --- explanations and review ------------------------------------------------------
 
@@ -735,6 +740,20 @@ class Store:
 
 
 # --- helpers ---------------------------------------------------------------------------
+
+
+def _period_values(conn: "Connection", unit_id: int, only: Optional[str] = None) -> dict[str, dict[str, Any]]:
+    """{period: values of its current version} of one unit (or of its period ``only``)."""
+    from sqlalchemy import func, select
+
+    s = t.submissions
+    latest = select(s.c.period, func.max(s.c.version).label("v")).where(s.c.unit_id == unit_id)
+    if only is not None:
+        latest = latest.where(s.c.period == only)
+    latest = latest.group_by(s.c.period).subquery()
+    q = select(s.c.period, s.c.values_json).join(latest, (s.c.period == latest.c.period) & (s.c.version == latest.c.v)) \
+        .where(s.c.unit_id == unit_id)
+    return {p: json.loads(v) for p, v in conn.execute(q).all()}
 
 
 def _insert_ignore(conn: "Connection", table: Any) -> Any:
