@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from build import commune
-from conftest import ROOT
+from .build import commune
+from .serverkit import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +96,7 @@ def test_concurrent_first_uploads_to_a_fresh_server_are_all_read(tmp_path, files
     new server must not see its reader registry half-filled (they once got 'no reader')."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from conftest import start_server, stop_server
+    from .serverkit import start_server, stop_server
 
     srv = start_server(tmp_path)
     try:

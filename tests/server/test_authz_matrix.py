@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from build import commune
+from .build import commune
 
-from conftest import ACCOUNTS
+from .serverkit import ACCOUNTS
 
 ROLES = ["anonymous", *ACCOUNTS]
 OWNER_SIDE = {"unit_x1", "rev_d1", "rev_p", "admin"}

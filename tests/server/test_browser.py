@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from build import commune
-from conftest import PASSWORD
+from .build import commune
+from .serverkit import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

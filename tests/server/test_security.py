@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from build import SCRIPT, commune
-from conftest import PASSWORD, start_server, stop_server
+from .build import SCRIPT, commune
+from .serverkit import PASSWORD, start_server, stop_server
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +56,7 @@ def _post_big(server, path: str, headers: dict, size: int) -> int:
     import http.client
     from urllib.parse import urlparse
 
-    from conftest import multipart
+    from .serverkit import multipart
 
     body, ctype = multipart({"period": "2023-Q3", **({"csrf": headers.pop("csrf")} if "csrf" in headers else {})},
                             {"file": ("big.xlsx", b"x" * size)})

@@ -8,7 +8,7 @@ import sys
 import time
 import urllib.request
 
-from conftest import free_port
+from .serverkit import free_port
 
 
 def test_create_admin_then_serve(tmp_path) -> None:
