@@ -224,40 +224,46 @@ def _board_xlsx(period: str, rows: list, summary: str) -> bytes:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     from ..messages import render
+    from ..writers import sheetprint as sp
 
     wb = Workbook()
     ws = wb.active
     ws.title = period
+    size = sp.BODY_SIZE
+    font, bold = Font(name=sp.FONT, size=size), Font(name=sp.FONT, size=size, bold=True)
     ws.append([render("board-title", {"period": period})])
-    ws["A1"].font = Font(bold=True, size=13)
+    ws["A1"].font = Font(name=sp.FONT, size=size + 2, bold=True)
     ws.append([summary])
+    ws["A2"].font = font
     ws.append([])
+    widths = dict(zip("ABCDEFGH", (10, 30, 8, 22, 9, 17, 14, 0)))
+    widths = sp.fit_widths({k: v for k, v in widths.items() if k != "H"}, "H", sp.printable_units(8, landscape=True), 24)
+    sp.set_widths(ws, widths)
     headers = [render(f"board-col-{c}", {}) for c in ("code", "unit", "level", "state", "versions", "last", "open", "note")]
     ws.append(headers)
-    thin = Side(style="thin", color="999999")
+    thin = Side(style="thin", color="808080")
+    box = Border(top=thin, bottom=thin, left=thin, right=thin)
     for cell in ws[4]:
-        cell.font = Font(bold=True)
+        cell.font = bold
         cell.fill = PatternFill("solid", fgColor="BDD7EE")
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.border = box
+    ws.row_dimensions[4].height = sp.row_height((h, widths[c], size, True, 0) for h, c in zip(headers, "ABCDEFGH"))
     for r in rows:
-        ws.append([r.unit.code, r.unit.name, r.unit.level, _state(r.state), r.versions or None, _when(r.last_at) or None,
-                   f"{r.unexplained_errors} / {r.unexplained_warnings}" if r.current else None,
-                   r.review.reason if r.review is not None and r.review.decision == "return" else None])
+        values = [r.unit.code, r.unit.name, r.unit.level, _state(r.state), r.versions or None, _when(r.last_at) or None,
+                  f"{r.unexplained_errors} / {r.unexplained_warnings}" if r.current else None,
+                  r.review.reason if r.review is not None and r.review.decision == "return" else None]
+        ws.append(values)
         line = ws.max_row
-        ws.cell(line, 4).fill = PatternFill("solid", fgColor=_FILLS[r.state])
-        for col in range(1, 9):
+        for col, letter in enumerate("ABCDEFGH", 1):
             c = ws.cell(line, col)
-            c.border = Border(top=thin, bottom=thin, left=thin, right=thin)
-            c.alignment = Alignment(wrap_text=col in (2, 8), vertical="top")
-    for col, width in zip("ABCDEFGH", (12, 32, 8, 24, 10, 17, 16, 36)):
-        ws.column_dimensions[col].width = width
+            c.font, c.border = font, box
+            c.alignment = Alignment(wrap_text=True, vertical="top", horizontal="center" if col in (5, 7) else None)
+        ws.cell(line, 4).fill = PatternFill("solid", fgColor=_FILLS[r.state])
+        ws.row_dimensions[line].height = sp.row_height(
+            (None if v is None else str(v), widths[c], size, False, 0) for v, c in zip(values, "ABCDEFGH"))
     ws.freeze_panes = "A5"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToHeight = 0
-    ws.print_title_rows = "4:4"
+    sp.page_setup(ws, landscape=True, title_rows=(4, 4))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -142,5 +142,9 @@ def upgrade(engine: "Engine", revision: str = "head") -> None:
     cfg.set_main_option("script_location", str(Path(__file__).resolve().parent / "migrations"))
     with engine.connect().execution_options(cchc_write=True) as conn:
         with conn.begin():
+            # Two commands opening a new store at once: the second waits, then finds it
+            # made (SQLite's BEGIN IMMEDIATE does the same there).
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(24240024)")
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)

@@ -24,7 +24,7 @@ from typing import Any, Iterator, Optional
 import pytest
 
 HERE = Path(__file__).resolve().parent
-from storekit import SPEC_KY  # noqa: E402  (tests/store is on sys.path: pytest prepends it)
+from .storekit import SPEC_KY
 PG_DIRS = ("/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/17/bin",
            "/usr/lib/postgresql/14/bin", "/usr/local/pgsql/bin", "/usr/pgsql-15/bin")
 

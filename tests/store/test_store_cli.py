@@ -6,7 +6,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from storekit import SPEC_KY, report
+from .storekit import SPEC_KY, report
 
 from cchc_engine.cli.main import cli
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from storekit import UNITS, report
+from .storekit import UNITS, report
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from make_communes import commune_rows, commune_values, inject_error, write_commune  # noqa: E402

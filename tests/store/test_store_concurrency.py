@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from storekit import SPEC_KY, UNITS, report, wait_for
+from .storekit import SPEC_KY, UNITS, report, wait_for
 
 from cchc_engine.store import Store
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from storekit import UNITS, report
+from .storekit import UNITS, report
 
 from cchc_engine.findings import CchcError
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from storekit import UNITS, report
+from .storekit import UNITS, report
 
 from cchc_engine.findings import CchcError
 from cchc_engine.store import Store

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from storekit import SPEC_KY, UNITS, report
+from .storekit import SPEC_KY, UNITS, report
 
 from cchc_engine.store.periods import contains, disjoint, window
 
@@ -36,15 +36,18 @@ def test_without_a_store_one_info_and_no_guess(session_ky, tmp_path):
     path.write_bytes(report("xã Cao Xá", "2023"))
     result = session_ky.compute(path)
     assert [(f.code, f.severity, f.values) for f in result.findings if f.code.startswith("period-")] == [
-        ("period-checks-skipped", "info", {"count": 3})]
+        ("period-checks-skipped", "info", {"count": 4})]
 
 
 def test_a_spec_without_periods_says_nothing(tmp_path):
     from cchc_engine.session import Session
 
+    spec = tmp_path / "no-periods.yaml"
+    spec.write_text('id: "2023-no-periods"\nextends: "2023"\nperiods: null\n', encoding="utf-8")
     path = tmp_path / "x.json"
     path.write_bytes(report("xã Cao Xá", "2023"))
-    result = Session.open("2023", entry_points=False).compute(path)
+    result = Session.open(str(spec), entry_points=False).compute(path)
+    assert result.get("van_ban_chi_dao").value == 5
     assert not [f for f in result.findings if f.code.startswith("period-")]
 
 
