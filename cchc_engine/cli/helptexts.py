@@ -84,6 +84,10 @@ Ví dụ:
 \b
 Chỉ phê duyệt được khi mọi lỗi đã được sửa hoặc (nếu bộ chỉ tiêu cho phép) đã giải trình.
 Ví dụ: cchc review --db sqlite:///cchc.sqlite3 --unit XA01 --period 2023-Q3 --return "Thiếu số liệu mục 3\"""",
+    "serve": """Chạy trang web và API JSON: đơn vị nộp báo cáo và giải trình, cán bộ thẩm định duyệt và tổng hợp.
+
+\b
+Ví dụ: cchc serve --db sqlite:///srv/cchc/cchc.sqlite3 --port 8000""",
     "spec": "Xem, kiểm tra và mô tả các bộ chỉ tiêu.",
     "spec check": """Kiểm tra một bộ chỉ tiêu: mã thoát 0 khi hợp lệ, 1 kèm các thông báo có vị trí khi không.
 
@@ -222,6 +226,17 @@ OPTIONS: dict[str, str] = {
         "In dạng JSON (tên, gói, phiên bản, hook, đã đăng ký, lỗi).",
     "Include the built-in default plugins.": "Kể cả các plugin có sẵn.",
     "Do not ask for confirmation.": "Không hỏi xác nhận.",
+    # serve
+    "Database URL (sqlite:///path); default $CCHC_DB, else a file in the user's data folder.":
+        "Địa chỉ cơ sở dữ liệu (sqlite:///đường-dẫn); mặc định $CCHC_DB, nếu không thì một tệp trong thư mục dữ liệu của người dùng.",
+    "Address to listen on (put a reverse proxy with TLS in front).": "Địa chỉ lắng nghe (đặt máy chủ proxy có TLS phía trước).",
+    "Port to listen on.": "Cổng lắng nghe.",
+    "Spec the reports are checked against.": "Bộ chỉ tiêu dùng để kiểm tra báo cáo.",
+    "Server processes (one per CPU core for many uploads).": "Số tiến trình máy chủ (mỗi lõi CPU một tiến trình khi có nhiều lượt nộp).",
+    "Largest accepted request body, in MB.": "Dung lượng tối đa của một yêu cầu gửi lên, tính bằng MB.",
+    "Send the sign-in cookie over HTTPS only (behind a TLS proxy).": "Chỉ gửi cookie đăng nhập qua HTTPS (khi chạy sau proxy có TLS).",
+    "Create this administrator account (password from $CCHC_ADMIN_PASSWORD or asked) and stop.":
+        "Tạo tài khoản quản trị này (mật khẩu lấy từ $CCHC_ADMIN_PASSWORD hoặc hỏi khi chạy) rồi dừng.",
     # spec
     "Print JSON instead of a table.": "In dạng JSON thay vì bảng.",
     "Also show where each spec comes from (plugin) and its file.": "Hiện thêm nguồn (plugin) và tệp của từng bộ chỉ tiêu.",

@@ -186,6 +186,9 @@ def _register_commands() -> None:
     from . import store_cmds
 
     store_cmds.register(cli)
+    from . import serve_cmds
+
+    serve_cmds.register(cli)
     set_help_keys(cli)
 
 
