@@ -1,7 +1,7 @@
 """The I/O edge of `cchc aggregate`: read many submissions into small UnitResults.
 
-Every file is read, mapped and validated by the engine in a worker process
-(``ProcessPoolExecutor``) that keeps the compiled spec; files go out in batches and
+Every file is read, mapped and validated by a ``Session`` (the caller's, given to each
+worker process of a ``ProcessPoolExecutor`` when it starts); files go out in batches and
 only a compact tuple per file travels back — metadata, the values already packed
 as bytes, the error findings as dicts (see "the worker protocol" below). The parent
 rebuilds a small ``UnitResult`` per file, in file order, through a bounded window
@@ -25,27 +25,27 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional
 
-from . import plugins
-from .aggregate import UnitResult
+from .aggregate import PackedValues, UnitResult, value_positions
 from .findings import CchcError, Finding, Location
-from .messages import render
+from .messages import render, set_lang
 from .result import Result
-from .spec.runtime import CompiledSpec
 
 if TYPE_CHECKING:
+    from .plugins.host import PluginHost
+    from .session import Session
     from .unitcache import UnitCache
 
 MAX_RESULT_JSON = 20 * 1024 * 1024
 
 
-def expand_paths(paths: Iterable[Path]) -> list[str]:
+def expand_paths(paths: Iterable[Path], host: "PluginHost") -> list[str]:
     """Files as given; directories give every file a reader accepts by suffix, sorted
     (as ``sorted(dir.rglob("*"))`` orders paths: by their parts), hidden files and
-    Office lock files (``~$``) left out.
+    Office lock files (``~$``) left out. The suffixes are those of ``host``'s readers.
 
     As str, and walked without a Path per file: the parent of a country's
     compilation holds thousands of them, and Path objects cost several times more."""
-    suffixes = {s.lower() for r in plugins.readers.all() for s in getattr(r.item, "suffixes", ())}
+    suffixes = {s.lower() for r in host.readers.all() for s in getattr(r.item, "suffixes", ())}
     out: list[str] = []
     for p in paths:
         if os.path.isdir(p):
@@ -81,24 +81,17 @@ def _suffix(name: str) -> str:
 
 # --- one file (runs in a worker) ----------------------------------------------------
 
-_state: dict[str, Any] = {}
+# The Session of a worker process, given when the pool starts it (init_worker): set only
+# in a pool's worker processes, never in the process that reads with jobs=1.
+_worker: Optional["Session"] = None
 
 
-def init_worker(spec_name: str, lang: str, host_settings: Optional[dict] = None) -> None:
-    """Per process: resolve the spec once, keep one Mapper per level."""
-    from .messages import set_lang
-    from .spec.registry import resolve
-
-    set_lang(lang)
-    if host_settings is not None and not plugins.has_host():
-        # A spawned worker (Windows, macOS) gets the parent's plugins: --plugins-dir, --strict-plugins.
-        plugins.set_host(plugins.PluginHost(**host_settings))
-    from .aggregate import value_positions
-
-    _state.clear()
-    _state["compiled"] = resolve(spec_name)
-    _state["mappers"] = {}
-    _state["positions"] = value_positions(_state["compiled"])  # the order packed values are sent in
+def init_worker(session: "Session") -> None:
+    """A pool worker keeps the caller's Session (under the fork start method, the very
+    object with its host and plugins; under spawn, rebuilt from its settings)."""
+    global _worker
+    _worker = session
+    set_lang(session.lang)  # this process works for that one Session alone
 
 
 def load_result_json(path: Path) -> Optional[Result]:
@@ -148,17 +141,12 @@ def unit_from_result(result: Result, file: str) -> UnitResult:
     )
 
 
-def read_unit(path: Path, compiled: Optional[CompiledSpec] = None) -> UnitResult:
-    """Read, map and validate one file; never raises (an unusable file is a ``problem``).
+def read_unit(path: Path, session: "Session") -> UnitResult:
+    """Read, map and validate one file with ``session``; never raises (an unusable file
+    is a ``problem``).
 
     ``read_seconds`` / ``compute_seconds`` are CPU seconds (process time), so the
     read-versus-compute share holds on a busy machine too."""
-    from .engine import run
-    from .mapping import Mapper, map_submission
-    from .pipeline import read_raw, resolve_metadata
-
-    compiled = compiled or _state["compiled"]
-    mappers: dict[str, Mapper] = _state.setdefault("mappers", {}) if compiled is _state.get("compiled") else {}
     file = str(path)
     t0 = time.process_time()
     try:
@@ -167,16 +155,14 @@ def read_unit(path: Path, compiled: Optional[CompiledSpec] = None) -> UnitResult
             unit = unit_from_result(result, file)
             unit.read_seconds = time.process_time() - t0
             return unit
-        raw = read_raw(path, spec=compiled)
+        raw, level = session.read(path)
         t1 = time.process_time()
-        level, period, unit_name = resolve_metadata(raw, compiled, None, None, None)
+        unit_name, period = raw.unit, raw.period
         if not unit_name:
             raise CchcError.make(
                 "missing-metadata", location=Location(file=file), what=render("meta-unit", {}), option=render("meta-unit-option", {})
             )
-        raw.period, raw.unit = period, unit_name
-        mapper = mappers.get(level) or mappers.setdefault(level, Mapper(compiled, level))
-        res = run(compiled, map_submission(raw, compiled, level, mapper))
+        res = session.result(raw, level)
         t2 = time.process_time()
     except CchcError as exc:
         return UnitResult(file=file, problem=exc.findings[0].to_dict(), read_seconds=time.process_time() - t0)
@@ -212,8 +198,6 @@ _Wire = tuple  # (unit, level, period, spec, values bytes | dict, weights, compi
 
 
 def to_wire(u: UnitResult, positions: dict[str, int]) -> _Wire:
-    from .aggregate import PackedValues
-
     values: Any = u.values
     if not u.weights and not u.compiled:
         packed = PackedValues.pack(values, positions)
@@ -224,8 +208,6 @@ def to_wire(u: UnitResult, positions: dict[str, int]) -> _Wire:
 
 
 def from_wire(file: str, w: _Wire, positions: dict[str, int]) -> UnitResult:
-    from .aggregate import PackedValues
-
     unit, level, period, spec, values, weights, was_compiled, errors, warnings, problem, read_s, compute_s = w
     if isinstance(values, bytes):
         values = PackedValues.from_bytes(positions, values)
@@ -235,8 +217,10 @@ def from_wire(file: str, w: _Wire, positions: dict[str, int]) -> UnitResult:
 
 
 def _read_chunk(paths: list[str]) -> list[_Wire]:
-    positions = _state["positions"]
-    return [to_wire(read_unit(Path(p)), positions) for p in paths]
+    session = _worker
+    assert session is not None, "init_worker runs first in every pool worker"
+    positions = value_positions(session.spec)  # the order packed values are sent in
+    return [to_wire(read_unit(Path(p), session), positions) for p in paths]
 
 
 # --- many files -------------------------------------------------------------------------
@@ -252,8 +236,7 @@ def batch_size(files: int, jobs: int) -> int:
 
 def read_units(
     paths: list[Any],
-    spec_name: str,
-    lang: str,
+    session: "Session",
     jobs: Optional[int] = None,
     chunk: Optional[int] = None,
     on_done: Optional[Callable[[int], None]] = None,
@@ -264,20 +247,16 @@ def read_units(
     ``batch_size``) pending at a time. Each unit's values arrive packed
     (aggregate.PackedValues) when they are plain numbers. With a ``cache``
     (unitcache.UnitCache), a file whose result is stored is not read: its result comes
-    from the cache, and what is read is stored (the caller closes the cache)."""
-    from .aggregate import value_positions
-    from .spec.registry import resolve
-
+    from the cache, and what is read is stored (the caller closes the cache). Every file
+    is read with ``session`` (its spec, plugins and language), in this process or in
+    the workers, which are given it when they start."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     files = [os.fspath(p) for p in paths]
-    positions = value_positions(resolve(spec_name))
+    positions = value_positions(session.spec)
     chunk = max(1, chunk or batch_size(len(files), jobs))
     pool = None
     if jobs > 1 and len(files) > 1:
-        settings = plugins.get_host().settings()
-        pool = ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(spec_name, lang, settings))
-    else:
-        init_worker(spec_name, lang)
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(session,))
     try:
         # In file order: ("hit", index, wire) or ("read", first index, keys, future | paths).
         pending: deque[tuple] = deque()
@@ -301,7 +280,7 @@ def read_units(
                 return
             reads -= 1
             _kind, start, keys, work = item
-            wires = work.result() if pool is not None else [to_wire(read_unit(Path(f)), positions) for f in work]
+            wires = work.result() if pool is not None else [to_wire(read_unit(Path(f), session), positions) for f in work]
             for k, w in enumerate(wires):
                 if cache is not None and keys[k] is not None:
                     cache.put(keys[k], w)

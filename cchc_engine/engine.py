@@ -3,9 +3,10 @@
 1. every cell normalised by its indicator's type (values.py), level checked;
 2. derived indicators computed in formula order; a reported value is compared
    with the computed one within the last digit the unit reported;
-3. every rule evaluated with its severity and missing-value policy;
-4. plugins' ``check_result`` findings added.
-No I/O happens here.
+3. every rule evaluated with its severity and missing-value policy.
+No I/O and no plugin calls happen here (a Session adds the plugins' ``check_result``
+findings after ``run``), and nothing is remembered between calls: what a level needs
+from the spec is a ``LevelPlan`` the caller may keep (a Session keeps one per level).
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ class _Env:
     """Values by indicator id for the expression evaluator."""
 
     def __init__(self, compiled: CompiledSpec, level: str, values: dict[str, Any], zero_missing: bool = False,
-                 plan: Optional["_LevelPlan"] = None):
-        plan = plan or _plan(compiled, level)
+                 plan: Optional["LevelPlan"] = None):
+        plan = plan or LevelPlan(compiled, level)
         self.index = plan.index
         self.not_applicable = plan.not_applicable
         self.level = level
@@ -62,15 +63,15 @@ class _Env:
         return v
 
 
-class _LevelPlan:
+class LevelPlan:
     """What a run needs from the spec at one level, worked out once: the spec is immutable once
-    compiled, and `cchc aggregate` runs it on thousands of files."""
+    compiled, and `cchc aggregate` runs it on thousands of files (a Session keeps one per level)."""
 
-    __slots__ = ("compiled", "spec", "index", "not_applicable", "rows", "formulas", "level_name")
+    __slots__ = ("compiled", "spec", "level", "index", "not_applicable", "rows", "formulas", "level_name")
 
     def __init__(self, compiled: CompiledSpec, level: str):
         spec = compiled.spec
-        self.compiled, self.spec = compiled, spec
+        self.compiled, self.spec, self.level = compiled, spec, level
         self.index = spec.index()
         self.not_applicable = frozenset(i for i, ind in self.index.items() if not ind.applies_to(level))
         lv = next((x for x in spec.levels if x.id == level), None)
@@ -97,29 +98,16 @@ class _LevelPlan:
         ]
 
 
-# Plans by (compiled spec, level), bounded; an entry holds its spec, so an id is never reused
-# while its entry lives, and a different spec (or level) never gets another's plan.
-_PLANS: dict[tuple[int, str], _LevelPlan] = {}
-_PLANS_MAX = 16
-
-
-def _plan(compiled: CompiledSpec, level: str) -> _LevelPlan:
-    plan = _PLANS.get((id(compiled), level))
-    if plan is None or plan.compiled is not compiled or plan.spec is not compiled.spec:
-        plan = _LevelPlan(compiled, level)
-        if len(_PLANS) >= _PLANS_MAX:
-            _PLANS.pop(next(iter(_PLANS)))  # the oldest
-        _PLANS[(id(compiled), level)] = plan
-    return plan
-
-
 def run(
-    compiled: CompiledSpec, sub: Submission, *, call_plugins: bool = True, host: Any = None, compilation: bool = False
+    compiled: CompiledSpec, sub: Submission, *, plan: Optional[LevelPlan] = None, compilation: bool = False
 ) -> Result:
-    """Validate and compute one submission (``compilation``: values summed from the units below)."""
+    """Validate and compute one submission (``compilation``: values summed from the units below).
+
+    ``plan`` is ``LevelPlan(compiled, sub.level)`` made earlier (made here when not given)."""
     spec = compiled.spec
     level = sub.level
-    plan = _plan(compiled, level)
+    if plan is None or plan.compiled is not compiled or plan.level != level:
+        plan = LevelPlan(compiled, level)
     result = Result(
         spec=spec.id,
         spec_title=spec.title,
@@ -212,12 +200,6 @@ def run(
             findings.append(finding)
 
     result.findings = findings
-    # 4. plugins' own checks
-    if call_plugins:
-        from .plugins import get_host
-
-        # A failing plugin or a bad return is a plugin-failed finding here, in the result.
-        result.findings.extend((host or get_host()).check_result(result, compiled))
     return result.finish()
 
 

@@ -979,6 +979,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Plugin '{plugin}' bị lỗi và đã bị bỏ qua: {error}",
         "Plugin '{plugin}' failed and was skipped: {error}",
     ),
+    "plugin-not-loaded": (
+        "Plugin '{plugin}' không nạp được nên các kiểm tra của nó không chạy trên báo cáo này: {error}",
+        "Plugin '{plugin}' could not be loaded, so its checks did not run on this report: {error}",
+    ),
     "duplicate-registration": (
         "{kind} '{name}' được đăng ký hai lần: bởi '{first}' và '{second}'.",
         "{kind} '{name}' registered twice: by '{first}' and by '{second}'.",
@@ -1080,7 +1084,8 @@ FINDING_SEVERITY: dict[str, str] = {
     "aggregate-unit-skipped": "warning", "aggregate-unit-finding": "rule", "aggregate-no-files": "stop",
     "aggregate-no-units": "stop", "aggregate-total-too-large": "error",
     # plugins
-    "plugin-bad-registration": "warning", "plugin-failed": "warning/error", "duplicate-registration": "error",
+    "plugin-bad-registration": "warning", "plugin-failed": "warning/error", "plugin-not-loaded": "warning/error",
+    "duplicate-registration": "error",
     # output and the command line
     "output-is-input": "stop", "output-is-directory": "stop", "output-not-regular": "stop",
     "unknown-format": "stop", "format-suffix-unknown": "stop", "format-not-for-command": "stop",

@@ -1,7 +1,9 @@
-"""The I/O edge of `cchc compute`: choose a reader, read, map, run, write.
+"""The reading edge: choose a reader, read a file, settle its level, period and unit.
 
     spec (registry) → reader (plugin) → Grid → layout → RawSubmission → mapping → Submission
         → engine.run → Result → writer (plugin) → atomic file / stdout
+
+The whole flow from a file to a Result is ``Session`` (session.py); these are its first steps.
 """
 
 from __future__ import annotations
@@ -9,28 +11,39 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Optional
 
-from . import plugins
-from .findings import CchcError, Location
-from .messages import os_error, render
+from .findings import CchcError, Finding, Location
 from .grid import Grid
-from .mapping import map_submission
-from .result import Result
+from .layout import layout
+from .messages import os_error, render
+from .plugins.host import PluginHost
 from .spec.runtime import CompiledSpec
-from .submission import RawSubmission, Submission, normalise_period, require
+from .submission import RawSubmission, normalise_period, require
 
 
-def pick_reader(path: Path, host: Optional[plugins.PluginHost] = None) -> Any:
-    """A plugin's choose_reader first, then by suffix, then by sniffing the content."""
-    host = host or plugins.get_host()
+def pick_reader(path: Path, host: PluginHost) -> Any:
+    """A plugin's choose_reader first, then by suffix, then by sniffing the content.
+
+    The one place a file's format is decided: readers never hand a file to each other.
+    Two readers claiming the suffix: the first registered reads it, and a warning names
+    both (``cchc plugins`` lists them too)."""
     regs = host.readers.all()
     readers = [r.item for r in regs]
     chosen = host.call_first("choose_reader", path=str(path), readers=readers)
     if chosen is not None:
         return chosen
     suffix = path.suffix.lower()
-    for reader in readers:
-        if suffix in getattr(reader, "suffixes", ()):
-            return reader
+    claiming = [r for r in regs if suffix in getattr(r.item, "suffixes", ())]
+    if len(claiming) > 1:
+        first, second = claiming[0], claiming[1]
+        host.note(
+            Finding.make(
+                "reader-suffix-clash", "warning", suffix=suffix, first=first.name, first_plugin=first.plugin,
+                second=second.name, second_plugin=second.plugin,
+            ),
+            second.plugin,
+        )
+    if claiming:
+        return claiming[0].item
     for reader in readers:
         if host.sniff(reader, path):
             return reader
@@ -40,16 +53,17 @@ def pick_reader(path: Path, host: Optional[plugins.PluginHost] = None) -> Any:
 
 
 def read_raw(
-    path: Path, options: Optional[dict] = None, spec: Optional[CompiledSpec] = None, host: Optional[plugins.PluginHost] = None
+    path: Path, options: Optional[dict] = None, spec: Optional[CompiledSpec] = None, host: Optional[PluginHost] = None
 ) -> RawSubmission:
-    """Read ``path`` with its reader; a Grid goes through the layout stage (with ``spec`` when known)."""
+    """Read ``path`` with its reader; a Grid goes through the layout stage (with ``spec`` when
+    known). Readers come from ``host`` (without one, the built-in readers)."""
     path = Path(path)  # a str from an in-process caller too
     if not path.exists():
         raise CchcError.make("file-not-found", location=Location(file=str(path)), file=str(path))
     if path.is_dir():
         raise CchcError.make("file-unreadable", location=Location(file=str(path)), file=str(path), error=render("is-a-directory", {}))
     _require_regular_file(path)
-    host = host or plugins.get_host()
+    host = host or PluginHost.builtins_only()
     reader = pick_reader(path, host)
     # A plugin reader that raises makes the file unusable (exit 2), naming the plugin.
     with host.guard(reader, host.readers, "plugin-read-failed", location=Location(file=str(path)),
@@ -57,8 +71,6 @@ def read_raw(
         got = reader.read(path, options or {})
         # inside the guard: a plugin's malformed grid or wrong return type is that plugin's failure
         if isinstance(got, Grid):
-            from .layout import layout
-
             return layout(got, spec)
         if not isinstance(got, RawSubmission):
             raise TypeError(f"read() returned {type(got).__name__}, not Grid or RawSubmission")
@@ -100,38 +112,3 @@ def resolve_metadata(
     else:
         require(None, render("meta-period", {}), render("meta-period-option", {}), raw.file)
     return lv.id, canonical, unit or raw.unit
-
-
-def read_submission(
-    path: Path,
-    compiled: CompiledSpec,
-    level: Optional[str] = None,
-    period: Optional[str] = None,
-    unit: Optional[str] = None,
-    host: Optional[plugins.PluginHost] = None,
-) -> Submission:
-    raw = read_raw(path, spec=compiled, host=host)
-    level_id, period_c, unit_c = resolve_metadata(raw, compiled, level, period, unit)
-    raw.period, raw.unit = period_c, unit_c
-    return map_submission(raw, compiled, level_id)
-
-
-def compute_file(
-    compiled: CompiledSpec,
-    path: Path,
-    level: Optional[str] = None,
-    period: Optional[str] = None,
-    unit: Optional[str] = None,
-    host: Optional[plugins.PluginHost] = None,
-) -> Result:
-    from .engine import run
-
-    return run(compiled, read_submission(path, compiled, level, period, unit, host=host), host=host)
-
-
-# Writing lives in output.py; these names stay importable from here.
-from .output import choose_format, get_writer, write_result  # noqa: E402,F401
-
-
-def format_for(out: Optional[Path], fmt: Optional[str], command: str = "compute") -> str:
-    return choose_format(command, out, fmt)

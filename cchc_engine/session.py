@@ -22,14 +22,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Sequence, TypeVar, Union
 
+from .aggregate import UnitResult, compile_units
+from .collect import expand_paths, read_unit, unit_from_result
+from .engine import LevelPlan, run
+from .findings import Finding
 from .lang import LANGS, set_lang
+from .mapping import Mapper, map_submission
+from .pipeline import read_raw, resolve_metadata
+from .plugins.host import PluginHost
+from .spec.registry import resolve
+from .spec.runtime import CompiledSpec
 
 if TYPE_CHECKING:
-    from .aggregate import UnitResult
-    from .mapping import Mapper
-    from .plugins import PluginHost
     from .result import Result
-    from .spec.runtime import CompiledSpec
+    from .submission import RawSubmission
 
 T = TypeVar("T")
 
@@ -43,18 +49,25 @@ class Session:
     """The spec, the plugin host and the language of a run, and what is built from them once.
 
     ``spec`` is a compiled spec (``Session.open`` resolves an id, a year or a path with
-    the Session's own host). ``mappers`` are made on first use, one per level, and kept
-    for the Session's life: an aggregate worker or a server reuses them for every file.
+    the Session's own host). ``mappers`` and ``plans`` are made on first use, one per
+    level, and kept for the Session's life: an aggregate worker or a server reuses them
+    for every file.
     """
 
     spec: "CompiledSpec"
     host: "PluginHost"
     lang: str = "vi"
     mappers: dict[str, "Mapper"] = field(default_factory=dict, repr=False)
+    plans: dict[str, "LevelPlan"] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.lang not in LANGS:
             raise ValueError(f"lang must be one of {LANGS}, not {self.lang!r}")
+
+    def __reduce__(self) -> Any:
+        # A spawned worker process gets the spec, the language and a host made with the
+        # same settings (plugins registered by hand on this host do not travel).
+        return (_rebuilt, (self.spec, self.lang, self.host.settings()))
 
     # --- making one ---------------------------------------------------------------
 
@@ -74,13 +87,11 @@ class Session:
         Without ``host`` a new plugin host is made for this Session alone (installed
         plugins unless ``entry_points=False``, plus ``plugins_dirs``).
         """
-        from .plugins import PluginHost
-        from .spec.runtime import CompiledSpec
-
         if host is None:
             host = PluginHost(entry_points=entry_points, plugins_dirs=tuple(plugins_dirs), strict=strict_plugins)
         if not isinstance(spec, CompiledSpec):
-            spec = _in_context(lang, host, lambda: _resolve(os.fspath(spec)))
+            name = os.fspath(spec)
+            spec = _in_context(lang, lambda: resolve(name, host))
         return cls(spec=spec, host=host, lang=lang)
 
     # --- one file -------------------------------------------------------------------
@@ -97,7 +108,12 @@ class Session:
 
         Raises ``CchcError`` (exit code 2) when the file or the call is unusable.
         """
-        return self.run(lambda: self._compute(Path(path), level, period, unit))
+
+        def compute_now() -> "Result":
+            raw, level_id = self.read(Path(path), level=level, period=period, unit=unit)
+            return self.result(raw, level_id)
+
+        return self.run(compute_now)
 
     def compute_bytes(
         self,
@@ -125,6 +141,44 @@ class Session:
         _rename_file(result, str(path), filename)
         return result
 
+    # --- the steps of one file (the aggregate workers time them apart) -----------------
+
+    def read(
+        self, path: Path, *, level: Optional[str] = None, period: Optional[str] = None, unit: Optional[str] = None
+    ) -> tuple["RawSubmission", str]:
+        """The file read by its reader (and the layout stage), with its level, period and
+        unit settled: the options first, then what the file says. (raw, level id)."""
+        raw = read_raw(path, spec=self.spec, host=self.host)
+        level_id, period_c, unit_c = resolve_metadata(raw, self.spec, level, period, unit)
+        raw.period, raw.unit = period_c, unit_c
+        return raw, level_id
+
+    def result(self, raw: "RawSubmission", level: str) -> "Result":
+        """A read file mapped onto the spec, validated and computed (engine.run, pure),
+        then checked by the plugins (``check``)."""
+        mapper = self.mappers.get(level)
+        if mapper is None:
+            mapper = self.mappers[level] = Mapper(self.spec, level)
+        plan = self.plans.get(level)
+        if plan is None:
+            plan = self.plans[level] = LevelPlan(self.spec, level)
+        return self.check(run(self.spec, map_submission(raw, self.spec, level, mapper), plan=plan))
+
+    def check(self, result: "Result") -> "Result":
+        """Add the plugins' ``check_result`` findings to ``result`` (a plugin that raises
+        or returns something else is a ``plugin-failed``/``plugin-bad-return`` finding),
+        and one ``plugin-not-loaded`` finding per plugin that failed to load, since its
+        checks are missing from this result (errors under ``strict_plugins``)."""
+        host = self.host
+        host.load()
+        severity = "error" if host.strict else "warning"
+        result.findings.extend(
+            Finding.make("plugin-not-loaded", severity, plugin=name, error=error)  # type: ignore[arg-type]
+            for name, error in host.unloaded.items()
+        )
+        result.findings.extend(host.check_result(result, self.spec))
+        return result.finish()
+
     # --- many units -------------------------------------------------------------------
 
     def compile(
@@ -139,11 +193,9 @@ class Session:
     ) -> "Result":
         """One compiled Result for ``unit`` at ``level`` from the units' results (values
         already read: from files, from a store). See ``aggregate.compile_units``."""
-        from .aggregate import compile_units
-
         return self.run(
-            lambda: compile_units(
-                self.spec, level, unit, period, units, units_level=units_level, skip_invalid=skip_invalid
+            lambda: self.check(
+                compile_units(self.spec, level, unit, period, units, units_level=units_level, skip_invalid=skip_invalid)
             )
         )
 
@@ -159,58 +211,55 @@ class Session:
     ) -> "Result":
         """Read every file (folders give the files a reader takes) in this process and
         compile them: what ``cchc aggregate`` reports, without its worker pool."""
-        from .aggregate import compile_units
-        from .collect import expand_paths, read_unit
 
         def compile_all() -> "Result":
-            files = expand_paths([Path(p) for p in paths])
-            units = (read_unit(Path(f), self.spec) for f in files)
-            return compile_units(self.spec, level, unit, period, units, units_level=units_level, skip_invalid=skip_invalid)
+            files = expand_paths([Path(p) for p in paths], self.host)
+            units = (read_unit(Path(f), self) for f in files)
+            return self.check(
+                compile_units(self.spec, level, unit, period, units, units_level=units_level, skip_invalid=skip_invalid)
+            )
 
         return self.run(compile_all)
 
     def unit_result(self, result: "Result", file: str = "") -> "UnitResult":
         """What compiling needs of a computed Result (values, weights, error findings)."""
-        from .collect import unit_from_result
-
         return unit_from_result(result, file or (result.file or ""))
 
     # --- the context ----------------------------------------------------------------
 
     def run(self, fn: Callable[[], T]) -> T:
-        """Call ``fn`` with this Session's language and plugin host in force, in a copy of
-        the caller's context: nothing the call sets is seen by the caller or another thread."""
-        return _in_context(self.lang, self.host, fn)
-
-    def _compute(self, path: Path, level: Optional[str], period: Optional[str], unit: Optional[str]) -> "Result":
-        from .engine import run
-        from .mapping import Mapper, map_submission
-        from .pipeline import read_raw, resolve_metadata
-
-        raw = read_raw(path, spec=self.spec, host=self.host)
-        level_id, period_c, unit_c = resolve_metadata(raw, self.spec, level, period, unit)
-        raw.period, raw.unit = period_c, unit_c
-        mapper = self.mappers.get(level_id)
-        if mapper is None:
-            mapper = self.mappers[level_id] = Mapper(self.spec, level_id)
-        return run(self.spec, map_submission(raw, self.spec, level_id, mapper), host=self.host)
+        """Call ``fn`` with this Session's language in force, in a copy of the caller's
+        context: nothing the call sets is seen by the caller or another thread. (The
+        host and the spec are never ambient: every step is given them.)"""
+        return _in_context(self.lang, fn)
 
 
-def _in_context(lang: str, host: "PluginHost", fn: Callable[[], T]) -> T:
-    from .plugins.current import host_scope
+def _rebuilt(spec: "CompiledSpec", lang: str, settings: dict) -> Session:
+    return Session(spec=spec, host=PluginHost(**settings), lang=lang)
 
+
+def _in_context(lang: str, fn: Callable[[], T]) -> T:
     def call() -> T:
         set_lang(lang)
-        with host_scope(host):
-            return fn()
+        return fn()
 
     return contextvars.copy_context().run(call)
 
 
-def _resolve(name: str) -> "CompiledSpec":
-    from .spec.registry import resolve
+def compute_file(
+    compiled: "CompiledSpec",
+    path: Union[str, os.PathLike],
+    level: Optional[str] = None,
+    period: Optional[str] = None,
+    unit: Optional[str] = None,
+    host: Optional["PluginHost"] = None,
+) -> "Result":
+    """One file through a Session of its own, in the caller's language (scripts, tests);
+    without ``host``, the built-in plugins only."""
+    from .lang import get_lang
 
-    return resolve(name)
+    session = Session(spec=compiled, host=host or PluginHost.builtins_only(), lang=get_lang())
+    return session.compute(path, level=level, period=period, unit=unit)
 
 
 def safe_suffix(filename: str) -> str:

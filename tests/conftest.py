@@ -58,11 +58,13 @@ def _core_host():
 
 
 @pytest.fixture(autouse=True)
-def _no_installed_plugins(_core_host):
-    from cchc_engine.plugins import use_host
+def _no_installed_plugins(_core_host, monkeypatch):
+    """The kit's runs use the core host; a host the CLI makes loads no entry point."""
+    from cchc_engine.testing import using_host
 
+    monkeypatch.setenv("CCHC_LOAD_PLUGINS", "")
     _core_host.problems.clear()
-    with use_host(_core_host):
+    with using_host(_core_host):
         yield _core_host
     _core_host.problems.clear()
 
@@ -70,7 +72,8 @@ def _no_installed_plugins(_core_host):
 @pytest.fixture(scope="module")
 def every_format():
     """Built-ins plus the repo's own .docx and pasted-text plugins (registered by hand, not
-    from entry points): a host that reads every format an officer holds. Install it with use_host."""
+    from entry points): a host that reads every format an officer holds. Pass it as ``host=``
+    (or ``using_host`` for the kit's runs)."""
     import cchc_docx
     import cchc_tsv
 
@@ -90,17 +93,17 @@ def fixtures() -> Path:
 
 
 @pytest.fixture(scope="session")
-def spec2023():
+def spec2023(_core_host):
     from cchc_engine.spec.registry import resolve
 
-    return resolve("2023")
+    return resolve("2023", _core_host)
 
 
 @pytest.fixture(scope="session")
-def spec2021():
+def spec2021(_core_host):
     from cchc_engine.spec.registry import resolve
 
-    return resolve("2021")
+    return resolve("2021", _core_host)
 
 
 @pytest.fixture
@@ -115,11 +118,10 @@ def seed_rows(name: str) -> list[dict]:
 
 
 def cli(*args: str):
-    """Run the real CLI in-process; returns (exit_code, stdout, stderr)."""
-    from cchc_engine.cli.main import cli as group
+    """Run the real CLI in-process with the kit's host; returns (exit_code, stdout, stderr)."""
+    from cchc_engine.testing import run_cli
 
-    result = CliRunner().invoke(group, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
+    return run_cli(*args)
 
 
 @pytest.fixture(autouse=True)

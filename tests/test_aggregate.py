@@ -261,7 +261,7 @@ def test_matrix_csv(communes):
 def test_matrix_xlsx_and_formula_text_is_neutralised(units, spec2023, tmp_path):
     from openpyxl import load_workbook
 
-    from cchc_engine.pipeline import write_result
+    from cchc_engine.output import write_result
 
     units = [UnitResult(**{**u.__dict__, "unit": "=HYPERLINK(\"x\")" if i == 0 else u.unit}) for i, u in enumerate(units)]
     result = compile_units(spec2023, "huyen", "huyện Thử", None, units)
@@ -273,7 +273,7 @@ def test_matrix_xlsx_and_formula_text_is_neutralised(units, spec2023, tmp_path):
     row = next(r for r in ws.iter_rows(values_only=True) if r[2] == "Số nhiệm vụ đề ra trong kế hoạch")
     assert list(row[4:]) == [29, 6, 10, 45]
     buf = io.StringIO()
-    from cchc_engine.pipeline import get_writer
+    from cchc_engine.output import get_writer
 
     get_writer("matrix-csv").write(result, buf, {"lang": "en"})
     assert "'=HYPERLINK" in buf.getvalue().splitlines()[0]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from cchc_engine.pipeline import compute_file
+from cchc_engine.session import compute_file
 from cchc_engine.plugins import use_host
 from cchc_engine.spec.registry import resolve
 from conftest import FIXTURES

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from cchc_engine.cli.main import cli as group
 from cchc_engine.inputerrors import _JSON_MSG, json_syntax, schema_message
 from cchc_engine.messages import CATALOG, render
-from cchc_engine.pipeline import compute_file
+from cchc_engine.session import compute_file
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "lam-thao-2023-q3.xlsx"

@@ -11,7 +11,7 @@ import pytest
 
 from cchc_engine.grid import Grid
 from cchc_engine.layout import layout, subject_lines
-from cchc_engine.pipeline import compute_file
+from cchc_engine.session import compute_file
 from cchc_engine.plugins import PluginHost, use_host
 from cchc_engine.spec.registry import resolve
 from conftest import FIXTURES

@@ -324,7 +324,7 @@ def test_runtime_form_has_every_field_and_answers_like_the_model(path):
 
 
 def test_the_engine_gives_the_same_result_from_the_model_and_from_the_cache(cache_dir):
-    from cchc_engine.pipeline import compute_file
+    from cchc_engine.session import compute_file
 
     example = ROOT / "examples" / "lam-thao-2023-q3.xlsx"
     path = ROOT / "specs" / "2023" / "national.yaml"

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from cchc_engine.engine import run
-from cchc_engine.pipeline import compute_file
+from cchc_engine.session import compute_file
 from cchc_engine.spec.diff import diff_specs
 from cchc_engine.spec.lint import lint_spec
 from cchc_engine.spec.registry import compile_file

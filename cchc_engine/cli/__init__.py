@@ -39,6 +39,30 @@ def lang_now(ctx: click.Context, param: click.Parameter, value: Optional[str]) -
     return value
 
 
+def host_for(ctx: Optional[click.Context] = None) -> Any:
+    """This invocation's plugin host: made once per `cchc` run from its global options
+    (``--plugins-dir``, ``--strict-plugins``) and kept in the root context's ``obj``. A
+    caller running the CLI in-process may give its own: ``cli.main(obj={"host": host})``."""
+    root = (ctx or click.get_current_context()).find_root()
+    root.ensure_object(dict)
+    host = root.obj.get("host")
+    if host is None:
+        from ..plugins.host import PluginHost  # not at import: `cchc --help` may need no host
+
+        params = root.params
+        host = PluginHost(plugins_dirs=params.get("plugins_dirs") or (), strict=bool(params.get("strict_plugins")))
+        root.obj["host"] = host
+    return host
+
+
+def session_for(spec_name: str) -> Any:
+    """A Session for this invocation: the spec resolved with its host, in its language."""
+    from ..lang import get_lang
+    from ..session import Session  # not at import: `cchc --help` never reads a report
+
+    return Session.open(spec_name, lang=get_lang(), host=host_for())
+
+
 def _vietnamese() -> bool:
     from ..lang import get_lang
 

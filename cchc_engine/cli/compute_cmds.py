@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import click
 
-from . import Command, PathValue, lang_now
+from . import Command, PathValue, host_for, lang_now, session_for
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -37,11 +37,8 @@ def submission_options(f: Callable) -> Callable:
 
 
 def _run(spec_name: str, file: Path, level, period, unit):
-    from ..pipeline import compute_file
-    from ..spec.registry import resolve
-
-    compiled = resolve(spec_name)
-    return compiled, compute_file(compiled, file, level=level, period=period, unit=unit)
+    session = session_for(spec_name)
+    return session.spec, session.compute(file, level=level, period=period, unit=unit)
 
 
 def _writer_options(compiled, findings_only: bool = False) -> dict:
@@ -65,9 +62,9 @@ def compute(spec_name: str, file: Path, level: Optional[str], period: Optional[s
     from ..output import choose_format, output_path, write_result
 
     out = output_path(out)
-    fmt = choose_format("compute", out, fmt)  # a wrong -f/-o is a usage error before the read
+    fmt = choose_format("compute", out, fmt, host_for())  # a wrong -f/-o is a usage error before the read
     compiled, result = _run(spec_name, file, level, period, unit)
-    write_result(result, fmt, out, _writer_options(compiled), protect=(file,))
+    write_result(result, fmt, out, _writer_options(compiled), protect=(file,), host=host_for())
     if out is not None and str(out) != "-":
         click.echo(_summary(result, out), err=True)
     sys.exit(0 if result.valid else 1)
@@ -84,9 +81,9 @@ def validate(spec_name: str, file: Path, level: Optional[str], period: Optional[
     """
     from ..output import choose_format, write_result
 
-    fmt = choose_format("validate", None, fmt)
+    fmt = choose_format("validate", None, fmt, host_for())
     compiled, result = _run(spec_name, file, level, period, unit)
-    write_result(result, fmt, None, _writer_options(compiled, findings_only=True))
+    write_result(result, fmt, None, _writer_options(compiled, findings_only=True), host=host_for())
     sys.exit(0 if result.valid else 1)
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Optional
 import click
 
 from .. import __version__
-from . import Group, PathValue, lang_now, set_help_keys
+from . import Group, PathValue, host_for, lang_now, set_help_keys
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -34,11 +34,11 @@ class CchcGroup(Group):
     """Turns every failure into located lines and an exit code (0 valid, 1 data errors, 2 unusable)."""
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> Optional[click.Command]:
-        _add_plugin_commands(self)
+        _add_plugin_commands(self, ctx)
         return super().get_command(ctx, cmd_name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        _add_plugin_commands(self)
+        _add_plugin_commands(self, ctx)
         return super().list_commands(ctx)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -53,7 +53,7 @@ class CchcGroup(Group):
 
             raise localize(exc, get_lang()) from None
         except CchcError as exc:
-            show_plugin_problems()  # a plugin's warning comes before the fatal line it caused
+            show_plugin_problems(ctx)  # a plugin's warning comes before the fatal line it caused
             if debug:
                 import traceback  # only with --debug: not on every run
 
@@ -75,7 +75,7 @@ class CchcGroup(Group):
             click.echo(render("cli-interrupted", {}), err=True)
             sys.exit(130)
         except Exception as exc:  # the last line of defence: never a traceback
-            show_plugin_problems()
+            show_plugin_problems(ctx)
             if debug:
                 import traceback  # only with --debug: not on every run
 
@@ -87,11 +87,13 @@ class CchcGroup(Group):
             sys.exit(2)
 
 
-def show_plugin_problems() -> None:
+def show_plugin_problems(ctx: Optional[click.Context] = None) -> None:
     """Print, once, the plugins that failed to load or raised in a hook."""
-    from ..plugins import get_host
-
-    for finding in get_host().take_problems():
+    root = (ctx or click.get_current_context()).find_root()
+    host = (root.obj or {}).get("host")
+    if host is None:
+        return  # no host was made: no plugin ran
+    for finding in host.take_problems():
         click.echo(error_line(finding), err=True)
 
 
@@ -136,16 +138,17 @@ def cli(
 
         cache.debug_log = lambda line: click.echo(line, err=True)
         ctx.call_on_close(lambda: setattr(cache, "debug_log", None))  # in-process callers (tests) run on
-    from ..plugins import get_host  # (--lang took effect when it was read: lang_now)
-
-    host = get_host()
-    host.strict = strict_plugins
-    for directory in plugins_dirs:
-        host.add_plugins_dir(directory)
+    given = ctx.obj.get("host") is not None
+    host = host_for(ctx)  # made from the options: this run's plugins (--lang took effect when read)
+    if given:  # a host the in-process caller gave: the options still apply to it
+        host.strict = host.strict or strict_plugins
+        for directory in plugins_dirs:
+            if directory not in host.plugins_dirs:
+                host.add_plugins_dir(directory)
     from ..termtable import set_wide
 
     set_wide(wide)
-    ctx.call_on_close(show_plugin_problems)
+    ctx.call_on_close(lambda: show_plugin_problems(ctx))
 
 
 def _register_commands() -> None:
@@ -166,12 +169,11 @@ def _register_commands() -> None:
 _register_commands()
 
 
-def _add_plugin_commands(group: click.Group) -> None:
+def _add_plugin_commands(group: click.Group, ctx: click.Context) -> None:
     """Plugin commands are added when a command is looked up (after the global options
-    such as --plugins-dir are read), not at import: keeps `import` fast."""
-    from ..plugins import get_host
-
-    get_host().add_commands(group)
+    such as --plugins-dir are read, so a plugins-folder file's commands are there too),
+    not at import: keeps `import` fast."""
+    host_for(ctx).add_commands(group)
 
 
 def main(argv: Optional[list[str]] = None) -> None:

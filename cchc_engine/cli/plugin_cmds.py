@@ -36,9 +36,12 @@ def plugins_command(as_json: bool, show_all: bool) -> None:
       CCHC_LOAD_PLUGINS= cchc plugins --all     # built-ins only
     """
     from ..messages import render
-    from ..plugins import get_host
+    from ..spec.registry import spec_listing
+    from . import host_for
 
-    found = [p for p in get_host().describe() if show_all or p["source"] != "builtin"]
+    host = host_for()
+    spec_listing(host)  # the specs column lists what each plugin's specs are
+    found = [p for p in host.describe() if show_all or p["source"] != "builtin"]
     if as_json:
         import json
 

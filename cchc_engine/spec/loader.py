@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any, Callable, Optional, Union
 
 import yaml
 from pydantic import ValidationError
@@ -20,8 +20,9 @@ from pydantic import ValidationError
 from ..findings import CchcError, Finding, Location
 from ..inputerrors import schema_message as _schema_msg
 from ..messages import os_error, render
-from .cache import note_read
+from .inherit import load_merged
 from .model import Spec
+from .yamlpath import nearest_line as _nearest_line, yaml_path  # noqa: F401  (their old home)
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
@@ -202,28 +203,6 @@ def _line_map(node: yaml.Node, path: tuple = (), out: Optional[dict] = None) -> 
     return out
 
 
-def yaml_path(loc: tuple, data: Any = None) -> str:
-    """('forms', 0, 'indicators', 2, 'type') → 'forms[0](bm1).indicators[2](nv_de_ra).type'."""
-    out = ""
-    cur = data
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-            try:
-                cur = cur[part]
-                if isinstance(cur, dict) and isinstance(cur.get("id"), (str, int)):
-                    out += f"({cur['id']})"
-            except (IndexError, KeyError, TypeError):
-                cur = None
-        else:
-            out += ("." if out else "") + str(part)
-            try:
-                cur = cur[part] if isinstance(cur, dict) else None
-            except (KeyError, TypeError):
-                cur = None
-    return out
-
-
 def read_yaml(text: str, loc: Location, *, text_scalars: bool = False) -> tuple[Any, dict[tuple, int]]:
     """Parse YAML text safely; returns the data and a path → line map.
 
@@ -247,8 +226,10 @@ def read_yaml(text: str, loc: Location, *, text_scalars: bool = False) -> tuple[
     return data, lines
 
 
-def read_text(path: Path) -> str:
-    """The spec file's text, read with a bound: /dev/zero or a FIFO never reaches memory."""
+def read_text(path: Path, on_read: Optional[Callable[[Path, bytes], None]] = None) -> str:
+    """The spec file's text, read with a bound: /dev/zero or a FIFO never reaches memory.
+    ``on_read(path, bytes)`` is told what was read (the compiled-spec cache checks these
+    files are unchanged)."""
     try:
         # stat before open: opening a FIFO blocks until someone writes to it
         if not stat.S_ISREG(os.stat(path).st_mode):
@@ -257,7 +238,8 @@ def read_text(path: Path) -> str:
             raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         raise CchcError.make("spec-file-missing", location=Location(file=str(path)), error=os_error(exc)) from None
-    note_read(path, raw)  # the compiled-spec cache checks these files are unchanged
+    if on_read is not None:
+        on_read(path, raw)
     if len(raw) > MAX_BYTES:
         raise CchcError.make(
             "spec-yaml-too-large", location=Location(file=str(path)), what=render("yaml-too-big", {"max": MAX_BYTES // (1024 * 1024)})
@@ -297,33 +279,43 @@ def validate_data(data: Any, lines: dict[tuple, int], loc: Location) -> Spec:
         raise CchcError(findings, exit_code=1) from None
 
 
-def _nearest_line(lines: dict[tuple, int], path: tuple) -> Optional[int]:
-    while path:
-        if path in lines:
-            return lines[path]
-        path = path[:-1]
-    return lines.get(())
-
-
 def read_file(path: Path) -> tuple[Any, dict[tuple, int]]:
     """Read one YAML file safely: (data, path → line)."""
     return read_yaml(read_text(path), Location(file=str(path)))
 
 
-def load_spec_file(path: Union[str, Path], origins: Optional[dict] = None) -> tuple[Spec, dict[tuple, int]]:
+def load_spec_file(
+    path: Union[str, Path],
+    origins: Optional[dict] = None,
+    *,
+    find_by_id: Optional[Callable[[str], Optional[Path]]] = None,
+    roots: Optional[list[Path]] = None,
+    on_read: Optional[Callable[[Path, bytes], None]] = None,
+) -> tuple[Spec, dict[tuple, int]]:
     """Read and validate one spec file (no semantic checks; see spec.compiler).
 
     A spec that ``extends`` another is merged with its parent first (spec/inherit.py);
     its line map is then empty, since the merged data is not the file's text, and
     ``origins`` (when given) says which file and line wrote each piece.
+
+    The collaborators are given, not imported: ``find_by_id`` finds a parent named by
+    id (the registry's index; without it only a path names a parent), ``roots`` are the
+    folders a parent path may be in besides the child's own, and ``on_read(path, bytes)``
+    is told of every file read (the compiled-spec cache keys its entry on them).
     """
-    from .inherit import load_merged
-    from .registry import path_for_id, search_roots
+    def read(p: Path) -> tuple[Any, dict[tuple, int]]:
+        return read_yaml(read_text(p, on_read), Location(file=str(p)))
 
     path = Path(path)
     loc = Location(file=str(path))
-    data, lines = read_file(path)
+    data, lines = read(path)
     if isinstance(data, dict) and data.get("extends") is not None:
-        data = load_merged(data, lines, path, read_file, path_for_id, roots=search_roots(), origins=origins)
+        data = load_merged(
+            data, lines, path, read, find_by_id or _no_ids, roots=roots, origins=origins, validate=validate_data
+        )
         lines = {}
     return validate_data(data, lines, loc), lines
+
+
+def _no_ids(name: str) -> Optional[Path]:
+    return None
