@@ -21,7 +21,8 @@ from .submission import RawSubmission, normalise_period, require
 
 
 def pick_reader(path: Path, host: PluginHost) -> Any:
-    """A plugin's choose_reader first, then by suffix, then by sniffing the content.
+    """A plugin's choose_reader first, then the reader of the suffix when its sniff agrees,
+    else the reader whose sniff recognises the content, else by suffix.
 
     The one place a file's format is decided: readers never hand a file to each other.
     Two readers claiming the suffix: the first registered reads it, and a warning names
@@ -43,7 +44,14 @@ def pick_reader(path: Path, host: PluginHost) -> Any:
             second.plugin,
         )
     if claiming:
-        return claiming[0].item
+        # The content decides when it is another format's under this suffix (an .xlsx saved
+        # as .xls, an .ods named .xlsx): readers never hand a file on to each other.
+        if host.sniff(claiming[0].item, path):
+            return claiming[0].item
+        for reg in regs:
+            if reg not in claiming and host.sniff(reg.item, path):
+                return reg.item
+        return claiming[0].item  # its read says what is wrong with the file
     for reader in readers:
         if host.sniff(reader, path):
             return reader

@@ -306,9 +306,10 @@ def test_open_package_blames_the_file_only_for_the_files_problems(tmp_path, case
         with zipfile.ZipFile(path, "w") as zf:
             for name, data in parts.items():
                 zf.writestr(name, data)
-    from cchc_engine.plugins import PluginHost, use_host
+    from cchc_engine.plugins import PluginHost
+    from cchc_engine.testing import using_host
 
-    with use_host(PluginHost(entry_points=False, load_only=None)):  # the session's host keeps no test plugin
+    with using_host(PluginHost(entry_points=False, load_only=None)):  # the session's host keeps no test plugin
         code, _out, err = run_cli("--plugins-dir", str(plugins), "compute", "--spec", "2023", str(path))
     [line] = err.strip().splitlines()
     assert code == 2 and "Traceback" not in err

@@ -291,9 +291,10 @@ def test_every_toml_message_has_its_entry_and_a_broken_file_is_one_line_from_the
     (tmp_path / "cchc.toml").write_text("[plugins.x]\nmin 80\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-user-config"))
-    from cchc_engine.plugins import PluginHost, use_host
+    from cchc_engine.plugins import PluginHost
+    from cchc_engine.testing import using_host
 
-    with use_host(PluginHost(entry_points=False, load_only=None)):  # the session's host keeps no test plugin
+    with using_host(PluginHost(entry_points=False, load_only=None)):  # the session's host keeps no test plugin
         code, out, err = run("--plugins-dir", str(plugins), "--strict-plugins", "compute", "--spec", "2023", str(EXAMPLE))
     [line] = [x for x in out.splitlines() if "plugin-failed" in x]
     assert code == 1 and line.split()[0] == "lỗi" and "'needs_config.py'" in line

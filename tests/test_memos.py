@@ -1,5 +1,5 @@
 """The per-worker memos of the per-file path (layout texts, typed figures, STT keys, the
-engine's plan per spec and level): each is bounded, and none hands one template's (or one
+engine's plan is the caller's: a Session keeps one per level): each is bounded, and none hands one template's (or one
 indicator's) answer to another."""
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def test_two_templates_in_one_process_each_get_their_own_plan_and_mapping(tmp_pa
     b = compiled(tmp_path, "mau-b", "tinh", "2", "1", "Tổng số hồ sơ đã nhận")
     cells = {"tong": 8, "xong": 2}
     for _ in range(2):  # twice each, interleaved: the second runs come from the memo
-        ra, rb = run(a, sub_of(a, "xa", cells), call_plugins=False), run(b, sub_of(b, "tinh", cells), call_plugins=False)
+        ra, rb = run(a, sub_of(a, "xa", cells)), run(b, sub_of(b, "tinh", cells))
         assert (ra.level, ra.get("tong").stt, ra.get("tong").name) == ("xa", "1", "Tổng số hồ sơ tiếp nhận")
         assert (rb.level, rb.get("tong").stt, rb.get("tong").name) == ("tinh", "2", "Tổng số hồ sơ đã nhận")
         assert ra.value("ty_le") == rb.value("ty_le") == 25
@@ -114,18 +114,14 @@ def test_two_templates_in_one_process_each_get_their_own_plan_and_mapping(tmp_pa
         assert (sb.cells["tong"].value, sb.cells["xong"].value) == (2, 8)
 
 
-def test_engine_plans_are_bounded_and_follow_their_spec_object(tmp_path):
-    engine._PLANS.clear()
-    specs = [compiled(tmp_path, f"mau-{i}", "xa", "1", "2", f"Tổng số hồ sơ loại {i}") for i in range(engine._PLANS_MAX + 4)]
-    for i, spec in enumerate(specs):
-        result = run(spec, sub_of(spec, "xa", {"tong": 4, "xong": 1}), call_plugins=False)
-        assert result.get("tong").name == f"Tổng số hồ sơ loại {i}" and result.value("ty_le") == 25
-        assert len(engine._PLANS) <= engine._PLANS_MAX
-    # a compiled spec whose spec object was replaced is planned afresh, never from the old entry
-    first = specs[-1]
-    other = compiled(tmp_path, "mau-khac", "xa", "1", "2", "Tên khác")
-    first.spec = other.spec
-    assert run(first, sub_of(first, "xa", {"tong": 4, "xong": 1}), call_plugins=False).get("tong").name == "Tên khác"
+def test_the_engine_keeps_nothing_and_never_runs_one_spec_with_anothers_plan(tmp_path):
+    a = compiled(tmp_path, "mau-a1", "xa", "1", "2", "Tổng số hồ sơ loại A")
+    b = compiled(tmp_path, "mau-b1", "xa", "1", "2", "Tổng số hồ sơ loại B")
+    assert not [k for k, v in vars(engine).items() if isinstance(v, dict) and not k.startswith("__")]
+    plan_a = engine.LevelPlan(a, "xa")
+    assert run(a, sub_of(a, "xa", {"tong": 4, "xong": 1}), plan=plan_a).get("tong").name == "Tổng số hồ sơ loại A"
+    # a plan made for another spec (or level) is not used: the run plans afresh
+    assert run(b, sub_of(b, "xa", {"tong": 4, "xong": 1}), plan=plan_a).get("tong").name == "Tổng số hồ sơ loại B"
 
 
 def test_clean_cell_text_memo_is_bounded_and_gives_what_it_computed():

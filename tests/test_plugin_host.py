@@ -17,8 +17,8 @@ import pytest
 
 from cchc_engine import hookimpl
 from cchc_engine.api import CchcError, Finding
-from cchc_engine.plugins import PluginHost, get_host, use_host
-from cchc_engine.testing import register_plugin, run_cli, run_compute
+from cchc_engine.plugins import PluginHost
+from cchc_engine.testing import kit_host, register_plugin, run_cli, run_compute, using_host
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -271,7 +271,7 @@ def test_tryfirst_trylast_and_firstresult(tmp_path):
 
 def test_trace_prints_each_hook_call(cchc_sample, capsys):
     host = PluginHost(entry_points=False, load_only=None, trace=True)
-    with use_host(host):
+    with using_host(host):
         code, _out, run_err = run_compute(cchc_sample, fmt="json")
     err = capsys.readouterr().err + run_err
     assert code == 0
@@ -299,11 +299,11 @@ def test_each_host_has_its_own_plugins_and_problems():
     a.writers.all()
     assert [f.values["plugin"] for f in a.problems] == ["only-in-a"]
     assert b.problems == [] and not b.pm.has_plugin("only-in-a")
-    assert get_host() is not a and get_host() is not b
+    assert kit_host() is not a and kit_host() is not b
 
 
 def test_core_tests_see_no_installed_plugins():
-    host = get_host().load()
+    host = kit_host().load()
     names = {host.pm.get_name(p) for p in host.pm.get_plugins()}
     assert names and all(n.startswith("cchc_engine.") for n in names)
 
@@ -333,7 +333,7 @@ def test_plugins_dir_option_and_env(tmp_path, cchc_sample):
     plugins_dir = tmp_path / "my-plugins"
     plugins_dir.mkdir()
     (plugins_dir / "hello_dir.py").write_text(textwrap.dedent(HELLO), encoding="utf-8")
-    with use_host(PluginHost(entry_points=False, load_only=None)):
+    with using_host(PluginHost(entry_points=False, load_only=None)):
         code, out, err = run_cli("--plugins-dir", str(plugins_dir), "compute", "--spec", str(_sample_spec()),
                                  str(cchc_sample), "-f", "hello-dir")
         assert (code, out) == (0, "hello huyện Lâm Thao\n"), err
@@ -381,12 +381,14 @@ SPAWNED = '''
 import multiprocessing, sys
 from pathlib import Path
 from cchc_engine.collect import read_units
-from cchc_engine.plugins import PluginHost, set_host
+from cchc_engine.plugins import PluginHost
+from cchc_engine.session import Session
 
 if __name__ == "__main__":
     multiprocessing.set_start_method("spawn")
-    set_host(PluginHost(entry_points=False, load_only=None, plugins_dirs=[sys.argv[1]]))
-    units = list(read_units([Path(p) for p in sys.argv[3:]], sys.argv[2], "vi", jobs=2, chunk=1))
+    host = PluginHost(entry_points=False, load_only=None, plugins_dirs=[sys.argv[1]])
+    session = Session.open(sys.argv[2], host=host)
+    units = list(read_units([Path(p) for p in sys.argv[3:]], session, jobs=2, chunk=1))
     print(sorted({e["code"] for u in units for e in u.errors}), len(units))
 '''
 

@@ -16,10 +16,18 @@ import pytest
 
 from cchc_engine import hookimpl
 from cchc_engine.findings import CchcError, Finding
-from cchc_engine.plugins import get_plugins, readers, reset_registries, writers
 from cchc_engine.protocols import Reader, Writer
 from cchc_engine.submission import RawRow, RawSubmission
-from cchc_engine.testing import SAMPLE_SPEC, register_plugin, run_cli, run_compute, write_sample_submission
+from cchc_engine.testing import SAMPLE_SPEC, kit_host, register_plugin, run_cli, run_compute, write_sample_submission
+
+
+def get_plugins() -> list[dict]:
+    """What `cchc plugins --json` lists for the kit's host (its spec listing included)."""
+    from cchc_engine.spec.registry import spec_listing
+
+    host = kit_host()
+    spec_listing(host)
+    return host.describe()
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,12 +59,12 @@ class WritersPlugin:
 
 def test_hook_register_writers(sample):
     with register_plugin(WritersPlugin(), "test-writers"):
-        assert isinstance(writers.get("upper").item, Writer)
-        assert writers.get("upper").plugin == "test-writers"
+        assert isinstance(kit_host().writers.get("upper").item, Writer)
+        assert kit_host().writers.get("upper").plugin == "test-writers"
         code, out, err = run_compute(sample, fmt="upper")
     assert code == 0, err
     assert "2\tTỶ LỆ HOÀN THÀNH KẾ HOẠCH CCHC NĂM\t75.86" in out
-    assert writers.get("upper") is None
+    assert kit_host().writers.get("upper") is None
 
 
 class KeyValueReader:
@@ -86,7 +94,7 @@ def test_hook_register_readers(tmp_path):
     path = tmp_path / "x.kv"
     path.write_text("2.1 = 4\n2.2 = 3\n", encoding="utf-8")
     with register_plugin(ReadersPlugin(), "test-readers"):
-        assert isinstance(readers.get("kv").item, Reader)
+        assert isinstance(kit_host().readers.get("kv").item, Reader)
         code, out, err = run_compute(path, fmt="json")
     assert code == 0, err
     assert json.loads(out)["indicators"][1]["value"] == 75.0
@@ -218,7 +226,7 @@ def test_duplicate_format_is_one_error_naming_both_plugins(sample):
 
     with register_plugin(Dup(), "dup-json"):
         with pytest.raises(CchcError) as exc:
-            writers.all()
+            kit_host().writers.all()
         code, _out, err = run_compute(sample, fmt="json")
     assert [f.code for f in exc.value.findings] == ["duplicate-registration"]
     assert "'json'" in str(exc.value) and "cchc_engine.writers.json" in str(exc.value) and "dup-json" in str(exc.value)
@@ -233,10 +241,10 @@ def test_duplicate_spec_id_names_both_plugins():
 
     with register_plugin(Again(), "again-2023"):
         with pytest.raises(CchcError, match="cchc_engine.builtin.specs.*again-2023|again-2023.*cchc_engine.builtin.specs"):
-            from cchc_engine.spec.registry import specs
+            from cchc_engine.spec.registry import spec_listing
 
-            specs.all()
-    reset_registries()
+            spec_listing(kit_host()).all()
+    kit_host().reset()
 
 
 # --- discovery through the entry-point group `cchc` ------------------------------------

@@ -227,9 +227,9 @@ def test_rules_scoped_to_reports_or_compilations(tmp_path):
         file="x", unit=None, level="huyen", period="2026",
         cells={k: Cell(k, v, str(v), Location()) for k, v in cells.items()},
     )
-    single = run(compiled, sub, call_plugins=False)
+    single = run(compiled, sub)
     assert sorted(f.values.get("rule") for f in single.findings if f.code == "rule-failed") == ["co_ky_luat_khi_co_hinh_thuc"]
-    compiled_run = run(compiled, sub, call_plugins=False, compilation=True)
+    compiled_run = run(compiled, sub, compilation=True)
     assert sorted(f.values.get("rule") for f in compiled_run.findings if f.code == "rule-failed") == ["it_nhat_mot_cuoc_hop"]
 
 

@@ -40,14 +40,14 @@ class XlsxReader:
     description = "Appendix workbook (.xlsx) in the Ministry of Home Affairs' layout"
 
     def sniff(self, path: Path) -> bool:
-        # An OLE2 file (.xls, or an .xlsx with a password) is claimed, so it is read as .xls
-        # or the user is told what it is instead of "no reader"; a zip only when it holds a
-        # workbook (a Word report or another zip is left to the readers that know it).
+        # An OLE2 file that is not an .xls (an .xlsx with a password) is claimed, so the user is
+        # told what it is instead of "no reader"; a zip only when it holds a workbook (a Word
+        # report, an .ods or another zip is left to the readers that know it).
         try:
             with open(path, "rb") as fh:
                 head = fh.read(4)
             if head == C.OLE_MAGIC[:4]:
-                return True
+                return C.ole_kind(path) != "xls"  # a password-protected .xlsx: said so; an .xls is xls's
             if head != b"PK\x03\x04":
                 return False
             with zipfile.ZipFile(path) as zf:
@@ -58,20 +58,11 @@ class XlsxReader:
             return False
 
     def read(self, path: Path, options: Optional[dict] = None) -> Grid:
-        with open(path, "rb") as fh:
-            head = fh.read(8)
-        if head.startswith(C.OLE_MAGIC) and C.ole_kind(path) == "xls":
-            from .xls import XlsReader  # an old workbook under a new name: read it as what it is
-
-            return XlsReader().read(path, options)
+        # (An .xls or .ods under this suffix never gets here: pipeline.pick_reader reads the
+        # content and gives it to its own reader.)
         try:
             with C.open_zip(path, _what()) as zf:
-                names = set(zf.namelist())
-                if "content.xml" in names and "xl/workbook.xml" not in names:
-                    from .ods import OdsReader
-
-                    return OdsReader().read(path, options)
-                return _read(Book(zf, path, names))
+                return _read(Book(zf, path, set(zf.namelist())))
         except Exception as exc:  # zipfile, zlib, expat and our own refusals: one located line
             raise C.describe(exc, path, _what()) from None
 
