@@ -297,6 +297,7 @@ def compute(
     period: Optional[str] = None,
     unit: Optional[str] = None,
     lang: str = "vi",
+    host: Optional["PluginHost"] = None,
 ) -> "Result":
     """Check and compute one report, as ``cchc compute`` does; a Session of its own.
 
@@ -305,7 +306,7 @@ def compute(
         >>> result.valid, result.period
         (False, '2023-Q3')
     """
-    return Session.open(spec, lang=lang).compute(path, level=level, period=period, unit=unit)
+    return Session.open(spec, lang=lang, host=host).compute(path, level=level, period=period, unit=unit)
 
 
 def aggregate(
@@ -317,6 +318,9 @@ def aggregate(
     period: Optional[str] = None,
     units_level: Optional[str] = None,
     lang: str = "vi",
+    host: Optional["PluginHost"] = None,
 ) -> "Result":
     """Compile the reports of the units below ``unit``, as ``cchc aggregate`` does."""
-    return Session.open(spec, lang=lang).aggregate(paths, level=level, unit=unit, period=period, units_level=units_level)
+    return Session.open(spec, lang=lang, host=host).aggregate(
+        paths, level=level, unit=unit, period=period, units_level=units_level
+    )

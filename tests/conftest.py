@@ -58,11 +58,10 @@ def _core_host():
 
 
 @pytest.fixture(autouse=True)
-def _no_installed_plugins(_core_host, monkeypatch):
-    """The kit's runs use the core host; a host the CLI makes loads no entry point."""
+def _no_installed_plugins(_core_host):
+    """The kit's runs (run_cli, run_compute, the ``runner`` fixture) use the core host."""
     from cchc_engine.testing import using_host
 
-    monkeypatch.setenv("CCHC_LOAD_PLUGINS", "")
     _core_host.problems.clear()
     with using_host(_core_host):
         yield _core_host
@@ -106,9 +105,19 @@ def spec2021(_core_host):
     return resolve("2021", _core_host)
 
 
+class KitRunner(CliRunner):
+    """click's runner giving the CLI the kit's host (``obj={"host": …}``), as run_cli does."""
+
+    def invoke(self, cli, args=None, **kwargs):
+        from cchc_engine.testing import _kit_host
+
+        kwargs.setdefault("obj", {"host": _kit_host.get()})
+        return super().invoke(cli, args, **kwargs)
+
+
 @pytest.fixture
 def runner() -> CliRunner:
-    return CliRunner()
+    return KitRunner()
 
 
 def seed_rows(name: str) -> list[dict]:
