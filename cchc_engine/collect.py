@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional
 
 from .aggregate import PackedValues, UnitResult, value_positions
 from .findings import CchcError, Finding, Location
-from .messages import render, set_lang
+from .messages import render, said, set_lang
 from .result import Result
 
 if TYPE_CHECKING:
@@ -116,7 +116,7 @@ def load_result_json(path: Path) -> Optional[Result]:
         # pydantic's English, said in the catalogue's words with each field's path
         raise CchcError.make(
             "file-unreadable", location=Location(file=str(path)), file=path.name,
-            error=render("result-json-invalid", {"detail": validation_summary(exc, data)}),
+            error=said("result-json-invalid", detail=validation_summary(exc, data)),
         ) from None
 
 
@@ -160,7 +160,7 @@ def read_unit(path: Path, session: "Session") -> UnitResult:
         unit_name, period = raw.unit, raw.period
         if not unit_name:
             raise CchcError.make(
-                "missing-metadata", location=Location(file=file), what=render("meta-unit", {}), option=render("meta-unit-option", {})
+                "missing-metadata", location=Location(file=file), what=said("meta-unit"), option=said("meta-unit-option")
             )
         res = session.result(raw, level)
         t2 = time.process_time()

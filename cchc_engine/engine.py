@@ -16,7 +16,7 @@ from typing import Any, Optional
 
 from . import expr as ex
 from .findings import Finding, Location
-from .messages import fmt_number, render
+from .messages import render, said
 from .result import IndicatorResult, Result
 from .spec.runtime import CompiledSpec
 from .spec.runtime import Indicator  # the runtime form: what the engine is given
@@ -289,14 +289,14 @@ def _check_total(total, compiled: CompiledSpec, level: str, values: dict[str, An
         indicator=ind.id,
         location=rows[ind.id].location or Location(),
         name=ind.name_for(level),
-        total=fmt_number(value),
-        sum=fmt_number(sum_),
-        parts=" + ".join(fmt_number(values[c]) for c in parts),
+        total=value,
+        sum=sum_,
+        parts=[values[c] for c in parts],  # numbers: the message joins them with " + "
     )
 
 
-def _policy_label(policy: str) -> str:
-    return render("policy-blank", {}) if policy == "blank" else policy
+def _policy_label(policy: str) -> Any:
+    return said("policy-blank") if policy == "blank" else policy
 
 
 def _check_rule(crule, compiled: CompiledSpec, level: str, values: dict[str, Any], rows: dict[str, IndicatorResult],
@@ -330,16 +330,15 @@ def _check_rule(crule, compiled: CompiledSpec, level: str, values: dict[str, Any
     text = render("rule-failed", {r: (blank if v is None else v) for r, v in operands.items()}, template=template)
     # values.operands is the machine form (docs/json-output.md): numbers stay numbers, blank is null
     shown = {r: _machine(v) for r, v in operands.items()}
-    return Finding.make(
-        "rule-failed",
-        rule.severity,
+    # The message is the spec's own text for this rule; values are data only (the rule's id
+    # finds that text again, to say it in another language).
+    return Finding(
+        code="rule-failed",
+        severity=rule.severity,
         indicator=target,
         location=loc,
-        template="{text}",
-        text=text,
-        rule=rule.id,
-        expr=rule.expr,
-        operands=shown,
+        values={"rule": rule.id, "expr": rule.expr, "operands": shown},
+        message=text,
     )
 
 

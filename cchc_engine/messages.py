@@ -1127,14 +1127,33 @@ _OS_ERRORS = {"ENOENT": "os-no-such-file", "EACCES": "os-permission", "EPERM": "
               "EISDIR": "os-is-directory", "ENOSPC": "os-no-space", "EROFS": "os-read-only", "ENOTDIR": "os-not-directory"}
 
 
-def os_error(exc: BaseException) -> str:
-    """An OSError as the user's language says it ('không có tệp này', not 'No such file or directory')."""
+def os_error(exc: BaseException) -> Any:
+    """An OSError as a finding's value: the catalogue's words for it (``said``: 'không có tệp
+    này', not 'No such file or directory'), else the system's text."""
     import errno
 
     name = errno.errorcode.get(getattr(exc, "errno", None) or -1, "")
     if name in _OS_ERRORS:
-        return render(_OS_ERRORS[name], {})
+        return said(_OS_ERRORS[name])  # type: ignore[return-value]  (said where a message shows it)
     return getattr(exc, "strerror", None) or type(exc).__name__
+
+
+def said(code: str, **values: Any) -> dict[str, Any]:
+    """A catalogue message as a finding's value: data (``{"code", "values"}``, what the JSON
+    carries) that ``render`` says in the language of the message it is put in, so a store
+    can say a finding again in another language. Never a rendered sentence in ``values``."""
+    return {"code": code, "values": values}
+
+
+def _shown(value: Any, lang: str, blank: str) -> str:
+    """A value as a message shows it: blank, a nested message (``said``), numbers joined, a number."""
+    if value is None:
+        return blank
+    if isinstance(value, dict) and value.keys() == {"code", "values"} and value["code"] in CATALOG:
+        return render(value["code"], value["values"], lang)
+    if isinstance(value, list) and value and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+        return " + ".join(fmt_number(v, lang) for v in value)  # the parts of a sum
+    return fmt_number(value, lang)
 
 
 def fmt_number(value: Any, lang: Optional[str] = None) -> str:
@@ -1192,7 +1211,7 @@ def render(code: str, values: Mapping[str, Any], lang: Optional[str] = None, tem
         template = en if lang == "en" else vi
     # None is a blank value: the officer reads "trống", never "None"
     blank = CATALOG["value-blank"][1 if lang == "en" else 0]
-    shown = _Values({k: blank if v is None else fmt_number(v, lang) for k, v in values.items()})
+    shown = _Values({k: _shown(v, lang, blank) for k, v in values.items()})
     try:
         return _BoundedFormatter().vformat(template, (), shown)
     except (ValueError, IndexError, AttributeError):

@@ -14,7 +14,7 @@ from typing import Any, Optional
 from .findings import CchcError, Finding, Location
 from .grid import Grid
 from .layout import layout
-from .messages import os_error, render
+from .messages import os_error, render, said
 from .plugins.host import PluginHost
 from .spec.runtime import CompiledSpec
 from .submission import RawSubmission, normalise_period, require
@@ -56,7 +56,7 @@ def pick_reader(path: Path, host: PluginHost) -> Any:
         if host.sniff(reader, path):
             return reader
     raise CchcError.make(
-        "no-reader", location=Location(file=str(path)), file=path.name, readers=", ".join(r.name for r in regs) or render("none-installed", {})
+        "no-reader", location=Location(file=str(path)), file=path.name, readers=", ".join(r.name for r in regs) or said("none-installed")
     )
 
 
@@ -69,7 +69,7 @@ def read_raw(
     if not path.exists():
         raise CchcError.make("file-not-found", location=Location(file=str(path)), file=str(path))
     if path.is_dir():
-        raise CchcError.make("file-unreadable", location=Location(file=str(path)), file=str(path), error=render("is-a-directory", {}))
+        raise CchcError.make("file-unreadable", location=Location(file=str(path)), file=str(path), error=said("is-a-directory"))
     _require_regular_file(path)
     host = host or PluginHost.builtins_only()
     reader = pick_reader(path, host)

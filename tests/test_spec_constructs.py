@@ -188,6 +188,7 @@ def test_heading_equal_to_its_rows_is_checked(tmp_path):
     result = compute(tmp_path, changed(ROWS, "Người bị kỷ luật trong năm", value=7))
     assert result.flatten(["indicator", "code"]) == [["kl", "children-total-mismatch"]]
     assert "7" in result.findings[0].message and "5 + 3" in result.findings[0].message
+    assert {k: result.findings[0].values[k] for k in ("total", "sum", "parts")} == {"total": 7, "sum": 8, "parts": [5, 3]}
 
 
 def test_breakdown_larger_than_total_is_checked(tmp_path):

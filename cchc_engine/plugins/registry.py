@@ -58,6 +58,7 @@ class Registry:
             return self
         self._filled = True
         from ..findings import CchcError, Finding
+        from ..messages import said
         from ..protocols import missing_attributes
 
         duplicates: list[Finding] = []
@@ -69,7 +70,7 @@ class Registry:
                     self.host.note(
                         Finding.make(
                             "plugin-bad-registration", "warning", plugin=plugin,
-                            kind=self.noun(), item=repr(item)[:80], missing=", ".join(missing),
+                            kind=said(self.kind), item=repr(item)[:80], missing=", ".join(missing),
                         ),
                         plugin,
                     )
@@ -78,7 +79,10 @@ class Registry:
             except CchcError as exc:  # e.g. a spec file that cannot be loaded: named by its plugin
                 for f in exc.findings:
                     self.host.note(
-                        Finding.make("plugin-item-unusable", "warning", plugin=plugin, kind=self.noun(), error=f.located()),
+                        Finding.make(
+                            "plugin-item-unusable", "warning", location=f.location, plugin=plugin, kind=said(self.kind),
+                            error=said(f.code, **f.values),
+                        ),
                         plugin,
                     )
                 continue
@@ -88,7 +92,7 @@ class Registry:
             if name in self.items:
                 duplicates.append(
                     Finding.make(
-                        "duplicate-registration", "error", kind=self.noun(), name=name,
+                        "duplicate-registration", "error", kind=said(self.kind), name=name,
                         first=self.items[name].plugin, second=plugin,
                     )
                 )

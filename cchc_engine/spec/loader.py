@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from ..findings import CchcError, Finding, Location
 from ..inputerrors import schema_message as _schema_msg
-from ..messages import os_error, render
+from ..messages import os_error, render, said
 from .inherit import load_merged
 from .model import Spec
 from .yamlpath import nearest_line as _nearest_line, yaml_path  # noqa: F401  (their old home)
@@ -120,7 +120,7 @@ def _scan_events(text: str, loc: Location, loader: type) -> None:
             if isinstance(event, yaml.AliasEvent):
                 if event.anchor in still_open:
                     raise CchcError.make(
-                        "spec-yaml-too-large", location=_at(loc, event), what=render("yaml-alias-cycle", {"anchor": event.anchor})
+                        "spec-yaml-too-large", location=_at(loc, event), what=said("yaml-alias-cycle", anchor=event.anchor)
                     )
                 nodes, size = sizes.get(event.anchor, (1, 0))
                 total += nodes
@@ -131,7 +131,7 @@ def _scan_events(text: str, loc: Location, loader: type) -> None:
                     raise CchcError.make(
                         "spec-yaml-too-large",
                         location=_at(loc, event),
-                        what=render("yaml-too-deep", {"max": MAX_DEPTH, "column": event.start_mark.column + 1}),
+                        what=said("yaml-too-deep", max=MAX_DEPTH, column=event.start_mark.column + 1),
                     )
                 open_anchors.append((event.anchor, total, chars))
                 if event.anchor:
@@ -148,13 +148,13 @@ def _scan_events(text: str, loc: Location, loader: type) -> None:
                     sizes[event.anchor] = (1, len(event.value))
             if total > MAX_NODES:
                 raise CchcError.make(
-                    "spec-yaml-too-large", location=_at(loc, event), what=render("yaml-too-many-nodes", {"max": MAX_NODES})
+                    "spec-yaml-too-large", location=_at(loc, event), what=said("yaml-too-many-nodes", max=MAX_NODES)
                 )
             if chars > MAX_EXPANDED_CHARS:
                 raise CchcError.make(
                     "spec-yaml-too-large",
                     location=_at(loc, event),
-                    what=render("yaml-too-much-text", {"max": MAX_EXPANDED_CHARS // (1024 * 1024)}),
+                    what=said("yaml-too-much-text", max=MAX_EXPANDED_CHARS // (1024 * 1024)),
                 )
     except yaml.YAMLError as exc:
         raise _CParserRefused(exc) from None
@@ -210,13 +210,13 @@ def read_yaml(text: str, loc: Location, *, text_scalars: bool = False) -> tuple[
     submissions whose numbers the Vietnamese parser must read.
     """
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise CchcError.make("spec-yaml-too-large", location=loc, what=render("yaml-too-big", {"max": MAX_BYTES // (1024 * 1024)}))
+        raise CchcError.make("spec-yaml-too-large", location=loc, what=said("yaml-too-big", max=MAX_BYTES // (1024 * 1024)))
     _scan_limits(text, loc)
     loader = (_TextLoader if text_scalars else _SafeLoader)(text)
     try:
         node = loader.get_single_node()
         if node is None:
-            raise CchcError.make("spec-yaml-invalid", location=loc, error=render("plain-empty", {}))
+            raise CchcError.make("spec-yaml-invalid", location=loc, error=said("plain-empty"))
         lines = _line_map(node)
         data = loader.construct_document(node)
     except yaml.YAMLError as exc:
@@ -242,20 +242,20 @@ def read_text(path: Path, on_read: Optional[Callable[[Path, bytes], None]] = Non
         on_read(path, raw)
     if len(raw) > MAX_BYTES:
         raise CchcError.make(
-            "spec-yaml-too-large", location=Location(file=str(path)), what=render("yaml-too-big", {"max": MAX_BYTES // (1024 * 1024)})
+            "spec-yaml-too-large", location=Location(file=str(path)), what=said("yaml-too-big", max=MAX_BYTES // (1024 * 1024))
         )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CchcError.make(
-            "spec-yaml-invalid", location=Location(file=str(path)), error=render("yaml-not-utf8", {"byte": str(exc.start)})
+            "spec-yaml-invalid", location=Location(file=str(path)), error=said("yaml-not-utf8", byte=exc.start)
         ) from None
 
 
 def validate_data(data: Any, lines: dict[tuple, int], loc: Location) -> Spec:
     """Turn loaded YAML into a Spec, with every schema error located."""
     if not isinstance(data, dict):
-        raise CchcError.make("spec-schema", location=loc, error=render("spec-not-mapping", {}))
+        raise CchcError.make("spec-schema", location=loc, error=said("spec-not-mapping"))
     try:
         return Spec.model_validate(data)
     except ValidationError as exc:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Optional, Union
 
 from ..findings import CchcError, Finding, Location
-from ..messages import render
+from ..messages import render, said
 from ..plugins.host import PluginHost
 from ..plugins.registry import Registered, Registry
 from .inherit import SPEC_SUFFIXES, OutsideRoots, looks_like_path, resolve_parent
@@ -203,7 +203,7 @@ def read_header(path: Path) -> tuple[Optional[str], Optional[int], Optional[str]
     st = path.stat()
     if st.st_size > MAX_BYTES:
         raise CchcError.make(
-            "spec-yaml-too-large", location=Location(file=str(path)), what=render("yaml-too-big", {"max": MAX_BYTES // (1024 * 1024)})
+            "spec-yaml-too-large", location=Location(file=str(path)), what=said("yaml-too-big", max=MAX_BYTES // (1024 * 1024))
         )
     with open(path, "rb") as fh:
         text = fh.read(MAX_BYTES + 1).decode("utf-8-sig", errors="replace")
@@ -252,7 +252,7 @@ def _note_unusable(host: PluginHost, plugin: str, path: Path, exc: Exception) ->
     for text in texts:
         if not any(text in str(p.values.get("error", "")) for p in host.problems):
             host.note(
-                Finding.make("plugin-item-unusable", "warning", plugin=plugin, kind=render("registry-specs", {}), error=text),
+                Finding.make("plugin-item-unusable", "warning", plugin=plugin, kind=said("registry-specs"), error=text),
                 plugin,
             )
 
@@ -392,7 +392,10 @@ class SpecRegistry(Registry):
             except CchcError as exc:  # a file that cannot be loaded: named with its origin
                 for f in exc.findings:
                     self.host.note(
-                        Finding.make("plugin-item-unusable", "warning", plugin=src.origin, kind=self.noun(), error=f.located()),
+                        Finding.make(
+                            "plugin-item-unusable", "warning", location=f.location, plugin=src.origin,
+                            kind=said(self.kind), error=said(f.code, **f.values),
+                        ),
                         src.origin,
                     )
                 continue
