@@ -21,9 +21,6 @@ from . import container as C
 
 _REL_DOC = "/officeDocument"
 # Parsed rels/workbook/styles parts by their bytes (``Book.memo``): a few templates per run.
-_MEMO: dict[tuple[str, str, bytes], Any] = {}
-_MEMO_MAX = 32
-_MEMO_PART = 256 * 1024
 _DATE_IDS = {*range(14, 23), 45, 46, 47}
 _STRIP = re.compile(r'"[^"]*"|\[(?!hh?\]|mm?\]|ss?\])[^\]]*\]')  # literals and [Red]/[$-409], as openpyxl
 _DATE_CHARS = re.compile(r"(?<![_\\])[dmhysDMHYS]")
@@ -60,22 +57,8 @@ class Book:
         )
 
     def memo(self, kind: str, part: str, compute: Callable[[], Any]) -> Any:
-        """``compute()`` (which parses ``part``), or what it gave for the same bytes before.
-
-        The rels, workbook and styles parts recur byte for byte in every file of a run
-        (one template); what they give depends on nothing else (``part`` is in the key:
-        rels resolve against it), and a part that fails is never remembered, so a
-        remembered answer is the one parsing would give. Bounded in count and size."""
-        if self.zf.getinfo(part).file_size > _MEMO_PART:
-            return compute()
-        key = (kind, part, self.zf.read(part))
-        got = _MEMO.get(key)
-        if got is None:
-            got = compute()
-            if len(_MEMO) >= _MEMO_MAX:
-                _MEMO.clear()
-            _MEMO[key] = got
-        return got
+        """``compute()`` (which parses ``part``)."""
+        return compute()
 
     def rels(self, part: str) -> dict[str, tuple[str, str]]:
         """Id → (type, resolved part name) from the rels of ``part``."""
