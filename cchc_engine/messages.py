@@ -987,6 +987,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{kind} '{name}' được đăng ký hai lần: bởi '{first}' và '{second}'.",
         "{kind} '{name}' registered twice: by '{first}' and by '{second}'.",
     ),
+    "reader-suffix-clash": (
+        "Hai bộ đọc cùng nhận đuôi tệp '{suffix}': '{first}' (plugin '{first_plugin}') và '{second}' (plugin '{second_plugin}'); dùng '{first}'.",
+        "Two readers claim the suffix '{suffix}': '{first}' (plugin '{first_plugin}') and '{second}' (plugin '{second_plugin}'); '{first}' is used.",
+    ),
     "coverage-line": (
         "Số liệu trong tệp: {values} dòng có giá trị · đã nhận vào chỉ tiêu: {placed} · không nhận: {dropped}{why}",
         "Values in the file: {values} rows with a value · placed on an indicator: {placed} · not placed: {dropped}{why}",
@@ -1085,7 +1089,7 @@ FINDING_SEVERITY: dict[str, str] = {
     "aggregate-no-units": "stop", "aggregate-total-too-large": "error",
     # plugins
     "plugin-bad-registration": "warning", "plugin-failed": "warning/error", "plugin-not-loaded": "warning/error",
-    "duplicate-registration": "error",
+    "duplicate-registration": "error", "reader-suffix-clash": "warning",
     # output and the command line
     "output-is-input": "stop", "output-is-directory": "stop", "output-not-regular": "stop",
     "unknown-format": "stop", "format-suffix-unknown": "stop", "format-not-for-command": "stop",
@@ -1110,6 +1114,11 @@ FINDING_SEVERITY: dict[str, str] = {
 # Values a finding carries beyond its message's placeholders (docs/json-output.md).
 EXTRA_VALUES: dict[str, tuple[str, ...]] = {
     "rule-failed": ("rule", "expr", "operands"),
+}
+# Placeholders a message is rendered with but values do not keep (the rule's own text:
+# the rule's id finds it again in the spec, in either language).
+MESSAGE_ONLY: dict[str, tuple[str, ...]] = {
+    "rule-failed": ("text",),
 }
 
 

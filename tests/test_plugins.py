@@ -218,19 +218,26 @@ def test_invalid_registration_is_reported_and_skipped(sample):
     assert "Plugin 'bad-writer' đăng ký Định dạng không hợp lệ" in err and "thiếu name, suffix, binary, write" in err
 
 
-def test_duplicate_format_is_one_error_naming_both_plugins(sample):
+def test_duplicate_format_fails_only_when_used_naming_both_plugins(sample):
     class Dup:
         @hookimpl
         def register_writers(self, register):
-            register(type("W", (UpperWriter,), {"name": "json"})())
+            register(type("W", (UpperWriter,), {"name": "hello"})())
+            register(type("W", (UpperWriter,), {"name": "upper"})())
 
-    with register_plugin(Dup(), "dup-json"):
+    with register_plugin(WritersPlugin(), "test-writers"), register_plugin(Dup(), "dup-upper"):
         with pytest.raises(CchcError) as exc:
-            kit_host().writers.all()
-        code, _out, err = run_compute(sample, fmt="json")
+            kit_host().writers.get("upper")
+        assert "upper" not in {r.name for r in kit_host().writers.all()} and kit_host().writers.get("hello")
+        code, out, err = run_compute(sample, fmt="upper")  # the clashing name: one line naming both
+        json_code, json_out, json_err = run_compute(sample, fmt="json")  # any other format works
+        listed = {p["name"]: p for p in get_plugins()}
     assert [f.code for f in exc.value.findings] == ["duplicate-registration"]
-    assert "'json'" in str(exc.value) and "cchc_engine.writers.json" in str(exc.value) and "dup-json" in str(exc.value)
-    assert code == 2 and err.count("\n") == 1 and "dup-json" in err
+    assert "'upper'" in str(exc.value) and "test-writers" in str(exc.value) and "dup-upper" in str(exc.value)
+    assert code == 2 and err.count("\n") == 1 and "dup-upper" in err and "test-writers" in err
+    assert json_code == 0 and json.loads(json_out)["spec"] == "sample", json_err
+    assert any("'upper'" in e for e in listed["dup-upper"]["errors"])
+    assert any("'upper'" in e for e in listed["test-writers"]["errors"])
 
 
 def test_duplicate_spec_id_names_both_plugins():

@@ -45,13 +45,20 @@ def host_for(ctx: Optional[click.Context] = None) -> Any:
     caller running the CLI in-process may give its own: ``cli.main(obj={"host": host})``."""
     root = (ctx or click.get_current_context()).find_root()
     root.ensure_object(dict)
+    params = root.params
     host = root.obj.get("host")
     if host is None:
         from ..plugins.host import PluginHost  # not at import: `cchc --help` may need no host
 
-        params = root.params
-        host = PluginHost(plugins_dirs=params.get("plugins_dirs") or (), strict=bool(params.get("strict_plugins")))
-        root.obj["host"] = host
+        host = root.obj["host"] = PluginHost()
+    # The global options, once read (a command is looked up after them: a plugins-folder
+    # file's commands are found), applied once to whichever host this run has.
+    if "plugins_dirs" in params and not root.obj.get("host_options"):
+        root.obj["host_options"] = True
+        host.strict = bool(params.get("strict_plugins"))
+        for directory in params.get("plugins_dirs") or ():
+            if directory not in host.plugins_dirs:
+                host.add_plugins_dir(directory)
     return host
 
 

@@ -138,13 +138,7 @@ def cli(
 
         cache.debug_log = lambda line: click.echo(line, err=True)
         ctx.call_on_close(lambda: setattr(cache, "debug_log", None))  # in-process callers (tests) run on
-    given = ctx.obj.get("host") is not None
-    host = host_for(ctx)  # made from the options: this run's plugins (--lang took effect when read)
-    if given:  # a host the in-process caller gave: the options still apply to it
-        host.strict = host.strict or strict_plugins
-        for directory in plugins_dirs:
-            if directory not in host.plugins_dirs:
-                host.add_plugins_dir(directory)
+    host_for(ctx)  # this run's plugins, with --plugins-dir and --strict-plugins (--lang took effect when read)
     from ..termtable import set_wide
 
     set_wide(wide)

@@ -108,8 +108,8 @@ def uninstall_command(packages: tuple[str, ...], yes: bool) -> None:
 
 @click.command("new-plugin", cls=Command)
 @click.argument("folder", type=click.Path(path_type=PathValue))
-@click.option("--kind", type=click.Choice(["writer", "reader", "checks"]), default="writer", show_default=True,
-              help="What the plugin adds: an output format, an input reader, or a province's checks.")
+@click.option("--kind", type=click.Choice(["writer", "reader", "checks", "spec"]), default="writer", show_default=True,
+              help="What the plugin adds: an output format, an input reader, a province's checks or a province's spec.")
 def new_plugin_command(folder: Path, kind: str) -> None:
     """Start a plugin project in FOLDER (named like cchc-NAME) that installs, runs and
     passes its tests as written.

@@ -22,7 +22,9 @@ class Registered:
 
 
 class Registry:
-    """A collection filled by a register_* hook; duplicate names are one clear error."""
+    """A collection filled by a register_* hook. Two plugins registering one name is a
+    clash: that name is unusable (one clear error naming both, when it is asked for),
+    the others work, and ``clashes`` lists it for `cchc plugins`."""
 
     def __init__(
         self,
@@ -40,6 +42,7 @@ class Registry:
         # needed, so that a host made for `cchc --help` does not import the protocols' models
         self._required = required
         self.items: dict[str, Registered] = {}
+        self.clashes: dict[str, Any] = {}  # name → its duplicate-registration finding
         self._filled = False
 
     @property
@@ -61,7 +64,6 @@ class Registry:
         from ..messages import said
         from ..protocols import missing_attributes
 
-        duplicates: list[Finding] = []
         for plugin, args, kwargs in self.host.collect(self.hook):
             try:
                 item = self.make(*args, **kwargs)
@@ -90,17 +92,13 @@ class Registry:
                 self.host.fail(plugin, exc)
                 continue
             if name in self.items:
-                duplicates.append(
-                    Finding.make(
+                if name not in self.clashes:
+                    self.clashes[name] = Finding.make(
                         "duplicate-registration", "error", kind=said(self.kind), name=name,
                         first=self.items[name].plugin, second=plugin,
                     )
-                )
                 continue
             self.items[name] = Registered(name, item, plugin)
-        if duplicates:
-            self.reset()
-            raise CchcError(duplicates)
         return self
 
     def make(self, *args: Any, **kwargs: Any) -> Any:
@@ -109,10 +107,18 @@ class Registry:
         return args[0]
 
     def get(self, name: str) -> Optional[Registered]:
-        return self.fill().items.get(name)
+        """The item of that name; a name two plugins registered is an error naming both."""
+        self.fill()
+        if name in self.clashes:
+            from ..findings import CchcError
+
+            raise CchcError(self.clashes[name])
+        return self.items.get(name)
 
     def all(self) -> list[Registered]:
-        return list(self.fill().items.values())
+        """Every usable item (a clashing name is left out: ``clashes`` has it)."""
+        self.fill()
+        return [r for n, r in self.items.items() if n not in self.clashes]
 
     def plugin_of(self, item: Any) -> Optional[str]:
         """The plugin that registered this very object."""
@@ -123,6 +129,7 @@ class Registry:
 
     def reset(self) -> None:
         self.items.clear()
+        self.clashes.clear()
         self._filled = False
 
 
