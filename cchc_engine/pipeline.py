@@ -46,7 +46,7 @@ def pick_reader(path: Path, host: PluginHost) -> Any:
     if claiming:
         # The content decides when it is another format's under this suffix (an .xlsx saved
         # as .xls, an .ods named .xlsx): readers never hand a file on to each other.
-        if host.sniff(claiming[0].item, path):
+        if _agrees(claiming[0].item, path):
             return claiming[0].item
         for reg in regs:
             if reg not in claiming and host.sniff(reg.item, path):
@@ -58,6 +58,15 @@ def pick_reader(path: Path, host: PluginHost) -> Any:
     raise CchcError.make(
         "no-reader", location=Location(file=str(path)), file=path.name, readers=", ".join(r.name for r in regs) or said("none-installed")
     )
+
+
+def _agrees(reader: Any, path: Path) -> bool:
+    """The suffix's reader's sniff; one that raises is taken as yes: its read says what is
+    wrong (the reader is the suffix's own choice, so no warning about its sniff)."""
+    try:
+        return bool(reader.sniff(path))
+    except Exception:
+        return True
 
 
 def read_raw(

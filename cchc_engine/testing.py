@@ -192,7 +192,7 @@ def _compiled(spec: Any) -> Any:
         return spec  # already a CompiledSpec
     from .spec.registry import resolve
 
-    return resolve(str(spec), _kit_host.get())
+    return resolve(str(spec), kit_host())  # the kit's host, else the installed plugins' specs too
 
 
 def write_submission(
