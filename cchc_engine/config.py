@@ -2,6 +2,7 @@
 
     ~/.config/cchc/cchc.toml      ($XDG_CONFIG_HOME/cchc/cchc.toml when set)
     ./cchc.toml                   (the folder cchc runs in)
+    $CCHC_CONFIG                  (a file named by the environment: wins over both)
 
 Plugins read their own table with ``cchc_engine.api.plugin_config(name)``::
 
@@ -25,6 +26,7 @@ else:  # Python 3.10: the same parser, from PyPI (a dependency on 3.10 only)
     import tomli as tomllib
 
 FILE_NAME = "cchc.toml"
+ENV_FILE = "CCHC_CONFIG"  # one more file, read after the user's and the project's
 MAX_BYTES = 1024 * 1024  # a configuration file is a few lines; refuse anything absurd
 
 # (path, mtime, size) -> parsed data: read once per process unless the file changes.
@@ -35,9 +37,12 @@ def config_files() -> list[Path]:
     """The configuration files that exist, user first then project."""
     base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     candidates = [Path(base) / "cchc" / FILE_NAME, Path.cwd() / FILE_NAME]
+    if os.environ.get(ENV_FILE):  # a server's or a CI job's settings: read last, so they win
+        candidates.append(Path(os.environ[ENV_FILE]).expanduser())
     out: list[Path] = []
     for path in candidates:
-        if path.is_file() and path.resolve() not in [p.resolve() for p in out]:
+        named = path is candidates[-1] and len(candidates) == 3  # CCHC_CONFIG: read (and said) even when absent
+        if (named or path.is_file()) and path.resolve() not in [p.resolve() for p in out]:
             out.append(path)
     return out
 
@@ -65,10 +70,12 @@ def read_config(path: Path) -> dict[str, Any]:
     return data
 
 
-def _invalid(path: Path, error: str, line: Optional[int] = None) -> CchcError:
-    """A broken configuration file: one located line in the user's language (exit 2)."""
+def _invalid(path: Path, error: Any, line: Optional[int] = None) -> CchcError:
+    """A broken configuration file: one located line in the user's language (exit 2).
+    ``error`` is a text, or a catalogue message as data (``messages.said``)."""
+    shown = " ".join(error.split())[:300] if isinstance(error, str) else error
     return CchcError.make(
-        "plugin-config-invalid", location=Location(file=str(path), row=line), file=str(path), error=" ".join(error.split())[:300]
+        "plugin-config-invalid", location=Location(file=str(path), row=line), file=str(path), error=shown
     )
 
 

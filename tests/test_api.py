@@ -154,6 +154,20 @@ def test_plugin_config_user_then_project(tmp_path, monkeypatch):
     assert "cchc.toml" in str(exc.value) and "không hợp lệ" in str(exc.value)
 
 
+def test_plugin_config_environment_file_wins(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-user-config"))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cchc.toml").write_text('[plugins.cchc-phu-tho]\nmin_survey_forms = 100\nregion = "Phú Thọ"\n', encoding="utf-8")
+    server = tmp_path / "server.toml"
+    server.write_text("[plugins.cchc-phu-tho]\nmin_survey_forms = 30\n", encoding="utf-8")
+    monkeypatch.setenv("CCHC_CONFIG", str(server))
+    assert api.plugin_config("cchc-phu-tho") == {"min_survey_forms": 30, "region": "Phú Thọ"}
+    monkeypatch.setenv("CCHC_CONFIG", str(tmp_path / "missing.toml"))  # named but absent: said, not ignored
+    with pytest.raises(api.CchcError) as exc:
+        api.plugin_config("cchc-phu-tho")
+    assert "missing.toml" in str(exc.value)
+
+
 # --- the bundled plugins use only the public surface ----------------------------------------
 
 PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
