@@ -21,7 +21,6 @@ import json
 import os
 import time
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional
 
@@ -253,6 +252,8 @@ def read_units(
     jobs = max(1, jobs or os.cpu_count() or 1)
     files = [os.fspath(p) for p in paths]
     positions = value_positions(session.spec)
+    from concurrent.futures import ProcessPoolExecutor  # here: only a pool needs multiprocessing (start-up time)
+
     chunk = max(1, chunk or batch_size(len(files), jobs))
     pool = None
     if jobs > 1 and len(files) > 1:

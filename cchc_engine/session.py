@@ -22,8 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Sequence, TypeVar, Union
 
-from .aggregate import UnitResult, compile_units
-from .collect import expand_paths, read_unit, unit_from_result
 from .engine import LevelPlan, run
 from .findings import Finding
 from .lang import LANGS, set_lang
@@ -34,6 +32,7 @@ from .spec.registry import resolve
 from .spec.runtime import CompiledSpec
 
 if TYPE_CHECKING:
+    from .aggregate import UnitResult
     from .result import Result
     from .submission import RawSubmission
 
@@ -193,6 +192,8 @@ class Session:
     ) -> "Result":
         """One compiled Result for ``unit`` at ``level`` from the units' results (values
         already read: from files, from a store). See ``aggregate.compile_units``."""
+        from .aggregate import compile_units  # here: `cchc compute` never compiles (start-up time)
+
         return self.run(
             lambda: self.check(
                 compile_units(self.spec, level, unit, period, units, units_level=units_level, skip_invalid=skip_invalid)
@@ -211,6 +212,8 @@ class Session:
     ) -> "Result":
         """Read every file (folders give the files a reader takes) in this process and
         compile them: what ``cchc aggregate`` reports, without its worker pool."""
+        from .aggregate import compile_units  # here: `cchc compute` never compiles (start-up time)
+        from .collect import expand_paths, read_unit
 
         def compile_all() -> "Result":
             files = expand_paths([Path(p) for p in paths], self.host)
@@ -223,6 +226,8 @@ class Session:
 
     def unit_result(self, result: "Result", file: str = "") -> "UnitResult":
         """What compiling needs of a computed Result (values, weights, error findings)."""
+        from .collect import unit_from_result  # here: `cchc compute` never compiles (start-up time)
+
         return unit_from_result(result, file or (result.file or ""))
 
     # --- the context ----------------------------------------------------------------
