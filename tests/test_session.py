@@ -105,3 +105,26 @@ def test_nothing_a_session_uses_lives_at_module_level() -> None:
 # it would have computed itself. (The xlsx reader's memos are its own: one per host.)
 # Anything else a module fills at run time fails the test above.
 KEPT_MEMOS = {"cchc_engine.textnorm._CLEAN_MEMO"}
+
+
+def test_compute_bytes_never_uses_the_received_name_as_a_path(tmp_path: Path) -> None:
+    session = Session.open("2023", host=_core())
+    name = "../../" + str(tmp_path / "owned") + ".xlsx"
+    result = session.compute_bytes(EXAMPLE.read_bytes(), name)
+    assert result.file == name
+    assert all(f.location.file == name for f in result.findings if f.location and f.location.file)
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    "name, suffix",
+    [("Báo cáo Q3.XLSX", ".xlsx"), ("a.b.docx", ".docx"), ("noext", ""), (".hidden", ""),
+     ("x.xl$x", ""), ("x/y\\z.ods", ".ods"), ("x." + "a" * 9, "")],
+)
+def test_safe_suffix(name: str, suffix: str) -> None:
+    assert safe_suffix(name) == suffix
+
+
+def test_a_bad_language_is_refused() -> None:
+    with pytest.raises(ValueError):
+        Session.open("2023", lang="fr", host=_core())
