@@ -14,7 +14,7 @@ import datetime as dt
 import re
 import zipfile
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 from xml.parsers import expat
 
 from ..grid import Cell, Grid, column_letter
@@ -67,7 +67,7 @@ class XlsxReader:
         # content and gives it to its own reader.)
         try:
             with C.open_zip(path, _what()) as zf:
-                return _read(Book(zf, path, set(zf.namelist())), self.memos)
+                return _read(Book(zf, path, set(zf.namelist()), self.memos.parts), self.memos)
         except Exception as exc:  # zipfile, zlib, expat and our own refusals: one located line
             raise C.describe(exc, path, _what()) from None
 
@@ -409,7 +409,7 @@ class _Memos:
     function of its text alone, bounded (emptied when full). The scan path needs them
     (bench figures in issue 23: without, a file costs ~1.5 ms more CPU)."""
 
-    __slots__ = ("refs", "merges", "heads", "decoded", "inlines")
+    __slots__ = ("refs", "merges", "heads", "decoded", "inlines", "parts")
 
     def __init__(self) -> None:
         self.refs: dict[str, tuple[int, int]] = {}  # "B12" → (12, 2)
@@ -417,6 +417,7 @@ class _Memos:
         self.heads: dict[str, tuple[int, int, int, str, str, bool]] = {}
         self.decoded: dict[str, str] = {}
         self.inlines: dict[str, tuple[str, int]] = {}  # an inline <t> as written → (value, characters)
+        self.parts: dict[tuple[str, str, bytes], Any] = {}  # parsed rels/workbook/styles (xlsx_book.Book.memo)
 
     def ref(self, r: str) -> Optional[tuple[int, int]]:
         got = self.refs.get(r)
