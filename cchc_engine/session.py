@@ -4,11 +4,14 @@
     result = session.compute("bao-cao.xlsx", level="huyen", period="2023-Q3")
 
 A Session owns the compiled spec, the plugin host, the language and the per-level
-mappers, and it is the one path from a file to a ``Result`` for the CLI, the aggregate
-workers, the testing kit, the store and the web server. Two Sessions in one process
-(different specs, languages, plugins) give the results each gives alone: nothing they
-use lives at module level, and the language is set only inside a copy of the caller's
-context, so a server thread handling an English request never changes a Vietnamese one.
+mappers and plans, and it is the one path from a file to a ``Result`` for the CLI, the
+aggregate workers, the testing kit, the store and the web server: read (the host's
+reader, the layout stage), map, ``engine.run`` (pure), then the plugins' checks
+(``check``). Two Sessions in one process (different specs, languages, plugins) give the
+results each gives alone: the host is passed to every step that needs one (there is no
+process-wide host), nothing they use lives at module level, and the language is set only
+inside a copy of the caller's context, so a server thread handling an English request
+never changes a Vietnamese one.
 
 Design notes are in docs/architecture.md ("The Session").
 """
