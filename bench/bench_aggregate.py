@@ -34,16 +34,17 @@ def run_once(data: Path, jobs: int, use_cache: bool = False) -> dict:
     report timings and peak memory."""
     from cchc_engine.aggregate import Compiler
     from cchc_engine.collect import expand_paths, read_units
-    from cchc_engine.spec.registry import resolve
+    from cchc_engine.session import Session
     from cchc_engine.unitcache import UnitCache
 
-    compiled = resolve("2023")
-    files = expand_paths([data])
+    session = Session.open("2023", lang="vi")
+    compiled = session.spec
+    files = expand_paths([data], session.host)
     t0 = time.perf_counter()
     compiler = Compiler(compiled, "huyen", "huyện Thử Nghiệm")
-    cache = UnitCache.open(compiled, "vi", options={}) if use_cache else None
+    cache = UnitCache.open(compiled, "vi", host=session.host, options={}) if use_cache else None
     read_s = compute_s = 0.0
-    for u in read_units(files, "2023", "vi", jobs, cache=cache):
+    for u in read_units(files, session, jobs, cache=cache):
         read_s += u.read_seconds
         compute_s += u.compute_seconds
         compiler.add(u)

@@ -34,8 +34,10 @@ def shell(args: list[str], n: int = 5) -> float:
 
 
 def main() -> None:
-    from cchc_engine.engine import run
-    from cchc_engine.pipeline import read_submission
+    from cchc_engine.engine import LevelPlan, run
+    from cchc_engine.mapping import map_submission
+    from cchc_engine.plugins import PluginHost
+    from cchc_engine.session import Session
     from cchc_engine.spec.compiler import compile_spec
     from cchc_engine.spec.loader import load_spec_file
     from cchc_engine.spec.registry import compile_file
@@ -52,9 +54,16 @@ def main() -> None:
         ms = timed(lambda: compile_file(path), 20)
         print(f"spec {year}: from the cache          {ms:7.2f} ms (median of 20)")
     compiled, _ = compile_file(ROOT / "specs" / "2023" / "national.yaml")
-    sub = read_submission(EXAMPLE, compiled)
-    print(f"read + map example                   {timed(lambda: read_submission(EXAMPLE, compiled), 20):7.1f} ms")
-    print(f"engine alone (validate + compute)    {timed(lambda: run(compiled, sub, call_plugins=False), 200):7.2f} ms")
+    session = Session(spec=compiled, host=PluginHost.builtins_only())
+
+    def read_and_map():
+        raw, level = session.read(EXAMPLE)
+        return map_submission(raw, compiled, level)
+
+    sub = read_and_map()
+    plan = LevelPlan(compiled, sub.level)
+    print(f"read + map example                   {timed(read_and_map, 20):7.1f} ms")
+    print(f"engine alone (validate + compute)    {timed(lambda: run(compiled, sub, plan=plan), 200):7.2f} ms")
     cchc = [sys.executable, "-m", "cchc_engine"]
     print(f"cchc --help (wall)                    {shell(cchc + ['--help']):7.0f} ms")
     print(f"cchc compute --spec 2023 example     {shell(cchc + ['compute', '--spec', '2023', str(EXAMPLE), '-f', 'json']):7.0f} ms (wall)")

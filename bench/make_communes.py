@@ -136,7 +136,7 @@ def completed(compiled: Any, values: dict[str, Any]) -> dict[str, Any]:
     from cchc_engine.submission import Cell, Submission
 
     cells = {k: Cell(k, val, str(val), Location()) for k, val in values.items()}
-    res = run(compiled, Submission(file="", unit=None, level=LEVEL, period=None, cells=cells), call_plugins=False)
+    res = run(compiled, Submission(file="", unit=None, level=LEVEL, period=None, cells=cells))
     return {i.id: i.value for i in res.indicators if i.value is not None}
 
 

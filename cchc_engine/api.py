@@ -17,6 +17,7 @@ from .hookspecs import hookimpl
 
 if TYPE_CHECKING:  # what editors and type checkers see; at run time each name loads on first use
     from .session import aggregate, compute, Session
+    from .spec.tree import indicator_tree
     from .config import plugin_config
     from .findings import CchcError, Finding, Location
     from .grid import Cell, column_letter, Grid, Sheet
@@ -27,6 +28,7 @@ if TYPE_CHECKING:  # what editors and type checkers see; at run time each name l
         level_from_unit,
         normalise_period,
         period_from_title,
+        period_key,
         RawRow,
         RawSubmission,
         RawValue,
@@ -62,6 +64,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Session": (".session", "Session"),
     "compute": (".session", "compute"),
     "aggregate": (".session", "aggregate"),
+    "indicator_tree": (".spec.tree", "indicator_tree"),
+    "period_key": (".submission", "period_key"),
     "plugin_config": (".config", "plugin_config"),
     "CchcError": (".findings", "CchcError"),
     "Finding": (".findings", "Finding"),
@@ -101,7 +105,7 @@ _LAZY: dict[str, tuple[str, str]] = {
 
 __all__ = [
     # the library entry points: one report, many units, a Session of your own
-    "compute", "aggregate", "Session",
+    "compute", "aggregate", "Session", "indicator_tree", "period_key",
     # hooks and configuration
     "hookimpl", "plugin_config",
     # the cell grid a reader returns

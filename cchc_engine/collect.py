@@ -1,7 +1,7 @@
 """The I/O edge of `cchc aggregate`: read many submissions into small UnitResults.
 
-Every file is read, mapped and validated by the engine in a worker process
-(``ProcessPoolExecutor``) that keeps the compiled spec; files go out in batches and
+Every file is read, mapped and validated by a ``Session`` (the caller's, given to each
+worker process of a ``ProcessPoolExecutor`` when it starts); files go out in batches and
 only a compact tuple per file travels back — metadata, the values already packed
 as bytes, the error findings as dicts (see "the worker protocol" below). The parent
 rebuilds a small ``UnitResult`` per file, in file order, through a bounded window
@@ -22,31 +22,30 @@ import json
 import os
 import time
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional
 
-from . import plugins
-from .aggregate import UnitResult
+from .aggregate import PackedValues, UnitResult, value_positions
 from .findings import CchcError, Finding, Location
-from .messages import render
+from .messages import render, said, set_lang
 from .result import Result
-from .spec.runtime import CompiledSpec
 
 if TYPE_CHECKING:
+    from .plugins.host import PluginHost
+    from .session import Session
     from .unitcache import UnitCache
 
 MAX_RESULT_JSON = 20 * 1024 * 1024
 
 
-def expand_paths(paths: Iterable[Path]) -> list[str]:
+def expand_paths(paths: Iterable[Path], host: "PluginHost") -> list[str]:
     """Files as given; directories give every file a reader accepts by suffix, sorted
     (as ``sorted(dir.rglob("*"))`` orders paths: by their parts), hidden files and
-    Office lock files (``~$``) left out.
+    Office lock files (``~$``) left out. The suffixes are those of ``host``'s readers.
 
     As str, and walked without a Path per file: the parent of a country's
     compilation holds thousands of them, and Path objects cost several times more."""
-    suffixes = {s.lower() for r in plugins.readers.all() for s in getattr(r.item, "suffixes", ())}
+    suffixes = {s.lower() for r in host.readers.all() for s in getattr(r.item, "suffixes", ())}
     out: list[str] = []
     for p in paths:
         if os.path.isdir(p):
@@ -82,29 +81,35 @@ def _suffix(name: str) -> str:
 
 # --- one file (runs in a worker) ----------------------------------------------------
 
-_state: dict[str, Any] = {}
+
+class _Reading:
+    """What a process reading files holds for one run: the caller's Session, the defaults
+    for files that do not say their level or period, and its private folder of copies
+    (``read_keyed``). One per ``read_units`` call in the caller's process; one per
+    worker process of a pool, given when the pool starts it (``init_worker``)."""
+
+    def __init__(self, session: "Session", defaults: Optional[dict] = None) -> None:
+        self.session = session
+        self.defaults = dict(defaults or {})
+        self.positions = value_positions(session.spec)  # the order packed values are sent in
+        self.copies: Optional[str] = None
 
 
-def init_worker(spec_name: str, lang: str, host_settings: Optional[dict] = None, defaults: Optional[dict] = None) -> None:
-    """Per process: resolve the spec once, keep one Mapper per level; ``defaults`` (``level``,
-    ``period``) serve the files that do not say theirs."""
-    from .messages import set_lang
-    from .spec.registry import resolve
-
-    set_lang(lang)
-    if host_settings is not None and not plugins.has_host():
-        # A spawned worker (Windows, macOS) gets the parent's plugins: --plugins-dir, --strict-plugins.
-        plugins.set_host(plugins.PluginHost(**host_settings))
-    from .aggregate import value_positions
-
-    _state.clear()
-    _state["compiled"] = resolve(spec_name)
-    _state["mappers"] = {}
-    _state["positions"] = value_positions(_state["compiled"])  # the order packed values are sent in
-    _state["defaults"] = dict(defaults or {})
+# The reading of a worker process (init_worker): set only in a pool's worker processes,
+# never in the process that reads with jobs=1.
+_worker: Optional[_Reading] = None
 
 
-def init_pool_worker(spec_name: str, lang: str, host_settings: Optional[dict] = None, defaults: Optional[dict] = None) -> None:
+def init_worker(session: "Session", defaults: Optional[dict] = None) -> None:
+    """A pool worker keeps the caller's Session (under the fork start method, the very
+    object with its host and plugins; under spawn, rebuilt from its settings) and the
+    ``defaults`` (``level``, ``period``) for the files that do not say theirs."""
+    global _worker
+    _worker = _Reading(session, defaults)
+    set_lang(session.lang)  # this process works for that one Session alone
+
+
+def init_pool_worker(session: "Session", defaults: Optional[dict] = None) -> None:
     """A pool worker: Ctrl-C (sent to the whole terminal group) and SIGTERM/SIGHUP are the
     parent's to handle — it stops the pool and says one line; a worker printing its own
     traceback would be a second, confusing one."""
@@ -113,14 +118,14 @@ def init_pool_worker(spec_name: str, lang: str, host_settings: Optional[dict] = 
     for name, action in (("SIGINT", signal.SIG_IGN), ("SIGTERM", _worker_stop), ("SIGHUP", _worker_stop)):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), action)
-    init_worker(spec_name, lang, host_settings, defaults)
+    init_worker(session, defaults)
 
 
 def _worker_stop(signum: int, _frame: Any) -> None:
     """A pool worker told to stop: remove its private folder, end at once, quietly."""
     import shutil
 
-    folder = _state.get("copies")
+    folder = _worker.copies if _worker is not None else None
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
     os._exit(128 + signum)
@@ -148,7 +153,7 @@ def load_result_json(path: Path) -> Optional[Result]:
         # pydantic's English, said in the catalogue's words with each field's path
         raise CchcError.make(
             "file-unreadable", location=Location(file=str(path)), file=path.name,
-            error=render("result-json-invalid", {"detail": validation_summary(exc, data)}),
+            error=said("result-json-invalid", detail=validation_summary(exc, data)),
         ) from None
 
 
@@ -173,8 +178,9 @@ def unit_from_result(result: Result, file: str) -> UnitResult:
     )
 
 
-def read_unit(path: Path, compiled: Optional[CompiledSpec] = None, defaults: Optional[dict] = None) -> UnitResult:
-    """Read, map and validate one file; never raises (an unusable file is a ``problem``).
+def read_unit(path: Path, session: "Session", defaults: Optional[dict] = None) -> UnitResult:
+    """Read, map and validate one file with ``session``; never raises (an unusable file
+    is a ``problem``).
 
     ``defaults`` (``level``: the units' level, ``period``) stand for what a file does not
     say (no title block); a file that names no unit is sent with ``unit`` None and the
@@ -182,14 +188,6 @@ def read_unit(path: Path, compiled: Optional[CompiledSpec] = None, defaults: Opt
 
     ``read_seconds`` / ``compute_seconds`` are CPU seconds (process time), so the
     read-versus-compute share holds on a busy machine too."""
-    from .engine import run
-    from .mapping import Mapper, map_submission
-    from .pipeline import read_raw, resolve_metadata
-
-    compiled = compiled or _state["compiled"]
-    mappers: dict[str, Mapper] = _state.setdefault("mappers", {}) if compiled is _state.get("compiled") else {}
-    if defaults is None:
-        defaults = _state.get("defaults", {}) if compiled is _state.get("compiled") else {}
     file = str(path)
     t0 = time.process_time()
     try:
@@ -198,14 +196,11 @@ def read_unit(path: Path, compiled: Optional[CompiledSpec] = None, defaults: Opt
             unit = unit_from_result(result, file)
             unit.read_seconds = time.process_time() - t0
             return unit
-        raw = read_raw(path, spec=compiled)
+        defaults = defaults or {}
+        raw, level = session.read(path, default_level=defaults.get("level"), default_period=defaults.get("period"))
         t1 = time.process_time()
-        level, period, unit_name = resolve_metadata(
-            raw, compiled, None, None, None, default_level=defaults.get("level"), default_period=defaults.get("period")
-        )
-        raw.period, raw.unit = period, unit_name
-        mapper = mappers.get(level) or mappers.setdefault(level, Mapper(compiled, level))
-        res = run(compiled, map_submission(raw, compiled, level, mapper))
+        unit_name, period = raw.unit, raw.period
+        res = session.result(raw, level)
         t2 = time.process_time()
     except CchcError as exc:
         return UnitResult(file=file, problem=exc.findings[0].to_dict(), read_seconds=time.process_time() - t0)
@@ -241,8 +236,6 @@ _Wire = tuple  # (unit, level, period, spec, values bytes | dict, weights, compi
 
 
 def to_wire(u: UnitResult, positions: dict[str, int]) -> _Wire:
-    from .aggregate import PackedValues
-
     values: Any = u.values
     if not u.weights and not u.compiled:
         packed = PackedValues.pack(values, positions)
@@ -253,8 +246,6 @@ def to_wire(u: UnitResult, positions: dict[str, int]) -> _Wire:
 
 
 def from_wire(file: str, w: _Wire, positions: dict[str, int]) -> UnitResult:
-    from .aggregate import PackedValues
-
     unit, level, period, spec, values, weights, was_compiled, errors, warnings, problem, read_s, compute_s = w
     if isinstance(values, bytes):
         values = PackedValues.from_bytes(positions, values)
@@ -263,16 +254,18 @@ def from_wire(file: str, w: _Wire, positions: dict[str, int]) -> UnitResult:
                       problem=problem, read_seconds=read_s, compute_seconds=compute_s)
 
 
-def _read_chunk(paths: list[str], keyed: bool = False) -> list[Any]:
-    """Wires for ``paths``; ``keyed`` (the parent caches results): (wire, sha256 of the bytes
-    parsed) pairs, each file read once (``read_keyed``)."""
-    positions = _state["positions"]
+def _read_chunk(paths: list[str], keyed: bool = False, reading: Optional[_Reading] = None) -> list[Any]:
+    """Wires for ``paths`` (in a pool worker, with its ``_worker``); ``keyed`` (the parent
+    caches results): (wire, sha256 of the bytes parsed) pairs, each file read once
+    (``read_keyed``)."""
+    reading = reading or _worker
+    assert reading is not None, "init_worker runs first in every pool worker"
     if keyed:
-        return [read_keyed(p, positions) for p in paths]
-    return [to_wire(read_unit(Path(p)), positions) for p in paths]
+        return [read_keyed(p, reading) for p in paths]
+    return [to_wire(read_unit(Path(p), reading.session, reading.defaults), reading.positions) for p in paths]
 
 
-def read_keyed(file: str, positions: dict[str, int]) -> tuple[_Wire, Optional[bytes]]:
+def read_keyed(file: str, reading: _Reading) -> tuple[_Wire, Optional[bytes]]:
     """Read ``file`` once: hash that buffer and parse a private copy of it, so the digest the
     result is cached under is the digest of the very bytes parsed. A file changing while the
     run reads it (or before, after the parent looked it up) cannot file one text's result
@@ -281,31 +274,31 @@ def read_keyed(file: str, positions: dict[str, int]) -> tuple[_Wire, Optional[by
     from .unitcache import read_snapshot
 
     raw = read_snapshot(file)
-    copy = _private_copy(file, raw) if raw is not None else None
+    copy = _private_copy(file, raw, reading) if raw is not None else None
     if copy is None:
-        return to_wire(read_unit(Path(file)), positions), None
+        return to_wire(read_unit(Path(file), reading.session, reading.defaults), reading.positions), None
     try:
-        unit = read_unit(Path(copy))
+        unit = read_unit(Path(copy), reading.session, reading.defaults)
     finally:
         try:
             os.unlink(copy)
         except OSError:
             pass
-    return to_wire(_renamed(unit, copy, file), positions), hashlib.sha256(raw).digest()  # type: ignore[arg-type]
+    return to_wire(_renamed(unit, copy, file), reading.positions), hashlib.sha256(raw).digest()  # type: ignore[arg-type]
 
 
-def _private_copy(file: str, raw: bytes) -> Optional[str]:
+def _private_copy(file: str, raw: bytes, reading: _Reading) -> Optional[str]:
     """``raw`` written to a file with the same name in this process's private directory
     (0700, in /dev/shm when there is one: no disk write), or None if that fails."""
     import tempfile
 
     try:
-        folder = _state.get("copies")
+        folder = reading.copies
         if folder is None or not os.path.isdir(folder):
             shm = "/dev/shm"
             base = shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else tempfile.gettempdir()
             _remove_stale(base)
-            folder = _state["copies"] = tempfile.mkdtemp(prefix=f"{_COPIES}{os.getpid()}-", dir=base)
+            folder = reading.copies = tempfile.mkdtemp(prefix=f"{_COPIES}{os.getpid()}-", dir=base)
             _remove_at_exit(folder)
         copy = os.path.join(folder, os.path.basename(file) or "file")
         fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
@@ -384,8 +377,7 @@ def batch_size(files: int, jobs: int) -> int:
 
 def read_units(
     paths: list[Any],
-    spec_name: str,
-    lang: str,
+    session: "Session",
     jobs: Optional[int] = None,
     chunk: Optional[int] = None,
     on_done: Optional[Callable[[int], None]] = None,
@@ -398,26 +390,24 @@ def read_units(
     (aggregate.PackedValues) when they are plain numbers. With a ``cache``
     (unitcache.UnitCache), a file whose result is stored is not read: its result comes
     from the cache, and what is read is stored (the caller closes the cache; its key must
-    hold ``defaults``, the level and period given to files that do not say theirs)."""
-    from .aggregate import value_positions
-    from .spec.registry import resolve
-
+    hold ``defaults``, the level and period given to files that do not say theirs). Every
+    file is read with ``session`` (its spec, plugins and language), in this process or in
+    the workers, which are given it when they start."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     files = [os.fspath(p) for p in paths]
-    positions = value_positions(resolve(spec_name))
+    reading = _Reading(session, defaults)
+    positions = reading.positions
+    from concurrent.futures import ProcessPoolExecutor  # here: only a pool needs multiprocessing (start-up time)
+
     chunk = max(1, chunk or batch_size(len(files), jobs))
     pool = None
     if jobs > 1 and len(files) > 1:
-        settings = plugins.get_host().settings()
-        pool = ProcessPoolExecutor(max_workers=jobs, initializer=init_pool_worker, initargs=(spec_name, lang, settings, defaults))
-    else:
-        init_worker(spec_name, lang, None, defaults)
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=init_pool_worker, initargs=(session, defaults))
     try:
         # In file order: ("hit", index, wire) or ("read", first index, keys, future | paths).
         pending: deque[tuple] = deque()
         reads = 0  # read batches in ``pending``
         served = 0  # hits handed over since the progress bar last moved
-
         keyed = cache is not None
 
         def submit(batch: list[int], keys: list[Optional[bytes]]) -> tuple:
@@ -437,8 +427,8 @@ def read_units(
                 return
             reads -= 1
             _kind, start, keys, work = item
-            got = work.result() if pool is not None else _read_chunk(work, keyed)
-            for k, w in enumerate(got):
+            wires = work.result() if pool is not None else _read_chunk(work, keyed, reading)
+            for k, w in enumerate(wires):
                 if cache is not None:
                     w, digest = w
                     # filed under the bytes the worker parsed, whatever the parent hashed to look it up
@@ -475,3 +465,7 @@ def read_units(
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+        if reading.copies:  # this process's private copies (jobs 1 with a cache)
+            import shutil
+
+            shutil.rmtree(reading.copies, ignore_errors=True)

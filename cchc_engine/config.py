@@ -68,7 +68,7 @@ def user_config() -> Path:
 def named_config() -> Optional[Path]:
     """The file the user named (``--config``, else ``$CCHC_CONFIG``), or None."""
     named = _named.get() or os.environ.get(ENV_CONFIG) or None
-    return Path(named) if named else None
+    return Path(named).expanduser() if named else None
 
 
 def config_files() -> list[Path]:
@@ -124,10 +124,12 @@ def read_config(path: Path) -> dict[str, Any]:
     return data
 
 
-def _invalid(path: Path, error: str, line: Optional[int] = None) -> CchcError:
-    """A broken configuration file: one located line in the user's language (exit 2)."""
+def _invalid(path: Path, error: Any, line: Optional[int] = None) -> CchcError:
+    """A broken configuration file: one located line in the user's language (exit 2).
+    ``error`` is a text, or a catalogue message as data (``messages.said``)."""
+    shown = " ".join(error.split())[:300] if isinstance(error, str) else error
     return CchcError.make(
-        "plugin-config-invalid", location=Location(file=str(path), row=line), file=str(path), error=" ".join(error.split())[:300]
+        "plugin-config-invalid", location=Location(file=str(path), row=line), file=str(path), error=shown
     )
 
 

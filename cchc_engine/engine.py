@@ -4,8 +4,11 @@
 2. derived indicators computed in formula order; a reported value is compared
    with the computed one within half a unit of the last digit the unit wrote;
 3. every rule evaluated with its severity and missing-value policy;
-4. plugins' ``check_result`` findings added.
-No I/O happens here.
+4. the figures the spec checks across periods, against the earlier reports the
+   caller gives (``earlier``, from a store).
+No I/O and no plugin calls happen here (a Session adds the plugins' ``check_result``
+findings after ``run``), and nothing is remembered between calls: what a level needs
+from the spec is a ``LevelPlan`` the caller may keep (a Session keeps one per level).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any, Optional
 
 from . import expr as ex
 from .findings import Finding, Location
-from .messages import fmt_number, render
+from .messages import render, said
 from .result import IndicatorResult, Result
 from .spec.runtime import CompiledSpec
 from .spec.runtime import Indicator  # the runtime form: what the engine is given
@@ -56,8 +59,8 @@ class _Env:
     """Values by indicator id for the expression evaluator."""
 
     def __init__(self, compiled: CompiledSpec, level: str, values: dict[str, Any], zero_missing: bool = False,
-                 plan: Optional["_LevelPlan"] = None):
-        plan = plan or _plan(compiled, level)
+                 plan: Optional["LevelPlan"] = None):
+        plan = plan or LevelPlan(compiled, level)
         self.index = plan.index
         self.not_applicable = plan.not_applicable
         self.level = level
@@ -76,15 +79,15 @@ class _Env:
         return v
 
 
-class _LevelPlan:
+class LevelPlan:
     """What a run needs from the spec at one level, worked out once: the spec is immutable once
-    compiled, and `cchc aggregate` runs it on thousands of files."""
+    compiled, and `cchc aggregate` runs it on thousands of files (a Session keeps one per level)."""
 
-    __slots__ = ("compiled", "spec", "index", "not_applicable", "rows", "formulas", "level_name", "timed")
+    __slots__ = ("compiled", "spec", "level", "index", "not_applicable", "rows", "formulas", "level_name", "timed")
 
     def __init__(self, compiled: CompiledSpec, level: str):
         spec = compiled.spec
-        self.compiled, self.spec = compiled, spec
+        self.compiled, self.spec, self.level = compiled, spec, level
         self.index = spec.index()
         self.not_applicable = frozenset(i for i, ind in self.index.items() if not ind.applies_to(level))
         lv = next((x for x in spec.levels if x.id == level), None)
@@ -109,46 +112,32 @@ class _LevelPlan:
             for ind_id in compiled.formula_order
             if self.index[ind_id].applies_to(level)
         ]
-        # (id, time kind) of the figures checked across periods (store/periods.py)
+        # (id, time kind) of the figures checked across periods (periods.py)
         self.timed = [(i, kind) for i, kind in _timed(spec) if self.index[i].applies_to(level)]
-
-
-# Plans by (compiled spec, level), bounded; an entry holds its spec, so an id is never reused
-# while its entry lives, and a different spec (or level) never gets another's plan.
-_PLANS: dict[tuple[int, str], _LevelPlan] = {}
-_PLANS_MAX = 16
-
-
-def _plan(compiled: CompiledSpec, level: str) -> _LevelPlan:
-    plan = _PLANS.get((id(compiled), level))
-    if plan is None or plan.compiled is not compiled or plan.spec is not compiled.spec:
-        plan = _LevelPlan(compiled, level)
-        if len(_PLANS) >= _PLANS_MAX:
-            _PLANS.pop(next(iter(_PLANS)))  # the oldest
-        _PLANS[(id(compiled), level)] = plan
-    return plan
 
 
 def _timed(spec: Any) -> list[tuple[str, str]]:
     if getattr(spec, "periods", None) is None:
         return []
-    from .store.periods import timed
+    from .periods import timed
 
     return timed(spec)
 
 
 def run(
-    compiled: CompiledSpec, sub: Submission, *, call_plugins: bool = True, host: Any = None, compilation: bool = False,
+    compiled: CompiledSpec, sub: Submission, *, plan: Optional[LevelPlan] = None, compilation: bool = False,
     earlier: Any = None,
 ) -> Result:
     """Validate and compute one submission (``compilation``: values summed from the units below).
 
+    ``plan`` is ``LevelPlan(compiled, sub.level)`` made earlier (made here when not given).
     ``earlier(unit, period)`` gives the unit's figures of other periods from a store
     (``{period: {indicator: value}}``) for the checks across periods the spec declares;
     without it those checks are skipped with one info."""
     spec = compiled.spec
     level = sub.level
-    plan = _plan(compiled, level)
+    if plan is None or plan.compiled is not compiled or plan.level != level:
+        plan = LevelPlan(compiled, level)
     result = Result(
         spec=spec.id,
         spec_title=spec.title,
@@ -242,19 +231,13 @@ def run(
 
     # 4. across periods (the spec's `time:` figures), against the store's earlier reports
     if plan.timed and not compilation:
-        from .store.periods import check_periods
+        from .periods import check_periods
 
         history = earlier(sub.unit, sub.period) if earlier is not None else None
         locations = {i: rows[i].location for i, _kind in plan.timed}
         findings.extend(check_periods(spec, sub.period, values, locations, history, plan.timed))
 
     result.findings = findings
-    # 5. plugins' own checks
-    if call_plugins:
-        from .plugins import get_host
-
-        # A failing plugin or a bad return is a plugin-failed finding here, in the result.
-        result.findings.extend((host or get_host()).check_result(result, compiled))
     return result.finish()
 
 
@@ -351,14 +334,14 @@ def _check_total(total, compiled: CompiledSpec, level: str, values: dict[str, An
         indicator=ind.id,
         location=rows[ind.id].location or Location(),
         name=ind.name_for(level),
-        total=fmt_number(value),
-        sum=fmt_number(sum_),
-        parts=" + ".join(fmt_number(values[c]) for c in parts),
+        total=value,
+        sum=sum_,
+        parts=[values[c] for c in parts],  # numbers: the message joins them with " + "
     )
 
 
-def _policy_label(policy: str) -> str:
-    return render("policy-blank", {}) if policy == "blank" else policy
+def _policy_label(policy: str) -> Any:
+    return said("policy-blank") if policy == "blank" else policy
 
 
 def _check_rule(crule, compiled: CompiledSpec, level: str, values: dict[str, Any], rows: dict[str, IndicatorResult],
@@ -392,16 +375,15 @@ def _check_rule(crule, compiled: CompiledSpec, level: str, values: dict[str, Any
     text = render("rule-failed", {r: (blank if v is None else v) for r, v in operands.items()}, template=template)
     # values.operands is the machine form (docs/json-output.md): numbers stay numbers, blank is null
     shown = {r: _machine(v) for r, v in operands.items()}
-    return Finding.make(
-        "rule-failed",
-        rule.severity,
+    # The message is the spec's own text for this rule; values are data only (the rule's id
+    # finds that text again, to say it in another language).
+    return Finding(
+        code="rule-failed",
+        severity=rule.severity,
         indicator=target,
         location=loc,
-        template="{text}",
-        text=text,
-        rule=rule.id,
-        expr=rule.expr,
-        operands=shown,
+        values={"rule": rule.id, "expr": rule.expr, "operands": shown},
+        message=text,
     )
 
 

@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from functools import lru_cache
 from itertools import chain
 from typing import Any, Optional
 
 from .findings import CchcError, Finding, Location
 from .grid import Cell, Grid, Sheet, column_letter
-from .messages import render
+from .messages import render, said
 from .submission import RawRow, RawSubmission, level_from_unit, period_and_source, unit_from_title
 from .textnorm import name_key
 
@@ -56,7 +55,7 @@ def layout(grid: Grid, spec: Any = None) -> RawSubmission:
         before.run()
     if not raw.rows:
         raise CchcError.make(
-            "file-unreadable", location=Location(file=grid.file), file=_name(grid.file), error=render("read-no-appendix", {})
+            "file-unreadable", location=Location(file=grid.file), file=_name(grid.file), error=said("read-no-appendix")
         )
     lines = raw.title_lines
     raw.unit = grid.unit or unit_from_label(lines) or unit_from_title(lines) or unit_from_title(grid.text_lines)
@@ -169,7 +168,6 @@ def level_from_lines(lines: list[str]) -> Optional[str]:
     return None
 
 
-@lru_cache(maxsize=2048)
 def col_kind(text: str) -> Optional[str]:
     key = name_key(text[:_MAX_HEADER_TEXT]) if len(text) <= _MAX_HEADER_TEXT else ""
     if not key:
@@ -187,41 +185,21 @@ def cell_text(v: Any) -> str:
     if v is None:
         return ""
     if v.__class__ is str:
-        t = _TEXT_MEMO.get(v)
-        return t if t is not None else _text_of(v)
+        return " ".join(v.split())
     if isinstance(v, float):
         return repr(v).removesuffix(".0") if v.is_integer() else repr(v)
     return " ".join(str(v).split())
 
 
-# Every workbook of a template prints the same names and units: `cchc aggregate` cleans
-# each text once per worker, not once per file. Bounded: at most _TEXT_MEMO_MAX texts of
-# at most _TEXT_MEMO_CHARS characters (emptied when full); the answer is a function of
-# the text alone, so texts of different templates cannot get each other's answer.
-_TEXT_MEMO: dict[str, str] = {}
-_TEXT_MEMO_MAX, _TEXT_MEMO_CHARS = 2048, 300
-
-
-def _text_of(v: str) -> str:
-    t = " ".join(v.split())
-    if len(v) <= _TEXT_MEMO_CHARS:
-        if len(_TEXT_MEMO) >= _TEXT_MEMO_MAX:
-            _TEXT_MEMO.clear()
-        _TEXT_MEMO[v] = t
-    return t
-
-
 def _cell_texts(cells: list[Cell]) -> list[str]:
     """``cell_text`` of every cell of a row (inlined: this runs on every cell of every file)."""
-    memo = _TEXT_MEMO
     out = []
     for c in cells:
         v = c.value
         if v is None:
             out.append("")
         elif v.__class__ is str:
-            t = memo.get(v)
-            out.append(t if t is not None else _text_of(v))
+            out.append(" ".join(v.split()))
         elif v.__class__ is int:
             out.append(str(v))  # no whitespace to fold
         else:

@@ -515,7 +515,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Đã tổng hợp {included} đơn vị ({excluded} tệp bị loại), kỳ {period}: {errors} lỗi, {warnings} cảnh báo.",
         "Compiled {included} unit(s) ({excluded} file(s) left out), period {period}: {errors} error(s), {warnings} warning(s).",
     ),
-    # --- checks across periods (store/periods.py) ------------------------------
+    # --- checks across periods (periods.py) ------------------------------
     "period-checks-skipped": (
         "Chưa so sánh với các kỳ báo cáo trước ({count} chỉ tiêu có quy tắc theo kỳ): cần kho báo cáo (cchc submit --db …).",
         "Not compared with earlier periods ({count} indicator(s) have period rules): that needs the store (cchc submit --db …).",
@@ -1471,9 +1471,17 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Plugin '{plugin}' bị lỗi và đã bị bỏ qua: {error}",
         "Plugin '{plugin}' failed and was skipped: {error}",
     ),
+    "plugin-not-loaded": (
+        "Plugin '{plugin}' không nạp được nên các kiểm tra của nó không chạy trên báo cáo này: {error}",
+        "Plugin '{plugin}' could not be loaded, so its checks did not run on this report: {error}",
+    ),
     "duplicate-registration": (
         "{kind} '{name}' được đăng ký hai lần: bởi '{first}' và '{second}'.",
         "{kind} '{name}' registered twice: by '{first}' and by '{second}'.",
+    ),
+    "reader-suffix-clash": (
+        "Hai bộ đọc cùng nhận đuôi tệp '{suffix}': '{first}' (plugin '{first_plugin}') và '{second}' (plugin '{second_plugin}'); dùng '{first}'.",
+        "Two readers claim the suffix '{suffix}': '{first}' (plugin '{first_plugin}') and '{second}' (plugin '{second_plugin}'); '{first}' is used.",
     ),
     "coverage-line": (
         "Số liệu trong tệp: {values} dòng có giá trị · đã nhận vào chỉ tiêu: {placed} · không nhận: {dropped}{why}",
@@ -1588,7 +1596,8 @@ FINDING_SEVERITY: dict[str, str] = {
     "store-bad-role": "stop", "store-account-needs-unit": "stop", "store-account-exists": "stop",
     "store-account-unknown": "stop",
     # plugins
-    "plugin-bad-registration": "warning", "plugin-failed": "warning/error", "duplicate-registration": "error",
+    "plugin-bad-registration": "warning", "plugin-failed": "warning/error", "plugin-not-loaded": "warning/error",
+    "duplicate-registration": "error", "reader-suffix-clash": "warning",
     # output and the command line
     "output-is-input": "stop", "output-is-directory": "stop", "output-not-regular": "stop",
     "output-foreign-link": "stop", "output-foreign-file": "stop",
@@ -1616,6 +1625,11 @@ FINDING_SEVERITY: dict[str, str] = {
 EXTRA_VALUES: dict[str, tuple[str, ...]] = {
     "rule-failed": ("rule", "expr", "operands"),
 }
+# Placeholders a message is rendered with but values do not keep (the rule's own text:
+# the rule's id finds it again in the spec, in either language).
+MESSAGE_ONLY: dict[str, tuple[str, ...]] = {
+    "rule-failed": ("text",),
+}
 
 
 def placeholders(code: str) -> list[str]:
@@ -1633,14 +1647,33 @@ _OS_ERRORS = {"ENOENT": "os-no-such-file", "EACCES": "os-permission", "EPERM": "
               "ELOOP": "os-link-loop", "ENAMETOOLONG": "os-name-too-long", "EIO": "os-io", "ENXIO": "os-no-reader", "EFBIG": "os-file-too-big"}
 
 
-def os_error(exc: BaseException) -> str:
-    """An OSError as the user's language says it ('không có tệp này', not 'No such file or directory')."""
+def os_error(exc: BaseException) -> Any:
+    """An OSError as a finding's value: the catalogue's words for it (``said``: 'không có tệp
+    này', not 'No such file or directory'), else the system's text."""
     import errno
 
     name = errno.errorcode.get(getattr(exc, "errno", None) or -1, "")
     if name in _OS_ERRORS:
-        return render(_OS_ERRORS[name], {})
+        return said(_OS_ERRORS[name])  # type: ignore[return-value]  (said where a message shows it)
     return getattr(exc, "strerror", None) or type(exc).__name__
+
+
+def said(code: str, **values: Any) -> dict[str, Any]:
+    """A catalogue message as a finding's value: data (``{"code", "values"}``, what the JSON
+    carries) that ``render`` says in the language of the message it is put in, so a store
+    can say a finding again in another language. Never a rendered sentence in ``values``."""
+    return {"code": code, "values": values}
+
+
+def _shown(value: Any, lang: str, blank: str) -> str:
+    """A value as a message shows it: blank, a nested message (``said``), numbers joined, a number."""
+    if value is None:
+        return blank
+    if isinstance(value, dict) and value.keys() == {"code", "values"} and value["code"] in CATALOG:
+        return render(value["code"], value["values"], lang)
+    if isinstance(value, list) and value and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+        return " + ".join(fmt_number(v, lang) for v in value)  # the parts of a sum
+    return fmt_number(value, lang)
 
 
 def fmt_number(value: Any, lang: Optional[str] = None) -> str:
@@ -1698,7 +1731,7 @@ def render(code: str, values: Mapping[str, Any], lang: Optional[str] = None, tem
         template = en if lang == "en" else vi
     # None is a blank value: the officer reads "trống", never "None"
     blank = CATALOG["value-blank"][1 if lang == "en" else 0]
-    shown = _Values({k: blank if v is None else fmt_number(v, lang) for k, v in values.items()})
+    shown = _Values({k: _shown(v, lang, blank) for k, v in values.items()})
     try:
         return _BoundedFormatter().vformat(template, (), shown)
     except (ValueError, IndexError, AttributeError):

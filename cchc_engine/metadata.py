@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Optional
 
 from .findings import CchcError, Finding, Location
-from .messages import render
+from .messages import render, said
 from .submission import RawSubmission, normalise_period
 
 if TYPE_CHECKING:
     from .pipeline import Document
+    from .plugins.host import PluginHost
     from .spec.runtime import CompiledSpec
 
 
@@ -35,11 +36,11 @@ def report_year(period: Optional[str]) -> Optional[int]:
     return int(period[:4]) if period and period[:4].isdigit() else None
 
 
-def installed_years() -> set[int]:
-    """The years of the installed specs (their top-level ``year:`` lines)."""
+def installed_years(host: "PluginHost") -> set[int]:
+    """The years of the specs ``host`` knows (their top-level ``year:`` lines)."""
     from .spec.registry import sources
 
-    return {s.year for s in sources() if s.year}
+    return {s.year for s in sources(host) if s.year}
 
 
 def choose_spec(doc: "Document", *, level: Optional[str] = None, period: Optional[str] = None) -> tuple["CompiledSpec", Finding]:
@@ -51,21 +52,23 @@ def choose_spec(doc: "Document", *, level: Optional[str] = None, period: Optiona
     variant of the same year): the one whose rows the document's rows match best
     (fewest rows matching nothing, then most rows matched), when one is strictly best.
     None or several: ``CchcError`` (exit 2) listing the candidates, so ``--spec`` can name one.
+    The specs are those the document's host knows (its plugins' and the search path's).
     """
     from .spec.registry import resolve
 
+    host = doc.host
     meta = doc.metadata()
     file = str(doc.path)
     where = Location(file=file)
     if meta.spec:  # a plain JSON/YAML input that names its spec
-        compiled = resolve(meta.spec)
+        compiled = resolve(meta.spec, host)
         return compiled, _chosen(compiled, meta, level, where)
     canonical = normalise_period(period) if period else None
     year = report_year(canonical or meta.period)
     if year is None:
-        raise CchcError.make("missing-metadata", location=where, what=render("meta-spec", {}), option="--spec")
+        raise CchcError.make("missing-metadata", location=where, what=said("meta-spec"), option="--spec")
     level_text = level or meta.level
-    same_year = _specs_of(year)
+    same_year = _specs_of(year, host)
     fit = [c for c in same_year if c.compiled is not None and (not level_text or c.compiled.spec.level(level_text) is not None)]
     if len(fit) > 1:
         fit = _best_matching(doc, fit, level_text)
@@ -73,7 +76,7 @@ def choose_spec(doc: "Document", *, level: Optional[str] = None, period: Optiona
         return fit[0].compiled, _chosen(fit[0].compiled, meta, level_text, where)
     shown_level = level_text or render("meta-level-unsaid", {})
     if not fit:
-        listed = same_year or _all_specs()
+        listed = same_year or _all_specs(host)
         raise CchcError.make(
             "spec-none-fits", location=where, year=str(year), level=shown_level, candidates=_listing(listed),
         )
@@ -85,21 +88,21 @@ def _chosen(compiled: "CompiledSpec", meta: RawSubmission, level: Optional[str],
     lv = spec.level(level) if level else None
     return Finding.make(
         "spec-inferred", "info", location=where, spec=spec.id, year=str(spec.year),
-        level=lv.name if lv is not None else render("meta-level-unsaid", {}),
+        level=lv.name if lv is not None else said("meta-level-unsaid"),
     )
 
 
-def _specs_of(year: int) -> list[_Candidate]:
+def _specs_of(year: int, host: "PluginHost") -> list[_Candidate]:
     """The usable installed specs of ``year`` (a child spec that inherits its year is compiled to learn it)."""
     from .spec.registry import index, load_entry
 
-    unique, _clashes = index()  # a clashing id is nobody's choice: --spec names the file then
+    unique, _clashes = index(host)  # a clashing id is nobody's choice: --spec names the file then
     out: list[_Candidate] = []
     for spec_id, src in sorted(unique.items()):
         if src.year not in (year, None) or (src.year is None and not src.extends):
             continue
         try:
-            entry = load_entry(src)
+            entry = load_entry(src, host)
         except CchcError:
             continue
         if entry.problems or entry.compiled.spec.year != year:
@@ -108,10 +111,10 @@ def _specs_of(year: int) -> list[_Candidate]:
     return out
 
 
-def _all_specs() -> list[_Candidate]:
+def _all_specs(host: "PluginHost") -> list[_Candidate]:
     from .spec.registry import index
 
-    unique, _ = index()
+    unique, _ = index(host)
     return [_Candidate(k, None) for k in sorted(unique)]
 
 

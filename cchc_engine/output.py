@@ -7,7 +7,8 @@ without one, a name starting with ``matrix-`` is a matrix writer and anything
 else a report writer. ``compute`` and ``validate`` take report writers only;
 ``aggregate`` takes both, and a suffix given with ``-o`` picks a report writer
 before a matrix one. A suffix no writer of the command writes is an exit-2
-message, never a guess.
+message, never a guess. Writers come from the ``host`` given (without one, the
+built-in writers).
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ import sys
 from pathlib import Path
 from typing import Any, Optional
 
-from . import plugins
 from .findings import CchcError, Location
+from .plugins.host import PluginHost
 
 KINDS_BY_COMMAND: dict[str, tuple[str, ...]] = {
     "compute": ("report",),
@@ -35,9 +36,9 @@ def writer_kind(name: str, writer: Any) -> str:
     return "matrix" if name.startswith("matrix-") else "report"
 
 
-def _allowed(command: str) -> list[tuple[str, Any]]:
+def _allowed(command: str, host: PluginHost) -> list[tuple[str, Any]]:
     kinds = KINDS_BY_COMMAND.get(command, ("report",))
-    regs = [(r.name, r.item) for r in plugins.writers.all()]
+    regs = [(r.name, r.item) for r in host.writers.all()]
     # report writers first: a suffix shared by both kinds means the report
     return sorted(
         ((n, w) for n, w in regs if writer_kind(n, w) in kinds),
@@ -45,19 +46,21 @@ def _allowed(command: str) -> list[tuple[str, Any]]:
     )
 
 
-def get_writer(name: str) -> Any:
-    reg = plugins.writers.get(name)
+def get_writer(name: str, host: Optional[PluginHost] = None) -> Any:
+    host = host or PluginHost.builtins_only()
+    reg = host.writers.get(name)
     if reg is None:
-        formats = ", ".join(sorted(r.name for r in plugins.writers.all()))
+        formats = ", ".join(sorted(r.name for r in host.writers.all()))
         raise CchcError.make("unknown-format", format=name, formats=formats)
     return reg.item
 
 
-def choose_format(command: str, out: Optional[Path], fmt: Optional[str]) -> str:
+def choose_format(command: str, out: Optional[Path], fmt: Optional[str], host: Optional[PluginHost] = None) -> str:
     """The writer's name for ``command``: ``-f`` if given (checked), else by ``-o``'s suffix, else table."""
-    allowed = _allowed(command)
+    host = host or PluginHost.builtins_only()
+    allowed = _allowed(command, host)
     if fmt:
-        writer = get_writer(fmt)
+        writer = get_writer(fmt, host)
         if fmt not in {n for n, _ in allowed}:
             raise CchcError.make(
                 "format-not-for-command", format=fmt, command=command, formats=", ".join(sorted(n for n, _ in allowed))
@@ -109,14 +112,14 @@ def output_path(text: Optional[str]) -> Optional[Path]:
 
 def write_result(
     result: Any, fmt: str, out: Optional[Path], options: dict, protect: tuple[Path, ...] = (),
-    host: Optional[plugins.PluginHost] = None,
+    host: Optional[PluginHost] = None,
 ) -> None:
     """Write with the named writer to ``out`` (atomically for a regular file), or to stdout."""
     from .atomic import atomic_write
     from .sanitize import clean_output
 
-    host = host or plugins.get_host()
-    writer = get_writer(fmt)
+    host = host or PluginHost.builtins_only()
+    writer = get_writer(fmt, host)
     binary = bool(getattr(writer, "binary", False))
     # Every writer (plugins' too) gets text it can write and a terminal cannot obey:
     # no lone surrogates, control characters (ESC sequences) or U+FFFE/U+FFFF.

@@ -1,7 +1,9 @@
-"""The I/O edge of `cchc compute`: choose a reader, read, map, run, write.
+"""The reading edge: choose a reader, read a file, settle its level, period and unit.
 
     spec (registry) → reader (plugin) → Grid → layout → RawSubmission → mapping → Submission
         → engine.run → Result → writer (plugin) → atomic file / stdout
+
+The whole flow from a file to a Result is ``Session`` (session.py); these are its first steps.
 """
 
 from __future__ import annotations
@@ -9,34 +11,62 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from . import plugins
-from .findings import CchcError, Location
-from .messages import os_error, render
+from .findings import CchcError, Finding, Location
 from .grid import Grid
-from .mapping import map_submission
-from .result import Result
+from .layout import layout
+from .messages import os_error, render, said
+from .plugins.host import PluginHost
 from .spec.runtime import CompiledSpec
 from .submission import RawSubmission, Submission, normalise_period, require
 
 
-def pick_reader(path: Path, host: Optional[plugins.PluginHost] = None) -> Any:
-    """A plugin's choose_reader first, then by suffix, then by sniffing the content."""
-    host = host or plugins.get_host()
+def pick_reader(path: Path, host: PluginHost) -> Any:
+    """A plugin's choose_reader first, then the reader of the suffix when its sniff agrees,
+    else the reader whose sniff recognises the content, else by suffix.
+
+    The one place a file's format is decided: readers never hand a file to each other.
+    Two readers claiming the suffix: the first registered reads it, and a warning names
+    both (``cchc plugins`` lists them too)."""
     regs = host.readers.all()
     readers = [r.item for r in regs]
     chosen = host.call_first("choose_reader", path=str(path), readers=readers)
     if chosen is not None:
         return chosen
     suffix = path.suffix.lower()
-    for reader in readers:
-        if suffix in getattr(reader, "suffixes", ()):
-            return reader
+    claiming = [r for r in regs if suffix in getattr(r.item, "suffixes", ())]
+    if len(claiming) > 1:
+        first, second = claiming[0], claiming[1]
+        host.note(
+            Finding.make(
+                "reader-suffix-clash", "warning", suffix=suffix, first=first.name, first_plugin=first.plugin,
+                second=second.name, second_plugin=second.plugin,
+            ),
+            second.plugin,
+        )
+    if claiming:
+        # The content decides when it is another format's under this suffix (an .xlsx saved
+        # as .xls, an .ods named .xlsx): readers never hand a file on to each other.
+        if _agrees(claiming[0].item, path):
+            return claiming[0].item
+        for reg in regs:
+            if reg not in claiming and host.sniff(reg.item, path):
+                return reg.item
+        return claiming[0].item  # its read says what is wrong with the file
     for reader in readers:
         if host.sniff(reader, path):
             return reader
     raise CchcError.make(
-        "no-reader", location=Location(file=str(path)), file=path.name, readers=", ".join(r.name for r in regs) or render("none-installed", {})
+        "no-reader", location=Location(file=str(path)), file=path.name, readers=", ".join(r.name for r in regs) or said("none-installed")
     )
+
+
+def _agrees(reader: Any, path: Path) -> bool:
+    """The suffix's reader's sniff; one that raises is taken as yes: its read says what is
+    wrong (the reader is the suffix's own choice, so no warning about its sniff)."""
+    try:
+        return bool(reader.sniff(path))
+    except Exception:
+        return True
 
 
 class Document:
@@ -48,7 +78,7 @@ class Document:
     section markers change where forms start): one read serves both.
     """
 
-    def __init__(self, path: Path, got: Any, reader: Any, host: plugins.PluginHost) -> None:
+    def __init__(self, path: Path, got: Any, reader: Any, host: PluginHost) -> None:
         self.path, self.got, self.reader, self.host = path, got, reader, host
         self._meta: Optional[RawSubmission] = None
 
@@ -59,8 +89,6 @@ class Document:
             import copy
 
             return copy.deepcopy(self.got)
-        from .layout import layout
-
         path = self.path
         # a plugin's malformed grid is that plugin's failure, as when it was read
         with self.host.guard(self.reader, self.host.readers, "plugin-read-failed", location=Location(file=str(path)),
@@ -74,15 +102,15 @@ class Document:
         return self._meta
 
 
-def read_document(path: Path, options: Optional[dict] = None, host: Optional[plugins.PluginHost] = None) -> Document:
+def read_document(path: Path, options: Optional[dict] = None, host: Optional[PluginHost] = None) -> Document:
     """Read ``path`` with its reader, once; ``Document.raw(spec)`` lays it out."""
     path = Path(path)  # a str from an in-process caller too
     if not path.exists():
         raise CchcError.make("file-not-found", location=Location(file=str(path)), file=str(path))
     if path.is_dir():
-        raise CchcError.make("file-unreadable", location=Location(file=str(path)), file=str(path), error=render("is-a-directory", {}))
+        raise CchcError.make("file-unreadable", location=Location(file=str(path)), file=str(path), error=said("is-a-directory"))
     _require_regular_file(path)
-    host = host or plugins.get_host()
+    host = host or PluginHost.builtins_only()
     reader = pick_reader(path, host)
     # A plugin reader that raises makes the file unusable (exit 2), naming the plugin.
     with host.guard(reader, host.readers, "plugin-read-failed", location=Location(file=str(path)),
@@ -95,9 +123,10 @@ def read_document(path: Path, options: Optional[dict] = None, host: Optional[plu
 
 
 def read_raw(
-    path: Path, options: Optional[dict] = None, spec: Optional[CompiledSpec] = None, host: Optional[plugins.PluginHost] = None
+    path: Path, options: Optional[dict] = None, spec: Optional[CompiledSpec] = None, host: Optional[PluginHost] = None
 ) -> RawSubmission:
-    """Read ``path`` with its reader; a Grid goes through the layout stage (with ``spec`` when known)."""
+    """Read ``path`` with its reader; a Grid goes through the layout stage (with ``spec`` when
+    known). Readers come from ``host`` (without one, the built-in readers)."""
     doc = read_document(path, options, host)
     if isinstance(doc.got, RawSubmission):
         return doc.got
@@ -173,7 +202,7 @@ def prepare(
     level: Optional[str] = None,
     period: Optional[str] = None,
     unit: Optional[str] = None,
-    host: Optional[plugins.PluginHost] = None,
+    host: Optional[PluginHost] = None,
     mapper: Any = None,
     on_choice: Optional[Callable[[Any], None]] = None,
 ) -> tuple[CompiledSpec, Submission]:
@@ -186,9 +215,11 @@ def prepare(
     ``mapper`` (a ``Mapper`` or a callable ``(compiled, level) -> Mapper``) reuses lookups
     across files.
     """
+    from .mapping import map_submission
     from .metadata import choose_spec, installed_years
 
     doc = read_document(path, host=host)
+    host = doc.host
     chosen: list = []
     if compiled is None:
         compiled, note = choose_spec(doc, level=level, period=period)
@@ -196,43 +227,11 @@ def prepare(
         if on_choice is not None:
             on_choice(note)
     raw = doc.raw(compiled)
-    level_id, period_c, unit_c = resolve_metadata(raw, compiled, level, period, unit, installed_years=installed_years)
+    level_id, period_c, unit_c = resolve_metadata(
+        raw, compiled, level, period, unit, installed_years=lambda: installed_years(host)
+    )
     raw.period, raw.unit = period_c, unit_c
     raw.findings[:0] = chosen
     if callable(mapper):
         mapper = mapper(compiled, level_id)
     return compiled, map_submission(raw, compiled, level_id, mapper)
-
-
-def read_submission(
-    path: Path,
-    compiled: Optional[CompiledSpec] = None,
-    level: Optional[str] = None,
-    period: Optional[str] = None,
-    unit: Optional[str] = None,
-    host: Optional[plugins.PluginHost] = None,
-) -> Submission:
-    return prepare(path, compiled, level, period, unit, host)[1]
-
-
-def compute_file(
-    compiled: Optional[CompiledSpec],
-    path: Path,
-    level: Optional[str] = None,
-    period: Optional[str] = None,
-    unit: Optional[str] = None,
-    host: Optional[plugins.PluginHost] = None,
-) -> Result:
-    """``cchc compute`` of one file; ``compiled`` None chooses the spec from the document."""
-    from .engine import run
-
-    compiled, sub = prepare(path, compiled, level, period, unit, host)
-    return run(compiled, sub, host=host)
-
-
-# Writing lives in output.py; these names stay importable from here.
-from .output import choose_format, get_writer, write_result  # noqa: E402,F401
-
-
-def format_for(out: Optional[Path], fmt: Optional[str], command: str = "compute") -> str:
-    return choose_format(command, out, fmt)

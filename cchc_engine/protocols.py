@@ -53,7 +53,7 @@ class Writer(Protocol):
 
     name: str  # the value of `cchc compute -f NAME`
     suffix: str  # chosen by `-o FILE` when -f is not given, e.g. ".docx"
-    binary: bool  # True: ``stream`` is a binary file and -o is required
+    binary: bool  # False: write str to a UTF-8 text stream (newline=""); True: bytes, and -o is required
     description: str
 
     def write(self, result: Result, stream: IO[Any], options: dict[str, Any]) -> None:

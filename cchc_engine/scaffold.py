@@ -2,7 +2,7 @@
 
 Like datasette's cookiecutter template, but with nothing to install: one folder with
 pyproject.toml (the ``cchc`` entry point), the module, and tests that use the testing
-kit. Three kinds: a writer, a grid reader, a province's checks.
+kit. Four kinds: a writer, a grid reader, a province's checks, a province's spec.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-KINDS = ("writer", "reader", "checks")
+KINDS = ("writer", "reader", "checks", "spec")
 
 PYPROJECT = """[build-system]
 requires = ["hatchling>=1.18"]
@@ -33,6 +33,18 @@ packages = ["{module}"]
 """
 
 MODULES = {
+    "spec": '''"""{dist}: {what}. The YAML files in specs/ are package data: the wheel carries them."""
+
+from pathlib import Path
+
+from cchc_engine.api import hookimpl
+
+
+@hookimpl
+def register_specs(register):
+    for path in sorted((Path(__file__).parent / "specs").glob("*.yaml")):
+        register(path)
+''',
     "writer": '''"""{dist}: {what}."""
 
 from cchc_engine import api
@@ -121,6 +133,22 @@ def check_result(result, spec, lang):
 }
 
 TESTS = {
+    "spec": '''import json
+
+from cchc_engine.testing import run_cli, run_compute, write_submission
+
+
+def test_the_spec_is_registered_and_sound():
+    code, out, err = run_cli("spec", "check", "2023-{short}")
+    assert code == 0, err
+
+
+def test_its_own_rule_is_checked(tmp_path):
+    path = write_submission("2023-{short}", "huyen", {{"so_phieu_khao_sat": 12}}, directory=tmp_path)
+    code, out, err = run_compute(path, spec="2023-{short}", fmt="json")
+    rules = [f["values"]["rule"] for f in json.loads(out)["findings"] if f["code"] == "rule-failed"]
+    assert "{module}_du_phieu_khao_sat" in rules, err
+''',
     "writer": '''from cchc_engine.testing import run_compute
 
 
@@ -162,7 +190,24 @@ def test_too_few_survey_forms(cchc_sample, tmp_path, monkeypatch):
 ''',
 }
 
+SPEC_YAML = """# A province's variant of the 2023 national spec, written as operations on it
+# (docs/new-year.md of cchc-engine): say what differs, keep the rest.
+id: "2023-{short}"
+extends: "2023"
+title: "Thống kê số liệu báo cáo cải cách hành chính ({short})"
+
+rules:
+  add:
+    - id: {module}_du_phieu_khao_sat
+      expr: "so_phieu_khao_sat == 0 or so_phieu_khao_sat >= 30"
+      severity: warning
+      indicator: so_phieu_khao_sat
+      message: "Chỉ có {{so_phieu_khao_sat}} phiếu khảo sát; tỉnh yêu cầu ít nhất 30 phiếu."
+      message_en: "Only {{so_phieu_khao_sat}} survey forms; the province asks for at least 30."
+"""
+
 WHAT = {
+    "spec": "bộ chỉ tiêu riêng của địa phương",
     "writer": "một định dạng xuất báo cáo",
     "reader": "một định dạng đọc phụ lục",
     "checks": "các kiểm tra riêng của địa phương",
@@ -180,7 +225,9 @@ def project_files(dist: str, kind: str) -> dict[str, str]:
     module = dist.replace("-", "_")
     short = dist[len("cchc-"):] if dist.startswith("cchc-") and len(dist) > 5 else dist
     values = {"dist": dist, "module": module, "short": short, "what": WHAT[kind]}
+    extra = {f"{module}/specs/2023-{short}.yaml": SPEC_YAML.format(**values)} if kind == "spec" else {}
     return {
+        **extra,
         "pyproject.toml": PYPROJECT.format(**values),
         f"{module}/__init__.py": MODULES[kind].format(**values),
         "tests/conftest.py": 'pytest_plugins = ["cchc_engine.testing"]\n',

@@ -4,11 +4,14 @@
     result = session.compute("bao-cao.xlsx", level="huyen", period="2023-Q3")
 
 A Session owns the compiled spec, the plugin host, the language and the per-level
-mappers, and it is the one path from a file to a ``Result`` for the CLI, the aggregate
-workers, the testing kit, the store and the web server. Two Sessions in one process
-(different specs, languages, plugins) give the results each gives alone: nothing they
-use lives at module level, and the language is set only inside a copy of the caller's
-context, so a server thread handling an English request never changes a Vietnamese one.
+mappers and plans, and it is the one path from a file to a ``Result`` for the CLI, the
+aggregate workers, the testing kit, the store and the web server: read (the host's
+reader, the layout stage), map, ``engine.run`` (pure), then the plugins' checks
+(``check``). Two Sessions in one process (different specs, languages, plugins) give the
+results each gives alone: the host is passed to every step that needs one (there is no
+process-wide host), nothing they use lives at module level, and the language is set only
+inside a copy of the caller's context, so a server thread handling an English request
+never changes a Vietnamese one.
 
 Design notes are in docs/architecture.md ("The Session").
 """
@@ -22,15 +25,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Sequence, TypeVar, Union
 
+from .engine import LevelPlan, run
+from .findings import Finding
 from .lang import LANGS, set_lang
+from .mapping import Mapper, map_submission
+from .pipeline import read_raw, resolve_metadata
+from .plugins.host import PluginHost
+from .spec.registry import resolve
+from .spec.runtime import CompiledSpec
 
 if TYPE_CHECKING:
     from .aggregate import UnitResult
-    from .findings import Finding
-    from .mapping import Mapper
-    from .plugins import PluginHost
     from .result import Result
-    from .spec.runtime import CompiledSpec
+    from .submission import RawSubmission, Submission
 
 T = TypeVar("T")
 
@@ -44,20 +51,27 @@ class Session:
     """The spec, the plugin host and the language of a run, and what is built from them once.
 
     ``spec`` is a compiled spec (``Session.open`` resolves an id, a year or a path with
-    the Session's own host). ``mappers`` are made on first use, one per level, and kept
-    for the Session's life: an aggregate worker or a server reuses them for every file.
+    the Session's own host). ``mappers`` and ``plans`` are made on first use, one per
+    level, and kept for the Session's life: an aggregate worker or a server reuses them
+    for every file.
     """
 
     spec: "CompiledSpec"
     host: "PluginHost"
     lang: str = "vi"
     mappers: dict[str, "Mapper"] = field(default_factory=dict, repr=False)
+    plans: dict[str, "LevelPlan"] = field(default_factory=dict, repr=False)
     # files this Session's spec was chosen for (for_document): the choice, said in their results
     inferred: dict[str, "Finding"] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.lang not in LANGS:
             raise ValueError(f"lang must be one of {LANGS}, not {self.lang!r}")
+
+    def __reduce__(self) -> Any:
+        # A spawned worker process gets the spec, the language and a host made with the
+        # same settings (plugins registered by hand on this host do not travel).
+        return (_rebuilt, (self.spec, self.lang, self.host.settings()))
 
     # --- making one ---------------------------------------------------------------
 
@@ -77,13 +91,11 @@ class Session:
         Without ``host`` a new plugin host is made for this Session alone (installed
         plugins unless ``entry_points=False``, plus ``plugins_dirs``).
         """
-        from .plugins import PluginHost
-        from .spec.runtime import CompiledSpec
-
         if host is None:
             host = PluginHost(entry_points=entry_points, plugins_dirs=tuple(plugins_dirs), strict=strict_plugins)
         if not isinstance(spec, CompiledSpec):
-            spec = _in_context(lang, host, lambda: _resolve(os.fspath(spec)))
+            name = os.fspath(spec)
+            spec = _in_context(lang, lambda: resolve(name, host))
         return cls(spec=spec, host=host, lang=lang)
 
     @classmethod
@@ -100,15 +112,17 @@ class Session:
         strict_plugins: bool = False,
     ) -> "Session":
         """A Session for the installed spec the document at ``path`` follows: the one of the
-        year its title states that fits its level (``metadata.choose_spec``). Its
-        ``compute(path)`` says which was chosen (an info finding ``spec-inferred``).
-        Raises ``CchcError`` (exit 2) listing the candidates when none or several fit.
+        year its title states that fits its level (``metadata.choose_spec``, among the
+        specs ``host`` knows). Its ``compute(path)`` says which was chosen (an info finding
+        ``spec-inferred``). Raises ``CchcError`` (exit 2) listing the candidates when none
+        or several fit.
         """
-        from .plugins import PluginHost
-
         if host is None:
             host = PluginHost(entry_points=entry_points, plugins_dirs=tuple(plugins_dirs), strict=strict_plugins)
-        compiled, note = _in_context(lang, host, lambda: choose_spec_for(Path(path), level=level, period=period, host=host))
+        chosen_host = host
+        compiled, note = _in_context(
+            lang, lambda: choose_spec_for(Path(path), level=level, period=period, host=chosen_host)
+        )
         session = cls(spec=compiled, host=host, lang=lang)
         session.inferred[os.path.abspath(path)] = note
         return session
@@ -128,10 +142,19 @@ class Session:
 
         ``earlier(unit, period)`` gives the unit's other periods from a store
         (``{period: {indicator: value}}``) for the spec's checks across periods
-        (store/periods.py); without it they are skipped with one info.
+        (periods.py); without it they are skipped with one info.
         Raises ``CchcError`` (exit code 2) when the file or the call is unusable.
         """
-        return self.run(lambda: self._compute(Path(path), level, period, unit, earlier))
+
+        def compute_now() -> "Result":
+            file = Path(path)
+            raw, level_id = self.read(file, level=level, period=period, unit=unit, contradictions=True)
+            note = self.inferred.get(os.path.abspath(file))
+            if note is not None:
+                raw.findings.insert(0, note)
+            return self.result(raw, level_id, earlier=earlier)
+
+        return self.run(compute_now)
 
     def compute_bytes(
         self,
@@ -160,6 +183,72 @@ class Session:
         _rename_file(result, str(path), filename)
         return result
 
+    # --- the steps of one file (the aggregate workers time them apart) -----------------
+
+    def read(
+        self,
+        path: Path,
+        *,
+        level: Optional[str] = None,
+        period: Optional[str] = None,
+        unit: Optional[str] = None,
+        default_level: Optional[str] = None,
+        default_period: Optional[str] = None,
+        contradictions: bool = False,
+    ) -> tuple["RawSubmission", str]:
+        """The file read by its reader (and the layout stage), with its level, period and
+        unit settled: the options first, then what the file says, then the defaults
+        (``cchc aggregate``'s for files that do not say theirs). (raw, level id).
+
+        A spec or option that contradicts the document is a warning in the raw findings;
+        ``contradictions`` (``compute``) also lets it name an installed spec of the
+        report's own year when this one is older."""
+        from .metadata import installed_years
+
+        host = self.host
+        raw = read_raw(path, spec=self.spec, host=host)
+        level_id, period_c, unit_c = resolve_metadata(
+            raw, self.spec, level, period, unit, default_level=default_level, default_period=default_period,
+            installed_years=(lambda: installed_years(host)) if contradictions else None,
+        )
+        raw.period, raw.unit = period_c, unit_c
+        return raw, level_id
+
+    def result(self, raw: "RawSubmission", level: str, *, earlier: Any = None) -> "Result":
+        """A read file mapped onto the spec, validated and computed (engine.run, pure;
+        ``earlier`` as in ``compute``), then checked by the plugins (``check``)."""
+        return self.computed(map_submission(raw, self.spec, level, self.mapper(level)), earlier=earlier)
+
+    def mapper(self, level: str) -> "Mapper":
+        """This Session's Mapper for ``level``, made on first use."""
+        mapper = self.mappers.get(level)
+        if mapper is None:
+            mapper = self.mappers[level] = Mapper(self.spec, level)
+        return mapper
+
+    def computed(self, sub: "Submission", *, earlier: Any = None) -> "Result":
+        """A mapped submission validated and computed (engine.run, pure, with this
+        Session's plan for its level), then checked by the plugins (``check``)."""
+        plan = self.plans.get(sub.level)
+        if plan is None:
+            plan = self.plans[sub.level] = LevelPlan(self.spec, sub.level)
+        return self.check(run(self.spec, sub, plan=plan, earlier=earlier))
+
+    def check(self, result: "Result") -> "Result":
+        """Add the plugins' ``check_result`` findings to ``result`` (a plugin that raises
+        or returns something else is a ``plugin-failed``/``plugin-bad-return`` finding),
+        and one ``plugin-not-loaded`` finding per plugin that failed to load, since its
+        checks are missing from this result (errors under ``strict_plugins``)."""
+        host = self.host
+        host.load()
+        severity = "error" if host.strict else "warning"
+        result.findings.extend(
+            Finding.make("plugin-not-loaded", severity, plugin=name, error=error)  # type: ignore[arg-type]
+            for name, error in host.unloaded.items()
+        )
+        result.findings.extend(host.check_result(result, self.spec))
+        return result.finish()
+
     # --- many units -------------------------------------------------------------------
 
     def compile(
@@ -174,11 +263,11 @@ class Session:
     ) -> "Result":
         """One compiled Result for ``unit`` at ``level`` from the units' results (values
         already read: from files, from a store). See ``aggregate.compile_units``."""
-        from .aggregate import compile_units
+        from .aggregate import compile_units  # here: `cchc compute` never compiles (start-up time)
 
         return self.run(
-            lambda: compile_units(
-                self.spec, level, unit, period, units, units_level=units_level, skip_invalid=skip_invalid
+            lambda: self.check(
+                compile_units(self.spec, level, unit, period, units, units_level=units_level, skip_invalid=skip_invalid)
             )
         )
 
@@ -193,67 +282,54 @@ class Session:
         skip_invalid: bool = False,
     ) -> "Result":
         """Read every file (folders give the files a reader takes) in this process and
-        compile them: what ``cchc aggregate`` reports, without its worker pool."""
-        from .aggregate import below, compile_units
+        compile them: what ``cchc aggregate`` reports, without its worker pool. A file
+        that does not say its level or period is taken to be of ``units_level`` (the
+        level below ``level`` when not given) and ``period``."""
+        from .aggregate import below, compile_units  # here: `cchc compute` never compiles (start-up time)
         from .collect import expand_paths, read_unit
         from .findings import CchcError
         from .submission import normalise_period
 
         def compile_all() -> "Result":
-            lv = self.spec.spec.level(level)
+            spec = self.spec.spec
+            lv = spec.level(level)
             if lv is None:
-                raise CchcError.make("unknown-level", level=level, spec=self.spec.spec.id,
-                                     levels=", ".join(self.spec.spec.level_ids()))
-            ulv = self.spec.spec.level(units_level) if units_level else None
-            # a file that does not say its level or period is taken to be the units' level, ``period``
+                raise CchcError.make("unknown-level", level=level, spec=spec.id, levels=", ".join(spec.level_ids()))
+            ulv = spec.level(units_level) if units_level else None
             defaults = {"level": ulv.id if ulv is not None else below(self.spec, lv.id),
                         "period": normalise_period(period) if period else None}
-            files = expand_paths([Path(p) for p in paths])
-            units = (read_unit(Path(f), self.spec, defaults) for f in files)
-            return compile_units(self.spec, lv.id, unit, defaults["period"], units,
-                                 units_level=ulv.id if ulv is not None else None, skip_invalid=skip_invalid)
+            files = expand_paths([Path(p) for p in paths], self.host)
+            units = (read_unit(Path(f), self, defaults) for f in files)
+            return self.check(
+                compile_units(self.spec, lv.id, unit, defaults["period"], units,
+                              units_level=ulv.id if ulv is not None else None, skip_invalid=skip_invalid)
+            )
 
         return self.run(compile_all)
 
     def unit_result(self, result: "Result", file: str = "") -> "UnitResult":
         """What compiling needs of a computed Result (values, weights, error findings)."""
-        from .collect import unit_from_result
+        from .collect import unit_from_result  # here: `cchc compute` never compiles (start-up time)
 
         return unit_from_result(result, file or (result.file or ""))
 
     # --- the context ----------------------------------------------------------------
 
     def run(self, fn: Callable[[], T]) -> T:
-        """Call ``fn`` with this Session's language and plugin host in force, in a copy of
-        the caller's context: nothing the call sets is seen by the caller or another thread."""
-        return _in_context(self.lang, self.host, fn)
-
-    def _compute(self, path: Path, level: Optional[str], period: Optional[str], unit: Optional[str],
-                 earlier: Any = None) -> "Result":
-        from .engine import run
-        from .mapping import Mapper
-        from .pipeline import prepare
-
-        def mapper_for(compiled: "CompiledSpec", level_id: str) -> Mapper:
-            mapper = self.mappers.get(level_id)
-            if mapper is None:
-                mapper = self.mappers[level_id] = Mapper(compiled, level_id)
-            return mapper
-
-        _spec, sub = prepare(path, self.spec, level, period, unit, host=self.host, mapper=mapper_for)
-        note = self.inferred.get(os.path.abspath(path))
-        if note is not None:
-            sub.findings.insert(0, note)
-        return run(self.spec, sub, host=self.host, earlier=earlier)
+        """Call ``fn`` with this Session's language in force, in a copy of the caller's
+        context: nothing the call sets is seen by the caller or another thread. (The
+        host and the spec are never ambient: every step is given them.)"""
+        return _in_context(self.lang, fn)
 
 
-def _in_context(lang: str, host: "PluginHost", fn: Callable[[], T]) -> T:
-    from .plugins.current import host_scope
+def _rebuilt(spec: "CompiledSpec", lang: str, settings: dict) -> Session:
+    return Session(spec=spec, host=PluginHost(**settings), lang=lang)
 
+
+def _in_context(lang: str, fn: Callable[[], T]) -> T:
     def call() -> T:
         set_lang(lang)
-        with host_scope(host):
-            return fn()
+        return fn()
 
     return contextvars.copy_context().run(call)
 
@@ -268,10 +344,25 @@ def choose_spec_for(
     return choose_spec(read_document(path, host=host), level=level, period=period)
 
 
-def _resolve(name: str) -> "CompiledSpec":
-    from .spec.registry import resolve
+def compute_file(
+    compiled: Optional["CompiledSpec"],
+    path: Union[str, os.PathLike],
+    level: Optional[str] = None,
+    period: Optional[str] = None,
+    unit: Optional[str] = None,
+    host: Optional["PluginHost"] = None,
+) -> "Result":
+    """One file through a Session of its own, in the caller's language (scripts, tests);
+    without ``host``, the built-in plugins only; ``compiled`` None: the spec the document
+    says (``Session.for_document``)."""
+    from .lang import get_lang
 
-    return resolve(name)
+    host = host or PluginHost.builtins_only()
+    if compiled is None:
+        session = Session.for_document(path, level=level, period=period, lang=get_lang(), host=host)
+    else:
+        session = Session(spec=compiled, host=host, lang=get_lang())
+    return session.compute(path, level=level, period=period, unit=unit)
 
 
 def safe_suffix(filename: str) -> str:
@@ -309,6 +400,7 @@ def compute(
     period: Optional[str] = None,
     unit: Optional[str] = None,
     lang: str = "vi",
+    host: Optional["PluginHost"] = None,
 ) -> "Result":
     """Check and compute one report, as ``cchc compute`` does; a Session of its own.
     ``spec`` None: the installed spec the document's year and level say (``Session.for_document``).
@@ -319,9 +411,9 @@ def compute(
         (False, '2023-Q3')
     """
     if spec is None:
-        session = Session.for_document(path, level=level, period=period, lang=lang)
+        session = Session.for_document(path, level=level, period=period, lang=lang, host=host)
     else:
-        session = Session.open(spec, lang=lang)
+        session = Session.open(spec, lang=lang, host=host)
     return session.compute(path, level=level, period=period, unit=unit)
 
 
@@ -334,6 +426,9 @@ def aggregate(
     period: Optional[str] = None,
     units_level: Optional[str] = None,
     lang: str = "vi",
+    host: Optional["PluginHost"] = None,
 ) -> "Result":
     """Compile the reports of the units below ``unit``, as ``cchc aggregate`` does."""
-    return Session.open(spec, lang=lang).aggregate(paths, level=level, unit=unit, period=period, units_level=units_level)
+    return Session.open(spec, lang=lang, host=host).aggregate(
+        paths, level=level, unit=unit, period=period, units_level=units_level
+    )

@@ -104,6 +104,28 @@ def normalise_period(text: str) -> Optional[str]:
     return t if _PERIOD.match(t) else None
 
 
+# A period's last month and how many months it covers: 2023-Q2 ends in June after 3 months.
+_PERIOD_SPAN = {"Q1": (3, 3), "Q2": (6, 3), "Q3": (9, 3), "Q4": (12, 3), "H1": (6, 6), "H2": (12, 6), "9M": (9, 9)}
+
+
+def period_key(period: str) -> tuple[int, int, int]:
+    """A sort key putting periods in the order they end: (year, last month, months covered).
+
+    ``sorted(["2023", "2023-Q3", "2023-H1", "2022-Q4", "2023-Q2"], key=period_key)`` →
+    ``['2022-Q4', '2023-Q2', '2023-H1', '2023-Q3', '2023']``: a shorter period before a
+    longer one that ends with it. ``ValueError`` for text that is not a period."""
+    canonical = normalise_period(period)
+    if canonical is None:
+        raise ValueError(f"not a period: {period!r}")
+    year, _, part = canonical.partition("-")
+    if not part:
+        return (int(year), 12, 12)
+    if part.startswith("M") and part != "9M":
+        return (int(year), int(part[1:]), 1)
+    last, months = _PERIOD_SPAN[part]
+    return (int(year), last, months)
+
+
 def period_from_title(lines: list[str]) -> Optional[str]:
     """'… QUÝ III NĂM 2021 …' → '2021-Q3'; '6 tháng đầu năm 2023' → '2023-H1';
     '6 tháng cuối năm 2023' → '2023-H2'; '9 tháng năm 2023' → '2023-9M'; 'năm 2023' → '2023'."""

@@ -13,8 +13,12 @@
 - ``SAMPLE_SPEC`` / ``write_sample_submission``: a tiny spec shipped with the
   package (one form, six indicators, one rule) and a matching workbook.
 - ``run_cli`` / ``run_compute``: the real CLI, in-process (click's CliRunner).
-- ``register_plugin``: a throwaway plugin for one block.
-- ``assert_same_result``: a new reader gives the same report as the xlsx path.
+- ``register_plugin``: a throwaway plugin for one block, on the kit's host.
+- ``using_host``: the host ``run_cli``, ``run_compute`` and ``register_plugin`` use in a
+  block (a plugin host is never process-wide: the kit hands its host to each run).
+- ``compute``: one file through a ``Session`` on the kit's host.
+- ``assert_same_result``: a new reader gives the same report, read at the same
+  places, as the xlsx path.
 - ``rows_from_grid``: the rows the layout stage finds in a reader's ``Grid``.
 - pytest fixtures ``cchc_host``, ``cchc_submission``, ``cchc_sample``: add
   ``pytest_plugins = ["cchc_engine.testing"]`` to your ``conftest.py``.
@@ -23,9 +27,14 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import tempfile
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Optional, Sequence, Union
+
+if TYPE_CHECKING:
+    from .plugins.host import PluginHost
+    from .result import Result
 
 SAMPLE_SPEC = Path(__file__).resolve().parent / "testing_data" / "sample-spec.yaml"
 
@@ -74,28 +83,64 @@ def write_sample_submission(
     return path
 
 
-@contextlib.contextmanager
-def register_plugin(plugin: Any, name: str) -> Iterator[Any]:
-    """Register ``plugin`` (a module or an object with @hookimpl methods) on the current
-    host for the block, the way an entry point would, and unregister it after."""
-    from .plugins import get_host
+# The kit's host in a ``using_host`` / ``register_plugin`` block (or a ``cchc_host`` test).
+# Only the kit reads it, to hand the host to each run: the engine never looks it up.
+_kit_host: contextvars.ContextVar[Optional["PluginHost"]] = contextvars.ContextVar("cchc_kit_host", default=None)
 
-    host = get_host()
+
+def kit_host() -> "PluginHost":
+    """The host of the enclosing ``using_host`` block, else a new one (installed plugins)."""
+    from .plugins.host import PluginHost
+
+    return _kit_host.get() or PluginHost()
+
+
+@contextlib.contextmanager
+def using_host(host: "PluginHost") -> Iterator["PluginHost"]:
+    """``run_cli``, ``run_compute``, ``compute`` and ``register_plugin`` use ``host`` in the block."""
+    token = _kit_host.set(host)
+    try:
+        yield host
+    finally:
+        _kit_host.reset(token)
+
+
+@contextlib.contextmanager
+def register_plugin(plugin: Any, name: str, host: Optional["PluginHost"] = None) -> Iterator[Any]:
+    """Register ``plugin`` (a module or an object with @hookimpl methods) for the block,
+    the way an entry point would, and unregister it after: on ``host``, else on the
+    kit's host (``using_host``, ``cchc_host``), else on a new host that the kit's runs
+    in the block use."""
+    host = host or kit_host()
     host.register(plugin, name=name)
     try:
-        yield plugin
+        with using_host(host):
+            yield plugin
     finally:
         host.unregister(name)
 
 
-def run_cli(*args: str) -> tuple[int, str, str]:
-    """Run ``cchc ARGS`` in-process, plugin commands included; (exit code, stdout, stderr)."""
+def run_cli(*args: str, host: Optional["PluginHost"] = None) -> tuple[int, str, str]:
+    """Run ``cchc ARGS`` in-process, plugin commands included, with ``host`` (else the
+    kit's host, else the one the CLI makes); (exit code, stdout, stderr)."""
     from click.testing import CliRunner
 
     from .cli.main import cli
 
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    host = host or _kit_host.get()
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False, obj={"host": host} if host else None)
     return result.exit_code, result.stdout, result.stderr
+
+
+def compute(
+    path: Union[str, Path], spec: Any = SAMPLE_SPEC, *, level: Optional[str] = None, period: Optional[str] = None,
+    unit: Optional[str] = None, lang: str = "vi", host: Optional["PluginHost"] = None,
+) -> "Result":
+    """One file through a ``Session`` (``spec`` an id, a year, a path or a compiled spec)
+    on ``host`` (else the kit's host): the Result ``cchc compute`` reports."""
+    from .session import Session
+
+    return Session.open(_compiled(spec), lang=lang, host=host or kit_host()).compute(path, level=level, period=period, unit=unit)
 
 
 def run_compute(
@@ -112,9 +157,9 @@ def run_compute(
     of the file written with -o.
     """
     from .findings import CchcError
-    from .plugins import get_host
 
-    writers = get_host().writers
+    host = kit_host()
+    writers = host.writers
 
     args = ["compute", "--spec", str(spec), str(path)]
     if level:
@@ -131,9 +176,9 @@ def run_compute(
     if reg is not None and getattr(reg.item, "binary", False):
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / f"out{getattr(reg.item, 'suffix', '')}"
-            code, _stdout, stderr = run_cli(*args, "-o", str(out))
+            code, _stdout, stderr = run_cli(*args, "-o", str(out), host=host)
             return code, (out.read_bytes() if out.exists() else b""), stderr
-    return run_cli(*args)
+    return run_cli(*args, host=host)
 
 
 # --- a submission for any spec ------------------------------------------------------------
@@ -147,7 +192,7 @@ def _compiled(spec: Any) -> Any:
         return spec  # already a CompiledSpec
     from .spec.registry import resolve
 
-    return resolve(str(spec))
+    return resolve(str(spec), kit_host())  # the kit's host, else the installed plugins' specs too
 
 
 def write_submission(
@@ -237,15 +282,21 @@ def assert_same_result(
     """Assert that ``path`` (read by your reader) gives the same report as ``xlsx`` (read by
     the built-in xlsx reader): every indicator's value and source, and every finding's
     code, severity and indicator — and, with ``locations`` (a grid reader), the sheet and
-    cell each finding points at. Returns the Result of ``path``."""
-    from .pipeline import compute_file
+    cell each indicator's value was read from and each finding points at: a reader one
+    row off fails here. Both files go through one ``Session`` on the kit's host.
+    Returns the Result of ``path``."""
+    from .session import Session
 
-    compiled = _compiled(spec)
-    got = compute_file(compiled, Path(path), level=level, period=period, unit=unit)
-    want = compute_file(compiled, Path(xlsx), level=level, period=period, unit=unit)
+    session = Session.open(_compiled(spec), host=kit_host())
+    got = session.compute(Path(path), level=level, period=period, unit=unit)
+    want = session.compute(Path(xlsx), level=level, period=period, unit=unit)
 
-    def values(result: Any) -> list[tuple[str, Any, str]]:
-        return [(i.id, i.value, i.source) for i in result.indicators]
+    def read_at(i: Any) -> tuple[str, ...]:
+        loc = getattr(i, "location", None)
+        return ((loc.sheet or "", loc.cell or "") if loc is not None else ("", "")) if locations else ()
+
+    def values(result: Any) -> list[tuple[Any, ...]]:
+        return [(i.id, i.value, i.source, *read_at(i)) for i in result.indicators]
 
     def findings(result: Any) -> list[tuple[str, ...]]:
         def where(f: Any) -> tuple[str, ...]:
@@ -277,10 +328,11 @@ if _pytest is not None:
     @_pytest.fixture
     def cchc_host() -> Iterator[Any]:
         """A fresh plugin host for one test (installed plugins loaded, nothing left behind):
-        ``cchc_host.register(MyPlugin(), "mine")``; ``run_cli`` and ``run_compute`` use it."""
-        from .plugins import PluginHost, use_host
+        ``cchc_host.register(MyPlugin(), "mine")``; ``run_cli``, ``run_compute`` and
+        ``compute`` use it."""
+        from .plugins.host import PluginHost
 
-        with use_host(PluginHost()) as host:
+        with using_host(PluginHost()) as host:
             yield host
 
     @_pytest.fixture

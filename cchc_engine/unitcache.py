@@ -210,11 +210,11 @@ class UnitCache:
     @classmethod
     def open(cls, compiled: Any, lang: str, host: Any = None, options: Optional[dict] = None) -> Optional["UnitCache"]:
         """The cache for this spec, language, plugins and options; None when it cannot be used."""
-        from . import plugins
+        from .plugins.host import PluginHost
         from .spec.cache import cache_dir
         from .spec.codec import dumps
 
-        host = host or plugins.get_host()
+        host = host or PluginHost.builtins_only()
         plugs = plugin_fingerprint(host)
         if plugs is None:
             return None

@@ -376,24 +376,10 @@ def _real_value(raw: object) -> int | float | None:
     return x if math.isfinite(x) else None
 
 
-# The figures officers type repeat from file to file ("0", "5", "100%"): what a text reads as,
-# whatever the indicator, is worked out once per worker. Bounded: at most _READ_MEMO_MAX texts
-# of at most _MAX_NUMBER_LEN characters (emptied when full); the answer depends on the text alone.
-_READ_MEMO: dict[str, tuple[str, bool, Optional[_Parsed]]] = {}
-_READ_MEMO_MAX = 2048
-
-
 def _read_text(text: str) -> tuple[str, bool, Optional[_Parsed]]:
     """(cleaned text, had a footnote mark, the number it reads as or None)."""
-    got = _READ_MEMO.get(text)
-    if got is None:
-        clean, footnote = _footnote(_clean(text))
-        got = (clean, footnote, None if clean in _BLANKS else _parse_number(clean))
-        if len(text) <= _MAX_NUMBER_LEN:
-            if len(_READ_MEMO) >= _READ_MEMO_MAX:
-                _READ_MEMO.clear()
-            _READ_MEMO[text] = got
-    return got
+    clean, footnote = _footnote(_clean(text))
+    return clean, footnote, None if clean in _BLANKS else _parse_number(clean)
 
 
 def _from_text(text: str, ind: Indicator) -> Normalised:

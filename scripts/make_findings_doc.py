@@ -34,7 +34,7 @@ def _cell(text: str) -> str:
 
 
 def render_doc() -> str:
-    from cchc_engine.messages import CATALOG, EXTRA_VALUES, FINDING_SEVERITY, placeholders
+    from cchc_engine.messages import CATALOG, EXTRA_VALUES, FINDING_SEVERITY, MESSAGE_ONLY, placeholders
 
     out = [
         "# Findings and messages",
@@ -50,7 +50,8 @@ def render_doc() -> str:
     ]
     for code in sorted(FINDING_SEVERITY):
         vi, en = CATALOG[code]
-        keys = placeholders(code) + [k for k in EXTRA_VALUES.get(code, ()) if k not in placeholders(code)]
+        keys = [k for k in placeholders(code) if k not in MESSAGE_ONLY.get(code, ())]
+        keys += [k for k in EXTRA_VALUES.get(code, ()) if k not in keys]
         sev = SEVERITY_NOTE.get(FINDING_SEVERITY[code], FINDING_SEVERITY[code])
         out.append(f"| `{code}` | {sev} | {', '.join(f'`{k}`' for k in keys)} | {_cell(vi)} | {_cell(en)} |")
     out += ["", "## Interface texts", "", "| key | Tiếng Việt | English |", "| --- | --- | --- |"]

@@ -59,10 +59,11 @@ def _core_host():
 
 @pytest.fixture(autouse=True)
 def _no_installed_plugins(_core_host):
-    from cchc_engine.plugins import use_host
+    """The kit's runs (run_cli, run_compute, the ``runner`` fixture) use the core host."""
+    from cchc_engine.testing import using_host
 
     _core_host.problems.clear()
-    with use_host(_core_host):
+    with using_host(_core_host):
         yield _core_host
     _core_host.problems.clear()
 
@@ -70,7 +71,8 @@ def _no_installed_plugins(_core_host):
 @pytest.fixture(scope="module")
 def every_format():
     """Built-ins plus the repo's own .docx and pasted-text plugins (registered by hand, not
-    from entry points): a host that reads every format an officer holds. Install it with use_host."""
+    from entry points): a host that reads every format an officer holds. Pass it as ``host=``
+    (or ``using_host`` for the kit's runs)."""
     import cchc_docx
     import cchc_tsv
 
@@ -90,22 +92,32 @@ def fixtures() -> Path:
 
 
 @pytest.fixture(scope="session")
-def spec2023():
+def spec2023(_core_host):
     from cchc_engine.spec.registry import resolve
 
-    return resolve("2023")
+    return resolve("2023", _core_host)
 
 
 @pytest.fixture(scope="session")
-def spec2021():
+def spec2021(_core_host):
     from cchc_engine.spec.registry import resolve
 
-    return resolve("2021")
+    return resolve("2021", _core_host)
+
+
+class KitRunner(CliRunner):
+    """click's runner giving the CLI the kit's host (``obj={"host": …}``), as run_cli does."""
+
+    def invoke(self, cli, args=None, **kwargs):
+        from cchc_engine.testing import _kit_host
+
+        kwargs.setdefault("obj", {"host": _kit_host.get()})
+        return super().invoke(cli, args, **kwargs)
 
 
 @pytest.fixture
 def runner() -> CliRunner:
-    return CliRunner()
+    return KitRunner()
 
 
 def seed_rows(name: str) -> list[dict]:
@@ -115,11 +127,10 @@ def seed_rows(name: str) -> list[dict]:
 
 
 def cli(*args: str):
-    """Run the real CLI in-process; returns (exit_code, stdout, stderr)."""
-    from cchc_engine.cli.main import cli as group
+    """Run the real CLI in-process with the kit's host; returns (exit_code, stdout, stderr)."""
+    from cchc_engine.testing import run_cli
 
-    result = CliRunner().invoke(group, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
+    return run_cli(*args)
 
 
 @pytest.fixture(autouse=True)

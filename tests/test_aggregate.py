@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from cchc_engine.plugins import PluginHost
 from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +66,13 @@ def communes(tmp_path_factory, spec2023) -> Path:
 
 @pytest.fixture(scope="module")
 def units(communes, spec2023) -> list[UnitResult]:
-    return [read_unit(p, spec2023) for p in sorted(communes.glob("*.xlsx"))]
+    return [read_unit(p, _session(spec2023)) for p in sorted(communes.glob("*.xlsx"))]
+
+
+def _session(compiled):
+    from cchc_engine.session import Session
+
+    return Session(spec=compiled, host=PluginHost.builtins_only())
 
 
 def aggregate(*args: str) -> tuple[int, str, str]:
@@ -105,7 +113,7 @@ def test_count_min_and_none_methods(units, spec2023):
 
 def test_missing_value_is_not_a_zero(tmp_path, spec2023, units):
     blank = write(spec2023, tmp_path, "Mỹ Lộc", 7, nv_de_ra=None, nv_hoan_thanh=None)
-    extra = read_unit(blank, spec2023)
+    extra = read_unit(blank, _session(spec2023))
     assert "nv_de_ra" not in extra.values
     result = compile_units(spec2023, "huyen", "huyện Thử", None, [*units, extra])
     assert result.value("nv_de_ra") == 45 and result.get("nv_de_ra").units == 3
@@ -125,7 +133,7 @@ def test_provenance_and_matrix(units, spec2023):
 
 
 def test_unit_errors_are_carried_up_or_skipped(tmp_path, spec2023, units):
-    bad = read_unit(write(spec2023, tmp_path, "Lạc Sơn", 9, nv_de_ra=4, nv_hoan_thanh=7), spec2023)
+    bad = read_unit(write(spec2023, tmp_path, "Lạc Sơn", 9, nv_de_ra=4, nv_hoan_thanh=7), _session(spec2023))
     assert bad.errors
     result = compile_units(spec2023, "huyen", "huyện Thử", None, [*units, bad])
     assert not result.valid
@@ -330,7 +338,7 @@ def test_matrix_csv(communes):
 def test_matrix_xlsx_and_formula_text_is_neutralised(units, spec2023, tmp_path):
     from openpyxl import load_workbook
 
-    from cchc_engine.pipeline import write_result
+    from cchc_engine.output import write_result
 
     units = [UnitResult(**{**u.__dict__, "unit": "=HYPERLINK(\"x\")" if i == 0 else u.unit}) for i, u in enumerate(units)]
     result = compile_units(spec2023, "huyen", "huyện Thử", None, units)
@@ -342,7 +350,7 @@ def test_matrix_xlsx_and_formula_text_is_neutralised(units, spec2023, tmp_path):
     row = next(r for r in ws.iter_rows(values_only=True) if r[2] == "Số nhiệm vụ đề ra trong kế hoạch")
     assert list(row[4:]) == [29, 6, 10, 45]
     buf = io.StringIO()
-    from cchc_engine.pipeline import get_writer
+    from cchc_engine.output import get_writer
 
     get_writer("matrix-csv").write(result, buf, {"lang": "en"})
     assert "'=HYPERLINK" in buf.getvalue().splitlines()[0]
@@ -381,13 +389,13 @@ def test_only_plain_numbers_of_the_spec_are_packed():
 
 def test_compiling_packed_units_gives_the_same_result(spec2023, tmp_path):
     from cchc_engine.aggregate import compile_units, value_positions
-    from cchc_engine.collect import read_unit, init_worker
+    from cchc_engine.collect import read_unit
 
     from make_communes import make_communes
 
     made = make_communes(tmp_path, 12, seed=7, compiled=spec2023)
-    init_worker("2023", "vi")
-    plain = [read_unit(Path(m["file"])) for m in made]
+    session = _session(spec2023)
+    plain = [read_unit(Path(m["file"]), session) for m in made]
     assert all(type(u.values) is dict for u in plain)
     pos = value_positions(spec2023)
     packed = [UnitResult(**{**u.__dict__, "values": PackedValues.pack(u.values, pos)}) for u in plain]

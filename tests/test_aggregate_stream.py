@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from cchc_engine import plugins
 from budget import examples  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,12 +99,13 @@ def test_exact_sum_of_many_tenths_is_exact():
 def plain_units(tmp_path_factory, spec2023):
     from make_communes import make_communes
 
-    from cchc_engine.collect import init_worker, read_unit
+    from cchc_engine.collect import read_unit
+    from cchc_engine.session import Session
 
     folder = tmp_path_factory.mktemp("stream-communes")
     made = make_communes(folder, 14, seed=11, compiled=spec2023, error_rate=0.3)
-    init_worker("2023", "vi")
-    units = [read_unit(Path(m["file"])) for m in made]
+    session = Session(spec=spec2023, host=plugins.PluginHost.builtins_only())
+    units = [read_unit(Path(m["file"]), session) for m in made]
     assert all(u.problem is None for u in units) and any(u.errors for u in units)
     return units
 
@@ -264,11 +267,12 @@ def test_a_worker_sends_packed_bytes_and_no_path(plain_units, spec2023):
     assert back == odd  # what does not pack travels as it is
 
 
-def test_read_units_streams_in_file_order_with_two_workers(plain_units):
+def test_read_units_streams_in_file_order_with_two_workers(plain_units, spec2023):
     from cchc_engine.collect import read_units
+    from cchc_engine.session import Session
 
     files = [u.file for u in plain_units]
-    two = list(read_units(files, "2023", "vi", jobs=2, chunk=3))
+    two = list(read_units(files, Session(spec=spec2023, host=plugins.PluginHost.builtins_only()), jobs=2, chunk=3))
     assert [u.file for u in two] == files and all(type(u.file) is str for u in two)
     for a, b in zip(two, plain_units):
         assert dict(a.values) == b.values and a.errors == b.errors and a.unit == b.unit
@@ -287,10 +291,11 @@ def test_expand_paths_gives_strings_in_the_order_of_sorted_rglob(tmp_path):
         (tmp_path / rel).write_text("x")
     os.symlink(tmp_path / "b", tmp_path / "linkdir")  # rglob does not enter a symlinked folder
     os.symlink(tmp_path / "a.xlsx", tmp_path / "link.xlsx")  # but lists a symlinked file
-    suffixes = {s.lower() for r in plugins.readers.all() for s in getattr(r.item, "suffixes", ())}
+    host = plugins.PluginHost.builtins_only()
+    suffixes = {s.lower() for r in host.readers.all() for s in getattr(r.item, "suffixes", ())}
     before = sorted(f for f in tmp_path.rglob("*") if f.is_file() and f.suffix.lower() in suffixes
                     and not f.name.startswith(("~$", ".")))
-    got = expand_paths([tmp_path, tmp_path / "a.xlsx"])
+    got = expand_paths([tmp_path, tmp_path / "a.xlsx"], host)
     assert got == [str(f) for f in before] + [str(tmp_path / "a.xlsx")]
     assert all(type(f) is str for f in got) and len(got) == 14  # ab/c.docx too: the Word report is the core's
 

@@ -156,6 +156,24 @@ def test_plugin_config_user_then_project(tmp_path, monkeypatch):
     assert "cchc.toml" in str(exc.value) and "không hợp lệ" in str(exc.value)
 
 
+def test_plugin_config_environment_file_wins(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    (home / "cchc").mkdir(parents=True)
+    (home / "cchc" / "cchc.toml").write_text('[plugins.cchc-phu-tho]\nmin_survey_forms = 100\nregion = "Phú Thọ"\n', encoding="utf-8")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
+    monkeypatch.chdir(tmp_path)
+    # a working folder's cchc.toml is never read unless named (main's trust boundary, issue 22)
+    (tmp_path / "cchc.toml").write_text('[plugins.cchc-phu-tho]\nmin_survey_forms = 1\nextra = true\n', encoding="utf-8")
+    server = tmp_path / "server.toml"
+    server.write_text("[plugins.cchc-phu-tho]\nmin_survey_forms = 30\n", encoding="utf-8")
+    monkeypatch.setenv("CCHC_CONFIG", str(server))
+    assert api.plugin_config("cchc-phu-tho") == {"min_survey_forms": 30, "region": "Phú Thọ"}
+    monkeypatch.setenv("CCHC_CONFIG", str(tmp_path / "missing.toml"))  # named but absent: said, not ignored
+    with pytest.raises(api.CchcError) as exc:
+        api.plugin_config("cchc-phu-tho")
+    assert "missing.toml" in str(exc.value)
+
+
 # --- the bundled plugins use only the public surface ----------------------------------------
 
 PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
@@ -308,9 +326,10 @@ def test_open_package_blames_the_file_only_for_the_files_problems(tmp_path, case
         with zipfile.ZipFile(path, "w") as zf:
             for name, data in parts.items():
                 zf.writestr(name, data)
-    from cchc_engine.plugins import PluginHost, use_host
+    from cchc_engine.plugins import PluginHost
+    from cchc_engine.testing import using_host
 
-    with use_host(PluginHost(entry_points=False, load_only=None)):  # the session's host keeps no test plugin
+    with using_host(PluginHost(entry_points=False, load_only=None)):  # the session's host keeps no test plugin
         code, _out, err = run_cli("--plugins-dir", str(plugins), "compute", "--spec", "2023", str(path))
     [line] = err.strip().splitlines()
     assert code == 2 and "Traceback" not in err
@@ -323,3 +342,17 @@ def test_open_package_blames_the_file_only_for_the_files_problems(tmp_path, case
         reason = what if who == "text" else max(re.split(r"\{\w+\}|[()]", CATALOG[what][0]), key=len).strip()
         assert len(reason) > 10, reason
         assert "Không đọc được tệp 'bao-cao.pkg'" in line and reason in line and "pkgreader.py" not in line, line
+
+
+def test_the_library_examples_on_the_page_run(monkeypatch):
+    """Every ```python block of the page runs as written, from the checkout's root (the
+    library API's examples: compute, a Session in English, aggregate, the tree, periods)."""
+    monkeypatch.chdir(DOC.parent.parent)
+    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)
+    ran = 0
+    for block in blocks:
+        if "api." not in block:
+            continue  # an import line shown for plugin authors
+        exec(compile(block, str(DOC), "exec"), {})
+        ran += 1
+    assert ran >= 3

@@ -153,7 +153,7 @@ def test_findings_doc_is_generated_from_the_catalogue():
     doc = (ROOT / "docs" / "findings.md").read_text(encoding="utf-8")
     for code, severity in FINDING_SEVERITY.items():
         assert f"| `{code}` |" in doc
-    assert "| `rule-failed` | as the spec's rule says | `text`, `rule`, `expr`, `operands` |" in doc
+    assert "| `rule-failed` | as the spec's rule says | `rule`, `expr`, `operands` |" in doc
 
 
 def test_every_entry_renders_in_both_languages():

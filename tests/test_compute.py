@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cchc_engine.pipeline import compute_file
+from cchc_engine.session import compute_file
 from conftest import cli
 
 MAPPING_CODES = {"unmapped-row", "duplicate-row"}

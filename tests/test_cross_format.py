@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from cchc_engine.pipeline import compute_file
-from cchc_engine.plugins import use_host
+from cchc_engine.session import compute_file
 from cchc_engine.spec.registry import resolve
 from conftest import FIXTURES
 
@@ -54,11 +53,10 @@ def _summary(result) -> tuple:
 def test_every_format_gives_the_same_report(case, every_format):
     spec, base, others = SAME[case]
     compiled = resolve(spec)
-    with use_host(every_format):
-        assert {r.name for r in every_format.readers.all()} >= {"xlsx", "xls", "ods", "docx", "tsv"}
-        expected = _summary(compute_file(compiled, FIXTURES / base))
-        assert sum(1 for v, _ in expected[1].values() if v is not None) > 20 or "blank" in case
-        results = {name: _summary(compute_file(compiled, FIXTURES / name)) for name in others}
+    assert {r.name for r in every_format.readers.all()} >= {"xlsx", "xls", "ods", "docx", "tsv"}
+    expected = _summary(compute_file(compiled, FIXTURES / base, host=every_format))
+    assert sum(1 for v, _ in expected[1].values() if v is not None) > 20 or "blank" in case
+    results = {name: _summary(compute_file(compiled, FIXTURES / name, host=every_format)) for name in others}
     for name, got in results.items():
         unit, level, period = expected[0]
         assert got[0] == (unit, level, REPORT_PERIOD.get(name, period)), name

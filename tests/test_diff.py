@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from cchc_engine.cli.main import cli
 from cchc_engine.cli.maintain_cmds import compare_results
-from cchc_engine.pipeline import compute_file
+from cchc_engine.session import compute_file
 from cchc_engine.spec.compiler import compile_spec
 from cchc_engine.spec.diff import diff_specs, similarity
 from cchc_engine.spec.lint import lint_spec

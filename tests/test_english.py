@@ -22,10 +22,11 @@ VIETNAMESE = re.compile("[àáạảãâầấậẩẫăằắặẳẵèéẹ�
 
 
 def _data_strings() -> list[str]:
-    from cchc_engine.spec.registry import resolve, specs
+    from cchc_engine.plugins import PluginHost
+    from cchc_engine.spec.registry import resolve, spec_listing
 
     out: set[str] = {"huyện Lâm Thao", "xã Thượng Long", "tỉnh Phú Thọ", *FORM_TEXT.values()}
-    for reg in specs.all():
+    for reg in spec_listing(PluginHost.builtins_only()).all():
         spec = resolve(reg.name).spec
         out |= {spec.title, *spec.documents}
         out |= {lv.name for lv in spec.levels}

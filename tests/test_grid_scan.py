@@ -339,11 +339,10 @@ def test_styles_are_remembered_by_their_bytes(tmp_path):
         pct, date = reader.read(book("0.0%")), reader.read(book("dd/mm/yyyy hh:mm"))
         assert pct.sheets[0].rows[0][0].percent and pct.sheets[0].rows[0][0].value == 45000.5
         assert not date.sheets[0].rows[0][0].percent and str(date.sheets[0].rows[0][0].value) == "2023-03-15 12:00:00"
-    assert any(kind == "styles" for kind, _, _ in B._MEMO)
+    assert any(kind == "styles" for kind, _, _ in reader.memos.parts)  # the reader's own memo, not the module's
 
 
-def test_memo_is_bounded(tmp_path):
-    B._MEMO.clear()
+def test_the_readers_part_memo_is_bounded(tmp_path):
     base = zipfile.ZipFile(io.BytesIO(_BASE))
     styles = base.read("xl/styles.xml")
     reader = X.XlsxReader()
@@ -351,7 +350,9 @@ def test_memo_is_bounded(tmp_path):
         p = tmp_path / f"s{i}.xlsx"
         p.write_bytes(rezip(_BASE, {"xl/styles.xml": styles.replace(b"<styleSheet ", f'<styleSheet data-n="{i}" '.encode(), 1)}))
         reader.read(p)
-        assert len(B._MEMO) <= B._MEMO_MAX
+        assert len(reader.memos.parts) <= B._MEMO_MAX
+    assert X.XlsxReader().memos.parts == {}  # another reader (another host) starts empty
+
 
 
 @pytest.mark.parametrize("extra", [

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from cchc_engine.cli.main import cli as group
 from cchc_engine.inputerrors import _JSON_MSG, json_syntax, schema_message
 from cchc_engine.messages import CATALOG, render
-from cchc_engine.pipeline import compute_file
+from cchc_engine.session import compute_file
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "lam-thao-2023-q3.xlsx"
@@ -295,9 +295,10 @@ def test_every_toml_message_has_its_entry_and_a_broken_file_is_one_line_from_the
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CCHC_CONFIG", "cchc.toml")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-user-config"))
-    from cchc_engine.plugins import PluginHost, use_host
+    from cchc_engine.plugins import PluginHost
+    from cchc_engine.testing import using_host
 
-    with use_host(PluginHost(entry_points=False, load_only=None)):  # the session's host keeps no test plugin
+    with using_host(PluginHost(entry_points=False, load_only=None)):  # the session's host keeps no test plugin
         code, out, err = run("--plugins-dir", str(plugins), "--strict-plugins", "compute", "--spec", "2023", str(EXAMPLE))
     [line] = [x for x in out.splitlines() if "plugin-config-invalid" in x]
     assert code == 1 and line.split()[0] == "lỗi" and "cchc.toml" in line

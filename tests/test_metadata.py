@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from cchc_engine.findings import CchcError
-from cchc_engine.pipeline import compute_file
+from cchc_engine.session import compute_file
 from conftest import cli
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from cchc_engine.pipeline import compute_file
+from cchc_engine.session import compute_file
 from cchc_engine.readers.docx import read_docx
 from cchc_engine.spec.registry import resolve
 from cchc_engine.testing import run_cli
@@ -66,10 +66,8 @@ def _value_cells(text: str) -> int:
 
 @pytest.mark.parametrize("name", PAGED)
 def test_a_header_repeated_anywhere_and_a_note_cut_by_the_break(name, spec, clean, every_format):
-    from cchc_engine.plugins import use_host
-
-    with use_host(every_format):  # the pasted text is read by the bundled cchc-tsv
-        result = compute_file(spec, FIXTURES / name)
+    # the pasted text is read by the bundled cchc-tsv
+    result = compute_file(spec, FIXTURES / name, host=every_format)
     assert _values(result) == _values(clean) and len(_values(result)) == 52
     # no false error, no warning: only the four notes said to be joined, each at its row
     assert [(f.code, f.severity) for f in result.findings] == [("note-continued", "info")] * 4

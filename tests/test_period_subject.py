@@ -11,8 +11,7 @@ import pytest
 
 from cchc_engine.grid import Grid
 from cchc_engine.layout import layout, subject_lines
-from cchc_engine.pipeline import compute_file
-from cchc_engine.plugins import PluginHost, use_host
+from cchc_engine.session import compute_file
 from cchc_engine.spec.registry import resolve
 from conftest import FIXTURES
 
@@ -95,8 +94,7 @@ def test_seed_004_in_every_format(every_format, name, period):
 
     meta = json.loads((FIXTURES / "seed004_meta.json").read_text(encoding="utf-8"))
     assert meta["period"] == "2021-H1"  # what the seed is: a half-year report
-    with use_host(every_format):
-        result = compute_file(resolve("2021-ha-tinh"), FIXTURES / name)
+    result = compute_file(resolve("2021-ha-tinh"), FIXTURES / name, host=every_format)
     assert (result.unit, result.level, result.period) == ("huyện Cẩm Xuyên", "huyen", period)
 
 
@@ -127,9 +125,8 @@ def test_a_period_whose_year_is_only_the_documents_date_is_a_warning(titles, tex
 
 def test_the_date_warning_goes_when_the_officer_gives_the_period():
     compiled = resolve("2021")
-    with use_host(PluginHost(entry_points=False, load_only=None)):
-        guessed = compute_file(compiled, FIXTURES / "seed004_blank.xlsx")
-        given = compute_file(compiled, FIXTURES / "seed004_blank.xlsx", period="2021-H1")
+    guessed = compute_file(compiled, FIXTURES / "seed004_blank.xlsx")
+    given = compute_file(compiled, FIXTURES / "seed004_blank.xlsx", period="2021-H1")
     [warning] = [f for f in guessed.findings if f.code == "period-from-date"]
     assert guessed.period == "2021" and "2021" in warning.message and "--period" in warning.message
     assert given.period == "2021-H1" and not [f for f in given.findings if f.code == "period-from-date"]

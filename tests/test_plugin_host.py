@@ -17,8 +17,8 @@ import pytest
 
 from cchc_engine import hookimpl
 from cchc_engine.api import CchcError, Finding
-from cchc_engine.plugins import PluginHost, get_host, use_host
-from cchc_engine.testing import register_plugin, run_cli, run_compute
+from cchc_engine.plugins import PluginHost
+from cchc_engine.testing import kit_host, register_plugin, run_cli, run_compute, using_host
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -271,7 +271,7 @@ def test_tryfirst_trylast_and_firstresult(tmp_path):
 
 def test_trace_prints_each_hook_call(cchc_sample, capsys):
     host = PluginHost(entry_points=False, load_only=None, trace=True)
-    with use_host(host):
+    with using_host(host):
         code, _out, run_err = run_compute(cchc_sample, fmt="json")
     err = capsys.readouterr().err + run_err
     assert code == 0
@@ -299,11 +299,11 @@ def test_each_host_has_its_own_plugins_and_problems():
     a.writers.all()
     assert [f.values["plugin"] for f in a.problems] == ["only-in-a"]
     assert b.problems == [] and not b.pm.has_plugin("only-in-a")
-    assert get_host() is not a and get_host() is not b
+    assert kit_host() is not a and kit_host() is not b
 
 
 def test_core_tests_see_no_installed_plugins():
-    host = get_host().load()
+    host = kit_host().load()
     names = {host.pm.get_name(p) for p in host.pm.get_plugins()}
     assert names and all(n.startswith("cchc_engine.") for n in names)
 
@@ -333,7 +333,7 @@ def test_plugins_dir_option_and_env(tmp_path, cchc_sample):
     plugins_dir = tmp_path / "my-plugins"
     plugins_dir.mkdir()
     (plugins_dir / "hello_dir.py").write_text(textwrap.dedent(HELLO), encoding="utf-8")
-    with use_host(PluginHost(entry_points=False, load_only=None)):
+    with using_host(PluginHost(entry_points=False, load_only=None)):
         code, out, err = run_cli("--plugins-dir", str(plugins_dir), "compute", "--spec", str(_sample_spec()),
                                  str(cchc_sample), "-f", "hello-dir")
         assert (code, out) == (0, "hello huyện Lâm Thao\n"), err
@@ -381,12 +381,14 @@ SPAWNED = '''
 import multiprocessing, sys
 from pathlib import Path
 from cchc_engine.collect import read_units
-from cchc_engine.plugins import PluginHost, set_host
+from cchc_engine.plugins import PluginHost
+from cchc_engine.session import Session
 
 if __name__ == "__main__":
     multiprocessing.set_start_method("spawn")
-    set_host(PluginHost(entry_points=False, load_only=None, plugins_dirs=[sys.argv[1]]))
-    units = list(read_units([Path(p) for p in sys.argv[3:]], sys.argv[2], "vi", jobs=2, chunk=1))
+    host = PluginHost(entry_points=False, load_only=None, plugins_dirs=[sys.argv[1]])
+    session = Session.open(sys.argv[2], host=host)
+    units = list(read_units([Path(p) for p in sys.argv[3:]], session, jobs=2, chunk=1))
     print(sorted({e["code"] for u in units for e in u.errors}), len(units))
 '''
 
@@ -405,3 +407,88 @@ def test_spawned_aggregate_workers_get_the_parents_plugins(tmp_path):
                           capture_output=True, text=True, env=env, timeout=180)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "['from-plugins-dir'] 2"
+
+
+BROKEN_IMPORT = '''
+import cchc_engine.no_such_module  # the vendor's typo: the plugin never loads
+'''
+
+MISSPELLED = '''
+from cchc_engine.api import hookimpl
+
+@hookimpl
+def check_results(result, spec):  # no such hook: the plugin is skipped
+    return []
+'''
+
+COMMANDS_DIR = '''
+import click
+from cchc_engine.api import hookimpl
+
+@hookimpl
+def register_commands(cli):
+    @cli.command(name="chao")
+    @click.argument("who")
+    def chao(who):
+        """Say hello."""
+        click.echo(f"Xin chào {who}")
+'''
+
+
+@pytest.mark.parametrize("source", [BROKEN_IMPORT, MISSPELLED], ids=["import-error", "misspelled-hook"])
+def test_a_plugin_that_does_not_load_is_a_finding_in_every_result(tmp_path, cchc_sample, source):
+    """The saved report must not say valid without the checks it was meant to get."""
+    plugins_dir = tmp_path / "plugins"
+    plugins_dir.mkdir()
+    (plugins_dir / "phu_tho_checks.py").write_text(source, encoding="utf-8")
+    args = ("--plugins-dir", str(plugins_dir), "compute", "--spec", str(_sample_spec()), str(cchc_sample), "-f", "json")
+    with using_host(PluginHost(entry_points=False, load_only=None)):
+        code, out, _err = run_cli(*args)
+    [f] = [f for f in json.loads(out)["findings"] if f["code"] == "plugin-not-loaded"]
+    assert code == 0 and f["severity"] == "warning" and f["values"]["plugin"] == "phu_tho_checks.py"
+    with using_host(PluginHost(entry_points=False, load_only=None)):
+        code, out, _err = run_cli("--strict-plugins", *args)
+    result = json.loads(out)
+    assert code == 1 and not result["valid"]
+    assert [f["severity"] for f in result["findings"] if f["code"] == "plugin-not-loaded"] == ["error"]
+
+
+def test_register_commands_works_from_a_plugins_dir_file(tmp_path):
+    plugins_dir = tmp_path / "plugins"
+    plugins_dir.mkdir()
+    (plugins_dir / "chao.py").write_text(COMMANDS_DIR, encoding="utf-8")
+    with using_host(PluginHost(entry_points=False, load_only=None)):
+        assert run_cli("--plugins-dir", str(plugins_dir), "chao", "Lâm Thao") == (0, "Xin chào Lâm Thao\n", "")
+    env = {k: v for k, v in os.environ.items() if k != "CCHC_LOAD_PLUGINS"}
+    env.update(CCHC_LOAD_PLUGINS="")
+    proc = subprocess.run([sys.executable, "-m", "cchc_engine", "--plugins-dir", str(plugins_dir), "chao", "x"],
+                          capture_output=True, text=True, env=env)
+    assert (proc.returncode, proc.stdout) == (0, "Xin chào x\n"), proc.stderr
+
+
+def test_two_readers_claiming_one_suffix_are_named(tmp_path):
+    from cchc_engine.pipeline import pick_reader
+
+    class Other:
+        name = "xlsx-too"
+        suffixes = (".xlsx",)
+        description = "claims .xlsx as well"
+
+        def sniff(self, path):
+            return False
+
+        def read(self, path, options=None):
+            raise AssertionError("the first reader of the suffix reads it")
+
+    class Plugin:
+        @hookimpl
+        def register_readers(self, register):
+            register(Other())
+
+    host = PluginHost(entry_points=False, load_only=None)
+    host.register(Plugin(), "xlsx-too-plugin")
+    path = Path(__file__).resolve().parent.parent / "examples" / "lam-thao-2023-q3.xlsx"
+    assert pick_reader(path, host).name == "xlsx"
+    [warning] = [f for f in host.problems if f.code == "reader-suffix-clash"]
+    assert warning.values == {"suffix": ".xlsx", "first": "xlsx", "first_plugin": "cchc_engine.readers.xlsx",
+                              "second": "xlsx-too", "second_plugin": "xlsx-too-plugin"}

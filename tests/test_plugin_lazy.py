@@ -316,19 +316,15 @@ def test_the_plugins_package_keeps_every_name_of_the_old_module():
 
     old_names = (
         "DEFAULT_PLUGINS", "BUILTIN_HOOKS", "BUILTIN_PREFIX", "REGISTRY_HOOKS", "lazy_builtin", "is_builtin",
-        "error_text", "Outcome", "Registered", "PluginInfo", "Registry", "PluginHost", "RegistryProxy",
-        "get_host", "has_host", "set_host", "use_host", "readers", "writers", "call_each", "call_first",
-        "reset_registries", "get_plugins",
-    )
+        "error_text", "Outcome", "Registered", "PluginInfo", "Registry", "PluginHost",
+    )  # (the process-wide host and its shortcuts are gone: a host is made and passed down)
     assert [n for n in old_names if not hasattr(plugins, n)] == []
     host_methods = (
-        "settings", "specs", "registries", "reset", "load", "add_plugins_dir", "register", "unregister", "note",
+        "settings", "registry", "registries", "reset", "load", "add_plugins_dir", "register", "unregister", "note",
         "fail", "take_problems", "hook", "call", "call_each", "call_first", "collect", "check_result", "guard",
         "sniff", "describe", "add_commands",
     )
     assert [m for m in host_methods if not hasattr(plugins.PluginHost, m)] == []
     assert importlib.import_module("cchc_engine.entrypoints") is plugins.entrypoints
     assert cchc_engine.entrypoints is plugins.entrypoints  # `from cchc_engine import entrypoints`
-    with plugins.use_host(plugins.PluginHost(entry_points=False)) as host:
-        assert plugins.get_host() is host and plugins.has_host()
-        assert {r.name for r in plugins.readers.all()} >= {"xlsx", "xls", "ods"}
+    assert {r.name for r in plugins.PluginHost(entry_points=False).readers.all()} >= {"xlsx", "xls", "ods"}

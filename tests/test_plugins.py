@@ -16,10 +16,18 @@ import pytest
 
 from cchc_engine import hookimpl
 from cchc_engine.findings import CchcError, Finding
-from cchc_engine.plugins import get_plugins, readers, reset_registries, writers
 from cchc_engine.protocols import Reader, Writer
 from cchc_engine.submission import RawRow, RawSubmission
-from cchc_engine.testing import SAMPLE_SPEC, register_plugin, run_cli, run_compute, write_sample_submission
+from cchc_engine.testing import SAMPLE_SPEC, kit_host, register_plugin, run_cli, run_compute, write_sample_submission
+
+
+def get_plugins() -> list[dict]:
+    """What `cchc plugins --json` lists for the kit's host (its spec listing included)."""
+    from cchc_engine.spec.registry import spec_listing
+
+    host = kit_host()
+    spec_listing(host)
+    return host.describe()
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,12 +59,12 @@ class WritersPlugin:
 
 def test_hook_register_writers(sample):
     with register_plugin(WritersPlugin(), "test-writers"):
-        assert isinstance(writers.get("upper").item, Writer)
-        assert writers.get("upper").plugin == "test-writers"
+        assert isinstance(kit_host().writers.get("upper").item, Writer)
+        assert kit_host().writers.get("upper").plugin == "test-writers"
         code, out, err = run_compute(sample, fmt="upper")
     assert code == 0, err
     assert "2\tTỶ LỆ HOÀN THÀNH KẾ HOẠCH CCHC NĂM\t75.86" in out
-    assert writers.get("upper") is None
+    assert kit_host().writers.get("upper") is None
 
 
 class KeyValueReader:
@@ -86,7 +94,7 @@ def test_hook_register_readers(tmp_path):
     path = tmp_path / "x.kv"
     path.write_text("2.1 = 4\n2.2 = 3\n", encoding="utf-8")
     with register_plugin(ReadersPlugin(), "test-readers"):
-        assert isinstance(readers.get("kv").item, Reader)
+        assert isinstance(kit_host().readers.get("kv").item, Reader)
         code, out, err = run_compute(path, fmt="json")
     assert code == 0, err
     assert json.loads(out)["indicators"][1]["value"] == 75.0
@@ -210,19 +218,26 @@ def test_invalid_registration_is_reported_and_skipped(sample):
     assert "Plugin 'bad-writer' đăng ký Định dạng không hợp lệ" in err and "thiếu name, suffix, binary, write" in err
 
 
-def test_duplicate_format_is_one_error_naming_both_plugins(sample):
+def test_duplicate_format_fails_only_when_used_naming_both_plugins(sample):
     class Dup:
         @hookimpl
         def register_writers(self, register):
-            register(type("W", (UpperWriter,), {"name": "json"})())
+            register(type("W", (UpperWriter,), {"name": "hello"})())
+            register(type("W", (UpperWriter,), {"name": "upper"})())
 
-    with register_plugin(Dup(), "dup-json"):
+    with register_plugin(WritersPlugin(), "test-writers"), register_plugin(Dup(), "dup-upper"):
         with pytest.raises(CchcError) as exc:
-            writers.all()
-        code, _out, err = run_compute(sample, fmt="json")
+            kit_host().writers.get("upper")
+        assert "upper" not in {r.name for r in kit_host().writers.all()} and kit_host().writers.get("hello")
+        code, out, err = run_compute(sample, fmt="upper")  # the clashing name: one line naming both
+        json_code, json_out, json_err = run_compute(sample, fmt="json")  # any other format works
+        listed = {p["name"]: p for p in get_plugins()}
     assert [f.code for f in exc.value.findings] == ["duplicate-registration"]
-    assert "'json'" in str(exc.value) and "cchc_engine.writers.json" in str(exc.value) and "dup-json" in str(exc.value)
-    assert code == 2 and err.count("\n") == 1 and "dup-json" in err
+    assert "'upper'" in str(exc.value) and "test-writers" in str(exc.value) and "dup-upper" in str(exc.value)
+    assert code == 2 and err.count("\n") == 1 and "dup-upper" in err and "test-writers" in err
+    assert json_code == 0 and json.loads(json_out)["spec"] == "sample", json_err
+    assert any("'upper'" in e for e in listed["dup-upper"]["errors"])
+    assert any("'upper'" in e for e in listed["test-writers"]["errors"])
 
 
 def test_duplicate_spec_id_names_both_plugins():
@@ -233,10 +248,10 @@ def test_duplicate_spec_id_names_both_plugins():
 
     with register_plugin(Again(), "again-2023"):
         with pytest.raises(CchcError, match="cchc_engine.builtin.specs.*again-2023|again-2023.*cchc_engine.builtin.specs"):
-            from cchc_engine.spec.registry import specs
+            from cchc_engine.spec.registry import spec_listing
 
-            specs.all()
-    reset_registries()
+            spec_listing(kit_host()).all()
+    kit_host().reset()
 
 
 # --- discovery through the entry-point group `cchc` ------------------------------------

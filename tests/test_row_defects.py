@@ -12,7 +12,7 @@ from pathlib import Path
 
 from make_fixtures import load_rows, write_workbook
 
-from cchc_engine.pipeline import compute_file
+from cchc_engine.session import compute_file
 from conftest import FIXTURES
 
 META = {k: json.loads((FIXTURES / f"seed{k}_meta.json").read_text(encoding="utf-8")) for k in ("000", "001")}

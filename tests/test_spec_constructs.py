@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from cchc_engine.engine import run
-from cchc_engine.pipeline import compute_file
+from cchc_engine.session import compute_file
 from cchc_engine.spec.diff import diff_specs
 from cchc_engine.spec.lint import lint_spec
 from cchc_engine.spec.registry import compile_file
@@ -188,6 +188,7 @@ def test_heading_equal_to_its_rows_is_checked(tmp_path):
     result = compute(tmp_path, changed(ROWS, "Người bị kỷ luật trong năm", value=7))
     assert result.flatten(["indicator", "code"]) == [["kl", "children-total-mismatch"]]
     assert "7" in result.findings[0].message and "5 + 3" in result.findings[0].message
+    assert {k: result.findings[0].values[k] for k in ("total", "sum", "parts")} == {"total": 7, "sum": 8, "parts": [5, 3]}
 
 
 def test_breakdown_larger_than_total_is_checked(tmp_path):
@@ -227,9 +228,9 @@ def test_rules_scoped_to_reports_or_compilations(tmp_path):
         file="x", unit=None, level="huyen", period="2026",
         cells={k: Cell(k, v, str(v), Location()) for k, v in cells.items()},
     )
-    single = run(compiled, sub, call_plugins=False)
+    single = run(compiled, sub)
     assert sorted(f.values.get("rule") for f in single.findings if f.code == "rule-failed") == ["co_ky_luat_khi_co_hinh_thuc"]
-    compiled_run = run(compiled, sub, call_plugins=False, compilation=True)
+    compiled_run = run(compiled, sub, compilation=True)
     assert sorted(f.values.get("rule") for f in compiled_run.findings if f.code == "rule-failed") == ["it_nhat_mot_cuoc_hop"]
 
 

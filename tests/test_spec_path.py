@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from cchc_engine.findings import CchcError
+from cchc_engine.plugins import PluginHost
 from cchc_engine.spec import registry
 from cchc_engine.spec.registry import compile_file, find_source, read_header, resolve, spec_chain
 from tests.conftest import cli
@@ -74,7 +75,7 @@ def test_user_directory_is_searched(tmp_path, monkeypatch):
     user = tmp_path / "cfg"
     drop(user / "2026", "u.yaml", SMALL.format(id="user-2026"))
     monkeypatch.setenv("CCHC_USER_SPECS", str(user))
-    assert find_source("user-2026").origin == "user"
+    assert find_source("user-2026", PluginHost.builtins_only()).origin == "user"
     assert resolve("user-2026").spec.title == "Small user-2026"
 
 
@@ -86,9 +87,9 @@ def test_resolving_one_id_compiles_only_that_spec(tmp_path, monkeypatch):
     compiled_paths: list[str] = []
     real = registry.compile_file
 
-    def spy(path, provider=None):
+    def spy(path, provider=None, host=None):
         compiled_paths.append(Path(path).name)
-        return real(path, provider)
+        return real(path, provider, host)
 
     monkeypatch.setattr(registry, "compile_file", spy)
     assert resolve("small").spec.id == "small"
@@ -133,7 +134,7 @@ def test_child_on_the_search_path_extends_a_bundled_spec_and_vice_versa(tmp_path
     assert [p.name for p in spec_chain(d2 / "grand.yaml")] == ["grand.yaml", "child.yaml", "national.yaml"]
     # vice versa: a plugin-registered spec extends one that lives on the search path
     from cchc_engine import hookimpl
-    from cchc_engine.testing import register_plugin
+    from cchc_engine.testing import kit_host, register_plugin
 
     pkg = tmp_path / "pkg"
     drop(pkg, "p.yaml", 'id: "plugin-child"\nextends: "base-2026"\ntitle: Từ plugin\n')
@@ -144,7 +145,7 @@ def test_child_on_the_search_path_extends_a_bundled_spec_and_vice_versa(tmp_path
             register(pkg / "p.yaml")
 
     with register_plugin(P(), "test-plugin-child"):
-        compiled = resolve("plugin-child")
+        compiled = resolve("plugin-child", kit_host())
         assert compiled.spec.title == "Từ plugin" and compiled.spec.year == 2026
 
 

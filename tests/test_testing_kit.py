@@ -7,8 +7,7 @@ import json
 import pytest
 
 from cchc_engine import hookimpl
-from cchc_engine.plugins import get_host
-from cchc_engine.testing import assert_same_result, register_plugin, run_compute, write_submission
+from cchc_engine.testing import assert_same_result, kit_host, register_plugin, run_compute, write_submission
 
 # 2023 spec, district level: a count, the numerator/denominator of a ratio, and the ratio.
 VALUES = {"van_ban_chi_dao": 12, "nv_de_ra": 40, "nv_hoan_thanh": 30}
@@ -62,16 +61,16 @@ class Marker:
 
 
 def test_cchc_host_fixture_is_fresh_and_left_behind(cchc_host, cchc_sample):
-    assert get_host() is cchc_host
+    assert kit_host() is cchc_host
     cchc_host.register(Marker(), "marker")
     assert run_compute(cchc_sample, fmt="marker")[1] == "marker\n"
 
 
 def test_the_previous_tests_host_did_not_leak(cchc_sample):
-    assert get_host().writers.get("marker") is None
+    assert kit_host().writers.get("marker") is None
     with register_plugin(Marker(), "marker"):
-        assert get_host().writers.get("marker").plugin == "marker"
-    assert get_host().writers.get("marker") is None
+        assert kit_host().writers.get("marker").plugin == "marker"
+    assert kit_host().writers.get("marker") is None
 
 
 def test_cchc_submission_fixture_writes_into_tmp_path(cchc_submission, tmp_path):

@@ -7,7 +7,7 @@ import unicodedata
 import openpyxl
 import pytest
 
-from cchc_engine.pipeline import compute_file
+from cchc_engine.session import compute_file
 from cchc_engine.spec.registry import resolve
 from cchc_engine.submission import level_from_unit, period_from_title, unit_from_title
 from cchc_engine.template import build_template

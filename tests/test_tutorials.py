@@ -28,7 +28,7 @@ EXAMPLE = ROOT / "examples" / "lam-thao-2023-q3.xlsx"
 FODS = ROOT / "tests" / "fixtures" / "tutorials" / "lam-thao-2023-q3.fods"
 MARKER = re.compile(r"<!-- tutorial-file: (\S+) -->\s*```\w*\n(.*?)```", re.DOTALL)
 PACKAGES = ("cchc-html", "cchc-fods", "cchc-phu-tho")
-SCAFFOLDS = {"cchc-demo-writer": "writer", "cchc-demo-reader": "reader", "cchc-demo-checks": "checks"}
+SCAFFOLDS = {"cchc-demo-writer": "writer", "cchc-demo-reader": "reader", "cchc-demo-checks": "checks", "cchc-demo-spec": "spec"}
 
 
 def tutorial_files() -> dict[str, str]:
@@ -172,18 +172,20 @@ def test_new_plugin_projects_install_and_pass_their_own_tests(installed):
     assert listed["cchc-demo-writer"]["registered"]["formats"] == ["demo-writer"]
     assert listed["cchc-demo-reader"]["registered"]["readers"] == ["demo-reader"]
     assert listed["cchc-demo-checks"]["hooks"] == ["check_result"]
+    assert listed["cchc-demo-spec"]["registered"]["specs"] == ["2023-demo-spec"]
     for name in SCAFFOLDS:
         module = (work / name / name.replace("-", "_") / "__init__.py").read_text(encoding="utf-8")
         # only the api, and its names taken where used (the module is imported by every run, even --help)
         engine_imports = re.findall(r"^(?:from|import) (cchc_engine[\w.]*.*)$", module, re.MULTILINE)
-        assert sorted(engine_imports) == ["cchc_engine import api", "cchc_engine.api import hookimpl"]
+        wanted = ["cchc_engine.api import hookimpl"] if SCAFFOLDS[name] == "spec" else ["cchc_engine import api", "cchc_engine.api import hookimpl"]
+        assert sorted(engine_imports) == wanted
     proc = subprocess.run(
         [str(installed["python"]), "-m", "pytest", "-q", "-p", "no:cacheprovider",
          *(str(work / name / "tests") for name in SCAFFOLDS)],
         capture_output=True, text=True, env=installed["env"], cwd=work, timeout=300,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
-    assert "3 passed" in proc.stdout
+    assert "5 passed" in proc.stdout
 
 
 def test_new_plugin_refuses_a_bad_name_or_an_existing_folder(installed):

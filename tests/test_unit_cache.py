@@ -57,9 +57,9 @@ def reads(monkeypatch) -> list[str]:
     seen: list[str] = []
     real = collect.read_unit
 
-    def counting(path, compiled=None):
+    def counting(path, *args):
         seen.append(Path(path).name)
-        return real(path, compiled)
+        return real(path, *args)
 
     monkeypatch.setattr(collect, "read_unit", counting)
     return seen

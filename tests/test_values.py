@@ -519,7 +519,7 @@ def test_a_unit_typed_in_a_real_appendix_is_read_at_its_cell(tmp_path) -> None:
 
     import openpyxl
 
-    from cchc_engine.pipeline import compute_file
+    from cchc_engine.session import compute_file
     from cchc_engine.spec.registry import resolve
 
     example = Path(__file__).resolve().parents[1] / "examples" / "lam-thao-2023-q3.xlsx"
@@ -598,7 +598,7 @@ def test_none_in_words_in_a_real_appendix(tmp_path) -> None:
 
     import openpyxl
 
-    from cchc_engine.pipeline import compute_file
+    from cchc_engine.session import compute_file
     from cchc_engine.spec.registry import resolve
 
     example = Path(__file__).resolve().parents[1] / "examples" / "lam-thao-2023-q3.xlsx"

@@ -39,6 +39,48 @@ def lang_now(ctx: click.Context, param: click.Parameter, value: Optional[str]) -
     return value
 
 
+def error_line(finding) -> str:
+    """'Lỗi: where: message' for errors, 'Cảnh báo: …' for warnings, the plain line for infos."""
+    from ..messages import render
+    from ..textnorm import clean_cell_text
+
+    prefix = {"error": "cli-error-prefix", "warning": "cli-warning-prefix"}.get(finding.severity)
+    line = render(prefix, {"text": finding.located()}) if prefix else finding.located()
+    # A file name or cell text may carry ESC sequences or line breaks: one plain line, always.
+    return clean_cell_text(line).replace("\n", " ").replace("\t", " ")
+
+
+def host_for(ctx: Optional[click.Context] = None) -> Any:
+    """This invocation's plugin host: made once per `cchc` run from its global options
+    (``--plugins-dir``, ``--strict-plugins``) and kept in the root context's ``obj``. A
+    caller running the CLI in-process may give its own: ``cli.main(obj={"host": host})``."""
+    root = (ctx or click.get_current_context()).find_root()
+    root.ensure_object(dict)
+    params = root.params
+    host = root.obj.get("host")
+    if host is None:
+        from ..plugins.host import PluginHost  # not at import: `cchc --help` may need no host
+
+        host = root.obj["host"] = PluginHost()
+    # The global options, once read (a command is looked up after them: a plugins-folder
+    # file's commands are found), applied once to whichever host this run has.
+    if "plugins_dirs" in params and not root.obj.get("host_options"):
+        root.obj["host_options"] = True
+        host.strict = bool(params.get("strict_plugins"))
+        for directory in params.get("plugins_dirs") or ():
+            if directory not in host.plugins_dirs:
+                host.add_plugins_dir(directory)
+    return host
+
+
+def session_for(spec_name: str) -> Any:
+    """A Session for this invocation: the spec resolved with its host, in its language."""
+    from ..lang import get_lang
+    from ..session import Session  # not at import: `cchc --help` never reads a report
+
+    return Session.open(spec_name, lang=get_lang(), host=host_for())
+
+
 def _vietnamese() -> bool:
     from ..lang import get_lang
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Optional
 
 import click
 
-from . import Command, PathValue, lang_now
+from . import Command, PathValue, host_for, lang_now, session_for
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -71,11 +71,12 @@ def aggregate(
     from ..findings import CchcError, Finding
     from ..messages import get_lang, render
     from ..output import choose_format, output_path, write_result
-    from ..spec.registry import resolve
     from ..submission import normalise_period
     from ..unitcache import UnitCache
 
-    compiled = resolve(spec_name)
+    session = session_for(spec_name)
+    host = session.host
+    compiled = session.spec
     spec = compiled.spec
     lv = spec.level(level)
     if lv is None:
@@ -91,11 +92,11 @@ def aggregate(
         if canonical is None:
             raise CchcError.make("invalid-period", period=period)
         period = canonical
-    files = expand_paths(list(paths))
+    files = expand_paths(list(paths), host)
     if not files:
         raise CchcError.make("aggregate-no-files", paths=", ".join(str(p) for p in paths))
     out = output_path(out)
-    fmt = choose_format("aggregate", out, fmt)  # a wrong -f/-o is a usage error before the long read
+    fmt = choose_format("aggregate", out, fmt, host)  # a wrong -f/-o is a usage error before the long read
 
     jobs = jobs or os.cpu_count() or 1
     # Units are compiled as they arrive: the parent keeps each one's provenance, not its values.
@@ -103,28 +104,27 @@ def aggregate(
     # What a file without a title block is taken to be: the units' level, --period.
     defaults = {"level": ulv or below(compiled, lv.id), "period": period}
     # A re-run reads only the files that changed (unitcache.py); the defaults change what a file gives.
-    cache = None if no_cache else UnitCache.open(compiled, get_lang(), options={"defaults": defaults})
+    cache = None if no_cache else UnitCache.open(compiled, get_lang(), host=host, options={"defaults": defaults})
     try:
         show_bar = sys.stderr.isatty() and len(files) >= 20
         if show_bar:
             with click.progressbar(length=len(files), label=render("aggregate-progress", {}), file=sys.stderr) as bar:
-                for u in read_units(files, spec_name, get_lang(), jobs, on_done=bar.update, cache=cache,
-                                        defaults=defaults):
+                for u in read_units(files, session, jobs, on_done=bar.update, cache=cache, defaults=defaults):
                     compiler.add(u)
         else:
-            for u in read_units(files, spec_name, get_lang(), jobs, cache=cache, defaults=defaults):
+            for u in read_units(files, session, jobs, cache=cache, defaults=defaults):
                 compiler.add(u)
     finally:
         if cache is not None:
             cache.close()
 
-    result = compiler.result()
+    result = session.check(compiler.result())  # the plugins' checks of the compiled report
     info = result.extra["aggregate"]
     if not info["included"]:
         problems = [f for f in result.findings if f.severity == "error" or f.code.startswith("aggregate-")]
         raise CchcError(problems + [Finding.make("aggregate-no-units", "error", excluded=len(info["excluded"]))])
     options = {"lang": get_lang(), "findings_only": False, "findings": not no_findings, "spec": compiled}
-    write_result(result, fmt, out, options, protect=tuple(files))
+    write_result(result, fmt, out, options, protect=tuple(files), host=host)
     s = result.stats
     summary = render(
         "aggregate-summary",

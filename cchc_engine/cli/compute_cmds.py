@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import click
 
-from . import Command, PathValue, lang_now
+from . import Command, PathValue, host_for, lang_now, session_for
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -40,21 +40,28 @@ def submission_options(f: Callable) -> Callable:
 
 
 def _run(spec_name: Optional[str], file: Path, level, period, unit):
-    """The spec named, or the one the document says (said on stderr, in one line), and the Result."""
-    from ..engine import run
-    from ..pipeline import prepare
-    from ..spec.registry import resolve
-
+    """The spec named, or the one the document says (said on stderr, in one line, as soon
+    as it is chosen), and the Result: one read of the file, through this run's Session."""
+    from ..lang import get_lang
     from ..messages import render
+    from ..pipeline import prepare
+    from ..session import Session
 
-    compiled = resolve(spec_name) if spec_name else None
-    compiled, sub = prepare(file, compiled, level=level, period=period, unit=unit,
-                            on_choice=lambda note: click.echo(note.message, err=True))
+    host = host_for()
+    session = session_for(spec_name) if spec_name else None
+    compiled, sub = prepare(
+        file, session.spec if session is not None else None, level=level, period=period, unit=unit, host=host,
+        mapper=(lambda _compiled, lv: session.mapper(lv)) if session is not None else None,
+        on_choice=lambda note: click.echo(note.message, err=True),
+    )
+    if session is None:
+        session = Session(spec=compiled, host=host, lang=get_lang())
     # A wrong year's spec turns every row into findings: say why first, where it is seen.
     for f in sub.findings:
         if f.code in _SAID_FIRST:
             click.echo(render("cli-warning-prefix", {"text": f.message}), err=True)
-    return compiled, run(compiled, sub)
+    chosen = session
+    return compiled, chosen.run(lambda: chosen.computed(sub))
 
 
 _SAID_FIRST = ("spec-year-mismatch", "period-contradicts-document")
@@ -85,9 +92,9 @@ def compute(
     from ..output import choose_format, output_path, write_result
 
     out = output_path(out)
-    fmt = choose_format("compute", out, fmt)  # a wrong -f/-o is a usage error before the read
+    fmt = choose_format("compute", out, fmt, host_for())  # a wrong -f/-o is a usage error before the read
     compiled, result = _run(spec_name, file, level, period, unit)
-    write_result(result, fmt, out, _writer_options(compiled, findings=not no_findings), protect=(file,))
+    write_result(result, fmt, out, _writer_options(compiled, findings=not no_findings), protect=(file,), host=host_for())
     if out is not None and str(out) != "-":
         click.echo(_summary(result, out), err=True)
     sys.exit(0 if result.valid else 1)
@@ -104,9 +111,9 @@ def validate(spec_name: Optional[str], file: Path, level: Optional[str], period:
     """
     from ..output import choose_format, write_result
 
-    fmt = choose_format("validate", None, fmt)
+    fmt = choose_format("validate", None, fmt, host_for())
     compiled, result = _run(spec_name, file, level, period, unit)
-    write_result(result, fmt, None, _writer_options(compiled, findings_only=True))
+    write_result(result, fmt, None, _writer_options(compiled, findings_only=True), host=host_for())
     sys.exit(0 if result.valid else 1)
 
 

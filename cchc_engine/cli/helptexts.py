@@ -220,8 +220,8 @@ OPTIONS: dict[str, str] = {
     "Upgrade the packages to their newest version.": "Nâng các gói lên phiên bản mới nhất.",
     "Install a project folder in editable mode (while developing a plugin).":
         "Cài thư mục dự án ở chế độ sửa trực tiếp (khi đang phát triển plugin).",
-    "What the plugin adds: an output format, an input reader, or a province's checks.":
-        "Plugin thêm gì: một định dạng xuất, một bộ đọc tệp, hoặc các kiểm tra riêng của địa phương.",
+    "What the plugin adds: an output format, an input reader, a province's checks or a province's spec.":
+        "Plugin thêm gì: một định dạng xuất, một bộ đọc tệp, các kiểm tra riêng hoặc bộ chỉ tiêu riêng của địa phương.",
     "Print JSON (name, distribution, version, hooks, registered, errors).":
         "In dạng JSON (tên, gói, phiên bản, hook, đã đăng ký, lỗi).",
     "Include the built-in default plugins.": "Kể cả các plugin có sẵn.",

@@ -13,32 +13,21 @@ from typing import TYPE_CHECKING, Any, Optional
 import click
 
 from .. import __version__
-from . import Group, PathValue, lang_now, set_help_keys
+from . import Group, PathValue, error_line, host_for, lang_now, set_help_keys
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-
-def error_line(finding) -> str:
-    """'Lỗi: where: message' for errors, 'Cảnh báo: …' for warnings, the plain line for infos."""
-    from ..messages import render
-    from ..textnorm import clean_cell_text
-
-    prefix = {"error": "cli-error-prefix", "warning": "cli-warning-prefix"}.get(finding.severity)
-    line = render(prefix, {"text": finding.located()}) if prefix else finding.located()
-    # A file name or cell text may carry ESC sequences or line breaks: one plain line, always.
-    return clean_cell_text(line).replace("\n", " ").replace("\t", " ")
 
 
 class CchcGroup(Group):
     """Turns every failure into located lines and an exit code (0 valid, 1 data errors, 2 unusable)."""
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> Optional[click.Command]:
-        _add_plugin_commands(self)
+        _add_plugin_commands(self, ctx)
         return super().get_command(ctx, cmd_name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        _add_plugin_commands(self)
+        _add_plugin_commands(self, ctx)
         return super().list_commands(ctx)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -62,7 +51,7 @@ class CchcGroup(Group):
 
             raise localize(exc, get_lang()) from None
         except CchcError as exc:
-            show_plugin_problems()  # a plugin's warning comes before the fatal line it caused
+            show_plugin_problems(ctx)  # a plugin's warning comes before the fatal line it caused
             if debug:
                 import traceback  # only with --debug: not on every run
 
@@ -84,7 +73,7 @@ class CchcGroup(Group):
             click.echo(render("cli-interrupted", {}), err=True)
             sys.exit(getattr(exc, "exit_code", 130))
         except Exception as exc:  # the last line of defence: never a traceback
-            show_plugin_problems()
+            show_plugin_problems(ctx)
             if debug:
                 import traceback  # only with --debug: not on every run
 
@@ -96,11 +85,13 @@ class CchcGroup(Group):
             sys.exit(2)
 
 
-def show_plugin_problems() -> None:
+def show_plugin_problems(ctx: Optional[click.Context] = None) -> None:
     """Print, once, the plugins that failed to load or raised in a hook."""
-    from ..plugins import get_host
-
-    for finding in get_host().take_problems():
+    root = (ctx or click.get_current_context()).find_root()
+    host = (root.obj or {}).get("host")
+    if host is None:
+        return  # no host was made: no plugin ran
+    for finding in host.take_problems():
         click.echo(error_line(finding), err=True)
 
 
@@ -159,16 +150,11 @@ def cli(
 
         token = config.use_named(str(config_file))
         ctx.call_on_close(lambda: config.reset_named(token))  # in-process callers (tests) run on
-    from ..plugins import get_host  # (--lang took effect when it was read: lang_now)
-
-    host = get_host()
-    host.strict = strict_plugins
-    for directory in plugins_dirs:
-        host.add_plugins_dir(directory)
+    host_for(ctx)  # this run's plugins, with --plugins-dir and --strict-plugins (--lang took effect when read)
     from ..termtable import set_wide
 
     set_wide(wide)
-    ctx.call_on_close(show_plugin_problems)
+    ctx.call_on_close(lambda: show_plugin_problems(ctx))
 
 
 def _register_commands() -> None:
@@ -195,12 +181,11 @@ def _register_commands() -> None:
 _register_commands()
 
 
-def _add_plugin_commands(group: click.Group) -> None:
+def _add_plugin_commands(group: click.Group, ctx: click.Context) -> None:
     """Plugin commands are added when a command is looked up (after the global options
-    such as --plugins-dir are read), not at import: keeps `import` fast."""
-    from ..plugins import get_host
-
-    get_host().add_commands(group)
+    such as --plugins-dir are read, so a plugins-folder file's commands are there too),
+    not at import: keeps `import` fast."""
+    host_for(ctx).add_commands(group)
 
 
 def main(argv: Optional[list[str]] = None) -> None:

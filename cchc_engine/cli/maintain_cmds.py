@@ -50,16 +50,16 @@ def template_cmd(spec_name: str, level: Optional[str], out: str) -> None:
     from ..atomic import atomic_write
     from ..findings import CchcError, Location
     from ..messages import render
+    from ..output import output_path
     from ..spec.registry import resolve
     from ..template import build_template
-
-    from ..output import output_path
+    from . import host_for
 
     out = output_path(out)
     if str(out) != "-" and out.suffix.lower() != ".xlsx":
         # the template is a workbook: any other name would hold xlsx bytes under a lie
         raise CchcError.make("template-suffix", location=Location(file=str(out)), file=str(out), suffix=out.suffix)
-    compiled = resolve(spec_name)
+    compiled = resolve(spec_name, host_for())
     level_id = _level(compiled, level)
     wb, info = build_template(compiled, level_id)
     with atomic_write(out, binary=True) as fh:
@@ -135,8 +135,9 @@ def spec_diff(old: str, new: str, fmt: str) -> None:
     from ..messages import render
     from ..spec.diff import diff_specs
     from ..spec.registry import resolve
+    from . import host_for
 
-    d = diff_specs(resolve(old).spec, resolve(new).spec)
+    d = diff_specs(resolve(old, host_for()).spec, resolve(new, host_for()).spec)
     if fmt == "json":
         import json
 
@@ -261,12 +262,12 @@ def compare_cmd(spec_old, old_file, spec_new, new_file, level, period_old, perio
     Example: cchc compare --spec-old 2021 q3-2021.xlsx --spec-new 2023 q3-2023.xlsx
     """
     from ..messages import fmt_number, render
-    from ..pipeline import compute_file
-    from ..spec.registry import resolve
+    from . import session_for
 
-    co, cn = resolve(spec_old), resolve(spec_new)
-    ro = compute_file(co, old_file, level=level, period=period_old, unit=unit)
-    rn = compute_file(cn, new_file, level=level, period=period_new, unit=unit)
+    old_session, new_session = session_for(spec_old), session_for(spec_new)
+    co, cn = old_session.spec, new_session.spec
+    ro = old_session.compute(old_file, level=level, period=period_old, unit=unit)
+    rn = new_session.compute(new_file, level=level, period=period_new, unit=unit)
     _same_unit_and_level(ro, rn, old_file, new_file)
     rows = compare_results(ro, rn, co.spec, cn.spec)
     if fmt == "json":

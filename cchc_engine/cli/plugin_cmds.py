@@ -36,9 +36,12 @@ def plugins_command(as_json: bool, show_all: bool) -> None:
       CCHC_LOAD_PLUGINS= cchc plugins --all     # built-ins only
     """
     from ..messages import render
-    from ..plugins import get_host
+    from ..spec.registry import spec_listing
+    from . import host_for
 
-    found = [p for p in get_host().describe() if show_all or p["source"] != "builtin"]
+    host = host_for()
+    spec_listing(host)  # the specs column lists what each plugin's specs are
+    found = [p for p in host.describe() if show_all or p["source"] != "builtin"]
     if as_json:
         import json
 
@@ -160,8 +163,8 @@ def uninstall_command(packages: tuple[str, ...], yes: bool) -> None:
 
 @click.command("new-plugin", cls=Command)
 @click.argument("folder", type=click.Path(path_type=PathValue))
-@click.option("--kind", type=click.Choice(["writer", "reader", "checks"]), default="writer", show_default=True,
-              help="What the plugin adds: an output format, an input reader, or a province's checks.")
+@click.option("--kind", type=click.Choice(["writer", "reader", "checks", "spec"]), default="writer", show_default=True,
+              help="What the plugin adds: an output format, an input reader, a province's checks or a province's spec.")
 def new_plugin_command(folder: Path, kind: str) -> None:
     """Start a plugin project in FOLDER (named like cchc-NAME) that installs, runs and
     passes its tests as written.

@@ -26,10 +26,11 @@ def specs_cmd(as_json: bool, verbose: bool = False) -> None:
     from ..messages import render
     from ..termtable import fit
 
-    from ..spec.registry import specs
+    from ..spec.registry import spec_listing
+    from . import host_for
 
     rows = []
-    for reg in sorted(specs.all(), key=lambda r: r.name):
+    for reg in sorted(spec_listing(host_for()).all(), key=lambda r: r.name):
         spec = reg.item.compiled.spec
         rows.append(
             {
@@ -81,8 +82,9 @@ def spec_show(spec: str, form_id: Optional[str], level: Optional[str]) -> None:
     from ..messages import render
     from ..spec.registry import resolve
     from ..termtable import fit, fit_line, terminal_width
+    from . import host_for
 
-    compiled = resolve(spec)
+    compiled = resolve(spec, host_for())
     s = compiled.spec
     if level is not None and s.level(level) is None:
         raise CchcError.make("unknown-level", level=level, spec=s.id, levels=", ".join(s.level_ids()))
@@ -172,13 +174,15 @@ def spec_check(spec: str) -> None:
 
     from ..findings import CchcError
     from ..messages import render
-    from ..spec.registry import find_entry, looks_like_path, check_file
+    from ..spec.registry import compile_file, find_entry, looks_like_path
+    from . import host_for
 
+    host = host_for()
     try:
         if looks_like_path(spec):  # a bare word is an id, never a file of the working folder
-            compiled, problems = check_file(Path(spec))
+            compiled, problems = compile_file(Path(spec), host=host)
         else:
-            entry = find_entry(spec)
+            entry = find_entry(spec, host)
             compiled, problems = entry.compiled, entry.problems
     except CchcError as exc:
         if exc.findings and exc.findings[0].code in ("spec-not-found", "spec-file-missing", "file-not-regular", "spec-not-a-spec"):
@@ -189,7 +193,7 @@ def spec_check(spec: str) -> None:
     from ..spec.lint import attribute_to_parents, lint_spec, previous_spec
 
     # the compiler's warnings are located in the YAML (file, line, path) that wrote them
-    warnings = list(compiled.warnings) + attribute_to_parents(compiled, lint_spec(compiled, previous_spec(compiled)))
+    warnings = list(compiled.warnings) + attribute_to_parents(compiled, lint_spec(compiled, previous_spec(compiled, host)), host)
     for warning in warnings:  # warnings only: exit code stays 0
         click.echo(render("cli-warning-prefix", {"text": warning.located()}), err=True)
     s = compiled.spec

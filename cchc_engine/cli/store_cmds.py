@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import click
 
-from . import Command, Group, PathValue, lang_now
+from . import Command, Group, PathValue, error_line, host_for, lang_now, session_for
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -78,15 +78,12 @@ def _period(period: str) -> str:
 
 def _session(spec_name: Optional[str], period: Optional[str]):
     from ..findings import CchcError
-    from ..messages import get_lang
-    from ..plugins import get_host
-    from ..session import Session
 
     if not spec_name:
         if not period:
             raise CchcError.make("store-spec-needed")
         spec_name = _period(period)[:4]  # the spec of the period's year
-    return Session.open(spec_name, lang=get_lang(), host=get_host())
+    return session_for(spec_name)
 
 
 def _when(at: Any) -> str:
@@ -123,9 +120,8 @@ def submit(files: tuple[Path, ...], db_url: Optional[str], spec_name: Optional[s
     from ..findings import CchcError
     from ..messages import get_lang, render
     from ..output import choose_format, write_result
-    from .main import error_line
 
-    fmt = choose_format("validate", None, fmt)
+    fmt = choose_format("validate", None, fmt, host_for())
     store = open_store(db_url)
     session = _session(spec_name, period)
     who = _who(by)
@@ -141,7 +137,7 @@ def submit(files: tuple[Path, ...], db_url: Optional[str], spec_name: Optional[s
             worst = 2
             continue
         result, sub = kept.result, kept.submission
-        write_result(result, fmt, None, {"lang": get_lang(), "findings_only": True, "spec": session.spec})
+        write_result(result, fmt, None, {"lang": get_lang(), "findings_only": True, "spec": session.spec}, host=session.host)
         state = render("summary-valid" if result.valid else "summary-invalid", {})
         click.echo(render("submit-stored", {"version": sub.version, "period": sub.period, "unit": sub.unit_name,
                                             "id": sub.id, "state": state}), err=True)
@@ -559,13 +555,13 @@ def aggregate_from_store(db_url: Optional[str], spec_name: Optional[str], unit: 
         raise CchcError.make("missing-metadata", what=r("meta-period", {}), option=r("meta-period-option", {}))
     period = _period(period)
     target = output_path(out)
-    fmt = choose_format("aggregate", target, fmt)
+    fmt = choose_format("aggregate", target, fmt, host_for())
     store = open_store(db_url)
     session = _session(spec_name, period)
     result = store.compile(session, period, unit, accepted_only=not include_pending)
     store.close()
     info = result.extra["aggregate"]
-    write_result(result, fmt, target, {"lang": get_lang(), "findings_only": False, "spec": session.spec})
+    write_result(result, fmt, target, {"lang": get_lang(), "findings_only": False, "spec": session.spec}, host=session.host)
     s = result.stats
     click.echo(render("aggregate-store-summary", {
         "included": len(info["included"]), "period": period, "missing": len(result.extra["store"]["missing"]),

@@ -56,6 +56,7 @@ class PluginHost:
         defaults: Sequence[str] = DEFAULT_PLUGINS,
         strict: bool = False,
         trace: Optional[bool] = None,
+        env_dirs: bool = True,
     ):
         self._pm: Optional[pluggy.PluginManager] = None
         self._pm_ready = False
@@ -73,9 +74,15 @@ class PluginHost:
         self.problems: list[Finding] = []  # shown once on stderr by the CLI
         self.errors: dict[str, list[str]] = {}  # plugin → problem messages, for `cchc plugins`
         self.info: dict[str, PluginInfo] = {}
+        # plugin → why it did not load (import error, a hook that does not exist): each
+        # Session result says its checks are missing (Session.check)
+        self.unloaded: dict[str, str] = {}
         self.readers = Registry(self, "registry-readers", "register_readers", key=lambda r: r.name, required=reader_attributes)
         self.writers = Registry(self, "registry-writers", "register_writers", key=lambda w: w.name, required=writer_attributes)
-        self._specs: Optional[Registry] = None
+        self.env_dirs = env_dirs  # also load CCHC_PLUGINS_DIR's files
+        # Registries other modules add (the spec listing, spec/registry.py: this package
+        # does not import the spec package, which imports it).
+        self._more: dict[str, Registry] = {}
         self._collected: dict[str, list[tuple[str, tuple, dict]]] = {}
         self._loaded = False
         self._generation = 0  # bumped when the set of plugins changes (CLI re-adds commands)
@@ -87,8 +94,14 @@ class PluginHost:
         return {
             "entry_points": self.entry_points, "load_only": self.load_only,
             "plugins_dirs": [str(d) for d in self.plugins_dirs], "defaults": self.defaults,
-            "strict": self.strict, "trace": self.trace,
+            "strict": self.strict, "trace": self.trace, "env_dirs": self.env_dirs,
         }
+
+    @classmethod
+    def builtins_only(cls) -> "PluginHost":
+        """A new host with the built-in plugins alone: no entry points, no plugins folder,
+        no environment (what a library call without a host gets)."""
+        return cls(entry_points=False, load_only=None, trace=False, env_dirs=False)
 
     # -- the manager ---------------------------------------------------------------------
 
@@ -113,7 +126,7 @@ class PluginHost:
             try:
                 pm.register(plugin, name=name)
             except Exception as exc:  # e.g. a hookimpl whose arguments the hook does not offer
-                self.fail(name, exc)
+                self.fail_load(name, exc)
         if self._loaded:
             self._settle()
 
@@ -157,24 +170,23 @@ class PluginHost:
 
     # -- the registries ---------------------------------------------------------------
 
-    @property
-    def specs(self) -> Registry:
-        if self._specs is None:
-            from ..spec.registry import SpecRegistry
-
-            self._specs = SpecRegistry(self, "registry-specs", "register_specs", key=lambda e: e.id)
-        return self._specs
+    def registry(self, kind: str, make: Callable[["PluginHost"], Registry]) -> Registry:
+        """This host's registry of ``kind``, made by ``make(host)`` on first use (how the
+        spec package gives each host its spec listing: ``spec.registry.spec_listing``)."""
+        if kind not in self._more:
+            self._more[kind] = make(self)
+        return self._more[kind]
 
     def registries(self) -> dict[str, Registry]:
-        return {"formats": self.writers, "readers": self.readers, "specs": self.specs}
+        return {"formats": self.writers, "readers": self.readers, **self._more}
 
     def reset(self) -> None:
         """Forget what was registered; the next lookup runs the register hooks again."""
         self._collected.clear()
         self.readers.reset()
         self.writers.reset()
-        if self._specs is not None:
-            self._specs.reset()
+        for registry in self._more.values():
+            registry.reset()
         self._generation += 1
 
     # -- loading ---------------------------------------------------------------------------
@@ -192,11 +204,11 @@ class PluginHost:
                     self.adopt(plugin, name)
                     self.info[name] = PluginInfo("cchc-engine", engine_version(), "builtin")
                 except Exception as exc:  # a broken built-in is reported like any plugin
-                    self.fail(name, exc)
+                    self.fail_load(name, exc)
         if self.entry_points:
             self._load_entry_points()
         dirs = list(self.plugins_dirs)
-        env_dirs = os.environ.get("CCHC_PLUGINS_DIR")
+        env_dirs = os.environ.get("CCHC_PLUGINS_DIR") if self.env_dirs else None
         if env_dirs:
             dirs += _paths([d for d in env_dirs.split(os.pathsep) if d])
         for directory in dirs:
@@ -262,6 +274,11 @@ class PluginHost:
         finding = Finding.make("plugin-failed", severity, plugin=plugin, error=isolation.error_text(error))  # type: ignore[arg-type]
         self.note(finding, plugin)
         return finding
+
+    def fail_load(self, plugin: str, error: BaseException) -> Finding:
+        """A plugin that could not be loaded: a problem now, and a finding in every result."""
+        self.unloaded[plugin] = isolation.error_text(error)
+        return self.fail(plugin, error)
 
     def take_problems(self) -> list[Finding]:
         """The problems not shown yet (the CLI prints them before any fatal line)."""

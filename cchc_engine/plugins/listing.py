@@ -21,9 +21,13 @@ def describe(host: "PluginHost") -> list[dict[str, Any]]:
         try:
             for reg in registry.all():
                 given.setdefault(reg.plugin, {}).setdefault(kind, []).append(reg.name)
-        except CchcError as exc:  # a duplicate: reported, the listing still works
+        except CchcError as exc:  # a spec id two files claim: reported, the listing still works
             for f in exc.findings:
                 host.note(f, f.values.get("second"))
+        for clash in getattr(registry, "clashes", {}).values():  # a name two plugins took: both show it
+            for plugin in (clash.values["first"], clash.values["second"]):
+                if clash.message not in host.errors.get(plugin, []):
+                    host.errors.setdefault(plugin, []).append(clash.message)
     for plugin, names in command_names(host).items():
         given.setdefault(plugin, {})["commands"] = names
     order = {n: i for i, n in enumerate(host.defaults)}

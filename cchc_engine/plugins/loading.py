@@ -73,7 +73,7 @@ def load_entry_points(host: "PluginHost") -> None:
         try:
             host.adopt(ep.load(), ep.name)
         except Exception as exc:
-            host.fail(ep.name, exc)
+            host.fail_load(ep.name, exc)
 
 
 def load_dir(host: "PluginHost", directory: Path) -> None:
@@ -111,7 +111,7 @@ def load_dir(host: "PluginHost", directory: Path) -> None:
             host.adopt(module, name)
         except Exception as exc:
             sys.modules.pop(module_name, None)
-            host.fail(name, exc)
+            host.fail_load(name, exc)
 
 
 def _shown(text: str) -> str:
@@ -162,6 +162,6 @@ def check_pending(host: "PluginHost") -> None:
             return
         except pluggy.PluginValidationError as exc:
             name = host.pm.get_name(exc.plugin) or "?"
-            host.fail(name, exc)
+            host.fail_load(name, exc)
             if host.pm.is_registered(exc.plugin):
                 host.pm.unregister(exc.plugin)

@@ -22,7 +22,9 @@ class Registered:
 
 
 class Registry:
-    """A collection filled by a register_* hook; duplicate names are one clear error."""
+    """A collection filled by a register_* hook. Two plugins registering one name is a
+    clash: that name is unusable (one clear error naming both, when it is asked for),
+    the others work, and ``clashes`` lists it for `cchc plugins`."""
 
     def __init__(
         self,
@@ -40,6 +42,7 @@ class Registry:
         # needed, so that a host made for `cchc --help` does not import the protocols' models
         self._required = required
         self.items: dict[str, Registered] = {}
+        self.clashes: dict[str, Any] = {}  # name → its duplicate-registration finding
         self._filled = False
         self._ready = False
 
@@ -68,9 +71,9 @@ class Registry:
 
     def _fill(self) -> None:
         from ..findings import CchcError, Finding
+        from ..messages import said
         from ..protocols import missing_attributes
 
-        duplicates: list[Finding] = []
         for plugin, args, kwargs in self.host.collect(self.hook):
             try:
                 item = self.make(*args, **kwargs)
@@ -79,7 +82,7 @@ class Registry:
                     self.host.note(
                         Finding.make(
                             "plugin-bad-registration", "warning", plugin=plugin,
-                            kind=self.noun(), item=repr(item)[:80], missing=", ".join(missing),
+                            kind=said(self.kind), item=repr(item)[:80], missing=", ".join(missing),
                         ),
                         plugin,
                     )
@@ -88,7 +91,10 @@ class Registry:
             except CchcError as exc:  # e.g. a spec file that cannot be loaded: named by its plugin
                 for f in exc.findings:
                     self.host.note(
-                        Finding.make("plugin-item-unusable", "warning", plugin=plugin, kind=self.noun(), error=f.located()),
+                        Finding.make(
+                            "plugin-item-unusable", "warning", location=f.location, plugin=plugin, kind=said(self.kind),
+                            error=said(f.code, **f.values),
+                        ),
                         plugin,
                     )
                 continue
@@ -96,17 +102,13 @@ class Registry:
                 self.host.fail(plugin, exc)
                 continue
             if name in self.items:
-                duplicates.append(
-                    Finding.make(
-                        "duplicate-registration", "error", kind=self.noun(), name=name,
+                if name not in self.clashes:
+                    self.clashes[name] = Finding.make(
+                        "duplicate-registration", "error", kind=said(self.kind), name=name,
                         first=self.items[name].plugin, second=plugin,
                     )
-                )
                 continue
             self.items[name] = Registered(name, item, plugin)
-        if duplicates:
-            self.reset()
-            raise CchcError(duplicates)
 
     def make(self, *args: Any, **kwargs: Any) -> Any:
         if len(args) != 1 or kwargs:
@@ -114,10 +116,18 @@ class Registry:
         return args[0]
 
     def get(self, name: str) -> Optional[Registered]:
-        return self.fill().items.get(name)
+        """The item of that name; a name two plugins registered is an error naming both."""
+        self.fill()
+        if name in self.clashes:
+            from ..findings import CchcError
+
+            raise CchcError(self.clashes[name])
+        return self.items.get(name)
 
     def all(self) -> list[Registered]:
-        return list(self.fill().items.values())
+        """Every usable item (a clashing name is left out: ``clashes`` has it)."""
+        self.fill()
+        return [r for n, r in self.items.items() if n not in self.clashes]
 
     def plugin_of(self, item: Any) -> Optional[str]:
         """The plugin that registered this very object."""
@@ -128,6 +138,7 @@ class Registry:
 
     def reset(self) -> None:
         self.items.clear()
+        self.clashes.clear()
         self._filled = self._ready = False
 
 

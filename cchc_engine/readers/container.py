@@ -17,7 +17,7 @@ from typing import Any, Callable, Optional
 from xml.parsers import expat
 
 from ..findings import CchcError, Location
-from ..messages import render
+from ..messages import render, said
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # refuse zip bombs before parsing
 MAX_MEMBERS = 5_000  # parts in the zip; a workbook has a few dozen
@@ -37,8 +37,8 @@ def vn(n: int) -> str:
 
 
 def unreadable(path: Path, code: str, **values: Any) -> CchcError:
-    """'file-unreadable' with its reason rendered from the catalogue entry ``code``."""
-    return CchcError.make("file-unreadable", location=Location(file=str(path)), file=path.name, error=render(code, values))
+    """'file-unreadable' with its reason, the catalogue entry ``code`` (said where the message shows it)."""
+    return CchcError.make("file-unreadable", location=Location(file=str(path)), file=path.name, error=said(code, **values))
 
 
 class Refused(Exception):

@@ -42,7 +42,7 @@ from typing import Any, Callable, Optional
 from ..findings import CchcError, Finding, Location
 from ..grid import Cell, Grid, Sheet, column_letter
 from ..hookspecs import hookimpl
-from ..messages import render
+from ..messages import render, said
 from ..textnorm import clean_cell_text
 from . import container as C
 
@@ -409,15 +409,15 @@ def _grid(path: Path, doc: _Document, unread: list[tuple[str, str]]) -> Grid:
     for part, why in unread:
         grid.findings.append(Finding.make(
             "embedded-part-not-read", "error", location=Location(file=str(path), path=part),
-            part=part, why=render(f"read-embedded-{why}", {})))
+            part=part, why=said(f"read-embedded-{why}")))
     if not grid.sheets:
         if unread:  # the appendix is in what could not be read: that is the one line to say
             part, why = unread[0]
             raise CchcError.make("file-unreadable", location=Location(file=str(path)), file=path.name,
-                                 error=render("embedded-part-not-read", {"part": part, "why": render(f"read-embedded-{why}", {})}))
+                                 error=said("embedded-part-not-read", part=part, why=said(f"read-embedded-{why}")))
         raise CchcError.make(
             "file-unreadable", location=Location(file=str(path)), file=path.name,
-            error=render("read-docx-no-appendix", {"tables": len(doc.tables)}),
+            error=said("read-docx-no-appendix", tables=len(doc.tables)),
         )
     return grid
 
@@ -429,7 +429,7 @@ def _note_table(grid: Grid, sheet: Sheet, table: _Table) -> None:
         row = int(re.sub(r"^[A-Z]+", "", first))
         grid.findings.append(Finding.make(
             "cells-beyond-columns", "warning", location=where(row), count=table.beyond.count,
-            column=column_letter(C.MAX_COLS), cell=render("location-table-row", {"table": table.index, "row": row}),
+            column=column_letter(C.MAX_COLS), cell=said("location-table-row", table=table.index, row=row),
             max=C.MAX_COLS))
     if table.bounded:
         row, asked, _ = table.bounded[0]

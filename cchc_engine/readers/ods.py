@@ -51,10 +51,6 @@ class OdsReader:
         try:
             with C.open_zip(path, _what()) as zf:
                 names = set(zf.namelist())
-                if "xl/workbook.xml" in names:  # an .xlsx under the .ods suffix: read it as what it is
-                    from .xlsx import XlsxReader
-
-                    return XlsxReader().read(path, options)
                 mimetype = ""
                 if "mimetype" in names:
                     with zf.open("mimetype") as fh:

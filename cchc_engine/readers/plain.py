@@ -24,7 +24,7 @@ _Reader = Any
 
 from ..findings import CchcError, Finding, Location
 from ..hookspecs import hookimpl
-from ..messages import os_error, render
+from ..messages import os_error, render, said
 from ..submission import RawSubmission, RawValue
 from ..textnorm import clean_cell_text
 
@@ -92,13 +92,13 @@ def _read_text(path: Path) -> str:
         if size > MAX_BYTES:
             raise CchcError.make(
                 "file-unreadable", location=Location(file=str(path)), file=path.name,
-                error=render("plain-too-large", {"size": size // (1024 * 1024)}),
+                error=said("plain-too-large", size=size // (1024 * 1024)),
             )
         data = path.read_bytes()
     except OSError as exc:
         raise CchcError.make("file-unreadable", location=Location(file=str(path)), file=path.name, error=os_error(exc)) from None
     if not data.strip():
-        raise CchcError.make("file-unreadable", location=Location(file=str(path)), file=path.name, error=render("plain-empty", {}))
+        raise CchcError.make("file-unreadable", location=Location(file=str(path)), file=path.name, error=said("plain-empty"))
     return _decode(data, path)
 
 
@@ -113,7 +113,7 @@ def _values_from_mapping(raw: RawSubmission, values: Any, path: Path, base: str)
     if not isinstance(values, dict):
         raise CchcError.make(
             "file-unreadable", location=Location(file=str(path), path=base), file=path.name,
-            error=render("plain-values-not-mapping", {}),
+            error=said("plain-values-not-mapping"),
         )
     for i, (key, v) in enumerate(values.items()):
         if i >= MAX_VALUES:
@@ -165,7 +165,7 @@ class JsonReader:
 
             raise CchcError.make(
                 "file-unreadable", location=Location(file=str(path), row=exc.lineno), file=path.name,
-                error=render("plain-json-invalid", {"detail": json_syntax(exc, with_line=False)}),  # the location has the line
+                error=said("plain-json-invalid", detail=json_syntax(exc, with_line=False)),  # the location has the line
             ) from None
         raw = _from_data(data, path)
         for key, value in duplicates[:100]:  # one finding per key is plenty; a flood says no more
@@ -201,7 +201,7 @@ def _from_data(data: Any, path: Path) -> RawSubmission:
     if not isinstance(data, dict):
         raise CchcError.make(
             "file-unreadable", location=Location(file=str(path)), file=path.name,
-            error=render("plain-not-mapping", {}),
+            error=said("plain-not-mapping"),
         )
     _meta(raw, data)
     values = data.get("values", {k: v for k, v in data.items() if k not in ("unit", "level", "period", "spec")})

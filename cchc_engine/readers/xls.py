@@ -47,10 +47,6 @@ class XlsReader:
             head = fh.read(512)
         if not head:
             raise C.unreadable(path, "read-empty", what=_what())
-        if head.startswith(b"PK"):  # a new workbook under the old suffix: read it as what it is
-            from .xlsx import XlsxReader
-
-            return XlsxReader().read(path, options)
         if not head.startswith(C.OLE_MAGIC):
             raise C.unreadable(path, "read-is-text" if C.looks_like_text(head) else "read-not-zip", what=_what())
         C.refuse_ole(path, head, xls_ok=True)  # a password-protected file or a Word .doc: say so

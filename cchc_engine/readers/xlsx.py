@@ -14,7 +14,7 @@ import datetime as dt
 import re
 import zipfile
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 from xml.parsers import expat
 
 from ..grid import Cell, Grid, column_letter
@@ -39,15 +39,20 @@ class XlsxReader:
     suffixes = (".xlsx", ".xlsm")
     description = "Appendix workbook (.xlsx) in the Ministry of Home Affairs' layout"
 
+    def __init__(self) -> None:
+        # What the files of one template repeat (references, cell tags, texts), worked out
+        # once per reader: a reader belongs to one plugin host, so to its Sessions only.
+        self.memos = _Memos()
+
     def sniff(self, path: Path) -> bool:
-        # An OLE2 file (.xls, or an .xlsx with a password) is claimed, so it is read as .xls
-        # or the user is told what it is instead of "no reader"; a zip only when it holds a
-        # workbook (a Word report or another zip is left to the readers that know it).
+        # An OLE2 file that is not an .xls (an .xlsx with a password) is claimed, so the user is
+        # told what it is instead of "no reader"; a zip only when it holds a workbook (a Word
+        # report, an .ods or another zip is left to the readers that know it).
         try:
             with open(path, "rb") as fh:
                 head = fh.read(4)
             if head == C.OLE_MAGIC[:4]:
-                return True
+                return C.ole_kind(path) != "xls"  # a password-protected .xlsx: said so; an .xls is xls's
             if head != b"PK\x03\x04":
                 return False
             with zipfile.ZipFile(path) as zf:
@@ -58,20 +63,11 @@ class XlsxReader:
             return False
 
     def read(self, path: Path, options: Optional[dict] = None) -> Grid:
-        with open(path, "rb") as fh:
-            head = fh.read(8)
-        if head.startswith(C.OLE_MAGIC) and C.ole_kind(path) == "xls":
-            from .xls import XlsReader  # an old workbook under a new name: read it as what it is
-
-            return XlsReader().read(path, options)
+        # (An .xls or .ods under this suffix never gets here: pipeline.pick_reader reads the
+        # content and gives it to its own reader.)
         try:
             with C.open_zip(path, _what()) as zf:
-                names = set(zf.namelist())
-                if "content.xml" in names and "xl/workbook.xml" not in names:
-                    from .ods import OdsReader
-
-                    return OdsReader().read(path, options)
-                return _read(Book(zf, path, names))
+                return _read(Book(zf, path, set(zf.namelist()), self.memos.parts), self.memos)
         except Exception as exc:  # zipfile, zlib, expat and our own refusals: one located line
             raise C.describe(exc, path, _what()) from None
 
@@ -91,24 +87,10 @@ def _number(text: str):
         return clean_cell_text(text)
 
 
-# "B12" → (12, 2): the same few hundred references recur in every file of a run (one
-# template), so a dict lookup replaces a regex match and a letters loop per cell. Bounded.
-_REFS: dict[str, tuple[int, int]] = {}
-_REFS_MAX = 100_000
-_MERGES: dict[str, tuple[int, int, int, int]] = {}  # "A1:B2" → (1, 1, 2, 2), as _REFS
-
-
 def _ref(r: str) -> Optional[tuple[int, int]]:
-    got = _REFS.get(r)
-    if got is None:
-        m = _REF.fullmatch(r)
-        if not m:
-            return None
-        got = (int(m.group(2)), _col_number(m.group(1)))
-        if len(_REFS) >= _REFS_MAX:
-            _REFS.clear()
-        _REFS[r] = got
-    return got
+    """"B12" → (12, 2); None for anything else."""
+    m = _REF.fullmatch(r)
+    return (int(m.group(2)), _col_number(m.group(1))) if m else None
 
 
 class _SheetParser:
@@ -127,8 +109,8 @@ class _SheetParser:
     lives in plain attributes (``ct``/``cs``/``cv``/``cf``/``cis``, ``inc`` while
     inside a ``<c>``) and the common tags are tested first."""
 
-    def __init__(self, book: Book, name: str):
-        self.book, self.sheet = book, book.grid.add_sheet(name)
+    def __init__(self, book: Book, name: str, memos: "_Memos"):
+        self.book, self.sheet, self.memos = book, book.grid.add_sheet(name), memos
         self.budget = book.budget
         self._reset()
 
@@ -156,7 +138,7 @@ class _SheetParser:
                 raise C.Refused("read-too-many-cells-sheet", sheet=self.sheet.name, max=C.MAX_CELLS)
             if budget.cells_total > C.MAX_CELLS_TOTAL:
                 raise C.Refused("read-too-many-cells", max=C.MAX_CELLS_TOTAL)
-            rc = _ref(a.get("r", ""))
+            rc = self.memos.ref(a.get("r", ""))
             if rc is not None:
                 self.row, self.col = rc
             else:
@@ -180,16 +162,9 @@ class _SheetParser:
             self._merge(a.get("ref", ""))
 
     def _merge(self, ref: str) -> None:
-        got = _MERGES.get(ref)
+        got = self.memos.merge(ref)
         if got is None:
-            m = _RANGE.fullmatch(ref[:30])
-            if not m:
-                return
-            c1, r1, c2, r2 = _col_number(m.group(1)), int(m.group(2)), _col_number(m.group(3)), int(m.group(4))
-            got = (min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
-            if len(_MERGES) >= 10_000:
-                _MERGES.clear()
-            _MERGES[ref] = got
+            return
         if len(self.sheet.merges) < C.MAX_CELLS:
             self.sheet.merges.append(got)
 
@@ -306,7 +281,8 @@ class _SheetParser:
                     raise _Fallback  # a cell, row or phonetic run where the stream would see it
                 self._merge(merge.group(1))
         i = min(i + 11, j)  # after "<sheetData>"
-        budget, value_of, text = self.budget, self._value, _text
+        memos = self.memos
+        budget, value_of, text = self.budget, self._value, memos.text
         found = _CELL.findall(s, i, j)
         # At most as many rows as tags starting "<row" (a <rowX> too: the bound is only stricter)
         nrows = s.count("<row", i, j)
@@ -316,13 +292,13 @@ class _SheetParser:
         # then no <c>, <rPh> or <mergeCell> the stream acts on was skipped (rows carry
         # nothing here: every cell read has its own reference). Exact, see above.
         lt = nrows + s.count("</row", i, j)
-        inline_memo, heads, max_cols = _INLINE, _HEADS, C.MAX_COLS
+        inline_memo, heads, max_cols = memos.inlines, memos.heads, C.MAX_COLS
         rows, numbers = self.sheet.rows, self.sheet.row_numbers
         row: list = []
         last = 0
         text_len = 0
         for head, v, inline, f, close in found:
-            row_no, col, key, st, t, closed = heads.get(head) or _head(head)
+            row_no, col, key, st, t, closed = heads.get(head) or memos.head(head)
             # Cells in reading order (as every writer stores them) go straight into rows; a
             # cell out of order (or written twice) is left to the stream, which sorts or refuses.
             if key <= last:
@@ -342,7 +318,7 @@ class _SheetParser:
                 lt += 6
                 got = inline_memo.get(inline)
                 if got is None:
-                    got = _inline(inline)
+                    got = memos.inline(inline)
                 value, n = got
                 text_len += n
                 if not value:
@@ -409,29 +385,6 @@ _CELL = re.compile(
 _FORMULA = re.compile(r"<f" + _ATTRS + r"\s*(?:/>|>([^<]*)</f>)(?:<v>([^<]*)</v>)?")
 _ATTR_LIST = re.compile(r'(?:\s+[\w:.-]+="[^"&\t\n\r]*")*\s*')
 _ATTR = re.compile(r'([\w:.-]+)="([^"]*)"')
-_HEADS: dict[str, tuple[int, int, int, str, str, bool]] = {}
-
-
-def _head(head: str) -> tuple[int, int, int, str, str, bool]:
-    """``D7" s="1" t="n"`` (a cell's tag after ``r="``) → (row, column, order key, s, t, self-closing).
-
-    The other attributes as expat would give them: double-quoted values with no
-    reference or white space to normalise (else the stream). The same few hundred
-    heads recur in every file of a run, so each is worked out once (bounded)."""
-    ref, _, attrs = head.partition('"')
-    closed = attrs.endswith("/")
-    body = attrs[:-1] if closed else attrs
-    if not _ATTR_LIST.fullmatch(body):
-        raise _Fallback
-    found = dict(_ATTR.findall(body))
-    row, col = _ref(ref)
-    got = (row, col, row * 65536 + col, found.get("s", "0"), found.get("t", "n"), closed)
-    if len(_HEADS) >= 4 * _MEMO_ENTRIES:  # a template has ~700 heads; a run, a few templates
-        _HEADS.clear()
-    _HEADS[head] = got
-    return got
-
-
 _ENTITY = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|amp|lt|gt|quot|apos);")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
@@ -443,44 +396,95 @@ def _entity(m: re.Match) -> str:
     return chr(int(name[2:], 16) if name[1] == "x" else int(name[1:]))
 
 
-def _text(raw: str) -> str:
-    """Character data as expat gives it: line ends normalised, then references replaced.
-
-    Writers such as openpyxl store every Vietnamese letter as ``&#7897;``; the same
-    texts (indicator names, units) recur in every file of a run, so each is decoded
-    once (bounded)."""
-    if "&" not in raw and "\r" not in raw:
-        return raw
-    got = _DECODED.get(raw)
-    if got is None:
-        got = raw.replace("\r\n", "\n").replace("\r", "\n") if "\r" in raw else raw
-        got = _ENTITY.sub(_entity, got)
-        if len(raw) <= _MEMO_RAW_CHARS:
-            if len(_DECODED) >= _MEMO_ENTRIES:
-                _DECODED.clear()
-            _DECODED[raw] = got
-    return got
-
-
 # Texts as written (char references: up to 8 bytes a Vietnamese letter) → decoded. The
 # template's few hundred texts recur in every file; what is unique to a file (names,
 # notes, figures) only fills the memos, so they are small: a worker's memory must not
 # grow with the files it reads (bench: parent RSS N=3300/N=1000 with --jobs 1).
 _MEMO_ENTRIES, _MEMO_RAW_CHARS = 2048, 1024
-_DECODED: dict[str, str] = {}
-# An inline <t> as written → (the cell's value, characters it counts); recurs from file to file.
-_INLINE: dict[str, tuple[str, int]] = {}
+_REFS_MAX, _MERGES_MAX = 100_000, 10_000
 
 
-def _inline(raw: str) -> tuple[str, int]:
-    """``<t>text`` (or ``<t xml:space="preserve">text``) → (the cell's value, characters it counts)."""
-    text = _text(raw[raw.index(">") + 1 :])
-    got = (clean_cell_text(text), len(text))
-    if len(raw) <= _MEMO_RAW_CHARS:
-        if len(_INLINE) >= _MEMO_ENTRIES:
-            _INLINE.clear()
-        _INLINE[raw] = got
-    return got
+class _Memos:
+    """What one reader has worked out from the texts of the files it read: each answer a
+    function of its text alone, bounded (emptied when full). The scan path needs them
+    (bench figures in issue 23: without, a file costs ~1.5 ms more CPU)."""
+
+    __slots__ = ("refs", "merges", "heads", "decoded", "inlines", "parts")
+
+    def __init__(self) -> None:
+        self.refs: dict[str, tuple[int, int]] = {}  # "B12" → (12, 2)
+        self.merges: dict[str, tuple[int, int, int, int]] = {}  # "A1:B2" → (1, 1, 2, 2)
+        self.heads: dict[str, tuple[int, int, int, str, str, bool]] = {}
+        self.decoded: dict[str, str] = {}
+        self.inlines: dict[str, tuple[str, int]] = {}  # an inline <t> as written → (value, characters)
+        self.parts: dict[tuple[str, str, bytes], Any] = {}  # parsed rels/workbook/styles (xlsx_book.Book.memo)
+
+    def ref(self, r: str) -> Optional[tuple[int, int]]:
+        got = self.refs.get(r)
+        if got is None:
+            got = _ref(r)
+            if got is None:
+                return None
+            if len(self.refs) >= _REFS_MAX:
+                self.refs.clear()
+            self.refs[r] = got
+        return got
+
+    def merge(self, ref: str) -> Optional[tuple[int, int, int, int]]:
+        got = self.merges.get(ref)
+        if got is None:
+            m = _RANGE.fullmatch(ref[:30])
+            if not m:
+                return None
+            c1, r1, c2, r2 = _col_number(m.group(1)), int(m.group(2)), _col_number(m.group(3)), int(m.group(4))
+            got = (min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
+            if len(self.merges) >= _MERGES_MAX:
+                self.merges.clear()
+            self.merges[ref] = got
+        return got
+
+    def head(self, head: str) -> tuple[int, int, int, str, str, bool]:
+        """``D7" s="1" t="n"`` (a cell's tag after ``r="``) → (row, column, order key, s, t, self-closing).
+
+        The other attributes as expat would give them: double-quoted values with no
+        reference or white space to normalise (else the stream)."""
+        ref, _, attrs = head.partition('"')
+        closed = attrs.endswith("/")
+        body = attrs[:-1] if closed else attrs
+        if not _ATTR_LIST.fullmatch(body):
+            raise _Fallback
+        found = dict(_ATTR.findall(body))
+        row, col = self.ref(ref)
+        got = (row, col, row * 65536 + col, found.get("s", "0"), found.get("t", "n"), closed)
+        if len(self.heads) >= 4 * _MEMO_ENTRIES:  # a template has ~700 heads; a run, a few templates
+            self.heads.clear()
+        self.heads[head] = got
+        return got
+
+    def text(self, raw: str) -> str:
+        """Character data as expat gives it: line ends normalised, then references replaced
+        (writers such as openpyxl store every Vietnamese letter as ``&#7897;``)."""
+        if "&" not in raw and "\r" not in raw:
+            return raw
+        got = self.decoded.get(raw)
+        if got is None:
+            got = raw.replace("\r\n", "\n").replace("\r", "\n") if "\r" in raw else raw
+            got = _ENTITY.sub(_entity, got)
+            if len(raw) <= _MEMO_RAW_CHARS:
+                if len(self.decoded) >= _MEMO_ENTRIES:
+                    self.decoded.clear()
+                self.decoded[raw] = got
+        return got
+
+    def inline(self, raw: str) -> tuple[str, int]:
+        """``<t>text`` (or ``<t xml:space="preserve">text``) → (the cell's value, characters it counts)."""
+        text = self.text(raw[raw.index(">") + 1 :])
+        got = (clean_cell_text(text), len(text))
+        if len(raw) <= _MEMO_RAW_CHARS:
+            if len(self.inlines) >= _MEMO_ENTRIES:
+                self.inlines.clear()
+            self.inlines[raw] = got
+        return got
 
 
 def _scan_bytes(zf: zipfile.ZipFile, part: str) -> Optional[bytes]:
@@ -503,9 +507,9 @@ def _scan_bytes(zf: zipfile.ZipFile, part: str) -> Optional[bytes]:
     return data
 
 
-def _read(book: Book) -> Grid:
+def _read(book: Book, memos: _Memos) -> Grid:
     for name, part in book.sheets():
-        _SheetParser(book, name).run(part)
+        _SheetParser(book, name, memos).run(part)
     return book.grid
 
 

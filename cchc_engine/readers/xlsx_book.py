@@ -12,7 +12,7 @@ import datetime as dt
 import posixpath
 import re
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from ..findings import Finding, Location
 from ..grid import Grid
@@ -20,10 +20,9 @@ from ..textnorm import clean_cell_text
 from . import container as C
 
 _REL_DOC = "/officeDocument"
-# Parsed rels/workbook/styles parts by their bytes (``Book.memo``): a few templates per run.
-_MEMO: dict[tuple[str, str, bytes], Any] = {}
-_MEMO_MAX = 32
+_MEMO_MAX = 32  # parsed parts a reader remembers (``Book.memo``): a few templates per run
 _MEMO_PART = 256 * 1024
+# Parsed rels/workbook/styles parts by their bytes (``Book.memo``): a few templates per run.
 _DATE_IDS = {*range(14, 23), 45, 46, 47}
 _STRIP = re.compile(r'"[^"]*"|\[(?!hh?\]|mm?\]|ss?\])[^\]]*\]')  # literals and [Red]/[$-409], as openpyxl
 _DATE_CHARS = re.compile(r"(?<![_\\])[dmhysDMHYS]")
@@ -38,8 +37,9 @@ def _date_format(fmt_id: int, code: str) -> bool:
 class Book:
     """The package around the sheets: rels, workbook (sheet order, names, 1904 dates), styles, shared strings."""
 
-    def __init__(self, zf, path: Path, names: set[str]):
+    def __init__(self, zf, path: Path, names: set[str], parts: Optional[dict] = None):
         self.zf, self.path, self.names = zf, path, names
+        self.parts = parts  # the reader's memo of parsed parts (``memo``)
         self.budget = C.Budget()
         self.grid = Grid(file=str(path))
         self.strings: list[str] = []
@@ -65,16 +65,17 @@ class Book:
         The rels, workbook and styles parts recur byte for byte in every file of a run
         (one template); what they give depends on nothing else (``part`` is in the key:
         rels resolve against it), and a part that fails is never remembered, so a
-        remembered answer is the one parsing would give. Bounded in count and size."""
-        if self.zf.getinfo(part).file_size > _MEMO_PART:
+        remembered answer is the one parsing would give. The memo is the reader's (one per
+        plugin host), bounded in count and size; without one, every part is parsed."""
+        if self.parts is None or self.zf.getinfo(part).file_size > _MEMO_PART:
             return compute()
         key = (kind, part, self.zf.read(part))
-        got = _MEMO.get(key)
+        got = self.parts.get(key)
         if got is None:
             got = compute()
-            if len(_MEMO) >= _MEMO_MAX:
-                _MEMO.clear()
-            _MEMO[key] = got
+            if len(self.parts) >= _MEMO_MAX:
+                self.parts.clear()
+            self.parts[key] = got
         return got
 
     def rels(self, part: str) -> dict[str, tuple[str, str]]:

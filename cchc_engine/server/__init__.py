@@ -11,10 +11,12 @@ from typing import Any
 
 
 def create_app(store_url: Any, **options: Any) -> Any:
-    """The Starlette app over the store at ``store_url`` (see ``app.create_app``)."""
+    """The Starlette app over the store at ``store_url`` (see ``app.create_app``), with
+    its JSON API (``api.routes()``)."""
+    from . import api
     from .app import create_app as make
 
-    return make(store_url, **options)
+    return make(store_url, more_routes=api.routes(), **options)
 
 
 __all__ = ["create_app"]

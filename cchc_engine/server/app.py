@@ -20,7 +20,7 @@ import secrets
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -694,7 +694,7 @@ def _admin(ctx: Ctx, message: Optional[str] = None, token: Optional[str] = None,
 
     session = ctx.app.session("vi")
     plugins = session.run(lambda: describe(session.host))
-    specs = session.run(sources)
+    specs = session.run(lambda: sources(session.host))
     store = ctx.app.store
     return _page(ctx, "admin.html", status=status, units=store.units(), accounts=store.accounts(), plugins=plugins,
                  specs=specs, spec_in_use=session.spec.spec, audit=store.audit_log(limit=50), message=message, token=token)
@@ -822,13 +822,14 @@ def create_app(
     secure_cookies: bool = False,
     login_attempts: int = 5,
     login_window: float = 300.0,
+    more_routes: Sequence[Any] = (),
 ) -> Starlette:
     """The web app over the store at ``store_url`` (a URL, or a store object already open).
 
     ``secret`` signs session cookies; without it ``CCHC_SECRET`` (hex) is used, else a
-    random one (sign-ins then end when the server restarts)."""
-    from . import api
-
+    random one (sign-ins then end when the server restarts). ``more_routes`` are the JSON
+    API's (``server.create_app`` gives ``api.routes()``: the API module uses this one's
+    helpers, so this one does not import it)."""
     if isinstance(store_url, (str, os.PathLike)) or store_url is None:
         from ..store import Store
 
@@ -863,7 +864,7 @@ def create_app(
         Route("/admin/units", admin_units, methods=["POST"]),
         Route("/admin/accounts", admin_accounts, methods=["POST"]),
         Route("/account/token", account_token, methods=["POST"]),
-        *api.routes(),
+        *more_routes,
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={authz.Forbidden: _errors, _NotFound: _errors})

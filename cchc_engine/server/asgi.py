@@ -8,7 +8,7 @@ from typing import Any
 
 
 def app() -> Any:
-    from .app import create_app
+    from . import create_app
 
     return create_app(
         os.environ["CCHC_DB"],

@@ -43,14 +43,8 @@ MAX_ENTRIES = 200  # a store beyond this removes the oldest entries (edits leave
 # Set by the CLI under --debug: receives the one line saying why the cache was ignored.
 debug_log: Optional[Callable[[str], None]] = None
 
-# (path, sha256 of the bytes parsed) of every spec file read while a compile is recorded.
-_reads: Optional[list[tuple[str, str]]] = None
-
-
-def note_read(path: Path, raw: bytes) -> None:
-    """Called by the spec loader for every file it parses."""
-    if _reads is not None:
-        _reads.append((str(Path(path).resolve()), hashlib.sha256(raw).hexdigest()))
+# What a compile is given to hear of every spec file it reads: (path, bytes).
+ReadNote = Callable[[Path, bytes], None]
 
 
 def cache_dir() -> Path:
@@ -115,10 +109,12 @@ def _sha(path: str) -> Optional[str]:
 
 def load_or_compile(
     path: Path,
-    compile_fn: Callable[[], tuple[CompiledSpec, list[Any]]],
+    compile_fn: Callable[[ReadNote], tuple[CompiledSpec, list[Any]]],
     chain_fn: Optional[Callable[[], list[Path]]] = None,
 ) -> tuple[CompiledSpec, list[Any]]:
-    """``compile_fn()`` through the cache; the compiled spec comes back in its runtime form.
+    """``compile_fn(on_read)`` through the cache; the compiled spec comes back in its
+    runtime form. ``compile_fn`` passes ``on_read`` to the loader, which calls it with
+    every file it parses: the entry is used again only while those bytes are unchanged.
 
     ``chain_fn`` gives the file and the parents it resolves to now (registry.spec_chain):
     an entry with parents is used only while they resolve to the same files (an id
@@ -173,14 +169,13 @@ def _chain(chain_fn: Optional[Callable[[], list[Path]]]) -> Optional[list[str]]:
         return ["?"]
 
 
-def _compile(compile_fn: Callable[[], tuple[CompiledSpec, list[Any]]]) -> tuple[CompiledSpec, list[Any], list]:
-    global _reads
-    outer, _reads = _reads, []
-    try:
-        compiled, problems = compile_fn()
-        reads = _reads
-    finally:
-        _reads = outer
+def _compile(compile_fn: Callable[[ReadNote], tuple[CompiledSpec, list[Any]]]) -> tuple[CompiledSpec, list[Any], list]:
+    reads: list[tuple[str, str]] = []  # (path, sha256 of the bytes parsed), this compile's own
+
+    def on_read(path: Path, raw: bytes) -> None:
+        reads.append((str(Path(path).resolve()), hashlib.sha256(raw).hexdigest()))
+
+    compiled, problems = compile_fn(on_read)
     return from_compiled(compiled), problems, reads
 
 

@@ -14,7 +14,7 @@ from typing import Any, Optional
 from .. import expr as ex
 from ..findings import Finding, Location
 from ..messages import render
-from .loader import yaml_path
+from .yamlpath import nearest_line, yaml_path
 from .model import Indicator, Spec
 from .runtime import CompiledRule, CompiledSpec, CompiledTotal  # noqa: F401  (their home is the runtime form)
 
@@ -45,8 +45,6 @@ class _Checker:
 
     def _origin(self, path: tuple) -> Optional[Location]:
         """For a merged spec: the file, line and YAML path that wrote what ``path`` points at."""
-        from .loader import _nearest_line
-
         cur: Any = self.data
         owner: Optional[tuple[str, str, int]] = None  # (kind, id, index in path after it)
         for i, part in enumerate(path):
@@ -73,7 +71,7 @@ class _Checker:
             return None
         file, lines, base, data = origin
         full = base + rest
-        return Location(file=file, path=yaml_path(full, data), row=_nearest_line(lines, full))
+        return Location(file=file, path=yaml_path(full, data), row=nearest_line(lines, full))
 
     def add(self, code: str, path: tuple, **values: Any) -> None:
         self.findings.append(Finding.make(code, "error", location=self.loc(path), **values))

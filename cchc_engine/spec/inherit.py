@@ -25,6 +25,18 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from ..findings import CchcError, Finding, Location
+from .yamlpath import nearest_line, yaml_path
+
+SPEC_SUFFIXES = (".yaml", ".yml")
+# The loader's validate_data(data, lines, location)
+ValidateFn = Callable[[Any, dict, Location], Any]
+
+
+def looks_like_path(name: str) -> bool:
+    """Whether ``--spec``/``extends:`` text names a file: only when written as one (a path
+    separator or a spec suffix); a bare word is an id or a year, whatever the working
+    folder holds."""
+    return name.lower().endswith(SPEC_SUFFIXES) or "/" in name or "\\" in name or name in (".", "..")
 
 POSITION_KEYS = ("after", "before", "parent", "form")
 INHERITED_FIELDS = ("year", "title", "documents", "levels", "zero_denominator", "periods", "explainable_errors", "$schema")
@@ -46,9 +58,7 @@ class _Ops:
         self.added: set[int] = set()  # id() of the dicts the child added (renumber leaves them alone)
 
     def loc(self, path: tuple) -> Location:
-        from .loader import _nearest_line, yaml_path
-
-        return Location(file=self.file, path=yaml_path(path, self.child), row=_nearest_line(self.lines, path))
+        return Location(file=self.file, path=yaml_path(path, self.child), row=nearest_line(self.lines, path))
 
     def error(self, code: str, path: tuple, **values: Any) -> None:
         self.errors.append(Finding.make(code, "error", location=self.loc(path), **values))
@@ -262,11 +272,11 @@ def merge(child: dict, parent: dict, lines: dict[tuple, int], file: str) -> dict
     return out
 
 
-def check_shape(child: dict, lines: dict[tuple, int], file: str) -> None:
-    """Validate the child's own fields (operations included) against the model, located."""
-    from .loader import validate_data
-
-    validate_data(child, lines, Location(file=file))
+def check_shape(child: dict, lines: dict[tuple, int], file: str, validate: Optional[ValidateFn] = None) -> None:
+    """Validate the child's own fields (operations included) against the model, located
+    (``validate`` is the loader's ``validate_data``: given, so this module needs no loader)."""
+    if validate is not None:
+        validate(child, lines, Location(file=file))
 
 
 class OutsideRoots(Exception):
@@ -286,8 +296,6 @@ def resolve_parent(
     raises ``OutsideRoots`` before a byte of it is read, so a spec cannot make an
     error message quote ``/etc/shadow``.
     """
-    from .registry import SPEC_SUFFIXES, looks_like_path
-
     if not looks_like_path(name):
         return find_by_id(name)
     allowed = [base_dir.resolve(), *(r.resolve() for r in roots or [])]
@@ -352,8 +360,10 @@ def load_merged(
     chain: tuple[Path, ...] = (),
     roots: Optional[list[Path]] = None,
     origins: Optional[Origins] = None,
+    validate: Optional[ValidateFn] = None,
 ) -> Any:
-    """Resolve ``extends`` recursively; returns data ready for validation.
+    """Resolve ``extends`` recursively; returns data ready for validation (``validate``
+    checks each child's own fields first, located in its file).
 
     ``origins``, when given, is filled with where each indicator, rule and replaced
     field was written (the base spec first, then each child over it).
@@ -364,7 +374,7 @@ def load_merged(
         return data
     here = path.resolve()
     chain = chain + (here,)
-    check_shape(data, lines, str(path))
+    check_shape(data, lines, str(path), validate)
     name = str(data["extends"])
     loc = Location(file=str(path), path="extends", row=lines.get(("extends",)))
     try:
@@ -377,7 +387,7 @@ def load_merged(
         cycle = " → ".join(p.name for p in chain[chain.index(parent_path):] + (parent_path,))
         raise CchcError.make("spec-extends-cycle", location=loc, exit_code=1, cycle=cycle)
     parent_data, parent_lines = read(parent_path)
-    parent_data = load_merged(parent_data, parent_lines, parent_path, read, find_by_id, chain, roots, origins)
+    parent_data = load_merged(parent_data, parent_lines, parent_path, read, find_by_id, chain, roots, origins, validate)
     if not isinstance(parent_data, dict):
         raise CchcError.make("spec-extends-not-found", location=loc, exit_code=1, spec=name)
     if origins is not None:

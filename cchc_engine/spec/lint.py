@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 from ..findings import Finding, Location
 from ..textnorm import name_key
@@ -97,18 +97,18 @@ def _rules_on_compiled_values(compiled: CompiledSpec) -> list[Finding]:
     return out
 
 
-def previous_spec(compiled: CompiledSpec) -> Optional[CompiledSpec]:
+def previous_spec(compiled: CompiledSpec, host: Any) -> Optional[CompiledSpec]:
     """The spec ``previous:`` refers to: the latest known national spec (id = its year)
     of an earlier year, found through the index; only that one is compiled."""
     from ..findings import CchcError
     from .registry import compile_file, index
 
     year = compiled.spec.year
-    unique, _clashes = index()
+    unique, _clashes = index(host)
     years = sorted((src.year for src in unique.values() if src.year and src.year < year and src.id == str(src.year)), reverse=True)
     for y in years:
         try:
-            prev, problems = compile_file(unique[str(y)].path, provider=unique[str(y)].origin)
+            prev, problems = compile_file(unique[str(y)].path, provider=unique[str(y)].origin, host=host)
         except CchcError:
             continue
         if not problems:
@@ -120,7 +120,7 @@ def _key(w: Finding) -> tuple:
     return (w.code, w.indicator, repr(sorted(w.values.items())))
 
 
-def attribute_to_parents(compiled: CompiledSpec, warnings: list[Finding]) -> list[Finding]:
+def attribute_to_parents(compiled: CompiledSpec, warnings: list[Finding], host: Any = None) -> list[Finding]:
     """Warnings a child spec only inherits are reported as its parent's (file and all).
 
     A maintainer checking a provincial variant should not be told to fix, in their
@@ -131,14 +131,14 @@ def attribute_to_parents(compiled: CompiledSpec, warnings: list[Finding]) -> lis
         return warnings
     from .registry import compile_file, spec_chain
 
-    chain = spec_chain(compiled.source)
+    chain = spec_chain(compiled.source, host)
     if len(chain) < 2:
         return warnings
     try:
-        parent, problems = compile_file(chain[1])
+        parent, problems = compile_file(chain[1], host=host)
     except Exception:  # the child compiled, so its parent loads; be safe anyway
         return warnings
     if problems:
         return warnings
-    inherited = {_key(w): w for w in attribute_to_parents(parent, lint_spec(parent, previous_spec(parent)))}
+    inherited = {_key(w): w for w in attribute_to_parents(parent, lint_spec(parent, previous_spec(parent, host)), host)}
     return [inherited.get(_key(w), w) for w in warnings]

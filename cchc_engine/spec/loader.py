@@ -13,16 +13,17 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any, Callable, Optional, Union
 
 import yaml
 from pydantic import ValidationError
 
 from ..findings import CchcError, Finding, Location
 from ..inputerrors import schema_message as _schema_msg
-from ..messages import os_error, render
-from .cache import note_read
+from ..messages import os_error, render, said
+from .inherit import load_merged
 from .model import Spec
+from .yamlpath import nearest_line as _nearest_line, yaml_path  # noqa: F401  (their old home)
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
@@ -120,7 +121,7 @@ def _scan_events(text: str, loc: Location, loader: type) -> None:
             if isinstance(event, yaml.AliasEvent):
                 if event.anchor in still_open:
                     raise CchcError.make(
-                        "spec-yaml-too-large", location=_at(loc, event), what=render("yaml-alias-cycle", {"anchor": event.anchor})
+                        "spec-yaml-too-large", location=_at(loc, event), what=said("yaml-alias-cycle", anchor=event.anchor)
                     )
                 nodes, size = sizes.get(event.anchor, (1, 0))
                 total += nodes
@@ -131,7 +132,7 @@ def _scan_events(text: str, loc: Location, loader: type) -> None:
                     raise CchcError.make(
                         "spec-yaml-too-large",
                         location=_at(loc, event),
-                        what=render("yaml-too-deep", {"max": MAX_DEPTH, "column": event.start_mark.column + 1}),
+                        what=said("yaml-too-deep", max=MAX_DEPTH, column=event.start_mark.column + 1),
                     )
                 open_anchors.append((event.anchor, total, chars))
                 if event.anchor:
@@ -148,13 +149,13 @@ def _scan_events(text: str, loc: Location, loader: type) -> None:
                     sizes[event.anchor] = (1, len(event.value))
             if total > MAX_NODES:
                 raise CchcError.make(
-                    "spec-yaml-too-large", location=_at(loc, event), what=render("yaml-too-many-nodes", {"max": MAX_NODES})
+                    "spec-yaml-too-large", location=_at(loc, event), what=said("yaml-too-many-nodes", max=MAX_NODES)
                 )
             if chars > MAX_EXPANDED_CHARS:
                 raise CchcError.make(
                     "spec-yaml-too-large",
                     location=_at(loc, event),
-                    what=render("yaml-too-much-text", {"max": MAX_EXPANDED_CHARS // (1024 * 1024)}),
+                    what=said("yaml-too-much-text", max=MAX_EXPANDED_CHARS // (1024 * 1024)),
                 )
     except yaml.YAMLError as exc:
         raise _CParserRefused(exc) from None
@@ -203,28 +204,6 @@ def _line_map(node: yaml.Node, path: tuple = (), out: Optional[dict] = None) -> 
     return out
 
 
-def yaml_path(loc: tuple, data: Any = None) -> str:
-    """('forms', 0, 'indicators', 2, 'type') → 'forms[0](bm1).indicators[2](nv_de_ra).type'."""
-    out = ""
-    cur = data
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-            try:
-                cur = cur[part]
-                if isinstance(cur, dict) and isinstance(cur.get("id"), (str, int)):
-                    out += f"({cur['id']})"
-            except (IndexError, KeyError, TypeError):
-                cur = None
-        else:
-            out += ("." if out else "") + str(part)
-            try:
-                cur = cur[part] if isinstance(cur, dict) else None
-            except (KeyError, TypeError):
-                cur = None
-    return out
-
-
 def read_yaml(text: str, loc: Location, *, text_scalars: bool = False) -> tuple[Any, dict[tuple, int]]:
     """Parse YAML text safely; returns the data and a path → line map.
 
@@ -232,13 +211,13 @@ def read_yaml(text: str, loc: Location, *, text_scalars: bool = False) -> tuple[
     submissions whose numbers the Vietnamese parser must read.
     """
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise CchcError.make("spec-yaml-too-large", location=loc, what=render("yaml-too-big", {"max": MAX_BYTES // (1024 * 1024)}))
+        raise CchcError.make("spec-yaml-too-large", location=loc, what=said("yaml-too-big", max=MAX_BYTES // (1024 * 1024)))
     _scan_limits(text, loc)
     loader = (_TextLoader if text_scalars else _SafeLoader)(text)
     try:
         node = loader.get_single_node()
         if node is None:
-            raise CchcError.make("spec-yaml-invalid", location=loc, error=render("plain-empty", {}))
+            raise CchcError.make("spec-yaml-invalid", location=loc, error=said("plain-empty"))
         lines = _line_map(node)
         data = loader.construct_document(node)
     except yaml.YAMLError as exc:
@@ -248,8 +227,10 @@ def read_yaml(text: str, loc: Location, *, text_scalars: bool = False) -> tuple[
     return data, lines
 
 
-def read_text(path: Path) -> str:
-    """The spec file's text, read with a bound: /dev/zero or a FIFO never reaches memory."""
+def read_text(path: Path, on_read: Optional[Callable[[Path, bytes], None]] = None) -> str:
+    """The spec file's text, read with a bound: /dev/zero or a FIFO never reaches memory.
+    ``on_read(path, bytes)`` is told what was read (the compiled-spec cache checks these
+    files are unchanged)."""
     try:
         # stat before open: opening a FIFO blocks until someone writes to it
         if not stat.S_ISREG(os.stat(path).st_mode):
@@ -258,23 +239,24 @@ def read_text(path: Path) -> str:
             raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         raise CchcError.make("spec-file-missing", location=Location(file=str(path)), error=os_error(exc)) from None
-    note_read(path, raw)  # the compiled-spec cache checks these files are unchanged
+    if on_read is not None:
+        on_read(path, raw)
     if len(raw) > MAX_BYTES:
         raise CchcError.make(
-            "spec-yaml-too-large", location=Location(file=str(path)), what=render("yaml-too-big", {"max": MAX_BYTES // (1024 * 1024)})
+            "spec-yaml-too-large", location=Location(file=str(path)), what=said("yaml-too-big", max=MAX_BYTES // (1024 * 1024))
         )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CchcError.make(
-            "spec-yaml-invalid", location=Location(file=str(path)), error=render("yaml-not-utf8", {"byte": str(exc.start)})
+            "spec-yaml-invalid", location=Location(file=str(path)), error=said("yaml-not-utf8", byte=exc.start)
         ) from None
 
 
 def validate_data(data: Any, lines: dict[tuple, int], loc: Location) -> Spec:
     """Turn loaded YAML into a Spec, with every schema error located."""
     if not isinstance(data, dict):
-        raise CchcError.make("spec-schema", location=loc, error=render("spec-not-mapping", {}))
+        raise CchcError.make("spec-schema", location=loc, error=said("spec-not-mapping"))
     try:
         return Spec.model_validate(data)
     except ValidationError as exc:
@@ -298,25 +280,17 @@ def validate_data(data: Any, lines: dict[tuple, int], loc: Location) -> Spec:
         raise CchcError(findings, exit_code=1) from None
 
 
-def _nearest_line(lines: dict[tuple, int], path: tuple) -> Optional[int]:
-    while path:
-        if path in lines:
-            return lines[path]
-        path = path[:-1]
-    return lines.get(())
-
-
 # A spec says what it is on a top-level line: `id: 2023` or `extends: 2023`.
 _SPEC_KEY = re.compile(r"^(?:id|extends)[ \t]*:", re.MULTILINE)
 
 
-def read_file(path: Path) -> tuple[Any, dict[tuple, int]]:
+def read_file(path: Path, on_read: Optional[Callable[[Path, bytes], None]] = None) -> tuple[Any, dict[tuple, int]]:
     """Read one YAML file safely: (data, path → line).
 
     A file that is no spec (no top-level ``id`` or ``extends``: a received file, a
     symlink to /etc/shadow) is refused in one line that quotes nothing of it: its
     keys, lines and YAML errors are never echoed."""
-    text = read_text(path)
+    text = read_text(path, on_read)
     loc = Location(file=str(path))
     try:
         data, lines = read_yaml(text, loc)
@@ -333,25 +307,43 @@ def _not_a_spec(path: Path) -> CchcError:
     return CchcError.make("spec-not-a-spec", location=Location(file=str(path)), exit_code=2, file=str(path))
 
 
-def load_spec_file(path: Union[str, Path], origins: Optional[dict] = None) -> tuple[Spec, dict[tuple, int]]:
+def load_spec_file(
+    path: Union[str, Path],
+    origins: Optional[dict] = None,
+    *,
+    find_by_id: Optional[Callable[[str], Optional[Path]]] = None,
+    roots: Optional[list[Path]] = None,
+    on_read: Optional[Callable[[Path, bytes], None]] = None,
+) -> tuple[Spec, dict[tuple, int]]:
     """Read and validate one spec file (no semantic checks; see spec.compiler).
 
     A spec that ``extends`` another is merged with its parent first (spec/inherit.py);
     its line map is then empty, since the merged data is not the file's text, and
     ``origins`` (when given) says which file and line wrote each piece.
+
+    The collaborators are given, not imported: ``find_by_id`` finds a parent named by
+    id (the registry's index; without it only a path names a parent), ``roots`` are the
+    folders a parent path may be in besides the child's own, and ``on_read(path, bytes)``
+    is told of every file read (the compiled-spec cache keys its entry on them).
     """
-    from .inherit import load_merged
-    from .registry import path_for_id, search_roots
+    def read(p: Path) -> tuple[Any, dict[tuple, int]]:
+        return read_file(p, on_read)
 
     path = Path(path)
     loc = Location(file=str(path))
-    data, lines = read_file(path)
+    data, lines = read(path)
     if isinstance(data, dict) and data.get("extends") is not None:
         try:
-            data = load_merged(data, lines, path, read_file, path_for_id, roots=search_roots(), origins=origins)
+            data = load_merged(
+                data, lines, path, read, find_by_id or _no_ids, roots=roots, origins=origins, validate=validate_data
+            )
         except CchcError as exc:
             if any(f.code == "spec-extends-cycle" for f in exc.findings):
                 raise CchcError(exc.findings, exit_code=2) from None  # no spec to use: an unusable call
             raise
         lines = {}
     return validate_data(data, lines, loc), lines
+
+
+def _no_ids(name: str) -> Optional[Path]:
+    return None

@@ -31,15 +31,16 @@ from pathlib import Path
 from typing import Any, Optional, Union
 
 from ..findings import CchcError, Finding, Location
-from ..messages import render
-from ..plugins import Registered, Registry, RegistryProxy
+from ..messages import render, said
+from ..plugins.host import PluginHost
+from ..plugins.registry import Registered, Registry
+from .inherit import SPEC_SUFFIXES, OutsideRoots, looks_like_path, resolve_parent
 from .runtime import CompiledSpec
 
 ENV_PATH = "CCHC_SPECS_PATH"
 ENV_USER = "CCHC_USER_SPECS"
 ORIGIN_ENV = ENV_PATH
 ORIGIN_USER = "user"
-SPEC_SUFFIXES = (".yaml", ".yml")
 MAX_FILES_PER_DIR = 2_000  # a search-path directory is a handful of specs, not a home directory
 MAX_BYTES = 5 * 1024 * 1024  # loader.MAX_BYTES (not imported: the warm path imports no yaml/pydantic)
 
@@ -50,44 +51,55 @@ _HEADER = re.compile(r"^(id|year|extends)[ \t]*:[ \t]*(.*?)[ \t]*$", re.MULTILIN
 # --- the one compile function --------------------------------------------------------
 
 
-def compile_file(path: Union[str, Path], provider: Optional[str] = None) -> tuple[CompiledSpec, list[Finding]]:
+def compile_file(
+    path: Union[str, Path], provider: Optional[str] = None, host: Optional[PluginHost] = None
+) -> tuple[CompiledSpec, list[Finding]]:
     """Load, check and compile one spec file (and its ``extends`` parents), through
     the compiled-spec cache (spec/cache.py); the result is in its runtime form
     (spec/runtime.py).
 
     Returns the compiled spec and its errors; raises CchcError when the file cannot
     even be loaded. Pure in the file contents: same bytes (self and parents) and
-    same engine, same result — what the cache relies on.
+    same engine, same result — what the cache relies on. A parent named by id is
+    found in ``host``'s index (without a host: the bundled specs and the search path).
     """
     from .cache import load_or_compile
 
-    def compile_now() -> tuple[CompiledSpec, list[Finding]]:
+    def compile_now(on_read: Any) -> tuple[CompiledSpec, list[Finding]]:
+        # Only on a cache miss: a warm run never imports yaml, pydantic or the compiler.
         from .compiler import compile_spec
         from .loader import load_spec_file
 
         origins: dict = {}  # an inherited spec: where each piece was written, for located errors
-        spec, lines = load_spec_file(path, origins)
+        spec, lines = load_spec_file(
+            path, origins, find_by_id=_finder(host), roots=search_roots(), on_read=on_read
+        )
         return compile_spec(spec, source=str(path), lines=lines, origins=origins or None)
 
-    compiled, problems = load_or_compile(Path(path), compile_now, lambda: spec_chain(path))
+    compiled, problems = load_or_compile(Path(path), compile_now, lambda: spec_chain(path, host))
     compiled.provider = provider
     return compiled, problems
 
 
-def spec_chain(path: Union[str, Path]) -> list[Path]:
+def _finder(host: Optional[PluginHost]) -> Any:
+    """``extends: <id>`` → the file, through ``host``'s index (no host: the built-ins')."""
+    host = host or PluginHost.builtins_only()
+    return lambda name: path_for_id(name, host)
+
+
+def spec_chain(path: Union[str, Path], host: Optional[PluginHost] = None) -> list[Path]:
     """The file and its ``extends`` parents, nearest first, from the header lines only.
 
     What a cache key must hash besides the engine version. Stops quietly at a
     parent that cannot be found (compiling the file then reports it).
     """
-    from .inherit import OutsideRoots, resolve_parent
-
+    find = _finder(host)
     chain = [Path(path).resolve()]
     roots = search_roots()
     while len(chain) < 32:
         try:
             _id, _year, extends = read_header(chain[-1])
-            parent = resolve_parent(extends, chain[-1].parent, path_for_id, roots) if extends else None
+            parent = resolve_parent(extends, chain[-1].parent, find, roots) if extends else None
         except (CchcError, OSError, OutsideRoots):
             break
         if parent is None or parent in chain:
@@ -146,11 +158,8 @@ def _files_in(directory: Path) -> list[Path]:
     return sorted(found)
 
 
-def _plugin_paths() -> list[tuple[Path, str]]:
+def _plugin_paths(host: PluginHost) -> list[tuple[Path, str]]:
     """(path, plugin name) of every file a ``register_specs`` hook registers (the host runs it once)."""
-    from ..plugins import get_host
-
-    host = get_host()
     out: list[tuple[Path, str]] = []
     for plugin, args, kwargs in host.collect("register_specs"):
         if len(args) != 1 or kwargs or not isinstance(args[0], (str, os.PathLike)):
@@ -186,9 +195,6 @@ class SpecSource:
     extends: Optional[str]
 
 
-_header_cache: dict[tuple[Path, int, int], tuple[Optional[str], Optional[int], Optional[str]]] = {}
-
-
 def _unquote(text: str) -> str:
     text = re.sub(r"\s+#.*$", "", text).strip()
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
@@ -204,12 +210,9 @@ def read_header(path: Path) -> tuple[Optional[str], Optional[int], Optional[str]
     st = path.stat()
     if not stat.S_ISREG(st.st_mode):  # a FIFO registered as a spec would block the open below
         raise CchcError.make("file-not-regular", location=Location(file=str(path)), file=str(path))
-    key = (path.resolve(), st.st_mtime_ns, st.st_size)
-    if key in _header_cache:
-        return _header_cache[key]
     if st.st_size > MAX_BYTES:
         raise CchcError.make(
-            "spec-yaml-too-large", location=Location(file=str(path)), what=render("yaml-too-big", {"max": MAX_BYTES // (1024 * 1024)})
+            "spec-yaml-too-large", location=Location(file=str(path)), what=said("yaml-too-big", max=MAX_BYTES // (1024 * 1024))
         )
     with open(path, "rb") as fh:
         text = fh.read(MAX_BYTES + 1).decode("utf-8-sig", errors="replace")
@@ -227,16 +230,14 @@ def read_header(path: Path) -> tuple[Optional[str], Optional[int], Optional[str]
     spec_id = found.get("id") or None
     year_text = found.get("year", "")
     year = int(year_text) if year_text.isdigit() else None
-    out = (spec_id, year, found.get("extends") or None)
-    _header_cache[key] = out
-    return out
+    return (spec_id, year, found.get("extends") or None)
 
 
-def sources() -> list[SpecSource]:
+def sources(host: PluginHost) -> list[SpecSource]:
     """Every spec file known, plugins first, then the search path; unreadable files skipped."""
     out: list[SpecSource] = []
     seen: set[tuple[Path, str]] = set()
-    candidates = _plugin_paths()
+    candidates = _plugin_paths(host)
     for directory, origin in search_dirs():
         candidates.extend((p, origin) for p in _files_in(directory))
     for path, origin in candidates:
@@ -248,31 +249,28 @@ def sources() -> list[SpecSource]:
             spec_id, year, extends = read_header(path)
         except (CchcError, OSError) as exc:
             if origin not in (ORIGIN_ENV, ORIGIN_USER):  # a stray file in a search directory is not a spec
-                _note_unusable(origin, path, exc)
+                _note_unusable(host, origin, path, exc)
             continue
         out.append(SpecSource(path, origin, spec_id, year, extends))
     return out
 
 
-def _note_unusable(plugin: str, path: Path, exc: Exception) -> None:
+def _note_unusable(host: PluginHost, plugin: str, path: Path, exc: Exception) -> None:
     """A file a plugin registered that cannot be read: one warning naming the plugin, once per host."""
-    from ..messages import render
-    from ..plugins import get_host
-
-    host = get_host()
     texts = [f.located() for f in exc.findings] if isinstance(exc, CchcError) else [f"{path}: {exc.strerror or exc}"]
     for text in texts:
         if not any(text in str(p.values.get("error", "")) for p in host.problems):
             host.note(
-                Finding.make("plugin-item-unusable", "warning", plugin=plugin, kind=render("registry-specs", {}), error=text),
+                Finding.make("plugin-item-unusable", "warning", plugin=plugin, kind=said("registry-specs"), error=text),
                 plugin,
             )
 
 
-def index() -> tuple[dict[str, SpecSource], dict[str, list[SpecSource]]]:
-    """(id → its file, id → every file when two or more claim it)."""
+def index(host: PluginHost) -> tuple[dict[str, SpecSource], dict[str, list[SpecSource]]]:
+    """(id → its file, id → every file when two or more claim it): ``host``'s plugins'
+    specs and the search path's."""
     by_id: dict[str, list[SpecSource]] = {}
-    for src in sources():
+    for src in sources(host):
         if src.id is not None:
             by_id.setdefault(src.id, []).append(src)
     unique = {k: v[0] for k, v in by_id.items() if len(v) == 1}
@@ -297,10 +295,10 @@ def clash_error(spec_id: str, srcs: list[SpecSource]) -> CchcError:
     )
 
 
-def find_source(name: str) -> SpecSource:
+def find_source(name: str, host: PluginHost) -> SpecSource:
     """The file for an id, or a year: exact id first; then the one spec of that year,
     or among several the one whose id is the year."""
-    unique, clashes = index()
+    unique, clashes = index(host)
     if name in clashes:
         raise clash_error(name, clashes[name])
     if name in unique:
@@ -315,9 +313,9 @@ def find_source(name: str) -> SpecSource:
     raise CchcError(Finding.make("spec-not-found", "error", location=Location(), spec=name, available=available))
 
 
-def path_for_id(name: str) -> Optional[Path]:
+def path_for_id(name: str, host: PluginHost) -> Optional[Path]:
     """The file whose top-level id is ``name`` (for ``extends: <id>``); a clash is an error."""
-    unique, clashes = index()
+    unique, clashes = index(host)
     if name in clashes:
         raise clash_error(name, clashes[name])
     src = unique.get(name)
@@ -339,30 +337,29 @@ class SpecEntry:
         return self.compiled.spec.id
 
 
-def looks_like_path(name: str) -> bool:
-    """Whether ``--spec NAME`` names a file: only when written as one (a path separator
-    or a spec suffix); a bare word is an id or a year, whatever the working folder holds."""
-    return name.lower().endswith(SPEC_SUFFIXES) or "/" in name or "\\" in name or name in (".", "..")
-
-
-def load_entry(src: SpecSource) -> SpecEntry:
-    compiled, problems = compile_file(src.path, provider=src.origin)
+def load_entry(src: SpecSource, host: PluginHost) -> SpecEntry:
+    compiled, problems = compile_file(src.path, provider=src.origin, host=host)
     return SpecEntry(src.path, compiled, problems, src.origin)
 
 
-def find_entry(name: str) -> SpecEntry:
+def find_entry(name: str, host: PluginHost) -> SpecEntry:
     """The compiled entry for an id or a year; loads that spec (and its parents) only."""
-    return load_entry(find_source(name))
+    return load_entry(find_source(name, host), host)
 
 
-def resolve(name: str) -> CompiledSpec:
+def resolve(name: str, host: Optional[PluginHost] = None) -> CompiledSpec:
     """The compiled spec for an id, a year or a path; a spec with errors, or one that
-    cannot be loaded (an ``extends`` cycle, a file that is no spec), is unusable (exit 2)."""
+    cannot be loaded (an ``extends`` cycle, a file that is no spec), is unusable (exit 2).
+
+    Ids come from ``host``'s spec plugins and the search path; without a host, from
+    the built-in plugins (the bundled specs) and the search path."""
+    if host is None:
+        host = PluginHost.builtins_only()
     try:
         if looks_like_path(name):
-            compiled, problems = compile_file(Path(name), provider=render("spec-provider-file", {}))
+            compiled, problems = compile_file(Path(name), provider=render("spec-provider-file", {}), host=host)
         else:
-            entry = find_entry(name)
+            entry = find_entry(name, host)
             compiled, problems = entry.compiled, entry.problems
     except CchcError as exc:
         if exc.exit_code == 2:
@@ -391,15 +388,15 @@ class SpecRegistry(Registry):
 
     def _entry(self, src: SpecSource) -> SpecEntry:
         try:
-            key = tuple((p, p.stat().st_mtime_ns, p.stat().st_size) for p in spec_chain(src.path)) + (src.origin,)
+            key = tuple((p, p.stat().st_mtime_ns, p.stat().st_size) for p in spec_chain(src.path, self.host)) + (src.origin,)
         except OSError:
-            return load_entry(src)
+            return load_entry(src, self.host)
         if key not in self._memo:
-            self._memo[key] = load_entry(src)
+            self._memo[key] = load_entry(src, self.host)
         return self._memo[key]
 
     def fill(self) -> "SpecRegistry":
-        unique, clashes = index()
+        unique, clashes = index(self.host)
         if clashes:
             spec_id = sorted(clashes)[0]
             raise clash_error(spec_id, clashes[spec_id])
@@ -410,7 +407,10 @@ class SpecRegistry(Registry):
             except CchcError as exc:  # a file that cannot be loaded: named with its origin
                 for f in exc.findings:
                     self.host.note(
-                        Finding.make("plugin-item-unusable", "warning", plugin=src.origin, kind=self.noun(), error=f.located()),
+                        Finding.make(
+                            "plugin-item-unusable", "warning", location=f.location, plugin=src.origin,
+                            kind=said(self.kind), error=said(f.code, **f.values),
+                        ),
                         src.origin,
                     )
                 continue
@@ -421,7 +421,7 @@ class SpecRegistry(Registry):
 
     def get(self, name: str) -> Optional[Registered]:
         try:
-            src = find_source(name)
+            src = find_source(name, self.host)
         except CchcError:
             return None
         return Registered(src.id or name, self._entry(src), src.origin)
@@ -431,5 +431,6 @@ class SpecRegistry(Registry):
         self._memo.clear()
 
 
-# The default host's spec registry (each PluginHost owns one: host.specs).
-specs = RegistryProxy("specs")
+def spec_listing(host: PluginHost) -> SpecRegistry:
+    """``host``'s listing of every spec (``cchc specs``, the specs column of ``cchc plugins``)."""
+    return host.registry("specs", lambda h: SpecRegistry(h, "registry-specs", "register_specs", key=lambda e: e.id))  # type: ignore[return-value]

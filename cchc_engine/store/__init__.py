@@ -4,8 +4,9 @@
 `explain`, `review`, `aggregate --db`, `units import`, `db upgrade`) and the web
 server call; docs/store.md says what each guarantees. SQLAlchemy, Alembic and
 psycopg come with the ``store`` extra (``pip install 'cchc-engine[store]'``), so
-this package imports them only when a store is opened; ``store.periods`` (the checks
-across periods, run by the engine) needs none of them.
+this package imports them only when a store is opened. The checks across periods
+the engine runs against a store's earlier reports are ``cchc_engine.periods`` (outside
+this package, which imports the engine).
 """
 
 from __future__ import annotations

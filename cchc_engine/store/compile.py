@@ -176,7 +176,7 @@ def _merge(session: "Session", root: "Unit", period: str, units_level: Optional[
         if value is not None:
             cells[ind.id] = Cell(indicator=ind.id, value=value, raw_text=str(value), location=Location())
     sub = Submission(file="", unit=root.name, level=level, period=period, cells=cells)
-    result = run(spec, sub, compilation=True, host=session.host)
+    result = session.check(run(spec, sub, compilation=True))  # the plugins check the merged report
     result.file = None
     for row in result.indicators:
         if row.id in kept:

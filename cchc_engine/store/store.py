@@ -390,9 +390,9 @@ class Store:
                 result = session.compute_bytes(data, filename, level=target.level, period=period,
                                                unit=target.name, earlier=earlier)
         if not result.period:
-            from ..messages import render
+            from ..messages import said
 
-            raise CchcError.make("missing-metadata", what=render("meta-period", {}), option=render("meta-period-option", {}))
+            raise CchcError.make("missing-metadata", what=said("meta-period"), option=said("meta-period-option"))
         return Submitted(self._keep(session, target, result, data, filename, by, seen), result)
 
     def _keep(self, session: "Session", unit: Unit, result: "Result", data: bytes, filename: str, by: str,
@@ -839,7 +839,7 @@ def _short(exc: Optional[BaseException]) -> str:
 
 
 def _prev_year(period: str) -> Optional[str]:
-    from .periods import previous_year
+    from ..periods import previous_year
 
     return previous_year(period)
 

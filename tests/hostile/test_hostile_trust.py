@@ -349,11 +349,11 @@ def test_a_file_that_changes_while_it_is_read_never_poisons_the_cache(tmp_path: 
     real = collect.read_unit
     changes = {"left": 1}
 
-    def read_while_it_changes(path, compiled=None):
+    def read_while_it_changes(path, *args):
         if changes["left"]:  # a colleague saves another version just as the worker starts reading
             changes["left"] -= 1
             target.write_bytes(b_bytes)
-        return real(path, compiled)
+        return real(path, *args)
 
     def run(*extra: str) -> dict:
         args = ["aggregate", "--spec", "2023", "--level", "huyen", "--unit", "huyện X", str(folder), "-f", "json", "-j", "1", *extra]

@@ -23,8 +23,7 @@ import re
 from itertools import combinations
 from typing import Any, Callable, Iterable, Mapping, Optional
 
-from ..findings import Finding, Location
-from ..messages import fmt_number
+from .findings import Finding, Location
 
 # What the store hands over: {period: {indicator: value}} of the same unit, any order.
 Earlier = Mapping[str, Mapping[str, Any]]
@@ -198,7 +197,7 @@ def _state_jump(ind_id: str, period: str, own: tuple, v: Any, others: list, fact
         return None
     return Finding.make(
         "period-state-jump", "warning", indicator=ind_id, location=loc,
-        period=period, value=v, other=p, other_value=_shown(other), factor=fmt_number(factor),
+        period=period, value=v, other=p, other_value=_shown(other), factor=factor,
     )
 
 
