@@ -79,13 +79,18 @@ BUNDLED_PLUGINS = ("cchc-docx", "cchc-tsv")
 
 
 def bundled_folder(name: str) -> "Path | None":
-    """The repository folder of a bundled plugin, when cchc runs from a copy of the repository."""
+    """The project folder of a bundled plugin: the repository's plugins/ when cchc runs from a
+    copy of the repository, else the copy the wheel carries (cchc_engine/bundled/)."""
     from pathlib import Path
 
-    if name.lower().replace("_", "-") not in BUNDLED_PLUGINS:
+    plugin = name.lower().replace("_", "-")
+    if plugin not in BUNDLED_PLUGINS:
         return None
-    folder = Path(__file__).resolve().parents[2] / "plugins" / name.lower().replace("_", "-")
-    return folder if (folder / "pyproject.toml").is_file() else None
+    package = Path(__file__).resolve().parents[1]
+    for folder in (package.parent / "plugins" / plugin, package / "bundled" / plugin):
+        if (folder / "pyproject.toml").is_file():
+            return folder
+    return None
 
 
 def offline_args(folder: "Path", editable: bool) -> list[str]:

@@ -53,9 +53,11 @@ class PgServer:
 
     def run(self, *args: str) -> subprocess.CompletedProcess:
         cmd = [str(self.bindir / args[0]), *args[1:]]
-        if self.as_user:
-            cmd = ["runuser", "-u", self.as_user, "--", *cmd]
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        switch: dict[str, Any] = {}
+        if self.as_user:  # as that account (Python's own setuid: runuser is not on every PATH)
+            info = pwd.getpwnam(self.as_user)
+            switch = {"user": info.pw_uid, "group": info.pw_gid, "extra_groups": [], "cwd": str(self.root)}
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=120, **switch)
 
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://cchc@127.0.0.1:{self.port}/{database}"
