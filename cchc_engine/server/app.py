@@ -355,6 +355,13 @@ def _problems(exc: Exception, lang: str, filename: str = "") -> list[str]:
 # --- pages: one submission ------------------------------------------------------------------
 
 
+def _spec_of(ctx: Ctx, result: Any) -> Any:
+    """The app's compiled spec when ``result`` was made with it (a failed rule's text is
+    said again from it), else None (the stored message is shown)."""
+    spec = ctx.app.session("vi").spec
+    return spec if result.spec == spec.spec.id else None
+
+
 def _submission_or_404(ctx: Ctx, action: str) -> Any:
     sub = cycle.submission_or_none(ctx.app.store, ctx.request.path_params["id"])
     if sub is None:
@@ -363,7 +370,7 @@ def _submission_or_404(ctx: Ctx, action: str) -> Any:
     return sub
 
 
-def _findings(result: Any, sub: Any, lang: str) -> list[dict[str, Any]]:
+def _findings(result: Any, sub: Any, lang: str, spec: Any = None) -> list[dict[str, Any]]:
     """Every finding of the version's result, with the store's key, whether the unit may
     explain it (the store says so for errors and warnings), its text in ``lang``."""
     from ..store import finding_key
@@ -374,7 +381,7 @@ def _findings(result: Any, sub: Any, lang: str) -> list[dict[str, Any]]:
         d = f.to_dict()
         d["key"] = finding_key(d)
         d["explainable"] = explainable.get(d["key"], False)
-        d["text"] = formview.finding_text(d, lang)
+        d["text"] = formview.finding_text(d, lang, spec)
         loc = d.get("location") or {}
         d["where"] = (f"{loc.get('sheet')}!{loc.get('cell')}" if loc.get("sheet") and loc.get("cell")
                       else (loc.get("cell") or (f"#{loc['row']}" if loc.get("row") is not None else "")))
@@ -414,7 +421,7 @@ async def _submission_view(ctx: Ctx, sub: Any, problem: Optional[str] = None) ->
     store = ctx.app.store
     unit = store.unit(sub.unit)
     result = await run_in_threadpool(store.result, sub.id)
-    findings = _findings(result, sub, ctx.lang)
+    findings = _findings(result, sub, ctx.lang, _spec_of(ctx, result))
     filename, data = store.file_bytes(sub.id)
     grid = await run_in_threadpool(formview.read_grid, ctx.app.session("vi"), data, filename)
     sheets = formview.shown_sheets(grid, findings, ctx.lang) if grid is not None else []
@@ -504,8 +511,9 @@ async def submission_download(request: Request) -> Response:
         raise _NotFound()
     session = ctx.app.session(ctx.lang)
     result = await run_in_threadpool(ctx.app.store.result, sub.id)
+    spec = _spec_of(ctx, result)
     for f in result.findings:
-        f.message = formview.finding_text(f.to_dict(), ctx.lang)
+        f.message = formview.finding_text(f.to_dict(), ctx.lang, spec)
     data = await run_in_threadpool(_write, session, result, fmt, ctx.lang)
     cycle.record(ctx.app.store, _who(ctx), "download", "submission", sub.id, {"format": fmt})
     return _attachment(data, f"{sub.unit}-{sub.period}-v{sub.version}.{fmt}", _MEDIA.get(fmt, "application/octet-stream"))
@@ -591,7 +599,8 @@ async def compile_action(request: Request) -> Response:
                                                   accepted_only, _who(ctx))
     except CchcError as exc:
         return _page(ctx, "error.html", status=422, message=" ".join(_problems(exc, ctx.lang)))
-    findings = [dict(f.to_dict(), text=formview.finding_text(f.to_dict(), ctx.lang)) for f in result.findings]
+    spec = _spec_of(ctx, result)
+    findings = [dict(f.to_dict(), text=formview.finding_text(f.to_dict(), ctx.lang, spec)) for f in result.findings]
     return _page(ctx, "compiled.html", unit=unit, period=period, result=result, missing=missing, findings=findings,
                  included=len(result.extra.get("aggregate", {}).get("included", []) or []), all="" if accepted_only else "1")
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from ..messages import fmt_number, render
+from ..messages import MESSAGE_ONLY, fmt_number, render
 
 MAX_ROWS = 1500  # per sheet shown; a longer sheet says how many rows were left out
 MAX_COLS = 26
@@ -46,12 +46,34 @@ def finding_key(f: dict[str, Any]) -> str:
     return "|".join(str(x or "") for x in (f.get("code"), f.get("indicator"), loc.get("sheet"), loc.get("cell"), loc.get("row")))
 
 
-def finding_text(f: dict[str, Any], lang: str) -> str:
-    """The finding's message in the page's language (the stored one if the catalogue cannot)."""
+def finding_text(f: dict[str, Any], lang: str, spec: Any = None) -> str:
+    """The finding's message in the page's language (the stored one if the catalogue cannot).
+
+    A failed rule's text is the spec's, not the catalogue's: its values keep the rule's
+    id and operands only (data), so it is said again from ``spec``'s rule (the compiled
+    spec the result was made with), else the message the Session wrote is shown."""
+    code = f["code"]
+    values = f.get("values") or {}
     try:
-        return render(f["code"], f.get("values") or {}, lang=lang)
+        if code in MESSAGE_ONLY:
+            text = _rule_text(values, lang, spec)
+            return text if text is not None else str(f.get("message") or code)
+        return render(code, values, lang=lang)
     except Exception:  # a plugin's own code with a template only it knew
-        return str(f.get("message") or f.get("code"))
+        return str(f.get("message") or code)
+
+
+def _rule_text(values: dict[str, Any], lang: str, spec: Any) -> Optional[str]:
+    """A rule-failed finding's message in ``lang``, from the rule ``spec`` has under its id."""
+    if spec is None:
+        return None
+    rule = next((c.rule for c in spec.rules if c.rule.id == values.get("rule")), None)
+    if rule is None:
+        return None
+    template = rule.message_en if lang == "en" and rule.message_en else rule.message
+    blank = render("value-blank", {}, lang=lang)
+    operands = {k: (blank if v is None else v) for k, v in (values.get("operands") or {}).items()}
+    return render("rule-failed", operands, lang=lang, template=template)
 
 
 def read_grid(session: Any, data: bytes, filename: str) -> Optional[Any]:
