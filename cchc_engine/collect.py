@@ -157,13 +157,21 @@ def load_result_json(path: Path) -> Optional[Result]:
         ) from None
 
 
-def unit_from_result(result: Result, file: str) -> UnitResult:
-    values, weights = {}, {}
+def values_and_weights(result: Result) -> tuple[dict[str, Any], dict[str, int]]:
+    """What compiling takes of a Result: each figure by id, and for a compiled Result how
+    many units each figure sums (its weight in an average)."""
+    values: dict[str, Any] = {}
+    weights: dict[str, int] = {}
     for ind in result.indicators:
         if ind.value is not None and ind.type not in ("group", "text"):
             values[ind.id] = ind.value
             if ind.units is not None:
                 weights[ind.id] = ind.units
+    return values, weights
+
+
+def unit_from_result(result: Result, file: str) -> UnitResult:
+    values, weights = values_and_weights(result)
     return UnitResult(
         file=file,
         unit=result.unit,

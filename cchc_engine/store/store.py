@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional, Sequence, TypeVar
 
+from ..collect import values_and_weights
 from ..findings import CchcError
 from . import schema as t
 from .db import current_revision, make_engine, resolve_url, shown_url, upgrade
@@ -460,12 +461,7 @@ class Store:
             rule = (d.get("values") or {}).get("rule")
             d["explainable"] = f["severity"] == "warning" or f["code"] in explainable or (rule is not None and rule in explainable)
             findings.append(d)
-        values, weights = {}, {}
-        for ind in result.indicators:
-            if ind.value is not None and ind.type not in ("group", "text"):
-                values[ind.id] = ind.value
-                if ind.units is not None:
-                    weights[ind.id] = ind.units
+        values, weights = values_and_weights(result)
         s = result.stats
         row = dict(
             unit_id=unit.id, period=result.period, spec=result.spec, level=result.level, filename=filename[:500],
