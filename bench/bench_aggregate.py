@@ -32,10 +32,10 @@ def run_once(data: Path, jobs: int, use_cache: bool = False) -> dict:
     """In the child: compile every file in ``data`` as `cchc aggregate` does (streamed into
     a Compiler; through the unit-result cache in $CCHC_CACHE_DIR with ``use_cache``);
     report timings and peak memory."""
-    from cchc_engine.aggregate import Compiler
-    from cchc_engine.collect import expand_paths, read_units
+    from cchc_engine.compile.aggregate import Compiler
+    from cchc_engine.compile.collect import expand_paths, read_units
     from cchc_engine.session import Session
-    from cchc_engine.unitcache import UnitCache
+    from cchc_engine.compile.unitcache import UnitCache
 
     session = Session.open("2023", lang="vi")
     compiled = session.spec

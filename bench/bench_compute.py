@@ -34,8 +34,8 @@ def shell(args: list[str], n: int = 5) -> float:
 
 
 def main() -> None:
-    from cchc_engine.engine import LevelPlan, run
-    from cchc_engine.mapping import map_submission
+    from cchc_engine.flow.engine import LevelPlan, run
+    from cchc_engine.flow.mapping import map_submission
     from cchc_engine.plugins import PluginHost
     from cchc_engine.session import Session
     from cchc_engine.spec.compiler import compile_spec

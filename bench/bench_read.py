@@ -64,7 +64,7 @@ def import_ms(module: str) -> float:
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 30
-    from cchc_engine.layout import layout
+    from cchc_engine.flow.layout import layout
     from cchc_engine.readers.ods import OdsReader
     from cchc_engine.readers.xls import XlsReader
     from cchc_engine.readers.xlsx import XlsxReader

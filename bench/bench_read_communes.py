@@ -25,7 +25,7 @@ def main(argv: list[str]) -> None:
     files = sorted(folder.glob("*.xlsx"))[:n]
     if not files:
         sys.exit(f"no .xlsx in {folder}: run bench/make_communes.py first")
-    from cchc_engine.layout import layout
+    from cchc_engine.flow.layout import layout
     from cchc_engine.readers import xlsx
 
     if stream:

@@ -131,9 +131,9 @@ def commune_values(compiled: Any, rng: random.Random) -> dict[str, Any]:
 
 def completed(compiled: Any, values: dict[str, Any]) -> dict[str, Any]:
     """Values plus every formula, computed by the engine (what a careful officer writes)."""
-    from cchc_engine.engine import run
-    from cchc_engine.findings import Location
-    from cchc_engine.submission import Cell, Submission
+    from cchc_engine.flow.engine import run
+    from cchc_engine.flow.findings import Location
+    from cchc_engine.flow.submission import Cell, Submission
 
     cells = {k: Cell(k, val, str(val), Location()) for k, val in values.items()}
     res = run(compiled, Submission(file="", unit=None, level=LEVEL, period=None, cells=cells))
@@ -141,7 +141,7 @@ def completed(compiled: Any, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _printed(value: Any, unit: str, type_: str, rng: Optional[random.Random]) -> str:
-    from cchc_engine.messages import fmt_number
+    from cchc_engine.text.messages import fmt_number
 
     if value is None:
         return ""

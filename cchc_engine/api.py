@@ -19,12 +19,12 @@ if TYPE_CHECKING:  # what editors and type checkers see; at run time each name l
     from .session import aggregate, compute, Session
     from .spec.tree import indicator_tree
     from .config import plugin_config
-    from .findings import CchcError, Finding, Location
-    from .grid import Cell, column_letter, Grid, Sheet
+    from .flow.findings import CchcError, Finding, Location
+    from .flow.grid import Cell, column_letter, Grid, Sheet
     from .protocols import Reader, Writer
     from .readers.package import LIMITS, Package, ReadBudget, ReadRefused
-    from .result import IndicatorResult, Result, Stats
-    from .submission import (
+    from .flow.result import IndicatorResult, Result, Stats
+    from .flow.submission import (
         level_from_unit,
         normalise_period,
         period_from_title,
@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # what editors and type checkers see; at run time each name l
         RawValue,
         unit_from_title,
     )
-    from .textnorm import clean_cell_text, strip_markup
+    from .text.textnorm import clean_cell_text, strip_markup
     from .writers.common import (
         APPENDIX_COLUMNS,
         display_note,
@@ -65,29 +65,29 @@ _LAZY: dict[str, tuple[str, str]] = {
     "compute": (".session", "compute"),
     "aggregate": (".session", "aggregate"),
     "indicator_tree": (".spec.tree", "indicator_tree"),
-    "period_key": (".submission", "period_key"),
+    "period_key": (".flow.submission", "period_key"),
     "plugin_config": (".config", "plugin_config"),
-    "CchcError": (".findings", "CchcError"),
-    "Finding": (".findings", "Finding"),
-    "Location": (".findings", "Location"),
-    "Cell": (".grid", "Cell"),
-    "Grid": (".grid", "Grid"),
-    "Sheet": (".grid", "Sheet"),
-    "column_letter": (".grid", "column_letter"),
+    "CchcError": (".flow.findings", "CchcError"),
+    "Finding": (".flow.findings", "Finding"),
+    "Location": (".flow.findings", "Location"),
+    "Cell": (".flow.grid", "Cell"),
+    "Grid": (".flow.grid", "Grid"),
+    "Sheet": (".flow.grid", "Sheet"),
+    "column_letter": (".flow.grid", "column_letter"),
     "Reader": (".protocols", "Reader"),
     "Writer": (".protocols", "Writer"),
-    "IndicatorResult": (".result", "IndicatorResult"),
-    "Result": (".result", "Result"),
-    "Stats": (".result", "Stats"),
-    "RawRow": (".submission", "RawRow"),
-    "RawSubmission": (".submission", "RawSubmission"),
-    "RawValue": (".submission", "RawValue"),
-    "level_from_unit": (".submission", "level_from_unit"),
-    "normalise_period": (".submission", "normalise_period"),
-    "period_from_title": (".submission", "period_from_title"),
-    "unit_from_title": (".submission", "unit_from_title"),
-    "clean_cell_text": (".textnorm", "clean_cell_text"),
-    "strip_markup": (".textnorm", "strip_markup"),
+    "IndicatorResult": (".flow.result", "IndicatorResult"),
+    "Result": (".flow.result", "Result"),
+    "Stats": (".flow.result", "Stats"),
+    "RawRow": (".flow.submission", "RawRow"),
+    "RawSubmission": (".flow.submission", "RawSubmission"),
+    "RawValue": (".flow.submission", "RawValue"),
+    "level_from_unit": (".flow.submission", "level_from_unit"),
+    "normalise_period": (".flow.submission", "normalise_period"),
+    "period_from_title": (".flow.submission", "period_from_title"),
+    "unit_from_title": (".flow.submission", "unit_from_title"),
+    "clean_cell_text": (".text.textnorm", "clean_cell_text"),
+    "strip_markup": (".text.textnorm", "strip_markup"),
     "Package": (".readers.package", "Package"),
     "ReadRefused": (".readers.package", "ReadRefused"),
     "ReadBudget": (".readers.package", "ReadBudget"),
@@ -147,21 +147,21 @@ def __dir__() -> list[str]:
 
 def current_language() -> str:
     """The language the officer reads: 'vi' (default) or 'en' (``cchc --lang en``)."""
-    from .messages import get_lang
+    from .text.messages import get_lang
 
     return get_lang()
 
 
 def message(code: str, lang: Optional[str] = None, **values: Any) -> str:
     """A catalogue message rendered with ``values`` (numbers shown the Vietnamese way in 'vi')."""
-    from .messages import render
+    from .text.messages import render
 
     return render(code, values, lang=lang)
 
 
 def format_number(value: Any, lang: Optional[str] = None) -> str:
     """1859 → '1.859', 75.86 → '75,86' in Vietnamese; '1,859' and '75.86' in English."""
-    from .messages import fmt_number
+    from .text.messages import fmt_number
 
     return fmt_number(value, lang)
 
@@ -174,8 +174,8 @@ def add_messages(messages: Mapping[str, tuple[str, str]]) -> None:
     already has with another text raises ``CchcError`` (pick a prefixed code,
     e.g. ``phu-tho-too-few-forms``).
     """
-    from .findings import CchcError
-    from .messages import CATALOG
+    from .flow.findings import CchcError
+    from .text.messages import CATALOG
 
     for code, texts in messages.items():
         if not (isinstance(texts, tuple) and len(texts) == 2 and all(isinstance(t, str) for t in texts)):
@@ -210,7 +210,7 @@ def open_package(path: Any, what: str) -> Any:
 def column_kind(text: str) -> Optional[str]:
     """What a header cell names, as the layout stage reads it: ``"stt"``, ``"name"``,
     ``"unit"``, ``"value"``, ``"note"``, ``"group"`` (the merged "Kết quả thống kê") or None."""
-    from .layout import col_kind
+    from .flow.layout import col_kind
 
     return col_kind(text)
 
@@ -218,7 +218,7 @@ def column_kind(text: str) -> Optional[str]:
 def header_columns(rows: Any) -> Optional[dict[str, int]]:
     """The columns (0-based) of a one- or two-row header given as rows of ``Cell``:
     ``{"stt": 0, "name": 1, "unit": 2, "value": 3}``, or None when the rows are no header."""
-    from .layout import header_columns as columns
+    from .flow.layout import header_columns as columns
 
     return columns(rows)
 
@@ -226,7 +226,7 @@ def header_columns(rows: Any) -> Optional[dict[str, int]]:
 def clean_output(obj: Any) -> Any:
     """A copy of a ``Result`` (or any dataclass, list, dict) whose every text is safe to write
     (``clean_cell_text`` on each string); returned as is when nothing needs cleaning."""
-    from .sanitize import clean_output as clean
+    from .text.sanitize import clean_output as clean
 
     return clean(obj)
 

@@ -36,8 +36,8 @@ import sys
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
-from .findings import CchcError, Location
-from .messages import os_error
+from .flow.findings import CchcError, Location
+from .text.messages import os_error
 
 
 def _same_file(a: Path, b: Path) -> bool:

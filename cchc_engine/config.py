@@ -30,8 +30,8 @@ import sys
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-from .findings import CchcError, Finding, Location
-from .messages import os_error, render
+from .flow.findings import CchcError, Finding, Location
+from .text.messages import os_error, render
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -116,7 +116,7 @@ def read_config(path: Path) -> dict[str, Any]:
     except RecursionError:  # `a = [[[[…]]]]` 5,000 deep: the parser's own limit
         raise _invalid(path, render("config-too-deep", {})) from None
     except tomllib.TOMLDecodeError as exc:
-        from .inputerrors import toml_problem
+        from .text.inputerrors import toml_problem
 
         problem, line = toml_problem(exc)
         raise _invalid(path, problem, line) from None

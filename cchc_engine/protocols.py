@@ -18,9 +18,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO, Any, Optional, Protocol, runtime_checkable
 
-from .grid import Grid
-from .result import Result
-from .submission import RawSubmission
+from .flow.grid import Grid
+from .flow.result import Result
+from .flow.submission import RawSubmission
 
 
 @runtime_checkable

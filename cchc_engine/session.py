@@ -25,19 +25,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Sequence, TypeVar, Union
 
-from .engine import LevelPlan, run
-from .findings import Finding
-from .lang import LANGS, set_lang
-from .mapping import Mapper, map_submission
-from .pipeline import read_raw, resolve_metadata
+from .flow.engine import LevelPlan, run
+from .flow.findings import Finding
+from .text.lang import LANGS, set_lang
+from .flow.mapping import Mapper, map_submission
+from .flow.pipeline import read_raw, resolve_metadata
 from .plugins.host import PluginHost
 from .spec.registry import resolve
 from .spec.runtime import CompiledSpec
 
 if TYPE_CHECKING:
-    from .aggregate import UnitResult
-    from .result import Result
-    from .submission import RawSubmission, Submission
+    from .compile.aggregate import UnitResult
+    from .flow.result import Result
+    from .flow.submission import RawSubmission, Submission
 
 T = TypeVar("T")
 
@@ -203,7 +203,7 @@ class Session:
         A spec or option that contradicts the document is a warning in the raw findings;
         ``contradictions`` (``compute``) also lets it name an installed spec of the
         report's own year when this one is older."""
-        from .metadata import installed_years
+        from .flow.metadata import installed_years
 
         host = self.host
         raw = read_raw(path, spec=self.spec, host=host)
@@ -263,7 +263,7 @@ class Session:
     ) -> "Result":
         """One compiled Result for ``unit`` at ``level`` from the units' results (values
         already read: from files, from a store). See ``aggregate.compile_units``."""
-        from .aggregate import compile_units  # here: `cchc compute` never compiles (start-up time)
+        from .compile.aggregate import compile_units  # here: `cchc compute` never compiles (start-up time)
 
         return self.run(
             lambda: self.check(
@@ -285,10 +285,10 @@ class Session:
         compile them: what ``cchc aggregate`` reports, without its worker pool. A file
         that does not say its level or period is taken to be of ``units_level`` (the
         level below ``level`` when not given) and ``period``."""
-        from .aggregate import below, compile_units  # here: `cchc compute` never compiles (start-up time)
-        from .collect import expand_paths, read_unit
-        from .findings import CchcError
-        from .submission import normalise_period
+        from .compile.aggregate import below, compile_units  # here: `cchc compute` never compiles (start-up time)
+        from .compile.collect import expand_paths, read_unit
+        from .flow.findings import CchcError
+        from .flow.submission import normalise_period
 
         def compile_all() -> "Result":
             spec = self.spec.spec
@@ -309,7 +309,7 @@ class Session:
 
     def unit_result(self, result: "Result", file: str = "") -> "UnitResult":
         """What compiling needs of a computed Result (values, weights, error findings)."""
-        from .collect import unit_from_result  # here: `cchc compute` never compiles (start-up time)
+        from .compile.collect import unit_from_result  # here: `cchc compute` never compiles (start-up time)
 
         return unit_from_result(result, file or (result.file or ""))
 
@@ -338,8 +338,8 @@ def choose_spec_for(
     path: Path, *, level: Optional[str] = None, period: Optional[str] = None, host: Optional["PluginHost"] = None
 ) -> tuple["CompiledSpec", "Finding"]:
     """The installed spec a document follows, and the finding saying which (``metadata.choose_spec``)."""
-    from .metadata import choose_spec
-    from .pipeline import read_document
+    from .flow.metadata import choose_spec
+    from .flow.pipeline import read_document
 
     return choose_spec(read_document(path, host=host), level=level, period=period)
 
@@ -355,7 +355,7 @@ def compute_file(
     """One file through a Session of its own, in the caller's language (scripts, tests);
     without ``host``, the built-in plugins only; ``compiled`` None: the spec the document
     says (``Session.for_document``)."""
-    from .lang import get_lang
+    from .text.lang import get_lang
 
     host = host or PluginHost.builtins_only()
     if compiled is None:

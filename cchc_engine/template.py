@@ -32,7 +32,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .messages import FORM_TEXT, fmt_number, render
+from .text.messages import FORM_TEXT, fmt_number, render
 from .spec.runtime import CompiledSpec
 from .spec.runtime import Indicator  # the runtime form: what the engine is given
 from .writers import sheetprint as sp

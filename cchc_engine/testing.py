@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping, Optional, Sequence, Un
 
 if TYPE_CHECKING:
     from .plugins.host import PluginHost
-    from .result import Result
+    from .flow.result import Result
 
 SAMPLE_SPEC = Path(__file__).resolve().parent / "testing_data" / "sample-spec.yaml"
 
@@ -156,7 +156,7 @@ def run_compute(
     The output is the text printed, or for a binary format (docx, xlsx) the bytes
     of the file written with -o.
     """
-    from .findings import CchcError
+    from .flow.findings import CchcError
 
     host = kit_host()
     writers = host.writers
@@ -264,7 +264,7 @@ def rows_from_grid(grid: Any, spec: Any = None) -> Any:
     """The rows the engine sees in your reader's ``Grid``: the layout stage's ``RawSubmission``
     (header, forms, "Trong đó" rows, unit/level/period from the titles). ``spec``, when given
     (an id, a year or a compiled spec), lends its form markers and level names."""
-    from .layout import layout
+    from .flow.layout import layout
 
     return layout(grid, _compiled(spec) if spec is not None else None)
 

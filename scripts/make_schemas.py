@@ -21,7 +21,7 @@ SCHEMA_DIR = ROOT / "cchc_engine" / "schema"
 
 
 def _result_schema() -> dict[str, Any]:
-    from cchc_engine.result import result_schema
+    from cchc_engine.flow.result import result_schema
 
     return result_schema()
 

@@ -1,7 +1,7 @@
 """The list-at-once compilation that ``aggregate.Compiler`` replaced, kept as the reference
 its stream must equal (choices, findings, values, provenance, matrix: the same JSON).
 
-Copied from cchc_engine/aggregate.py before the stream (commit 237e78c), unchanged but
+Copied from cchc_engine/compile/aggregate.py before the stream (commit 237e78c), unchanged but
 for imports: it holds every unit and compiles each indicator over the whole list.
 Since then, as the Compiler: a usable unit that names no unit is named after its file.
 """
@@ -12,13 +12,13 @@ import math
 from dataclasses import replace
 from typing import Any, Iterable, Optional
 
-from cchc_engine.aggregate import UnitResult, _folder, _level_name, below, choose_period, unit_from_file_name
-from cchc_engine.findings import Finding, Location
-from cchc_engine.messages import render
-from cchc_engine.result import Result
+from cchc_engine.compile.aggregate import UnitResult, _folder, _level_name, below, choose_period, unit_from_file_name
+from cchc_engine.flow.findings import Finding, Location
+from cchc_engine.text.messages import render
+from cchc_engine.flow.result import Result
 from cchc_engine.spec.runtime import CompiledSpec
-from cchc_engine.submission import Cell, Submission
-from cchc_engine.textnorm import name_key
+from cchc_engine.flow.submission import Cell, Submission
+from cchc_engine.text.textnorm import name_key
 
 
 def compile_units(
@@ -139,7 +139,7 @@ def _add(values: list[Any]) -> Any:
 def _compile_values(
     compiled: CompiledSpec, level: str, unit_name: str, period: Optional[str], units: list[UnitResult]
 ) -> Result:
-    from cchc_engine.engine import run
+    from cchc_engine.flow.engine import run
 
     spec = compiled.spec
     cells: dict[str, Cell] = {}

@@ -136,7 +136,7 @@ def cli(*args: str):
 @pytest.fixture(autouse=True)
 def _vietnamese_by_default():
     """A CLI run with --lang en must not leave English behind for the next test."""
-    from cchc_engine.messages import set_lang
+    from cchc_engine.text.messages import set_lang
 
     yield
     set_lang("vi")

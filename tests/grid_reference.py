@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cchc_engine.grid import Cell, Grid
-from cchc_engine.textnorm import clean_cell_text
+from cchc_engine.flow.grid import Cell, Grid
+from cchc_engine.text.textnorm import clean_cell_text
 
 MAX_COLS = 60
 

@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import make_communes as mc  # noqa: E402
 
-from cchc_engine.aggregate import UnitResult, compile_units  # noqa: E402
-from cchc_engine.collect import read_unit  # noqa: E402
+from cchc_engine.compile.aggregate import UnitResult, compile_units  # noqa: E402
+from cchc_engine.compile.collect import read_unit  # noqa: E402
 
 # Three communes; the district's plan ratio is 30/45, not the mean of 75,86 / 50 / 50.
 KNOWN = {
@@ -338,7 +338,7 @@ def test_matrix_csv(communes):
 def test_matrix_xlsx_and_formula_text_is_neutralised(units, spec2023, tmp_path):
     from openpyxl import load_workbook
 
-    from cchc_engine.output import write_result
+    from cchc_engine.flow.output import write_result
 
     units = [UnitResult(**{**u.__dict__, "unit": "=HYPERLINK(\"x\")" if i == 0 else u.unit}) for i, u in enumerate(units)]
     result = compile_units(spec2023, "huyen", "huyện Thử", None, units)
@@ -350,7 +350,7 @@ def test_matrix_xlsx_and_formula_text_is_neutralised(units, spec2023, tmp_path):
     row = next(r for r in ws.iter_rows(values_only=True) if r[2] == "Số nhiệm vụ đề ra trong kế hoạch")
     assert list(row[4:]) == [29, 6, 10, 45]
     buf = io.StringIO()
-    from cchc_engine.output import get_writer
+    from cchc_engine.flow.output import get_writer
 
     get_writer("matrix-csv").write(result, buf, {"lang": "en"})
     assert "'=HYPERLINK" in buf.getvalue().splitlines()[0]
@@ -363,7 +363,7 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from budget import examples  # noqa: E402
 
-from cchc_engine.aggregate import PackedValues  # noqa: E402
+from cchc_engine.compile.aggregate import PackedValues  # noqa: E402
 
 _KEYS = [f"i{n}" for n in range(12)]
 _POS = {k: i for i, k in enumerate(_KEYS)}
@@ -388,8 +388,8 @@ def test_only_plain_numbers_of_the_spec_are_packed():
 
 
 def test_compiling_packed_units_gives_the_same_result(spec2023, tmp_path):
-    from cchc_engine.aggregate import compile_units, value_positions
-    from cchc_engine.collect import read_unit
+    from cchc_engine.compile.aggregate import compile_units, value_positions
+    from cchc_engine.compile.collect import read_unit
 
     from make_communes import make_communes
 

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import aggregate_reference as ref  # noqa: E402
 
-from cchc_engine.aggregate import (  # noqa: E402
+from cchc_engine.compile.aggregate import (  # noqa: E402
     Compiler,
     ExactSum,
     MatrixValues,
@@ -34,7 +34,7 @@ from cchc_engine.aggregate import (  # noqa: E402
     compile_units,
     value_positions,
 )
-from cchc_engine.findings import Finding  # noqa: E402
+from cchc_engine.flow.findings import Finding  # noqa: E402
 
 
 # --- exact sums ------------------------------------------------------------------------
@@ -99,7 +99,7 @@ def test_exact_sum_of_many_tenths_is_exact():
 def plain_units(tmp_path_factory, spec2023):
     from make_communes import make_communes
 
-    from cchc_engine.collect import read_unit
+    from cchc_engine.compile.collect import read_unit
     from cchc_engine.session import Session
 
     folder = tmp_path_factory.mktemp("stream-communes")
@@ -162,7 +162,7 @@ def test_stream_equals_the_list_at_once_compilation(plain_units, spec2023):
 
 def test_compiled_districts_into_a_province(plain_units, spec2023):
     """Compiled units (weights, counts that add up) stream like communes do."""
-    from cchc_engine.collect import unit_from_result
+    from cchc_engine.compile.collect import unit_from_result
 
     districts = []
     for k, part in enumerate((plain_units[:7], plain_units[7:])):
@@ -207,7 +207,7 @@ def test_compiler_memory_grows_only_by_provenance(plain_units, spec2023):
 
 
 def test_matrix_is_read_back_only_when_a_writer_reads_it(plain_units, spec2023, tmp_path):
-    from cchc_engine.output import write_result
+    from cchc_engine.flow.output import write_result
 
     result = compile_units(spec2023, "huyen", "huyện Thử", None, plain_units)
     values = result.extra["matrix"]["values"]
@@ -249,7 +249,7 @@ def test_compiler_is_used_once(plain_units, spec2023):
 def test_a_worker_sends_packed_bytes_and_no_path(plain_units, spec2023):
     import pickle
 
-    from cchc_engine.collect import from_wire, to_wire
+    from cchc_engine.compile.collect import from_wire, to_wire
 
     pos = value_positions(spec2023)
     for u in plain_units:
@@ -268,7 +268,7 @@ def test_a_worker_sends_packed_bytes_and_no_path(plain_units, spec2023):
 
 
 def test_read_units_streams_in_file_order_with_two_workers(plain_units, spec2023):
-    from cchc_engine.collect import read_units
+    from cchc_engine.compile.collect import read_units
     from cchc_engine.session import Session
 
     files = [u.file for u in plain_units]
@@ -282,7 +282,7 @@ def test_expand_paths_gives_strings_in_the_order_of_sorted_rglob(tmp_path):
     import os
 
     from cchc_engine import plugins
-    from cchc_engine.collect import expand_paths
+    from cchc_engine.compile.collect import expand_paths
 
     tree = ["a.xlsx", "b-c.xlsx", "b/c.xlsx", "b/.h.xlsx", "b/~$x.xlsx", "B.XLSX", "z/y/x.json", ".hid/q.xlsx",
             "n.", "m.png", "b/a/x.csv", "b/a.xlsx", "ab/c.docx", "a b/x.xlsx", "é/x.xlsx", "E/x.xlsx"]
@@ -301,14 +301,14 @@ def test_expand_paths_gives_strings_in_the_order_of_sorted_rglob(tmp_path):
 
 
 def test_the_parent_keys_unit_names_as_name_key_does_without_its_memo():
-    from cchc_engine.textnorm import MAX_KEY_CHARS, name_key, name_key_once as _unit_key
+    from cchc_engine.text.textnorm import MAX_KEY_CHARS, name_key, name_key_once as _unit_key
 
     for name in ["xã An Bình", "XÃ  AN\u00adBÌNH", "Phường 1", "", "x" * (MAX_KEY_CHARS + 50), "xã <b>Tân</b> Phú"]:
         assert _unit_key(name) == name_key(name)
 
 
 def test_a_total_beyond_the_largest_double_is_an_error_at_its_indicator_not_a_traceback(spec2023):
-    from cchc_engine.aggregate import UnitResult, compile_units
+    from cchc_engine.compile.aggregate import UnitResult, compile_units
 
     ind = next(i for _f, i in spec2023.spec.indicators()
                if i.has_value and i.applies_to("xa") and i.aggregate_method.method == "sum" and i.type == "number")

@@ -209,12 +209,12 @@ def private_imports(source: str, allowed: set[str]) -> list[str]:
 def test_the_private_import_check_catches_every_form():
     source = (
         "from cchc_engine.api import Grid\nfrom cchc_engine import hookimpl, api\nimport cchc_engine\n"
-        "from cchc_engine.layout import header_columns\nimport cchc_engine.readers.container as C\n"
-        "from cchc_engine import messages\nimportlib.import_module('cchc_engine.writers.sheetprint')\n"
+        "from cchc_engine.flow.layout import header_columns\nimport cchc_engine.readers.container as C\n"
+        "from cchc_engine import text\nimportlib.import_module('cchc_engine.writers.sheetprint')\n"
         "def f():\n    from cchc_engine.testing import run_cli\n"
     )
     assert private_imports(source, PUBLIC) == [
-        "4: cchc_engine.layout", "5: cchc_engine.readers.container", "6: cchc_engine.messages",
+        "4: cchc_engine.flow.layout", "5: cchc_engine.readers.container", "6: cchc_engine.text",
         "7: cchc_engine.writers.sheetprint", "9: cchc_engine.testing",
     ]
     assert private_imports(source, PUBLIC_IN_TESTS)[-1] != "9: cchc_engine.testing"
@@ -313,7 +313,7 @@ def register_readers(register):
 def test_open_package_blames_the_file_only_for_the_files_problems(tmp_path, case, parts, expected):
     import zipfile
 
-    from cchc_engine.messages import CATALOG
+    from cchc_engine.text.messages import CATALOG
     from cchc_engine.testing import run_cli
 
     plugins = tmp_path / "plugins"

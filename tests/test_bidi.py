@@ -17,9 +17,9 @@ from make_fixtures import load_rows, write_workbook
 
 from cchc_engine.cli.main import cli as group
 from cchc_engine.cli.main import error_line
-from cchc_engine.findings import Finding, Location
-from cchc_engine.termtable import fit, fit_line
-from cchc_engine.textnorm import BIDI_CONTROLS, clean_cell_text
+from cchc_engine.flow.findings import Finding, Location
+from cchc_engine.text.termtable import fit, fit_line
+from cchc_engine.text.textnorm import BIDI_CONTROLS, clean_cell_text
 from conftest import FIXTURES
 
 META = json.loads((FIXTURES / "seed000_meta.json").read_text(encoding="utf-8"))

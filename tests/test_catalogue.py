@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cchc_engine.messages import CATALOG, FINDING_SEVERITY, FORM_TEXT, render
+from cchc_engine.text.messages import CATALOG, FINDING_SEVERITY, FORM_TEXT, render
 
 ROOT = Path(__file__).resolve().parent.parent
 VIETNAMESE = re.compile(
@@ -20,13 +20,13 @@ VIETNAMESE = re.compile(
 # Source files allowed to hold Vietnamese string literals, and why. Keep this short:
 # only data that must match what officers write, never text shown to a user.
 ALLOWED_FILES = {
-    "cchc_engine/messages.py": "the catalogue itself",
-    "cchc_engine/layout.py": "header and section words matched in officers' files",
-    "cchc_engine/submission.py": "title words matched to find unit, level and period",
-    "cchc_engine/metadata.py": "the marks copying adds to a file's name ('Bản sao của …')",
-    "cchc_engine/mapping.py": "unit words and STT letters matched in officers' rows",
-    "cchc_engine/values.py": "answer words (Có/Không, Đạt…) matched in cells",
-    "cchc_engine/textnorm.py": "letters and marks normalised in names",
+    "cchc_engine/text/messages.py": "the catalogue itself",
+    "cchc_engine/flow/layout.py": "header and section words matched in officers' files",
+    "cchc_engine/flow/submission.py": "title words matched to find unit, level and period",
+    "cchc_engine/flow/metadata.py": "the marks copying adds to a file's name ('Bản sao của …')",
+    "cchc_engine/flow/mapping.py": "unit words and STT letters matched in officers' rows",
+    "cchc_engine/flow/values.py": "answer words (Có/Không, Đạt…) matched in cells",
+    "cchc_engine/text/textnorm.py": "letters and marks normalised in names",
     "cchc_engine/testing.py": "sample data for plugin authors' tests",
     "cchc_engine/scaffold.py": "source files `cchc new-plugin` generates, with sample Vietnamese data",
     "cchc_engine/writers/sheetprint.py": "glyph widths of the letters đ/Đ for print layout",
@@ -96,7 +96,7 @@ def test_bundled_plugins_bring_their_own_messages():
         assert plugin.MESSAGES and all(code.startswith(prefix) for code in plugin.MESSAGES)
         for code, texts in plugin.MESSAGES.items():
             assert isinstance(texts, tuple) and len(texts) == 2 and texts[0] and texts[1], code
-        source = (ROOT / "cchc_engine" / "messages.py").read_text(encoding="utf-8")
+        source = (ROOT / "cchc_engine" / "text" / "messages.py").read_text(encoding="utf-8")
         assert f'"{prefix}' not in source, f"{prefix}* codes are the plugin's, not the engine's"
 
 

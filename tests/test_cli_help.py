@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from cchc_engine.cli import Command, Group
 from cchc_engine.cli.helptexts import COMMANDS, OPTIONS
 from cchc_engine.cli.main import cli
-from cchc_engine.messages import set_lang
+from cchc_engine.text.messages import set_lang
 
 
 def _ours() -> list[tuple[str, click.Command]]:

@@ -279,6 +279,6 @@ def test_cli_english_messages(fixtures):
     data = json.loads(out)
     msg = next(f["message"] for f in data["findings"] if f["code"] == "ratio-mismatch")
     assert msg.startswith("Reported 76.74 does not match")
-    from cchc_engine.messages import set_lang
+    from cchc_engine.text.messages import set_lang
 
     set_lang("vi")

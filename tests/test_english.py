@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from cchc_engine.cli.main import cli as group
-from cchc_engine.messages import FORM_TEXT
+from cchc_engine.text.messages import FORM_TEXT
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "lam-thao-2023-q3.xlsx"

@@ -7,9 +7,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from budget import examples  # noqa: E402
 
-from cchc_engine import expr as ex
-
-
+from cchc_engine.flow import expr as ex
 def ev(source: str, **values):
     def lookup(ref):
         if ref not in values:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from cchc_engine.findings import CchcError
+from cchc_engine.flow.findings import CchcError
 from cchc_engine.readers.ods import OdsReader
 from cchc_engine.readers.xls import XlsReader
 from cchc_engine.readers.xlsx import XlsxReader

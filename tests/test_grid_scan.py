@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cchc_engine.findings import CchcError
+from cchc_engine.flow.findings import CchcError
 from cchc_engine.readers import container as C
 from cchc_engine.readers import xlsx as X
 from cchc_engine.readers import xlsx_book as B

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from cchc_engine.engine import run
-from cchc_engine.layout import layout
-from cchc_engine.mapping import map_submission
+from cchc_engine.flow.engine import run
+from cchc_engine.flow.layout import layout
+from cchc_engine.flow.mapping import map_submission
 from cchc_engine.readers.xlsx import XlsxReader
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -55,7 +55,7 @@ def test_no_openpyxl_import_on_the_read_path(tmp_path):
     import subprocess
 
     code = (
-        "import sys; from pathlib import Path; from cchc_engine.pipeline import read_raw;"
+        "import sys; from pathlib import Path; from cchc_engine.flow.pipeline import read_raw;"
         f"raw = read_raw(Path({str(WORKBOOKS[0])!r})); assert raw.rows;"
         "print('openpyxl' in sys.modules)"
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cchc_engine.findings import CchcError
+from cchc_engine.flow.findings import CchcError
 from cchc_engine.session import compute_file
 from cchc_engine.spec.loader import load_spec_file
 from cchc_engine.spec.registry import check_file, resolve

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from cchc_engine.cli.main import cli as group
-from cchc_engine.inputerrors import _JSON_MSG, json_syntax, schema_message
-from cchc_engine.messages import CATALOG, render
+from cchc_engine.text.inputerrors import _JSON_MSG, json_syntax, schema_message
+from cchc_engine.text.messages import CATALOG, render
 from cchc_engine.session import compute_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,7 +71,7 @@ def test_every_json_message_has_its_entry_and_an_unknown_one_is_not_english_in_v
     # a future Python's message this module does not know yet
     exc = json.JSONDecodeError("Some new complaint", '{"a": 1}', 3)
     assert json_syntax(exc) == "nội dung không hợp lệ (dòng 1, cột 4)"
-    from cchc_engine.messages import set_lang
+    from cchc_engine.text.messages import set_lang
 
     set_lang("en")
     assert json_syntax(exc) == "Some new complaint (line 1, column 4)"
@@ -166,7 +166,7 @@ def _yaml_loaders() -> list[str]:
 def test_a_yaml_syntax_error_is_said_in_vietnamese_at_its_line_and_column(tmp_path, key, loader):
     import yaml
 
-    from cchc_engine.inputerrors import yaml_problem
+    from cchc_engine.text.inputerrors import yaml_problem
 
     try:
         yaml.load(YAML_BROKEN[key], Loader=getattr(yaml, loader))
@@ -244,8 +244,8 @@ def test_a_broken_cchc_toml_is_said_in_vietnamese_at_its_line(tmp_path, monkeypa
     import tomllib
 
     from cchc_engine import api
-    from cchc_engine.inputerrors import _TOML_MSG
-    from cchc_engine.messages import set_lang
+    from cchc_engine.text.inputerrors import _TOML_MSG
+    from cchc_engine.text.messages import set_lang
 
     text, key = TOML_BROKEN[name]
     with pytest.raises(tomllib.TOMLDecodeError) as raised:
@@ -277,7 +277,7 @@ def test_a_broken_cchc_toml_is_said_in_vietnamese_at_its_line(tmp_path, monkeypa
 
 
 def test_every_toml_message_has_its_entry_and_a_broken_file_is_one_line_from_the_cli(tmp_path, monkeypatch):
-    from cchc_engine.inputerrors import _TOML_MSG
+    from cchc_engine.text.inputerrors import _TOML_MSG
 
     for _prefix, key in _TOML_MSG:
         vi, en = CATALOG[key]

@@ -8,9 +8,9 @@ from types import SimpleNamespace
 import pytest
 
 from cchc_engine import hookimpl
-from cchc_engine.findings import CchcError
-from cchc_engine.grid import Cell, Grid
-from cchc_engine.layout import layout, unit_from_label
+from cchc_engine.flow.findings import CchcError
+from cchc_engine.flow.grid import Cell, Grid
+from cchc_engine.flow.layout import layout, unit_from_label
 from conftest import cli
 
 HEADER = ["STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu", "Ghi chú"]

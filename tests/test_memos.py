@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cchc_engine import engine, layout, values
-from cchc_engine.engine import run
-from cchc_engine.findings import Location
-from cchc_engine.mapping import Mapper, map_submission
+from cchc_engine.flow import engine, layout, values
+from cchc_engine.flow.engine import run
+from cchc_engine.flow.findings import Location
+from cchc_engine.flow.mapping import Mapper, map_submission
 from cchc_engine.spec.registry import compile_file
-from cchc_engine.submission import Cell, RawRow, RawSubmission, Submission
-from cchc_engine.textnorm import _stt_key, stt_key
+from cchc_engine.flow.submission import Cell, RawRow, RawSubmission, Submission
+from cchc_engine.text.textnorm import _stt_key, stt_key
 
 TEMPLATE = """\
 id: {id}
@@ -108,8 +108,7 @@ def test_the_engine_keeps_nothing_and_never_runs_one_spec_with_anothers_plan(tmp
 def test_clean_cell_text_memo_is_bounded_and_gives_what_it_computed():
     import unicodedata
 
-    from cchc_engine import textnorm
-
+    from cchc_engine.text import textnorm
     textnorm._CLEAN_MEMO.clear()
     nfd = unicodedata.normalize("NFD", "Huyện Cẩm Xuyên")
     for _ in range(2):  # computed, then remembered: the same answers
@@ -127,8 +126,7 @@ def test_clean_cell_text_memo_is_bounded_and_gives_what_it_computed():
 def test_clean_cell_text_changes_no_printable_character_but_by_nfc():
     # the memo's fast path takes a printable text to need NFC at most: every character the
     # cleaning removes or replaces must be non-printable
-    from cchc_engine import textnorm
-
+    from cchc_engine.text import textnorm
     every = "".join(map(chr, range(0x110000)))
     removed = set(textnorm._CONTROLS.findall(every)) | set(textnorm._SURROGATE.findall(every)) | {"\r"}
     assert removed and not any(ch.isprintable() for ch in removed)

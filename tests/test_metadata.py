@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cchc_engine.findings import CchcError
+from cchc_engine.flow.findings import CchcError
 from cchc_engine.session import compute_file
 from conftest import cli
 
@@ -114,7 +114,7 @@ def test_a_period_that_contradicts_the_document_is_a_warning(fixtures, spec2021)
     assert "period-contradicts-document" not in _codes(compute_file(spec2021, fixtures / "seed000_text.xlsx", period="2021-q3"))
     assert "period-contradicts-document" in _codes(compute_file(spec2021, fixtures / "seed000_text.xlsx", period="2021-H1"))
     # a document that states only its year is made finer by --period, not contradicted
-    from cchc_engine.metadata import _differ
+    from cchc_engine.flow.metadata import _differ
 
     assert (_differ("2021-Q3", "2021"), _differ("2022-Q3", "2021"), _differ("2021", "2021-Q3")) == (False, True, False)
 

@@ -142,8 +142,8 @@ def test_word_locations_name_the_table_and_row_in_both_languages(tmp_path):
         assert finding["location"]["table"] == where[0] and finding["location"]["row"] == where[1]
         assert finding["location"]["sheet"] == f"Bảng {where[0]}" and finding["location"]["cell"] is None
         assert expected.format(*where) in err or finding["message"]  # the summary names the file; the place:
-        from cchc_engine.findings import Location
-        from cchc_engine.lang import get_lang, set_lang
+        from cchc_engine.flow.findings import Location
+        from cchc_engine.text.lang import get_lang, set_lang
 
         before = get_lang()
         set_lang(lang)
@@ -263,7 +263,7 @@ def test_a_hostile_embedded_html_page_is_bounded(tmp_path):
 
 def test_report_tables_name_a_word_table_and_row_in_the_readers_language():
     """The findings table of a report (writers' ``where``) says a Word location as Word shows it."""
-    from cchc_engine.findings import Location
+    from cchc_engine.flow.findings import Location
     from cchc_engine.writers.common import where
 
     loc = Location(file="bc.docx", sheet="Bảng 4", row=13, table=4)

@@ -9,8 +9,8 @@ from typing import Optional
 
 import pytest
 
-from cchc_engine.grid import Grid
-from cchc_engine.layout import layout, subject_lines
+from cchc_engine.flow.grid import Grid
+from cchc_engine.flow.layout import layout, subject_lines
 from cchc_engine.session import compute_file
 from cchc_engine.spec.registry import resolve
 from conftest import FIXTURES

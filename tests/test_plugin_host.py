@@ -380,7 +380,7 @@ def check_result(result, spec):
 SPAWNED = '''
 import multiprocessing, sys
 from pathlib import Path
-from cchc_engine.collect import read_units
+from cchc_engine.compile.collect import read_units
 from cchc_engine.plugins import PluginHost
 from cchc_engine.session import Session
 
@@ -467,7 +467,7 @@ def test_register_commands_works_from_a_plugins_dir_file(tmp_path):
 
 
 def test_two_readers_claiming_one_suffix_are_named(tmp_path):
-    from cchc_engine.pipeline import pick_reader
+    from cchc_engine.flow.pipeline import pick_reader
 
     class Other:
         name = "xlsx-too"

@@ -15,9 +15,9 @@ import click
 import pytest
 
 from cchc_engine import hookimpl
-from cchc_engine.findings import CchcError, Finding
+from cchc_engine.flow.findings import CchcError, Finding
 from cchc_engine.protocols import Reader, Writer
-from cchc_engine.submission import RawRow, RawSubmission
+from cchc_engine.flow.submission import RawRow, RawSubmission
 from cchc_engine.testing import SAMPLE_SPEC, kit_host, register_plugin, run_cli, run_compute, write_sample_submission
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cchc_engine.aggregate import UnitResult, compile_units
-from cchc_engine.output import write_result
+from cchc_engine.compile.aggregate import UnitResult, compile_units
+from cchc_engine.flow.output import write_result
 from cchc_engine.session import compute_file
 from cchc_engine.spec.registry import resolve
 from cchc_engine.template import build_template
@@ -234,7 +234,7 @@ def test_matrix_has_a_form_column_that_makes_stt_unambiguous(tmp_path):
 
 def test_matrix_csv_has_the_form_column_too(tmp_path):
     compiled, result = _compiled_matrix(2)
-    from cchc_engine.output import get_writer
+    from cchc_engine.flow.output import get_writer
 
     buf = io.StringIO()
     get_writer("matrix-csv").write(result, buf, {"lang": "en", "spec": compiled})

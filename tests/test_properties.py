@@ -20,10 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from budget import examples  # noqa: E402
 
-from cchc_engine import expr as ex
-from cchc_engine.findings import CchcError
+from cchc_engine.flow import expr as ex
+from cchc_engine.flow.findings import CchcError
 from cchc_engine.readers.plain import CsvReader, JsonReader, YamlReader
-from cchc_engine.layout import layout
+from cchc_engine.flow.layout import layout
 from cchc_engine.readers.xlsx import XlsxReader
 
 HEADER = ["STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu", "Ghi chú"]

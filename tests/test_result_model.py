@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from budget import examples  # noqa: E402
 from pydantic import TypeAdapter
 
-from cchc_engine.findings import Finding, Location
-from cchc_engine.result import IndicatorResult, Result
+from cchc_engine.flow.findings import Finding, Location
+from cchc_engine.flow.result import IndicatorResult, Result
 
 TRICKY_FLOATS = [75.86, 0.1 + 0.2, 1e-7, 1.5e16, 1e300, -0.0, math.inf, -math.inf, math.nan, 123456789.0]
 
@@ -86,8 +86,8 @@ def test_pydantic_era_names_still_work():
 
 def test_findings_and_results_do_not_import_pydantic():
     code = (
-        "import sys; import cchc_engine.findings, cchc_engine.result, cchc_engine.submission; "
-        "r = __import__('cchc_engine.result', fromlist=['Result']).Result(spec='x', level='xa'); r.finish(); r.to_json(); "
+        "import sys; import cchc_engine.flow.findings, cchc_engine.flow.result, cchc_engine.flow.submission; "
+        "r = __import__('cchc_engine.flow.result', fromlist=['Result']).Result(spec='x', level='xa'); r.finish(); r.to_json(); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'pydantic_core')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

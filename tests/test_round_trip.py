@@ -88,7 +88,7 @@ def _finding_keys(result: Any) -> set[tuple[str, str, str]]:
 
 @pytest.mark.parametrize(("spec", "level"), SPEC_LEVELS)
 def test_report_written_and_read_back_gives_the_same_values_and_no_new_finding(spec, level, every_format, tmp_path_factory):
-    from cchc_engine.output import write_result
+    from cchc_engine.flow.output import write_result
 
     host = every_format
     compiled = resolve(spec)

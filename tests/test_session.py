@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from cchc_engine import api, hookimpl
-from cchc_engine.findings import Finding
-from cchc_engine.messages import get_lang
+from cchc_engine.flow.findings import Finding
+from cchc_engine.text.messages import get_lang
 from cchc_engine.plugins import PluginHost
 from cchc_engine.session import Session, safe_suffix
 
@@ -105,7 +105,7 @@ def test_nothing_a_session_uses_lives_at_module_level() -> None:
 # texts, a pure function of one text, bounded, so what one Session gets from it is what
 # it would have computed itself. (The xlsx reader's memos are its own: one per host.)
 # Anything else a module fills at run time fails the test above.
-KEPT_MEMOS = {"cchc_engine.textnorm._CLEAN_MEMO"}
+KEPT_MEMOS = {"cchc_engine.text.textnorm._CLEAN_MEMO"}
 
 
 def test_compute_bytes_never_uses_the_received_name_as_a_path(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cchc_engine.spec.registry import check_file, resolve
-from cchc_engine.textnorm import name_key, stt_key
+from cchc_engine.text.textnorm import name_key, stt_key
 from conftest import ROOT, cli, seed_rows
 
 GOOD = """\

@@ -105,7 +105,7 @@ def test_editing_a_parent_misses(cache_dir, tmp_path):
 
 
 def test_a_removed_parent_is_not_served_from_the_cache(cache_dir, tmp_path):
-    from cchc_engine.findings import CchcError
+    from cchc_engine.flow.findings import CchcError
 
     parent, child = _family(tmp_path)
     cache.load_or_compile(child, Counting(child))
@@ -144,7 +144,7 @@ def test_an_edited_engine_module_misses(cache_dir, tmp_path, monkeypatch):
 
 
 def test_the_message_language_is_part_of_the_key(cache_dir, tmp_path):
-    from cchc_engine.messages import get_lang, set_lang
+    from cchc_engine.text.messages import get_lang, set_lang
 
     path = tmp_path / "broken.yaml"
     path.write_text(NATIONAL_2021.read_text(encoding="utf-8").replace("levels: [xa]", "levels: [khong_co]", 1), encoding="utf-8")
@@ -355,7 +355,7 @@ def test_the_cache_keeps_only_the_newest_entries(cache_dir, tmp_path, monkeypatc
 
 def test_a_parent_id_that_now_names_two_files_is_not_served_from_the_cache(cache_dir, tmp_path, monkeypatch):
     """The parent's bytes are unchanged, but its id became ambiguous: compiling must say so."""
-    from cchc_engine.findings import CchcError
+    from cchc_engine.flow.findings import CchcError
     from cchc_engine.spec.registry import compile_file
 
     first, second = tmp_path / "a", tmp_path / "b"

@@ -11,14 +11,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cchc_engine.engine import run
+from cchc_engine.flow.engine import run
 from cchc_engine.session import compute_file
 from cchc_engine.spec.diff import diff_specs
 from cchc_engine.spec.lint import lint_spec
 from cchc_engine.spec.registry import compile_file
-from cchc_engine.submission import Cell, Submission
-from cchc_engine.findings import Location
-from cchc_engine.messages import render
+from cchc_engine.flow.submission import Cell, Submission
+from cchc_engine.flow.findings import Location
+from cchc_engine.text.messages import render
 from conftest import cli
 
 SPEC = """\

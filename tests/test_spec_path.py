@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cchc_engine.findings import CchcError
+from cchc_engine.flow.findings import CchcError
 from cchc_engine.plugins import PluginHost
 from cchc_engine.spec import registry
 from cchc_engine.spec.registry import compile_file, find_source, read_header, resolve, spec_chain

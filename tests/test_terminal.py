@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from cchc_engine.cli.main import cli as group
-from cchc_engine.termtable import fit, plan_widths
+from cchc_engine.text.termtable import fit, plan_widths
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "lam-thao-2023-q3.xlsx"
@@ -36,7 +36,7 @@ def test_compute_table_fits_80_columns_and_keeps_every_value():
     lines = out.splitlines()
     # every shown value is on one line, whole (numbers are never wrapped or cut)
     from cchc_engine.writers.common import display_value
-    from cchc_engine.result import IndicatorResult
+    from cchc_engine.flow.result import IndicatorResult
 
     for ind in data["indicators"]:
         shown = display_value(IndicatorResult(**ind), "vi")
@@ -101,7 +101,7 @@ def test_fit_wraps_with_indentation_and_keeps_every_character():
 def example_findings():
     _, js, _ = run(["compute", "--spec", "2023", str(EXAMPLE), "-f", "json"])
     data = json.loads(js)
-    from cchc_engine.findings import Location
+    from cchc_engine.flow.findings import Location
     from cchc_engine.writers.common import where
 
     return [(f["code"], f["indicator"], where(Location(**f["location"]), data["file"])) for f in data["findings"]]

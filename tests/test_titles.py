@@ -9,7 +9,7 @@ import pytest
 
 from cchc_engine.session import compute_file
 from cchc_engine.spec.registry import resolve
-from cchc_engine.submission import level_from_unit, period_from_title, unit_from_title
+from cchc_engine.flow.submission import level_from_unit, period_from_title, unit_from_title
 from cchc_engine.template import build_template
 
 

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from cchc_engine import collect, unitcache  # noqa: E402
+from cchc_engine.compile import collect, unitcache  # noqa: E402
 from cchc_engine.spec import cache as spec_cache  # noqa: E402
 
 

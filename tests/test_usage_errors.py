@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from cchc_engine.cli.main import cli
 from cchc_engine.cli.usage import value_problem
-from cchc_engine.messages import set_lang
+from cchc_engine.text.messages import set_lang
 
 ENGLISH = re.compile(r"Usage:|Error:|Try '|Missing|No such|Invalid value|is not|does not exist|Got unexpected|requires an")
 

@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from budget import examples  # noqa: E402
 
-from cchc_engine import values
-from cchc_engine.messages import CATALOG, fmt_number, render
+from cchc_engine.flow import values
+from cchc_engine.text.messages import CATALOG, fmt_number, render
 from cchc_engine.spec.model import Choice, Indicator
-from cchc_engine.values import Issue, Normalised, normalise, parse_vn_number
+from cchc_engine.flow.values import Issue, Normalised, normalise, parse_vn_number
 
 COUNT = Indicator(id="count", name="Số TTHC", type="count", unit="Thủ tục")
 NUMBER = Indicator(id="number", name="Vốn giải ngân", type="number", unit="Triệu đồng")

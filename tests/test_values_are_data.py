@@ -8,8 +8,8 @@ import ast
 import json
 from pathlib import Path
 
-from cchc_engine.findings import Finding
-from cchc_engine.messages import render, said
+from cchc_engine.flow.findings import Finding
+from cchc_engine.text.messages import render, said
 
 PACKAGE = Path(__file__).resolve().parent.parent / "cchc_engine"
 RENDERERS = {"render", "fmt_number", "located"}  # what turns data into a sentence

@@ -19,11 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from budget import examples  # noqa: E402
 
-from cchc_engine.findings import Finding, Location
+from cchc_engine.flow.findings import Finding, Location
 from cchc_engine.plugins import PluginHost
 
 writers = PluginHost.builtins_only().writers  # the built-in writers
-from cchc_engine.result import IndicatorResult, Result
+from cchc_engine.flow.result import IndicatorResult, Result
 from cchc_engine.spec.compiler import CompiledSpec
 from cchc_engine.spec.model import Form, Indicator, Level, Spec
 from cchc_engine.writers.common import safe_text
@@ -374,9 +374,9 @@ def test_xlsx_findings_only():
 
 def test_xlsx_written_report_reads_back_with_the_same_values(tmp_path, spec2023, fixtures):
     """Dogfood: the official layout the xlsx writer produces is what the xlsx reader reads."""
-    from cchc_engine.engine import run
-    from cchc_engine.layout import layout
-    from cchc_engine.mapping import map_submission
+    from cchc_engine.flow.engine import run
+    from cchc_engine.flow.layout import layout
+    from cchc_engine.flow.mapping import map_submission
     compiled = spec2023
     reader = PluginHost.builtins_only().readers.get("xlsx").item
     fixture = fixtures / "seed001_numbers_sheets.xlsx"
@@ -447,7 +447,7 @@ def test_writers_never_crash(result, lang, findings_only, sheet_per_form):
 
 def test_result_schema_file_is_generated_from_the_model():
     path = ROOT / "cchc_engine" / "schema" / "result.schema.json"
-    from cchc_engine.result import result_schema
+    from cchc_engine.flow.result import result_schema
 
     assert json.loads(path.read_text(encoding="utf-8")) == result_schema(), (
         "run: python scripts/make_schemas.py"
@@ -468,7 +468,7 @@ def test_json_output_doc_names_every_field():
     for model in (Result, IndicatorResult, Finding, Location):
         for field in (f.name for f in fields(model)):
             assert f"`{field}`" in doc, f"docs/json-output.md does not describe {model.__name__}.{field}"
-    from cchc_engine.result import Stats
+    from cchc_engine.flow.result import Stats
 
     for field in (f.name for f in fields(Stats)):
         assert f"`{field}`" in doc

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from hypothesis import settings
 
-from cchc_engine.findings import CchcError, Location
+from cchc_engine.flow.findings import CchcError, Location
 from cchc_engine.spec import loader
 
 LOADERS = [pytest.param(yaml.SafeLoader, id="pure-python")]

@@ -33,7 +33,7 @@ def lang_now(ctx: click.Context, param: click.Parameter, value: Optional[str]) -
     """``--lang`` takes effect as soon as it is read: eager, like ``--help``, so
     `cchc compute --lang en --help` is in English."""
     if value:
-        from ..lang import set_lang
+        from ..text.lang import set_lang
 
         set_lang(value)
     return value
@@ -41,8 +41,8 @@ def lang_now(ctx: click.Context, param: click.Parameter, value: Optional[str]) -
 
 def error_line(finding) -> str:
     """'Lỗi: where: message' for errors, 'Cảnh báo: …' for warnings, the plain line for infos."""
-    from ..messages import render
-    from ..textnorm import clean_cell_text
+    from ..text.messages import render
+    from ..text.textnorm import clean_cell_text
 
     prefix = {"error": "cli-error-prefix", "warning": "cli-warning-prefix"}.get(finding.severity)
     line = render(prefix, {"text": finding.located()}) if prefix else finding.located()
@@ -75,14 +75,14 @@ def host_for(ctx: Optional[click.Context] = None) -> Any:
 
 def session_for(spec_name: str) -> Any:
     """A Session for this invocation: the spec resolved with its host, in its language."""
-    from ..lang import get_lang
+    from ..text.lang import get_lang
     from ..session import Session  # not at import: `cchc --help` never reads a report
 
     return Session.open(spec_name, lang=get_lang(), host=host_for())
 
 
 def _vietnamese() -> bool:
-    from ..lang import get_lang
+    from ..text.lang import get_lang
 
     return get_lang() == "vi"
 
@@ -161,7 +161,7 @@ class _Localized:
         except click.UsageError as exc:
             # The line did not parse, so the eager --lang had no turn: read it from the line
             # (`cchc compute --lang en --bogus`); a top-level mistake without it is Vietnamese.
-            from ..lang import get_lang, set_lang
+            from ..text.lang import get_lang, set_lang
             from .usage import asks_english, localize
 
             if asks_english(given):
@@ -181,7 +181,7 @@ class _Localized:
     def get_help_option(self, ctx: click.Context) -> Optional[click.Option]:
         option = super().get_help_option(ctx)  # type: ignore[misc]
         if option is not None:
-            from ..lang import get_lang
+            from ..text.lang import get_lang
             from .helptexts import OPTIONS
 
             english = "Show this message and exit."  # click's (made anew per call in click 8.1)
@@ -189,7 +189,7 @@ class _Localized:
         return option
 
     def _localize(self) -> None:
-        from ..lang import get_lang
+        from ..text.lang import get_lang
         from .helptexts import COMMANDS, OPTIONS
 
         lang = get_lang()

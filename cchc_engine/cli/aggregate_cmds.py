@@ -66,13 +66,13 @@ def aggregate(
 
         return aggregate_from_store(db_url, spec_name, unit_name, period, fmt, out, include_pending)
     _require(spec_name=spec_name, level=level, paths=paths)
-    from ..aggregate import Compiler, below
-    from ..collect import expand_paths, read_units
-    from ..findings import CchcError, Finding
-    from ..messages import get_lang, render
-    from ..output import choose_format, output_path, write_result
-    from ..submission import normalise_period
-    from ..unitcache import UnitCache
+    from ..compile.aggregate import Compiler, below
+    from ..compile.collect import expand_paths, read_units
+    from ..flow.findings import CchcError, Finding
+    from ..text.messages import get_lang, render
+    from ..flow.output import choose_format, output_path, write_result
+    from ..flow.submission import normalise_period
+    from ..compile.unitcache import UnitCache
 
     session = session_for(spec_name)
     host = session.host

@@ -42,9 +42,9 @@ def submission_options(f: Callable) -> Callable:
 def _run(spec_name: Optional[str], file: Path, level, period, unit):
     """The spec named, or the one the document says (said on stderr, in one line, as soon
     as it is chosen), and the Result: one read of the file, through this run's Session."""
-    from ..lang import get_lang
-    from ..messages import render
-    from ..pipeline import prepare
+    from ..text.lang import get_lang
+    from ..text.messages import render
+    from ..flow.pipeline import prepare
     from ..session import Session
 
     host = host_for()
@@ -68,7 +68,7 @@ _SAID_FIRST = ("spec-year-mismatch", "period-contradicts-document")
 
 
 def _writer_options(compiled, findings_only: bool = False, findings: bool = True) -> dict:
-    from ..messages import get_lang
+    from ..text.messages import get_lang
 
     return {"lang": get_lang(), "findings_only": findings_only, "findings": findings, "spec": compiled}
 
@@ -89,7 +89,7 @@ def compute(
     Exit 0: no errors; 1: the data has errors; 2: the call or the file is unusable.
     Example: cchc compute --spec 2023 examples/lam-thao-2023-q3.xlsx -f xlsx -o ket-qua.xlsx
     """
-    from ..output import choose_format, output_path, write_result
+    from ..flow.output import choose_format, output_path, write_result
 
     out = output_path(out)
     fmt = choose_format("compute", out, fmt, host_for())  # a wrong -f/-o is a usage error before the read
@@ -109,7 +109,7 @@ def validate(spec_name: Optional[str], file: Path, level: Optional[str], period:
 
     Exit 0 / 1 / 2 as for compute.
     """
-    from ..output import choose_format, write_result
+    from ..flow.output import choose_format, write_result
 
     fmt = choose_format("validate", None, fmt, host_for())
     compiled, result = _run(spec_name, file, level, period, unit)
@@ -118,7 +118,7 @@ def validate(spec_name: Optional[str], file: Path, level: Optional[str], period:
 
 
 def _summary(result, out: Path) -> str:
-    from ..messages import render
+    from ..text.messages import render
 
     s = result.stats
     state = render("summary-valid" if result.valid else "summary-invalid", {})

@@ -41,12 +41,12 @@ class CchcGroup(Group):
             restore_signals(replaced)  # an in-process caller (tests) gets its own handlers back
 
     def _invoke(self, ctx: click.Context, debug: bool) -> Any:
-        from ..findings import CchcError
+        from ..flow.findings import CchcError
 
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:  # an unknown command's name (its options' mistakes come said)
-            from ..lang import get_lang
+            from ..text.lang import get_lang
             from .usage import localize
 
             raise localize(exc, get_lang()) from None
@@ -61,14 +61,14 @@ class CchcGroup(Group):
             sys.exit(exc.exit_code)
         except BrokenPipeError:
             # `cchc … | head -3`: the reader has gone; stop quietly
-            from ..output import silence_stdout
+            from ..flow.output import silence_stdout
 
             silence_stdout()
             sys.exit(0)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
             raise
         except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP (atomic.Stopped)
-            from ..messages import render
+            from ..text.messages import render
 
             click.echo(render("cli-interrupted", {}), err=True)
             sys.exit(getattr(exc, "exit_code", 130))
@@ -78,7 +78,7 @@ class CchcGroup(Group):
                 import traceback  # only with --debug: not on every run
 
                 traceback.print_exc()
-            from ..messages import render
+            from ..text.messages import render
 
             error = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
             click.echo(render("cli-error-prefix", {"text": render("internal-error", {"error": error})}), err=True)
@@ -151,7 +151,7 @@ def cli(
         token = config.use_named(str(config_file))
         ctx.call_on_close(lambda: config.reset_named(token))  # in-process callers (tests) run on
     host_for(ctx)  # this run's plugins, with --plugins-dir and --strict-plugins (--lang took effect when read)
-    from ..termtable import set_wide
+    from ..text.termtable import set_wide
 
     set_wide(wide)
     ctx.call_on_close(lambda: show_plugin_problems(ctx))

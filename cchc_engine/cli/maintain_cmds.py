@@ -23,7 +23,7 @@ def register(cli: click.Group) -> None:
 
 
 def _level(compiled, level: Optional[str]) -> str:
-    from ..findings import CchcError
+    from ..flow.findings import CchcError
 
     s = compiled.spec
     if level is None:
@@ -48,9 +48,9 @@ def template_cmd(spec_name: str, level: Optional[str], out: str) -> None:
     Example: cchc template --spec 2023 --level xa -o mau-2023-xa.xlsx
     """
     from ..atomic import atomic_write
-    from ..findings import CchcError, Location
-    from ..messages import render
-    from ..output import output_path
+    from ..flow.findings import CchcError, Location
+    from ..text.messages import render
+    from ..flow.output import output_path
     from ..spec.registry import resolve
     from ..template import build_template
     from . import host_for
@@ -77,7 +77,7 @@ KIND_ORDER = ("added", "removed", "renamed", "renumbered", "moved", "unit", "typ
 
 
 def _kind_text(kinds: list[str]) -> str:
-    from ..messages import render
+    from ..text.messages import render
 
     return ", ".join(render(f"diff-{k}", {}) for k in KIND_ORDER if k in kinds)
 
@@ -87,7 +87,7 @@ def _side_text(side) -> str:
 
 
 def diff_rows(d) -> list[dict[str, Any]]:
-    from ..messages import render
+    from ..text.messages import render
 
     rows = []
     for c in d.changes:
@@ -132,7 +132,7 @@ def spec_diff(old: str, new: str, fmt: str) -> None:
     similarity (shown as a guess with its score: confirm it with `previous:`).
     Example: cchc spec diff 2021 2023 -f md
     """
-    from ..messages import render
+    from ..text.messages import render
     from ..spec.diff import diff_specs
     from ..spec.registry import resolve
     from . import host_for
@@ -147,20 +147,20 @@ def spec_diff(old: str, new: str, fmt: str) -> None:
     _print_table(rows, ["change", "old", "new", "detail"], _diff_headers(), fmt)
     counts = {k: len(d.of_kind(k)) for k in KIND_ORDER}
     click.echo("")
-    from ..termtable import fit_line, terminal_width
+    from ..text.termtable import fit_line, terminal_width
 
     line = f"{d.old} → {d.new}: " + ", ".join(f"{render('diff-' + k, {})} {n}" for k, n in counts.items() if n)
     click.echo(line if fmt == "md" else fit_line(line, terminal_width()))
 
 
 def _diff_headers() -> list[str]:
-    from ..messages import render
+    from ..text.messages import render
 
     return [render(f"diff-col-{c}", {}) for c in ("change", "old", "new", "detail")]
 
 
 def _print_table(rows: list[dict], keys: list[str], headers: list[str], fmt: str) -> None:
-    from ..termtable import fit
+    from ..text.termtable import fit
 
     table = [[r.get(k, "") for k in keys] for r in rows]
     if fmt == "md":
@@ -220,8 +220,8 @@ def compare_results(old_res, new_res, old_spec, new_spec) -> list[dict[str, Any]
 
 def _same_unit_and_level(ro, rn, old_file: Path, new_file: Path) -> None:
     """Two reports of different levels are not one unit's years: refuse, do not compare."""
-    from ..findings import CchcError
-    from ..textnorm import name_key
+    from ..flow.findings import CchcError
+    from ..text.textnorm import name_key
 
     if ro.level != rn.level:
         raise CchcError.make(
@@ -261,7 +261,7 @@ def compare_cmd(spec_old, old_file, spec_new, new_file, level, period_old, perio
     change; indicators without a counterpart are listed, not dropped.
     Example: cchc compare --spec-old 2021 q3-2021.xlsx --spec-new 2023 q3-2023.xlsx
     """
-    from ..messages import fmt_number, render
+    from ..text.messages import fmt_number, render
     from . import session_for
 
     old_session, new_session = session_for(spec_old), session_for(spec_new)
@@ -297,7 +297,7 @@ def compare_cmd(spec_old, old_file, spec_new, new_file, level, period_old, perio
         )
     headers = [f"STT {co.id}", f"STT {cn.id}", render("col-name", {}), render("col-unit", {}), co.id, cn.id,
                render("diff-col-change", {}), render("col-note", {})]
-    from ..termtable import fit
+    from ..text.termtable import fit
 
     keys = ["old", "new", "name", "unit", "v_old", "v_new", "change", "status"]
     table = [[r[k] for k in keys] for r in shown]

@@ -35,7 +35,7 @@ def plugins_command(as_json: bool, show_all: bool) -> None:
       cchc plugins --json
       CCHC_LOAD_PLUGINS= cchc plugins --all     # built-ins only
     """
-    from ..messages import render
+    from ..text.messages import render
     from ..spec.registry import spec_listing
     from . import host_for
 
@@ -64,7 +64,7 @@ def plugins_command(as_json: bool, show_all: bool) -> None:
 
 def _pip(args: list[str], packages: tuple[str, ...]) -> None:
     """pip of the interpreter running cchc, so plugins land where cchc finds them."""
-    from ..findings import CchcError
+    from ..flow.findings import CchcError
 
     import subprocess
 
@@ -121,8 +121,8 @@ def install_command(packages: tuple[str, ...], upgrade: bool, editable: bool) ->
     """
     import subprocess
 
-    from ..findings import CchcError
-    from ..messages import render
+    from ..flow.findings import CchcError
+    from ..text.messages import render
 
     rest: list[str] = []
     for package in packages:
@@ -178,8 +178,8 @@ def new_plugin_command(folder: Path, kind: str) -> None:
     Example:
       cchc new-plugin cchc-html --kind writer && cchc install -e ./cchc-html
     """
-    from ..findings import CchcError
-    from ..messages import render
+    from ..flow.findings import CchcError
+    from ..text.messages import render
     from ..scaffold import valid_name, write_project
 
     if not valid_name(folder.name):

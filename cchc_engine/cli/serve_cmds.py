@@ -39,7 +39,7 @@ def serve(db_url: Optional[str], host: str, port: int, spec_name: str, workers: 
         import starlette  # noqa: F401
         import uvicorn  # noqa: F401
     except ImportError:
-        from ..findings import CchcError
+        from ..flow.findings import CchcError
 
         raise CchcError.make("server-extra-missing") from None
     from ..store import Store
@@ -48,7 +48,7 @@ def serve(db_url: Optional[str], host: str, port: int, spec_name: str, workers: 
     url = resolve_url(db_url)
     store = Store.open(url)  # migrated before the first worker starts
     if admin:
-        from ..messages import render
+        from ..text.messages import render
         from ..server.auth import hash_password
 
         password = os.environ.get("CCHC_ADMIN_PASSWORD") or click.prompt(render("page-password", {}), hide_input=True,

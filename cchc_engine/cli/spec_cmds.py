@@ -23,8 +23,8 @@ def specs_cmd(as_json: bool, verbose: bool = False) -> None:
     Specs come from plugins (the bundled ones included), the CCHC_SPECS_PATH folders
     and the user's folder (~/.config/cchc/specs).
     """
-    from ..messages import render
-    from ..termtable import fit
+    from ..text.messages import render
+    from ..text.termtable import fit
 
     from ..spec.registry import spec_listing
     from . import host_for
@@ -78,10 +78,10 @@ def spec_show(spec: str, form_id: Optional[str], level: Optional[str]) -> None:
 
     SPEC is a year, an id or a path to a YAML file.
     """
-    from ..findings import CchcError
-    from ..messages import render
+    from ..flow.findings import CchcError
+    from ..text.messages import render
     from ..spec.registry import resolve
-    from ..termtable import fit, fit_line, terminal_width
+    from ..text.termtable import fit, fit_line, terminal_width
     from . import host_for
 
     compiled = resolve(spec, host_for())
@@ -130,7 +130,7 @@ def spec_show(spec: str, form_id: Optional[str], level: Optional[str]) -> None:
 
 
 def _unit_text(ind) -> str:
-    from ..messages import render
+    from ..text.messages import render
 
     if ind.meant_unit and ind.meant_unit != ind.unit:
         return render("show-meant-unit", {"printed": ind.unit, "meant": ind.meant_unit})
@@ -138,7 +138,7 @@ def _unit_text(ind) -> str:
 
 
 def _kind_text(ind) -> str:
-    from ..messages import render
+    from ..text.messages import render
 
     """The type, with the row constructs that change how the row is read or checked."""
     parts = [ind.type + (f" ({ind.choices})" if ind.choices else "")]
@@ -172,8 +172,8 @@ def spec_check(spec: str) -> None:
     """
     from pathlib import Path
 
-    from ..findings import CchcError
-    from ..messages import render
+    from ..flow.findings import CchcError
+    from ..text.messages import render
     from ..spec.registry import compile_file, find_entry, looks_like_path
     from . import host_for
 

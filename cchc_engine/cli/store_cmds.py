@@ -67,8 +67,8 @@ def _who(by: Optional[str]) -> str:
 
 
 def _period(period: str) -> str:
-    from ..findings import CchcError
-    from ..submission import normalise_period
+    from ..flow.findings import CchcError
+    from ..flow.submission import normalise_period
 
     canonical = normalise_period(period)
     if canonical is None:
@@ -77,7 +77,7 @@ def _period(period: str) -> str:
 
 
 def _session(spec_name: Optional[str], period: Optional[str]):
-    from ..findings import CchcError
+    from ..flow.findings import CchcError
 
     if not spec_name:
         if not period:
@@ -93,7 +93,7 @@ def _when(at: Any) -> str:
 
 
 def _state(state: str) -> str:
-    from ..messages import render
+    from ..text.messages import render
 
     return render(f"board-state-{state}", {})
 
@@ -117,9 +117,9 @@ def submit(files: tuple[Path, ...], db_url: Optional[str], spec_name: Optional[s
     Exit 0: kept, no errors; 1: kept, but a report has errors; 2: a file or the call is unusable (nothing kept for it).
     Example: cchc submit --db sqlite:///cchc.sqlite3 --unit XA01 --period 2023-Q3 bao-cao-q3.xlsx
     """
-    from ..findings import CchcError
-    from ..messages import get_lang, render
-    from ..output import choose_format, write_result
+    from ..flow.findings import CchcError
+    from ..text.messages import get_lang, render
+    from ..flow.output import choose_format, write_result
 
     fmt = choose_format("validate", None, fmt, host_for())
     store = open_store(db_url)
@@ -163,8 +163,8 @@ def board(db_url: Optional[str], period: str, under: Optional[str], fmt: Optiona
     \b
     Example: cchc board --db sqlite:///cchc.sqlite3 --period 2023-Q3 --under HUYEN01 -o tinh-hinh.xlsx
     """
-    from ..messages import render
-    from ..output import output_path
+    from ..text.messages import render
+    from ..flow.output import output_path
 
     period = _period(period)
     target = output_path(out)
@@ -179,13 +179,13 @@ def board(db_url: Optional[str], period: str, under: Optional[str], fmt: Optiona
     if fmt == "json":
         _emit_text(_board_json(period, under, rows), target)
     elif fmt == "xlsx":
-        from ..findings import CchcError
+        from ..flow.findings import CchcError
 
         if target is None or str(target) == "-":
             raise CchcError.make("format-needs-file", format="xlsx", suffix=".xlsx")
         _write_bytes(target, _board_xlsx(period, rows, summary))
     else:
-        from ..termtable import fit
+        from ..text.termtable import fit
 
         headers = [render(f"board-col-{c}", {}) for c in ("code", "unit", "level", "state", "versions", "last", "open", "note")]
         table = [[r.unit.code, r.unit.name, r.unit.level, _state(r.state), r.versions or "", _when(r.last_at),
@@ -219,7 +219,7 @@ def _board_xlsx(period: str, rows: list, summary: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-    from ..messages import render
+    from ..text.messages import render
     from ..writers import sheetprint as sp
 
     wb = Workbook()
@@ -267,7 +267,7 @@ def _board_xlsx(period: str, rows: list, summary: str) -> bytes:
 
 def _emit_text(text: str, target: Optional["Path"]) -> None:
     if target is None or str(target) == "-":
-        from ..output import write_stdout
+        from ..flow.output import write_stdout
 
         write_stdout(lambda stream: stream.write(text))
         return
@@ -298,7 +298,7 @@ def history(db_url: Optional[str], unit: str, period: Optional[str], fmt: str) -
     \b
     Example: cchc history --db sqlite:///cchc.sqlite3 --unit XA01 --period 2023-Q3
     """
-    from ..messages import render
+    from ..text.messages import render
 
     period = _period(period) if period else None
     store = open_store(db_url)
@@ -328,7 +328,7 @@ def history(db_url: Optional[str], unit: str, period: Optional[str], fmt: str) -
     if not subs:
         click.echo(render("history-none", {"unit": u.name}))
         return
-    from ..termtable import fit
+    from ..text.termtable import fit
 
     headers = [render(f"history-col-{c}", {}) for c in ("period", "version", "file", "by", "at", "result", "review")]
     table = []
@@ -356,7 +356,7 @@ def history(db_url: Optional[str], unit: str, period: Optional[str], fmt: str) -
 
 
 def _pick(store: "Store", unit: str, period: str, version: Optional[int]):
-    from ..findings import CchcError
+    from ..flow.findings import CchcError
 
     period = _period(period)
     if version is None:
@@ -384,7 +384,7 @@ def explain(db_url: Optional[str], unit: str, period: str, finding: str, text: s
     The explanation stays with the same finding in later versions and goes up with the compiled report.
     Example: cchc explain --db sqlite:///cchc.sqlite3 --unit XA01 --period 2023-Q3 --finding 2 --text "..."
     """
-    from ..messages import render
+    from ..text.messages import render
 
     store = open_store(db_url)
     sub = _pick(store, unit, period, version)
@@ -408,10 +408,10 @@ def review(db_url: Optional[str], unit: str, period: str, approve: bool, return_
     Approving needs every error corrected or (where the spec allows) explained.
     Example: cchc review --db sqlite:///cchc.sqlite3 --unit XA01 --period 2023-Q3 --return "Thiếu số liệu mục 3"
     """
-    from ..messages import render
+    from ..text.messages import render
 
     if approve == (return_reason is not None):
-        from ..findings import CchcError
+        from ..flow.findings import CchcError
 
         raise CchcError.make("store-review-decision")
     store = open_store(db_url)
@@ -442,7 +442,7 @@ def units_import(file: Path, db_url: Optional[str], by: Optional[str]) -> None:
     \b
     Example: cchc units import --db sqlite:///cchc.sqlite3 don-vi.csv
     """
-    from ..messages import render
+    from ..text.messages import render
 
     rows = read_units_csv(file)
     store = open_store(db_url)
@@ -456,8 +456,8 @@ def read_units_csv(file: "Path") -> list[dict[str, str]]:
     import csv
     import io
 
-    from ..findings import CchcError, Location
-    from ..messages import os_error, render
+    from ..flow.findings import CchcError, Location
+    from ..text.messages import os_error, render
 
     def bad(row: int, error: str) -> CchcError:
         return CchcError.make("store-units-file", location=Location(file=str(file), row=row), file=file.name,
@@ -500,8 +500,8 @@ def units_list(db_url: Optional[str], under: Optional[str]) -> None:
     \b
     Example: cchc units list --db sqlite:///cchc.sqlite3 --under HUYEN01
     """
-    from ..messages import render
-    from ..termtable import fit
+    from ..text.messages import render
+    from ..text.termtable import fit
 
     store = open_store(db_url)
     everything = store.units(under)
@@ -529,7 +529,7 @@ def db_upgrade(db_url: Optional[str]) -> None:
     \b
     Example: cchc db upgrade --db postgresql://cchc@localhost/cchc
     """
-    from ..messages import render
+    from ..text.messages import render
     from ..store.db import shown_url
     from ..store.schema import HEAD
 
@@ -545,12 +545,12 @@ def db_upgrade(db_url: Optional[str]) -> None:
 def aggregate_from_store(db_url: Optional[str], spec_name: Optional[str], unit: str, period: Optional[str],
                          fmt: Optional[str], out: Optional[str], include_pending: bool) -> None:
     """`cchc aggregate --db`: compile --unit's report for --period from the store."""
-    from ..findings import CchcError
-    from ..messages import get_lang, render
-    from ..output import choose_format, output_path, write_result
+    from ..flow.findings import CchcError
+    from ..text.messages import get_lang, render
+    from ..flow.output import choose_format, output_path, write_result
 
     if not period:
-        from ..messages import render as r
+        from ..text.messages import render as r
 
         raise CchcError.make("missing-metadata", what=r("meta-period", {}), option=r("meta-period-option", {}))
     period = _period(period)

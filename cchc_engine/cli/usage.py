@@ -27,7 +27,7 @@ class LocalizedUsageError(click.UsageError):
         self.exit_code = original.exit_code
 
     def show(self, file: Optional[IO[Any]] = None) -> None:
-        from ..messages import render
+        from ..text.messages import render
 
         ctx = self.ctx
         lines = []
@@ -55,7 +55,7 @@ def localize(exc: click.UsageError, lang: str) -> click.UsageError:
 
 def said(exc: click.UsageError) -> str:
     """What is wrong, in the catalogue's (Vietnamese) words."""
-    from ..messages import render
+    from ..text.messages import render
 
     if isinstance(exc, ce.MissingParameter):
         kind = exc.param_type or (exc.param.param_type_name if exc.param is not None else "parameter")
@@ -91,7 +91,7 @@ _VALUE_PROBLEMS = (
 
 
 def value_problem(english: str) -> str:
-    from ..messages import render
+    from ..text.messages import render
 
     for pattern, key in _VALUE_PROBLEMS:
         m = pattern.match(english)
@@ -119,7 +119,7 @@ def _hint(exc: click.UsageError) -> str:
 
 
 def _did_you_mean(text: str, possibilities: Optional[Sequence[str]]) -> str:
-    from ..messages import render
+    from ..text.messages import render
 
     if not possibilities:
         return text

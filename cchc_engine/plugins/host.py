@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     import pluggy
 
-    from ..findings import Finding
+    from ..flow.findings import Finding
 
 
 def _paths(values: Sequence[os.PathLike | str]) -> list["Path"]:
@@ -241,7 +241,7 @@ class PluginHost:
 
     def register(self, plugin: Any, name: Optional[str] = None) -> str:
         """Add a plugin (a module or an object with @hookimpl methods) at run time."""
-        from ..findings import CchcError, Finding
+        from ..flow.findings import CchcError, Finding
 
         self.load()
         try:
@@ -269,7 +269,7 @@ class PluginHost:
             self.errors.setdefault(plugin, []).append(finding.message)
 
     def fail(self, plugin: str, error: BaseException, severity: str = "warning") -> Finding:
-        from ..findings import Finding
+        from ..flow.findings import Finding
 
         finding = Finding.make("plugin-failed", severity, plugin=plugin, error=isolation.error_text(error))  # type: ignore[arg-type]
         self.note(finding, plugin)
@@ -357,8 +357,8 @@ class PluginHost:
     def check_result(self, result: Any, spec: Any) -> list[Finding]:
         """The findings plugins add to a result; a failure or a bad return is a
         ``plugin-failed`` finding in the result (an error under --strict-plugins)."""
-        from ..findings import Finding
-        from ..messages import get_lang
+        from ..flow.findings import Finding
+        from ..text.messages import get_lang
 
         from ..config import collecting
 
@@ -393,7 +393,7 @@ class PluginHost:
     def guard(self, item: Any, registry: Registry, code: str, **values: Any) -> Iterator[None]:
         """Run a plugin's reader/writer method: an exception names the plugin and is the
         file's problem (exit 2), not an engine bug. Built-ins' exceptions stay bugs."""
-        from ..findings import CchcError
+        from ..flow.findings import CchcError
 
         plugin = registry.plugin_of(item)
         try:
@@ -408,7 +408,7 @@ class PluginHost:
 
     def sniff(self, reader: Any, path: Path) -> bool:
         """A reader's sniff; one that raises is a warning naming its plugin, and says no."""
-        from ..findings import Finding
+        from ..flow.findings import Finding
 
         try:
             return bool(reader.sniff(path))

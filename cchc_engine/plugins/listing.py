@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..findings import CchcError
+from ..flow.findings import CchcError
 from .isolation import outcomes
 from .loading import PluginInfo
 

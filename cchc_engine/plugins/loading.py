@@ -54,7 +54,7 @@ def load_entry_points(host: "PluginHost") -> None:
         known = {ep.name for ep in eps} | {ep.dist.name for ep in eps if ep.dist is not None}
         for name in wanted:
             if name not in known:
-                from ..findings import Finding
+                from ..flow.findings import Finding
 
                 host.note(
                     Finding.make(
@@ -81,7 +81,7 @@ def load_dir(host: "PluginHost", directory: Path) -> None:
     import hashlib
     import os
 
-    from ..findings import Finding
+    from ..flow.findings import Finding
 
     if not directory.is_dir():
         host.note(Finding.make("plugins-dir-missing", "warning", dir=_shown(str(directory))), _shown(str(directory)))
@@ -124,7 +124,7 @@ def _file_problem(path: "Path") -> Optional[str]:
     import os
     import stat
 
-    from ..messages import os_error, render
+    from ..text.messages import os_error, render
 
     try:
         st = os.stat(path)  # follows a link the user made; a loop is ELOOP here, not in the importer
@@ -140,7 +140,7 @@ def _untrusted(st: Any) -> Optional[str]:
     import os
     import stat
 
-    from ..messages import render
+    from ..text.messages import render
 
     if not hasattr(os, "geteuid"):
         return None

@@ -53,7 +53,7 @@ class Registry:
         return self._required
 
     def noun(self) -> str:
-        from ..messages import render
+        from ..text.messages import render
 
         return render(self.kind, {})
 
@@ -70,8 +70,8 @@ class Registry:
         return self
 
     def _fill(self) -> None:
-        from ..findings import CchcError, Finding
-        from ..messages import said
+        from ..flow.findings import CchcError, Finding
+        from ..text.messages import said
         from ..protocols import missing_attributes
 
         for plugin, args, kwargs in self.host.collect(self.hook):
@@ -119,7 +119,7 @@ class Registry:
         """The item of that name; a name two plugins registered is an error naming both."""
         self.fill()
         if name in self.clashes:
-            from ..findings import CchcError
+            from ..flow.findings import CchcError
 
             raise CchcError(self.clashes[name])
         return self.items.get(name)

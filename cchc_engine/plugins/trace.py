@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 
 def start_trace(host: "PluginHost") -> None:
-    from ..messages import render
+    from ..text.messages import render
 
     def before(hook_name: str, impls: Sequence[Any], kwargs: dict[str, Any]) -> None:
         print(render("plugin-trace-call", {"hook": hook_name, "args": ", ".join(kwargs),

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 from xml.parsers import expat
 
-from ..findings import CchcError, Location
-from ..messages import render, said
+from ..flow.findings import CchcError, Location
+from ..text.messages import render, said
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # refuse zip bombs before parsing
 MAX_MEMBERS = 5_000  # parts in the zip; a workbook has a few dozen
@@ -147,15 +147,15 @@ class Beyond:
         self.count, self.first = 0, ""
 
     def add(self, row: int, col: int, n: int = 1) -> None:
-        from ..grid import column_letter
+        from ..flow.grid import column_letter
 
         self.count += n
         self.first = self.first or f"{column_letter(col)}{row}"
 
     def report(self, grid: Any, sheet: str) -> None:
         if self.count:
-            from ..findings import Finding
-            from ..grid import column_letter
+            from ..flow.findings import Finding
+            from ..flow.grid import column_letter
 
             grid.findings.append(Finding.make(
                 "cells-beyond-columns", "warning", location=Location(file=grid.file, sheet=sheet, cell=self.first),

@@ -39,11 +39,11 @@ from collections import deque
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from ..findings import CchcError, Finding, Location
-from ..grid import Cell, Grid, Sheet, column_letter
+from ..flow.findings import CchcError, Finding, Location
+from ..flow.grid import Cell, Grid, Sheet, column_letter
 from ..hookspecs import hookimpl
-from ..messages import render, said
-from ..textnorm import clean_cell_text
+from ..text.messages import render, said
+from ..text.textnorm import clean_cell_text
 from . import container as C
 
 HEAD, CAPTIONS = 8, 6  # letterhead lines kept; paragraphs above a table taken as its title rows
@@ -378,7 +378,7 @@ def read_docx(path: Path) -> Grid:
 
 
 def _grid(path: Path, doc: _Document, unread: list[tuple[str, str]]) -> Grid:
-    from ..layout import table_has_header
+    from ..flow.layout import table_has_header
 
     grid = Grid(file=str(path), text_lines=list(doc.head))
     letterhead: list[str] = []  # a table above the appendix: "UBND HUYỆN …" beside the national motto

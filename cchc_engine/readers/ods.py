@@ -18,11 +18,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Callable, Optional
 
-from ..grid import Cell, Grid, Sheet
+from ..flow.grid import Cell, Grid, Sheet
 from ..hookspecs import hookimpl
-from ..textnorm import clean_cell_text
+from ..text.textnorm import clean_cell_text
 from . import container as C
-from ..messages import render
+from ..text.messages import render
 
 
 def _what() -> str:
@@ -154,8 +154,8 @@ class _Content:
             self.text.append("\n")
 
     def _nested_finding(self) -> None:
-        from ..findings import Finding, Location
-        from ..grid import column_letter
+        from ..flow.findings import Finding, Location
+        from ..flow.grid import column_letter
 
         sheet = self.sheet.name if self.sheet is not None else ""
         cell = f"{column_letter(self.col + 1)}{self.row + 1}"

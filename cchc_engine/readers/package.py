@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 from xml.parsers import expat
 
-from ..findings import CchcError
+from ..flow.findings import CchcError
 from . import container as _c
 
 # The same class as the built-in sources raise: a handler stops the parse with a reason.

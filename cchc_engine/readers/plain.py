@@ -22,11 +22,11 @@ from typing import Any, Callable, Optional
 
 _Reader = Any
 
-from ..findings import CchcError, Finding, Location
+from ..flow.findings import CchcError, Finding, Location
 from ..hookspecs import hookimpl
-from ..messages import os_error, render, said
-from ..submission import RawSubmission, RawValue
-from ..textnorm import clean_cell_text
+from ..text.messages import os_error, render, said
+from ..flow.submission import RawSubmission, RawValue
+from ..text.textnorm import clean_cell_text
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_VALUES = 50_000
@@ -74,7 +74,7 @@ def _guarded(read: Callable[["_Reader", Path, Optional[dict]], RawSubmission]):
         except MemoryError:
             raise _unreadable(path, render("read-no-memory", {})) from None
         except csv.Error as exc:
-            from ..inputerrors import csv_problem
+            from ..text.inputerrors import csv_problem
 
             raise _unreadable(path, render("plain-csv-invalid", {"detail": csv_problem(exc)})) from None
         except Exception as exc:
@@ -161,7 +161,7 @@ class JsonReader:
             # Numbers stay text: the Vietnamese parser decides (268.358 is 268358).
             data = json.loads(text, object_pairs_hook=pairs, parse_int=str, parse_float=str, parse_constant=str)
         except json.JSONDecodeError as exc:
-            from ..inputerrors import json_syntax
+            from ..text.inputerrors import json_syntax
 
             raise CchcError.make(
                 "file-unreadable", location=Location(file=str(path), row=exc.lineno), file=path.name,

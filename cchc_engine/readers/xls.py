@@ -15,11 +15,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Optional
 
-from ..grid import Cell, Grid
+from ..flow.grid import Cell, Grid
 from ..hookspecs import hookimpl
-from ..textnorm import clean_cell_text
+from ..text.textnorm import clean_cell_text
 from . import container as C
-from ..messages import render
+from ..text.messages import render
 
 
 def _what() -> str:

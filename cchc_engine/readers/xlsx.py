@@ -4,7 +4,7 @@ The package around the sheets (rels, workbook, styles, shared strings) is read b
 ``xlsx_book``; this module reads the cells of each sheet, whatever the part is
 named or encoded (UTF-16), counting them against the limits: a plain sheet by one
 expat check and one scan of its cells, anything else by the streaming expat pass
-(``_SheetParser``). Layout is not done here (``cchc_engine.layout``). Why not
+(``_SheetParser``). Layout is not done here (``cchc_engine.flow.layout``). Why not
 python-calamine or ElementTree: README.
 """
 
@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 from xml.parsers import expat
 
-from ..grid import Cell, Grid, column_letter
+from ..flow.grid import Cell, Grid, column_letter
 from ..hookspecs import hookimpl
-from ..messages import render
-from ..textnorm import clean_cell_text
+from ..text.messages import render
+from ..text.textnorm import clean_cell_text
 from . import container as C
 from .xlsx_book import Book
 

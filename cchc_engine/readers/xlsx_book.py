@@ -14,9 +14,9 @@ import re
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from ..findings import Finding, Location
-from ..grid import Grid
-from ..textnorm import clean_cell_text
+from ..flow.findings import Finding, Location
+from ..flow.grid import Grid
+from ..text.textnorm import clean_cell_text
 from . import container as C
 
 _REL_DOC = "/officeDocument"

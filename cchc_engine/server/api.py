@@ -49,8 +49,8 @@ def _submission_json(store: Any, sub: Any, result: Any, lang: str, new: bool = F
 
 
 async def post_submission(request: Request) -> Response:
-    from ..findings import CchcError
-    from ..submission import normalise_period
+    from ..flow.findings import CchcError
+    from ..flow.submission import normalise_period
     from .app import _problems, current_period
     from .cycle import unit_or_none
 
@@ -108,8 +108,8 @@ async def get_board(request: Request) -> Response:
 
 
 async def post_compile(request: Request) -> Response:
-    from ..findings import CchcError
-    from ..sanitize import clean_output
+    from ..flow.findings import CchcError
+    from ..text.sanitize import clean_output
     from .app import _compile, _period, _problems
     from .cycle import unit_or_none
 

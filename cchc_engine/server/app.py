@@ -32,7 +32,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from ..findings import CchcError
+from ..flow.findings import CchcError
 from . import auth, authz, charts, cycle, formview, texts
 
 HERE = Path(__file__).parent
@@ -151,7 +151,7 @@ def _url(path: str, **query: Any) -> str:
 
 
 def _fmt(value: Any, lang: str) -> str:
-    from ..messages import fmt_number
+    from ..text.messages import fmt_number
 
     if value is None:
         return ""
@@ -191,7 +191,7 @@ def _period_order(p: str) -> tuple[int, int]:
 
 
 def _period(ctx: Ctx) -> str:
-    from ..submission import normalise_period
+    from ..flow.submission import normalise_period
 
     given = ctx.request.query_params.get("period") or ""
     return normalise_period(given) or current_period() if given else current_period()
@@ -319,7 +319,7 @@ async def unit_upload(request: Request) -> Response:
     unit = _unit_or_404(ctx, request.path_params["code"])
     ctx.require("submit", unit.code)
     form = await _form(ctx)
-    from ..submission import normalise_period
+    from ..flow.submission import normalise_period
 
     period = normalise_period(str(form.get("period") or "")) or current_period()
     data, filename = await _received_file(form)
@@ -338,7 +338,7 @@ async def unit_upload(request: Request) -> Response:
 def _problems(exc: Exception, lang: str, filename: str = "") -> list[str]:
     """What a refused file gets: the engine's own messages (exit-2 findings), in the page's
     language, naming the file as it was sent (not the private temporary copy)."""
-    from ..findings import CchcError
+    from ..flow.findings import CchcError
     from ..session import safe_suffix
 
     if not isinstance(exc, CchcError):
@@ -474,7 +474,7 @@ def _download_formats(ctx: Ctx) -> list[str]:
 
 
 def _write(session: Any, result: Any, fmt: str, lang: str) -> bytes:
-    from ..sanitize import clean_output
+    from ..text.sanitize import clean_output
 
     def go() -> bytes:
         reg = session.host.writers.get(fmt)
@@ -590,7 +590,7 @@ async def compile_action(request: Request) -> Response:
     form = await _form(ctx, max_files=0)
     unit = _unit_or_404(ctx, str(form.get("unit") or ""))
     ctx.require("compile", unit.code)
-    from ..submission import normalise_period
+    from ..flow.submission import normalise_period
 
     period = normalise_period(str(form.get("period") or "")) or current_period()
     accepted_only = not form.get("all")
@@ -609,7 +609,7 @@ async def compile_download(request: Request) -> Response:
     ctx = _ctx(request)
     unit = _unit_or_404(ctx, request.path_params["code"])
     ctx.require("compile", unit.code)
-    from ..submission import normalise_period
+    from ..flow.submission import normalise_period
 
     period = normalise_period(request.path_params["period"])
     kind = request.path_params["kind"]

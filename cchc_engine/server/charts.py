@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 from typing import Optional, Sequence
 
-from ..messages import fmt_number
+from ..text.messages import fmt_number
 
 
 def bars(items: Sequence[tuple[str, Optional[float]]], lang: str, width: int = 900, bar: int = 18) -> str:

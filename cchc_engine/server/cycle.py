@@ -8,7 +8,7 @@ import dataclasses
 import functools
 from typing import Any, Optional
 
-from ..findings import CchcError
+from ..flow.findings import CchcError
 
 
 def unit_or_none(store: Any, code: Optional[str]) -> Optional[Any]:
@@ -83,7 +83,7 @@ def plain(obj: Any) -> Any:
     """``obj.to_dict()`` for a Result, faster (the API answers every upload with one): the
     same dicts and lists (tests/server compares them), walking the known shapes by their
     exact type and leaving anything else to ``findings._plain`` (lazy mappings, subclasses)."""
-    from ..findings import _plain
+    from ..flow.findings import _plain
 
     t = type(obj)
     if t is str or t is int or t is float or t is bool or obj is None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from ..messages import MESSAGE_ONLY, fmt_number, render
+from ..text.messages import MESSAGE_ONLY, fmt_number, render
 
 MAX_ROWS = 1500  # per sheet shown; a longer sheet says how many rows were left out
 MAX_COLS = 26
@@ -78,8 +78,8 @@ def _rule_text(values: dict[str, Any], lang: str, spec: Any) -> Optional[str]:
 
 def read_grid(session: Any, data: bytes, filename: str) -> Optional[Any]:
     """The file's Grid, or None when its reader gives no cells (a plugin's RawSubmission)."""
-    from ..grid import Grid
-    from ..pipeline import pick_reader
+    from ..flow.grid import Grid
+    from ..flow.pipeline import pick_reader
     from ..session import safe_suffix
 
     with tempfile.TemporaryDirectory(prefix="cchc-view-") as folder:
@@ -117,7 +117,7 @@ def cell_text(cell: Any, lang: str) -> str:
 
 def shown_sheets(grid: Any, findings: list[dict[str, Any]], lang: str) -> list[ShownSheet]:
     """Every sheet of ``grid`` as rows of text cells, the findings' cells marked."""
-    from ..grid import column_letter
+    from ..flow.grid import column_letter
 
     at: dict[tuple[str, str], list[int]] = {}
     for i, f in enumerate(findings):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..messages import CATALOG, render
+from ..text.messages import CATALOG, render
 
 
 _ROMAN = {"Q1": "I", "Q2": "II", "Q3": "III", "Q4": "IV"}

@@ -96,7 +96,7 @@ class SpecBehaviour:
         return [lv.id for lv in self.levels]
 
     def level(self, key: str) -> Optional[Any]:
-        from ..textnorm import name_key
+        from ..text.textnorm import name_key
 
         k = name_key(key)
         for lv in self.levels:

@@ -66,14 +66,14 @@ def engine_fingerprint() -> str:
         from ..fingerprint import files_fingerprint
 
         pkg = Path(__file__).resolve().parent.parent
-        files = sorted((pkg / "spec").glob("*.py")) + [pkg / n for n in ("expr.py", "findings.py", "messages.py", "textnorm.py")]
+        files = sorted((pkg / "spec").glob("*.py")) + [pkg / n for n in ("flow/expr.py", "flow/findings.py", "text/messages.py", "text/textnorm.py")]
         _fingerprint = files_fingerprint(str(CACHE_FORMAT), files, pkg)
     return _fingerprint
 
 
 def _ignored(path: Any, error: BaseException) -> None:
     if debug_log is not None:
-        from ..messages import render
+        from ..text.messages import render
 
         debug_log(render("spec-cache-ignored", {"path": str(path), "error": f"{type(error).__name__}: {error}"}))
 
@@ -120,7 +120,7 @@ def load_or_compile(
     an entry with parents is used only while they resolve to the same files (an id
     that now names another file, or two, is a miss), not only while their bytes are
     the same. ``compile_fn`` raising (a spec that cannot even be loaded) is not cached."""
-    from ..messages import get_lang
+    from ..text.messages import get_lang
 
     raw = _read_regular(path)
     if raw is None:

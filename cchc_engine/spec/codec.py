@@ -23,8 +23,8 @@ import json
 import math
 from typing import Any, Callable
 
-from .. import expr as ex
-from ..findings import Finding, Location
+from ..flow import expr as ex
+from ..flow.findings import Finding, Location
 from . import runtime as rt
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from .. import expr as ex
-from ..findings import Finding, Location
-from ..messages import render
+from ..flow import expr as ex
+from ..flow.findings import Finding, Location
+from ..text.messages import render
 from .yamlpath import nearest_line, yaml_path
 from .model import Indicator, Spec
 from .runtime import CompiledRule, CompiledSpec, CompiledTotal  # noqa: F401  (their home is the runtime form)
@@ -295,7 +295,7 @@ class _Checker:
                     # no row, no formula, no Ghi chú: no workbook can ever fill it (only a
                     # plain JSON/YAML/CSV input that names its id), so it stays missing.
                     self.warn(out, "spec-row-none-without-source", path + ("row",), ind.id, id=ind.id)
-        from ..textnorm import name_key
+        from ..text.textnorm import name_key
 
         seen: dict[str, str] = {}
         for fi, form in enumerate(self.spec.forms):

@@ -19,7 +19,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Optional
 
-from ..textnorm import name_key
+from ..text.textnorm import name_key
 from .model import Form, Indicator, Spec
 
 GUESS_MIN = 0.72

@@ -24,7 +24,7 @@ import copy
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from ..findings import CchcError, Finding, Location
+from ..flow.findings import CchcError, Finding, Location
 from .yamlpath import nearest_line, yaml_path
 
 SPEC_SUFFIXES = (".yaml", ".yml")

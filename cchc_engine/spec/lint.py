@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from ..findings import Finding, Location
-from ..textnorm import name_key
+from ..flow.findings import Finding, Location
+from ..text.textnorm import name_key
 from .runtime import CompiledSpec
 
 
@@ -100,7 +100,7 @@ def _rules_on_compiled_values(compiled: CompiledSpec) -> list[Finding]:
 def previous_spec(compiled: CompiledSpec, host: Any) -> Optional[CompiledSpec]:
     """The spec ``previous:`` refers to: the latest known national spec (id = its year)
     of an earlier year, found through the index; only that one is compiled."""
-    from ..findings import CchcError
+    from ..flow.findings import CchcError
     from .registry import compile_file, index
 
     year = compiled.spec.year

@@ -18,9 +18,9 @@ from typing import Any, Callable, Optional, Union
 import yaml
 from pydantic import ValidationError
 
-from ..findings import CchcError, Finding, Location
-from ..inputerrors import schema_message as _schema_msg
-from ..messages import os_error, render, said
+from ..flow.findings import CchcError, Finding, Location
+from ..text.inputerrors import schema_message as _schema_msg
+from ..text.messages import os_error, render, said
 from .inherit import load_merged
 from .model import Spec
 from .yamlpath import nearest_line as _nearest_line, yaml_path  # noqa: F401  (their old home)
@@ -173,7 +173,7 @@ def _mark_loc(loc: Location, exc: yaml.YAMLError) -> Location:
 def _yaml_problem(exc: yaml.YAMLError) -> str:
     if isinstance(exc, _DuplicateKey):
         return str(exc.problem)
-    from ..inputerrors import yaml_problem  # PyYAML's English, in the catalogue's words
+    from ..text.inputerrors import yaml_problem  # PyYAML's English, in the catalogue's words
 
     return yaml_problem(exc, with_line=False)  # the location names the line (_mark_loc)
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, field_validator, model_validator
 
-from ..messages import render
+from ..text.messages import render
 from .behaviour import FormBehaviour, IndicatorBehaviour, SpecBehaviour
 
 ID_PATTERN = r"^[a-z_][a-z0-9_]*(\.[a-z0-9_]+)*$"

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, Union
 
-from ..findings import CchcError, Finding, Location
-from ..messages import render, said
+from ..flow.findings import CchcError, Finding, Location
+from ..text.messages import render, said
 from ..plugins.host import PluginHost
 from ..plugins.registry import Registered, Registry
 from .inherit import SPEC_SUFFIXES, OutsideRoots, looks_like_path, resolve_parent

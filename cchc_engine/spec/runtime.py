@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any, Optional
 from .behaviour import FormBehaviour, IndicatorBehaviour, SpecBehaviour
 
 if TYPE_CHECKING:
-    from .. import expr as ex
-    from ..findings import Finding
+    from ..flow import expr as ex
+    from ..flow.findings import Finding
 
 
 class Record:

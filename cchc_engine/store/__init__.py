@@ -5,7 +5,7 @@
 server call; docs/store.md says what each guarantees. SQLAlchemy, Alembic and
 psycopg come with the ``store`` extra (``pip install 'cchc-engine[store]'``), so
 this package imports them only when a store is opened. The checks across periods
-the engine runs against a store's earlier reports are ``cchc_engine.periods`` (outside
+the engine runs against a store's earlier reports are ``cchc_engine.flow.periods`` (outside
 this package, which imports the engine).
 """
 

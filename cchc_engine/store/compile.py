@@ -18,10 +18,10 @@ import json
 from collections import Counter
 from typing import TYPE_CHECKING, Any, Optional
 
-from ..findings import Finding, Location
+from ..flow.findings import Finding, Location
 
 if TYPE_CHECKING:
-    from ..result import Result
+    from ..flow.result import Result
     from ..session import Session
     from .store import Store, Unit
 
@@ -29,13 +29,13 @@ if TYPE_CHECKING:
 def compile_from_store(store: "Store", session: "Session", period: str, unit: str, *, accepted_only: bool = True) -> "Result":
     from sqlalchemy import func, select
 
-    from ..aggregate import UnitResult, below
-    from ..submission import normalise_period
+    from ..compile.aggregate import UnitResult, below
+    from ..flow.submission import normalise_period
     from . import schema as t
 
     canonical = normalise_period(period)
     if canonical is None:
-        from ..findings import CchcError
+        from ..flow.findings import CchcError
 
         raise CchcError.make("invalid-period", period=period)
     period = canonical
@@ -128,7 +128,7 @@ def _plain(f: dict) -> dict:
 
 
 def _state_word(state: str) -> str:
-    from ..messages import render
+    from ..text.messages import render
 
     return render(f"board-state-{state}", {})
 
@@ -136,8 +136,8 @@ def _state_word(state: str) -> str:
 def _merge(session: "Session", root: "Unit", period: str, units_level: Optional[str], compiled: "Result",
            own: dict[str, Any]) -> "Result":
     """The compiled values and the unit's own, by each indicator's ``source``, run once more."""
-    from ..engine import run
-    from ..submission import Cell, Submission
+    from ..flow.engine import run
+    from ..flow.submission import Cell, Submission
 
     spec = session.spec
     level = root.level

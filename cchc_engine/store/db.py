@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from ..findings import CchcError
+from ..flow.findings import CchcError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine

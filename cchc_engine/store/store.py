@@ -24,15 +24,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional, Sequence, TypeVar
 
-from ..collect import values_and_weights
-from ..findings import CchcError
+from ..compile.collect import values_and_weights
+from ..flow.findings import CchcError
 from . import schema as t
 from .db import current_revision, make_engine, resolve_url, shown_url, upgrade
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
-    from ..result import Result
+    from ..flow.result import Result
     from ..session import Session
 
 T = TypeVar("T")
@@ -314,7 +314,7 @@ class Store:
     def find_unit(self, name: str, level: Optional[str] = None) -> Optional[Unit]:
         """The unit a report's title names ('UBND xã An Bình' → An Bình), or None when
         no unit, or more than one, has that name."""
-        from ..textnorm import name_key
+        from ..text.textnorm import name_key
 
         key = name_key(name or "")
         if not key:
@@ -356,7 +356,7 @@ class Store:
         ``unit`` is a unit's code; without it the report's title must name a unit of the
         organisation. Raises ``CchcError`` (exit 2) when the file is unusable, names no
         known unit or no period; a report with errors is kept (and says so)."""
-        from ..submission import normalise_period
+        from ..flow.submission import normalise_period
 
         if period:
             canonical = normalise_period(period)
@@ -391,7 +391,7 @@ class Store:
                 result = session.compute_bytes(data, filename, level=target.level, period=period,
                                                unit=target.name, earlier=earlier)
         if not result.period:
-            from ..messages import said
+            from ..text.messages import said
 
             raise CchcError.make("missing-metadata", what=said("meta-period"), option=said("meta-period-option"))
         return Submitted(self._keep(session, target, result, data, filename, by, seen), result)
@@ -519,7 +519,7 @@ class Store:
         """The full Result the version's check gave (as `cchc compute -f json` wrote it)."""
         from sqlalchemy import select
 
-        from ..result import Result
+        from ..flow.result import Result
 
         with self._read() as conn:
             text = conn.execute(select(t.submissions.c.result_json).where(t.submissions.c.id == submission_id)).scalar()
@@ -814,7 +814,7 @@ def _check_tree(conn: "Connection") -> None:
 
 def _truthy(v: Any) -> bool:
     if isinstance(v, str):
-        from ..textnorm import fold
+        from ..text.textnorm import fold
 
         return fold(v.strip()) not in ("0", "false", "no", "khong", "")
     return bool(v)
@@ -835,7 +835,7 @@ def _short(exc: Optional[BaseException]) -> str:
 
 
 def _prev_year(period: str) -> Optional[str]:
-    from ..periods import previous_year
+    from ..flow.periods import previous_year
 
     return previous_year(period)
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 from typing import Any, Iterable, Optional
 
-from ..findings import Finding, Location
-from ..messages import CATALOG, FORM_TEXT, LANGS, fmt_number, get_lang, render
-from ..result import IndicatorResult, Result
+from ..flow.findings import Finding, Location
+from ..text.messages import CATALOG, FORM_TEXT, LANGS, fmt_number, get_lang, render
+from ..flow.result import IndicatorResult, Result
 
 # -- headers and labels ------------------------------------------------------------
 

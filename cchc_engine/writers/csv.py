@@ -15,7 +15,7 @@ import re
 from typing import Any, Callable, TextIO
 
 from ..hookspecs import hookimpl
-from ..result import Result
+from ..flow.result import Result
 from . import common as c
 
 _THOUSANDS_LOOK = re.compile(r"-?\d{1,3}\.\d{3}")
@@ -30,7 +30,7 @@ class CsvWriter:
     description = "CSV (UTF-8 with BOM, opens in Excel), one row per indicator"
 
     def write(self, result: Result, stream: TextIO, options: dict) -> None:
-        from ..sanitize import clean_output
+        from ..text.sanitize import clean_output
 
         result = clean_output(result)  # called directly too (tests, plugins): never crash on any str
         if not _encodes_bom(stream):

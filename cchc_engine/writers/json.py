@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Callable, TextIO
 
 from ..hookspecs import hookimpl
-from ..result import Result
+from ..flow.result import Result
 
 
 class JsonWriter:
@@ -15,7 +15,7 @@ class JsonWriter:
     description = "Complete JSON for machines (docs/json-output.md)"
 
     def write(self, result: Result, stream: TextIO, options: dict) -> None:
-        from ..sanitize import clean_output
+        from ..text.sanitize import clean_output
 
         result = clean_output(result)  # called directly too (tests, plugins): never crash on any str
         if (options or {}).get("findings_only"):

@@ -13,8 +13,8 @@ import math
 from typing import Any, BinaryIO, Callable, TextIO
 
 from ..hookspecs import hookimpl
-from ..messages import render
-from ..result import IndicatorResult, Result
+from ..text.messages import render
+from ..flow.result import IndicatorResult, Result
 from .common import form_titles, headers, heading_lines, lang_of, machine_value, safe_text
 
 LEAD = 4  # form, STT, name, unit: the columns that identify a row (repeated on wide prints)
@@ -56,7 +56,7 @@ class MatrixCsvWriter:
     description = "Compilation matrix as CSV: one row per indicator, one column per unit, the total last"
 
     def write(self, result: Result, stream: TextIO, options: dict) -> None:
-        from ..sanitize import clean_output
+        from ..text.sanitize import clean_output
 
         result = clean_output(result)  # called directly too (tests, plugins): never crash on any str
         units, rows = _rows(result, options or {})
@@ -79,7 +79,7 @@ class MatrixXlsxWriter:
     description = "Compilation matrix as Excel: one row per indicator, one column per unit, the total last"
 
     def write(self, result: Result, stream: BinaryIO, options: dict) -> None:
-        from ..sanitize import clean_output
+        from ..text.sanitize import clean_output
 
         result = clean_output(result)  # called directly too (tests, plugins): never crash on any str
         from openpyxl import Workbook

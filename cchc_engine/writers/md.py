@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Callable, TextIO
 
-from ..findings import Finding
+from ..flow.findings import Finding
 from ..hookspecs import hookimpl
-from ..result import IndicatorResult, Result
+from ..flow.result import IndicatorResult, Result
 from . import common as c
 
 _NBSP = "\u00a0"  # Markdown trims ordinary spaces in cells; depth must survive
@@ -19,7 +19,7 @@ class MarkdownWriter:
     description = "Markdown (pipe tables)"
 
     def write(self, result: Result, stream: TextIO, options: dict) -> None:
-        from ..sanitize import clean_output
+        from ..text.sanitize import clean_output
 
         result = clean_output(result)  # called directly too (tests, plugins): never crash on any str
         lang = c.lang_of(options)

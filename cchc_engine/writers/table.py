@@ -6,8 +6,8 @@ import sys
 from typing import Any, Callable, Optional, TextIO
 
 from ..hookspecs import hookimpl
-from ..result import Result
-from ..termtable import fit, fit_line, fit_records, fits, terminal_width
+from ..flow.result import Result
+from ..text.termtable import fit, fit_line, fit_records, fits, terminal_width
 
 NBSP = "\u00a0"
 from . import common as c
@@ -20,7 +20,7 @@ class TableWriter:
     description = "Plain-text tables for the terminal (tabulate)"
 
     def write(self, result: Result, stream: TextIO, options: dict) -> None:
-        from ..sanitize import clean_output
+        from ..text.sanitize import clean_output
 
         result = clean_output(result)  # called directly too (tests, plugins): never crash on any str
         lang = c.lang_of(options)
@@ -75,7 +75,7 @@ def findings_lines(result: Result, lang: str, width: Optional[int] = 0) -> list[
 
 def coverage_line(result: Result, lang: str) -> str:
     """What became of the file's values; empty for a result not read from one file."""
-    from ..messages import render
+    from ..text.messages import render
 
     s = result.stats
     if not s.rows_with_value and not s.rows_dropped:

@@ -22,11 +22,11 @@ import math
 import re
 from typing import Any, BinaryIO, Callable
 
-from ..findings import Finding
+from ..flow.findings import Finding
 from ..hookspecs import hookimpl
-from ..messages import CATALOG, FORM_TEXT
-from ..result import IndicatorResult, Result
-from ..textnorm import fold
+from ..text.messages import CATALOG, FORM_TEXT
+from ..flow.result import IndicatorResult, Result
+from ..text.textnorm import fold
 from . import common as c
 from . import sheetprint as sp
 
@@ -54,7 +54,7 @@ class XlsxWriter:
     description = "The appendix as an Excel workbook in the official layout, cells with findings marked"
 
     def write(self, result: Result, stream: BinaryIO, options: dict) -> None:
-        from ..sanitize import clean_output
+        from ..text.sanitize import clean_output
 
         result = clean_output(result)  # called directly too (tests, plugins): never crash on any str
         from openpyxl import Workbook

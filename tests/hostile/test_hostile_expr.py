@@ -6,9 +6,7 @@ import sys
 
 import pytest
 
-from cchc_engine import expr as ex
-
-
+from cchc_engine.flow import expr as ex
 def test_a_chain_of_995_terms_is_a_located_error_not_a_recursion_error() -> None:
     with pytest.raises(ex.ExprError, match="chuỗi phép tính quá dài"):
         ex.parse("+".join(["1"] * 995))

@@ -121,7 +121,7 @@ def test_spec_from_dev_zero_is_refused_quickly(tmp_path: Path) -> None:
 
 
 def test_a_spec_bigger_than_the_limit_is_read_no_further(tmp_path: Path) -> None:
-    from cchc_engine.findings import CchcError
+    from cchc_engine.flow.findings import CchcError
     from cchc_engine.spec.loader import MAX_BYTES, read_text
 
     p = tmp_path / "huge.yaml"

@@ -11,7 +11,7 @@ import unicodedata
 
 import pytest
 
-from cchc_engine.textnorm import clean_cell_text, legacy_font, name_key, stt_key, strip_markup
+from cchc_engine.text.textnorm import clean_cell_text, legacy_font, name_key, stt_key, strip_markup
 
 N = 10**6
 FAST = 1.0  # CPU seconds (not wall: other load must not fail it); the linear code takes a few hundredths

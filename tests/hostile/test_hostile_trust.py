@@ -277,7 +277,7 @@ def test_a_new_process_finds_what_the_last_one_cached(tmp_path: Path, communes: 
 
 def _forge_units(db: Path, total: float) -> None:
     """Every row's values replaced by ``total`` (a valid entry, checksum and all)."""
-    from cchc_engine.unitcache import _check
+    from cchc_engine.compile.unitcache import _check
 
     with sqlite3.connect(db) as con:
         rows = con.execute("SELECT key, meta, packed FROM units").fetchall()
@@ -336,7 +336,7 @@ def test_a_file_that_changes_while_it_is_read_never_poisons_the_cache(tmp_path: 
     run gives A's total, not B's."""
     from click.testing import CliRunner
 
-    from cchc_engine import collect
+    from cchc_engine.compile import collect
     from cchc_engine.cli.main import cli
 
     folder = tmp_path / "folder"
@@ -407,7 +407,7 @@ def test_a_link_another_account_planted_in_a_sticky_folder_is_not_followed(tmp_p
         assert "liên kết (symlink) của tài khoản khác" in line
     else:  # the same rule, on the stat of a link another account made
         from cchc_engine.atomic import _check_link
-        from cchc_engine.findings import CchcError
+        from cchc_engine.flow.findings import CchcError
 
         st = os.lstat(link)
         other = os.stat_result((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, os.geteuid() + 1, st.st_gid, st.st_size,

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from cchc_engine.spec.model import Indicator
-from cchc_engine.values import MAX_ABS, normalise
+from cchc_engine.flow.values import MAX_ABS, normalise
 
 COUNT = Indicator(id="so_ho_so", name="Số hồ sơ", unit="Hồ sơ", type="count")
 PERCENT = Indicator(id="ty_le", name="Tỷ lệ", unit="%", type="percent")
@@ -62,7 +62,7 @@ def test_counts_beyond_10_to_the_15_are_invalid(raw) -> None:
 
 
 def test_4299_digits_in_a_percent_cell_are_invalid_not_a_crash() -> None:
-    from cchc_engine.findings import Finding
+    from cchc_engine.flow.findings import Finding
 
     n = normalise(int("7" * 4299), PERCENT, percent_format=True)
     assert n.value is None and codes(n) == ["invalid-number"]
@@ -94,7 +94,7 @@ def test_normalise_is_fast_on_a_million_adversarial_characters(raw: str, ind: In
     [("75,8%", 1), ("100", 0), ("75,86 \uff05", 2), ("75,86²", 2), ("75,86" + " " * 150_000 + "%", 2), ("x" * 10**6, 0)],
 )
 def test_decimals_written_is_linear(text: str, decimals: int) -> None:
-    from cchc_engine.values import decimals_written
+    from cchc_engine.flow.values import decimals_written
 
     start = time.process_time()
     assert decimals_written(text) == decimals

@@ -8,7 +8,7 @@ import hashlib
 import pytest
 from .storekit import UNITS, report
 
-from cchc_engine.findings import CchcError
+from cchc_engine.flow.findings import CchcError
 
 
 @pytest.fixture

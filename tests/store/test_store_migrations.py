@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from .storekit import UNITS, report
 
-from cchc_engine.findings import CchcError
+from cchc_engine.flow.findings import CchcError
 from cchc_engine.store import Store
 from cchc_engine.store import schema as t
 from cchc_engine.store.db import current_revision, make_engine, upgrade

@@ -8,7 +8,7 @@ import json
 import pytest
 from .storekit import SPEC_KY, UNITS, report
 
-from cchc_engine.periods import contains, disjoint, window
+from cchc_engine.flow.periods import contains, disjoint, window
 
 
 @pytest.fixture

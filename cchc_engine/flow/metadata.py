@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Optional
 
 from .findings import CchcError, Finding, Location
-from .messages import render, said
+from ..text.messages import render, said
 from .submission import RawSubmission, normalise_period
 
 if TYPE_CHECKING:
     from .pipeline import Document
-    from .plugins.host import PluginHost
-    from .spec.runtime import CompiledSpec
+    from ..plugins.host import PluginHost
+    from ..spec.runtime import CompiledSpec
 
 
 @dataclass
@@ -38,7 +38,7 @@ def report_year(period: Optional[str]) -> Optional[int]:
 
 def installed_years(host: "PluginHost") -> set[int]:
     """The years of the specs ``host`` knows (their top-level ``year:`` lines)."""
-    from .spec.registry import sources
+    from ..spec.registry import sources
 
     return {s.year for s in sources(host) if s.year}
 
@@ -54,7 +54,7 @@ def choose_spec(doc: "Document", *, level: Optional[str] = None, period: Optiona
     None or several: ``CchcError`` (exit 2) listing the candidates, so ``--spec`` can name one.
     The specs are those the document's host knows (its plugins' and the search path's).
     """
-    from .spec.registry import resolve
+    from ..spec.registry import resolve
 
     host = doc.host
     meta = doc.metadata()
@@ -94,7 +94,7 @@ def _chosen(compiled: "CompiledSpec", meta: RawSubmission, level: Optional[str],
 
 def _specs_of(year: int, host: "PluginHost") -> list[_Candidate]:
     """The usable installed specs of ``year`` (a child spec that inherits its year is compiled to learn it)."""
-    from .spec.registry import index, load_entry
+    from ..spec.registry import index, load_entry
 
     unique, _clashes = index(host)  # a clashing id is nobody's choice: --spec names the file then
     out: list[_Candidate] = []
@@ -112,7 +112,7 @@ def _specs_of(year: int, host: "PluginHost") -> list[_Candidate]:
 
 
 def _all_specs(host: "PluginHost") -> list[_Candidate]:
-    from .spec.registry import index
+    from ..spec.registry import index
 
     unique, _ = index(host)
     return [_Candidate(k, None) for k in sorted(unique)]

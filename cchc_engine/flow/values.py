@@ -28,10 +28,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple, Optional, Sequence
 
-from .textnorm import drop_footnotes, name_key
+from ..text.textnorm import drop_footnotes, name_key
 
 if TYPE_CHECKING:  # only for hints: the models are loaded by whoever builds an Indicator
-    from .spec.model import Choice, Indicator
+    from ..spec.model import Choice, Indicator
 
 __all__ = ["Issue", "Normalised", "decimals_written", "normalise", "parse_vn_number"]
 

@@ -22,9 +22,9 @@ from typing import Any, Optional
 
 from .findings import CchcError, Finding, Location
 from .grid import Cell, Grid, Sheet, column_letter
-from .messages import render, said
+from ..text.messages import render, said
 from .submission import RawRow, RawSubmission, level_from_unit, period_and_source, unit_from_title
-from .textnorm import name_key
+from ..text.textnorm import name_key
 
 _FORM_ROW = re.compile(r"^bieu mau (\d+)\b")
 _LEVEL_LINE = re.compile(r"^(?:bieu |ap dung |danh )?(?:cho |dung cho )?cap (xa|huyen|tinh)$")

@@ -54,10 +54,10 @@ _FLUSH = 256  # rows written (and hits touched) per batch
 
 
 def _ignored(path: Any, error: BaseException) -> None:
-    from .spec import cache as spec_cache
+    from ..spec import cache as spec_cache
 
     if spec_cache.debug_log is not None:
-        from .messages import render
+        from ..text.messages import render
 
         spec_cache.debug_log(render("unit-cache-ignored", {"path": str(path), "error": f"{type(error).__name__}: {error}"}))
 
@@ -71,9 +71,9 @@ def engine_fingerprint() -> str:
     """Version, Python and every module of the package (name, size, modification time)."""
     global _engine
     if _engine is None:
-        from .fingerprint import files_fingerprint
+        from ..fingerprint import files_fingerprint
 
-        pkg = Path(__file__).resolve().parent
+        pkg = Path(__file__).resolve().parent.parent
         _engine = files_fingerprint(str(CACHE_FORMAT), sorted(pkg.rglob("*.py")), pkg)
     return _engine
 
@@ -210,9 +210,9 @@ class UnitCache:
     @classmethod
     def open(cls, compiled: Any, lang: str, host: Any = None, options: Optional[dict] = None) -> Optional["UnitCache"]:
         """The cache for this spec, language, plugins and options; None when it cannot be used."""
-        from .plugins.host import PluginHost
-        from .spec.cache import cache_dir
-        from .spec.codec import dumps
+        from ..plugins.host import PluginHost
+        from ..spec.cache import cache_dir
+        from ..spec.codec import dumps
 
         host = host or PluginHost.builtins_only()
         plugs = plugin_fingerprint(host)
@@ -338,7 +338,7 @@ def _connect(path: Path) -> Any:
     must belong to this account and be writable by no other; a link is not followed."""
     import sqlite3
 
-    from .cachefiles import check_entry, create_private, ensure_dir
+    from ..cachefiles import check_entry, create_private, ensure_dir
 
     for attempt in (1, 2):
         db = None

@@ -18,10 +18,10 @@ from typing import Any, Optional
 
 from . import expr as ex
 from .findings import Finding, Location
-from .messages import render, said
+from ..text.messages import render, said
 from .result import IndicatorResult, Result
-from .spec.runtime import CompiledSpec
-from .spec.runtime import Indicator  # the runtime form: what the engine is given
+from ..spec.runtime import CompiledSpec
+from ..spec.runtime import Indicator  # the runtime form: what the engine is given
 from .submission import Submission
 from .values import decimals_written, normalise
 
@@ -367,7 +367,7 @@ def _check_rule(crule, compiled: CompiledSpec, level: str, values: dict[str, Any
     if ok:
         return None
     operands = {r: values.get(r) for r in crule.expr.refs}
-    from .messages import get_lang
+    from ..text.messages import get_lang
 
     template = rule.message_en if get_lang() == "en" and rule.message_en else rule.message
     blank = render("value-blank", {})

@@ -1,7 +1,7 @@
 """The language of this run ('vi', the default, or 'en'), as a context variable.
 
 Its own small module so that `cchc --help` can ask for it without loading the
-message catalogue; ``cchc_engine.messages`` re-exports both functions.
+message catalogue; ``cchc_engine.text.messages`` re-exports both functions.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ A reader (a *grid source*) turns a file into sheets of cells and nothing more:
 every layout question — where the header is, which form a row belongs to,
 "Trong đó" rows, merged cells, title lines with the unit, level and period,
 repeated page headers, rows shifted by a lost cell — is answered once, for
-every format, by ``cchc_engine.layout``.
+every format, by ``cchc_engine.flow.layout``.
 
 A plugin reader writes::
 
@@ -93,7 +93,7 @@ class Grid:
     file: str
     sheets: list[Sheet] = field(default_factory=list)
     text_lines: list[str] = field(default_factory=list)
-    findings: list[Any] = field(default_factory=list)  # cchc_engine.findings.Finding
+    findings: list[Any] = field(default_factory=list)  # cchc_engine.flow.findings.Finding
     unit: Optional[str] = None
     level: Optional[str] = None
     period: Optional[str] = None

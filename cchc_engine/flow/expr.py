@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional, Union
 
-from .messages import render
+from ..text.messages import render
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 50  # nesting of parentheses, calls and unary operators

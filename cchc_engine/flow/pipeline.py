@@ -14,9 +14,9 @@ from typing import Any, Callable, Optional
 from .findings import CchcError, Finding, Location
 from .grid import Grid
 from .layout import layout
-from .messages import os_error, render, said
-from .plugins.host import PluginHost
-from .spec.runtime import CompiledSpec
+from ..text.messages import os_error, render, said
+from ..plugins.host import PluginHost
+from ..spec.runtime import CompiledSpec
 from .submission import RawSubmission, Submission, normalise_period, require
 
 

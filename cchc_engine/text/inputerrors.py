@@ -197,7 +197,7 @@ def validation_summary(exc: Any, data: Any, limit: int = 3) -> str:
     A union field reports one error per member type (``value`` as int, float, str);
     those become one problem at the field's path.
     """
-    from .spec.yamlpath import yaml_path  # only when a schema error is said
+    from ..spec.yamlpath import yaml_path  # only when a schema error is said
 
     problems: dict[str, list[dict]] = {}
     for err in exc.errors(include_url=False):

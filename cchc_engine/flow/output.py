@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from .findings import CchcError, Location
-from .plugins.host import PluginHost
+from ..plugins.host import PluginHost
 
 KINDS_BY_COMMAND: dict[str, tuple[str, ...]] = {
     "compute": ("report",),
@@ -115,8 +115,8 @@ def write_result(
     host: Optional[PluginHost] = None,
 ) -> None:
     """Write with the named writer to ``out`` (atomically for a regular file), or to stdout."""
-    from .atomic import atomic_write
-    from .sanitize import clean_output
+    from ..atomic import atomic_write
+    from ..text.sanitize import clean_output
 
     host = host or PluginHost.builtins_only()
     writer = get_writer(fmt, host)
@@ -129,7 +129,7 @@ def write_result(
         # A plugin writer that raises is "write failed" naming the plugin (exit 2), not an engine bug.
         # A full disk or a closed pipe is nobody's bug: it passes the guard untouched, for
         # atomic_write / write_stdout to report as "write-failed" (or end quietly).
-        from .atomic import _io_error
+        from ..atomic import _io_error
 
         disk: Optional[BaseException] = None
         with host.guard(writer, host.writers, "plugin-write-failed", format=fmt, file=str(out) if out is not None else "-"):

@@ -24,10 +24,10 @@ from typing import Optional
 
 from .findings import Finding, Location
 from .grid import column_letter
-from .spec.runtime import CompiledSpec
-from .spec.runtime import Form, Indicator  # the runtime form: what the engine is given
+from ..spec.runtime import CompiledSpec
+from ..spec.runtime import Form, Indicator  # the runtime form: what the engine is given
 from .submission import Cell, RawRow, RawSubmission, Submission
-from .textnorm import name_key, stt_key
+from ..text.textnorm import name_key, stt_key
 
 _FORM_NUM = re.compile(r"(\d+)")
 _FUZZY_MIN = 0.8
@@ -440,7 +440,7 @@ def _place(location: Location) -> str:
     if location.cell:
         return location.cell
     if location.table is not None and location.row is not None:
-        from .messages import render
+        from ..text.messages import render
 
         return render("location-table-row", {"table": location.table, "row": location.row})
     return ""
@@ -512,7 +512,7 @@ def _judge_unmapped(raw: RawSubmission, sub: Submission) -> None:
     Names typed in a legacy font (TCVN3/VNI) match nothing: the font is named,
     an error when most rows failed, a warning when the STTs saved the mapping.
     """
-    from .textnorm import legacy_font
+    from ..text.textnorm import legacy_font
 
     unmapped = [f for f in sub.findings[len(raw.findings) :] if f.code == "unmapped-row"]
     mostly = len(unmapped) >= _MOSTLY_UNMAPPED_MIN and len(unmapped) > len(sub.cells)

@@ -136,7 +136,7 @@ def period_and_source(lines: list[str]) -> tuple[Optional[str], bool]:
     """``period_from_title``'s period, and whether its year is only the document's date
     ("ngày 10 tháng 6 năm 2021", "10/6/2021"): a guess (last year's report is often
     sent early in the next), which the officer should confirm."""
-    from .textnorm import fold
+    from ..text.textnorm import fold
 
     text = " ".join(fold(line) for line in lines)
     text = re.sub(r"[^a-z0-9 ]+", " ", text)
@@ -194,7 +194,7 @@ def _unit_name(words: list[str], titled: bool) -> str:
     ("xã A báo cáo …") and the words are re-cased ("THƯỢNG LONG" → "Thượng Long");
     otherwise (a name the officer typed after "Đơn vị báo cáo:") they stay as typed.
     """
-    from .textnorm import fold
+    from ..text.textnorm import fold
 
     name: list[str] = []
     for i, raw in enumerate(words):
@@ -261,7 +261,7 @@ def level_from_unit(unit: Optional[str]) -> Optional[str]:
     if kind in ("xã", "phường") or unit.lower().startswith(("thị trấn", "đặc khu")):
         return "xã"
     if unit.lower().startswith("thành phố"):
-        from .textnorm import fold
+        from ..text.textnorm import fold
 
         return "tỉnh" if fold(unit[len("thành phố"):]).strip() in _CENTRAL_CITIES else "huyện"
     if kind in ("huyện", "quận") or unit.lower().startswith("thị xã"):

@@ -32,13 +32,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Iterator, Optional
 
-from .findings import Finding, Location
-from .metadata import unit_from_file_name
-from .messages import render
-from .result import Result
-from .spec.runtime import CompiledSpec
-from .submission import Cell, Submission
-from .textnorm import name_key_once
+from ..flow.findings import Finding, Location
+from ..flow.metadata import unit_from_file_name
+from ..text.messages import render
+from ..flow.result import Result
+from ..spec.runtime import CompiledSpec
+from ..flow.submission import Cell, Submission
+from ..text.textnorm import name_key_once
 
 
 @dataclass
@@ -551,7 +551,7 @@ class MatrixValues(Mapping):
 
     def _load(self) -> dict[str, list[Any]]:
         if self._data is None:
-            from .textnorm import clean_cell_text
+            from ..text.textnorm import clean_cell_text
 
             columns: dict[str, list[Any]] = {i: [] for i in self._ids}
             for offset in self._offsets:
@@ -605,7 +605,7 @@ class ProvenanceList(Sequence):
         self._rows = rows
 
     def _dict(self, row: tuple) -> dict:
-        from .textnorm import clean_cell_text
+        from ..text.textnorm import clean_cell_text
 
         return {k: clean_cell_text(v) if isinstance(v, str) else v for k, v in zip(_PROV_KEYS, row)}
 
@@ -639,7 +639,7 @@ def _compile_values(
     compiled: CompiledSpec, level: str, unit_name: str, period: Optional[str],
     plan: list[tuple[int, str, str, Any]], tally: _Tally,
 ) -> Result:
-    from .engine import run
+    from ..flow.engine import run
 
     by_id = {ind.id: ind for _form, ind in compiled.spec.indicators()}
     cells: dict[str, Cell] = {}

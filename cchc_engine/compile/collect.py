@@ -26,13 +26,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional
 
 from .aggregate import PackedValues, UnitResult, value_positions
-from .findings import CchcError, Finding, Location
-from .messages import render, said, set_lang
-from .result import Result
+from ..flow.findings import CchcError, Finding, Location
+from ..text.messages import render, said, set_lang
+from ..flow.result import Result
 
 if TYPE_CHECKING:
-    from .plugins.host import PluginHost
-    from .session import Session
+    from ..plugins.host import PluginHost
+    from ..session import Session
     from .unitcache import UnitCache
 
 MAX_RESULT_JSON = 20 * 1024 * 1024
@@ -146,7 +146,7 @@ def load_result_json(path: Path) -> Optional[Result]:
     except ValueError as exc:
         from pydantic import ValidationError  # imported by from_dict already
 
-        from .inputerrors import validation_summary
+        from ..text.inputerrors import validation_summary
 
         if not isinstance(exc, ValidationError):
             raise
