@@ -840,7 +840,7 @@ CASES += [
     Case("csv-fullwidth-injection", _csv_note("\uff1dcmd|' /C calc'!A0"), "'\uff1dcmd", what="＝cmd", **_TOLERATED, **_ISSUE15),
     Case("md-link", md_link, "\\[bấm\\](javascript:", absent=("[bấm](",), what="liên kết javascript:", **_TOLERATED, **_ISSUE15),
     Case("table-escape", table_escape, "xoá màn hình", absent=("\x1b",), what="chuỗi ESC trong ghi chú", **_TOLERATED, **_ISSUE15),
-    Case("footnote-superscript", footnote_superscript, "footnote-mark", absent=("61",), what="6¹ ở ô số đếm", **_TOLERATED, **_ISSUE15),
+    Case("footnote-superscript", footnote_superscript, "footnote-mark", absent=('"value": 61',), what="6¹ ở ô số đếm", **_TOLERATED, **_ISSUE15),
     Case("legacy-tcvn3", _legacy(to_tcvn3, "tcvn3.xlsx"), "phông TCVN3", exits=(1,), what="tên chỉ tiêu phông .VnTime", **_ISSUE15),
     Case("legacy-vni", _legacy(to_vni, "vni.xlsx"), "phông VNI", exits=(1,), what="tên chỉ tiêu phông VNI-Times", **_ISSUE15),
     Case("nfd-title", nfd_title, '"unit": "xã Thượng Long"', what="tiêu đề dạng NFD", **_TOLERATED, **_ISSUE15),
