@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 import click
 
@@ -37,6 +37,13 @@ def lang_now(ctx: click.Context, param: click.Parameter, value: Optional[str]) -
 
         set_lang(value)
     return value
+
+
+def lang_option(f: Callable) -> Callable:
+    """``--lang`` on a command: eager (set when read, see ``lang_now``) and not passed to
+    the command function, which has nothing to do with it."""
+    return click.option("--lang", type=click.Choice(["vi", "en"]), default=None, is_eager=True, expose_value=False,
+                        callback=lang_now, help="Language of messages and headers.")(f)
 
 
 def error_line(finding) -> str:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Optional
 
 import click
 
-from . import Command, PathValue, host_for, lang_now, session_for
+from . import Command, PathValue, host_for, lang_option, session_for
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -35,8 +35,7 @@ def register(cli: click.Group) -> None:
 @click.option("--no-findings", "no_findings", is_flag=True, help="Leave the findings out of the printed report (the xlsx sheet, the Word section, the Markdown part): the form alone, to sign.")
 @click.option("--skip-invalid", is_flag=True, help="Leave out units whose report has errors (default: include them, with a warning).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes; default: the number of CPUs.")
-@click.option("--lang", type=click.Choice(["vi", "en"]), default=None, is_eager=True, callback=lang_now,
-                  help="Language of messages and headers.")
+@lang_option
 @click.option("--no-cache", is_flag=True, help="Read every file again, ignoring (and not updating) the cache of unit results.")
 def aggregate(
     spec_name: str,
@@ -49,7 +48,6 @@ def aggregate(
     out: Optional[Path],
     skip_invalid: bool,
     jobs: Optional[int],
-    lang: Optional[str],
     no_cache: bool,
     db_url: Optional[str],
     include_pending: bool,

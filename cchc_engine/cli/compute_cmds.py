@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import sys
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import click
 
-from . import Command, PathValue, host_for, lang_now, session_for
+from . import Command, PathValue, host_for, lang_option, session_for
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -20,23 +19,15 @@ def register(cli: click.Group) -> None:
 
 
 def submission_options(f: Callable) -> Callable:
-    """--spec / --level / --period / --unit, shared by every command that reads a submission."""
-
-    @click.option("--spec", "spec_name", default=None,
-                  help="Spec: a year (2023), an id (2021-ha-tinh) or a YAML path; default: the installed spec of the year "
-                       "the title states that fits its level.")
-    @click.option("--level", default=None, help="Reporting level (tinh, huyen, xa or their names); default from the title "
-                                                "(a one-level spec needs none).")
-    @click.option("--period", default=None, help="Period: 2023, 2023-H1, 2023-Q3; default from the title.")
-    @click.option("--unit", default=None, help="Reporting unit's name; default from the title.")
-    @click.option("--lang", type=click.Choice(["vi", "en"]), default=None, is_eager=True, callback=lang_now,
-                  help="Language of messages and headers.")
-    @functools.wraps(f)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        kwargs.pop("lang", None)  # set when it was read (lang_now)
-        return f(*args, **kwargs)
-
-    return wrapper
+    """--spec / --level / --period / --unit / --lang, shared by every command that reads a submission."""
+    f = lang_option(f)
+    f = click.option("--unit", default=None, help="Reporting unit's name; default from the title.")(f)
+    f = click.option("--period", default=None, help="Period: 2023, 2023-H1, 2023-Q3; default from the title.")(f)
+    f = click.option("--level", default=None, help="Reporting level (tinh, huyen, xa or their names); default from the title "
+                                                   "(a one-level spec needs none).")(f)
+    return click.option("--spec", "spec_name", default=None,
+                        help="Spec: a year (2023), an id (2021-ha-tinh) or a YAML path; default: the installed spec of the year "
+                             "the title states that fits its level.")(f)
 
 
 def _run(spec_name: Optional[str], file: Path, level, period, unit):

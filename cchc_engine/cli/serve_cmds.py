@@ -8,7 +8,7 @@ from typing import Optional
 
 import click
 
-from . import Command, lang_now
+from . import Command, lang_option
 
 
 def register(cli: click.Group) -> None:
@@ -24,10 +24,9 @@ def register(cli: click.Group) -> None:
 @click.option("--max-upload-mb", type=click.IntRange(min=1), default=20, show_default=True, help="Largest accepted request body, in MB.")
 @click.option("--secure-cookies", is_flag=True, help="Send the sign-in cookie over HTTPS only (behind a TLS proxy).")
 @click.option("--create-admin", "admin", default=None, help="Create this administrator account (password from $CCHC_ADMIN_PASSWORD or asked) and stop.")
-@click.option("--lang", type=click.Choice(["vi", "en"]), default=None, is_eager=True, callback=lang_now,
-              help="Language of messages and headers.")
+@lang_option
 def serve(db_url: Optional[str], host: str, port: int, spec_name: str, workers: int, max_upload_mb: int,
-          secure_cookies: bool, admin: Optional[str], lang: Optional[str] = None) -> None:
+          secure_cookies: bool, admin: Optional[str]) -> None:
     """Serve the pages and the JSON API: units upload and explain, reviewers review and compile.
 
     \b

@@ -8,13 +8,12 @@ Exit codes as everywhere: 0 done and valid, 1 the data has errors, 2 unusable.
 
 from __future__ import annotations
 
-import functools
 import sys
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import click
 
-from . import Command, Group, PathValue, error_line, host_for, lang_now, session_for
+from . import Command, Group, PathValue, error_line, host_for, lang_option, session_for
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -29,17 +28,10 @@ def register(cli: click.Group) -> None:
 
 def store_options(f: Callable) -> Callable:
     """--db and --lang, shared by every store command."""
-
-    @click.option("--db", "db_url", default=None, metavar="URL",
-                  help="Store: sqlite:///file.sqlite3 or postgresql://user@host/db; default $CCHC_DB, else a file in your data folder.")
-    @click.option("--lang", type=click.Choice(["vi", "en"]), default=None, is_eager=True, callback=lang_now,
-                  help="Language of messages and headers.")
-    @functools.wraps(f)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        kwargs.pop("lang", None)  # set when it was read (lang_now)
-        return f(*args, **kwargs)
-
-    return wrapper
+    return click.option("--db", "db_url", default=None, metavar="URL",
+                        help="Store: sqlite:///file.sqlite3 or postgresql://user@host/db; default $CCHC_DB, else a file in your data folder.")(
+        lang_option(f)
+    )
 
 
 def by_option(f: Callable) -> Callable:
